@@ -1,0 +1,24 @@
+"""Who may do what with accounts. Every view names the rule it applies."""
+
+from django.conf import settings
+
+from .models import Role
+
+
+def is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def is_staff(user) -> bool:
+    return is_signed_in(user) and (user.has_role(Role.STAFF) or user.has_role(Role.ADMIN))
+
+
+def is_admin(user) -> bool:
+    return is_signed_in(user) and user.has_role(Role.ADMIN)
+
+
+def requires_mfa(user) -> bool:
+    """Staff, committee members and administrators must sign in with a second factor."""
+    if not is_signed_in(user):
+        return False
+    return any(user.has_role_anywhere(role) for role in settings.FILIERE_MFA_REQUIRED_ROLES)

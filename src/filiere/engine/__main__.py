@@ -1,0 +1,8 @@
+"""Command-line interface: ``python -m filiere.engine <command> ...`` (see docs/engine-cli.md)."""
+
+import sys
+
+from filiere.engine.cli.main import main
+
+if __name__ == "__main__":
+    sys.exit(main())

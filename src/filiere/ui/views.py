@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def home(request):  # permission: public
+    return render(request, "ui/home.html")
