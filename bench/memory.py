@@ -1,4 +1,4 @@
-"""Measure the peak memory of a callable in a fresh child process (RSS high-water mark)."""
+"""Measure the peak memory of a callable in a fresh child process (RSS high-water mark, includes the interpreter)."""
 
 import multiprocessing as mp
 import resource
@@ -22,11 +22,11 @@ def _child(fn: Callable[..., Any], args: tuple[Any, ...], queue: Any) -> None:
 
 
 def measure_in_child(fn: Callable[..., Any], *args: Any) -> dict[str, Any]:
-    """Run fn(*args) in a forked process; return its result, seconds, CPU seconds and peak RSS.
+    """Run fn(*args) in a fresh (spawned) process; return result, seconds, CPU seconds, peak RSS.
 
     fn must be a module-level function and its result picklable (keep it small: figures).
     """
-    context = mp.get_context("fork")
+    context = mp.get_context("spawn")  # fresh interpreter: the peak is its own
     queue = context.Queue()
     process = context.Process(target=_child, args=(fn, args, queue))
     process.start()
