@@ -8,8 +8,8 @@ peaks, ratios to the baseline measured side by side in the same run) are printed
 import argparse
 import importlib
 import json
-import platform
 import pkgutil
+import platform
 import sys
 import time
 from pathlib import Path
@@ -28,7 +28,9 @@ def available() -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all of {available()})")
+    parser.add_argument(
+        "names", nargs="*", help=f"benchmarks to run (default: all of {available()})"
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args()
     names = args.names or available()

@@ -1,4 +1,7 @@
-"""Measure the peak memory of a callable in a fresh child process (RSS high-water mark, includes the interpreter)."""
+"""Measure the peak memory of a callable in a fresh child process.
+
+The figure is the RSS high-water mark, which includes the interpreter itself.
+"""
 
 import multiprocessing as mp
 import resource

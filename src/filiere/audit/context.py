@@ -9,7 +9,11 @@ class RequestOrigin:
     ip_address: str | None = None
 
 
-current_origin: ContextVar[RequestOrigin] = ContextVar("current_origin", default=RequestOrigin())
+# The default is a frozen (immutable) dataclass, so sharing it is safe.
+current_origin: ContextVar[RequestOrigin] = ContextVar(
+    "current_origin",
+    default=RequestOrigin(),  # noqa: B039
+)
 
 
 class AuditOriginMiddleware:

@@ -56,7 +56,9 @@ def read_jsonl(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
             raise InputError(path, f"not a UTF-8 file ({error})") from None
 
 
-def number(path: str, line: int, field: str, raw: str | None, *, minimum: float | None = None) -> float:
+def number(
+    path: str, line: int, field: str, raw: str | None, *, minimum: float | None = None
+) -> float:
     """Parse a finite number from a CSV cell, or raise an InputError naming it."""
     if raw is None or raw.strip() == "":
         raise InputError(path, "a number is required", line=line, field=field)
