@@ -1,0 +1,47 @@
+from .applications import (
+    Answer,
+    Application,
+    BudgetLine,
+    Document,
+    FinancingSource,
+    State,
+    Submission,
+    TeamMember,
+)
+from .design import (
+    Call,
+    CoFunder,
+    Criterion,
+    DocumentRequirement,
+    DocumentType,
+    Fund,
+    Genre,
+    Question,
+    Stage,
+)
+from .instruction import CorrectionRequest, Label, Message, SavedFilter, StaffNote
+
+__all__ = [
+    "Answer",
+    "Application",
+    "BudgetLine",
+    "Call",
+    "CoFunder",
+    "CorrectionRequest",
+    "Criterion",
+    "Document",
+    "DocumentRequirement",
+    "DocumentType",
+    "FinancingSource",
+    "Fund",
+    "Genre",
+    "Label",
+    "Message",
+    "Question",
+    "SavedFilter",
+    "StaffNote",
+    "Stage",
+    "State",
+    "Submission",
+    "TeamMember",
+]
