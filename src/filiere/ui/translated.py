@@ -18,7 +18,7 @@ def localized(obj: object, field: str) -> str:
 
 
 class TranslatedLabelModel(models.Model):
-    """A small reference item (genre, stage, document type…) with a code and labels in 3 languages."""
+    """A reference item (genre, stage, document type…) with a code and labels in 3 languages."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     label_fr = models.CharField(_("label (French)"), max_length=120)
