@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .organisations import Organisation
+from .reference import Profession, Sector, Skill, Territory
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members only")
+    PRIVATE = "private", _("Private")
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    DUTCH = "nl", _("Dutch")
+    GERMAN = "de", _("German")
+    OTHER = "other", _("Other language")
+
+
+class Person(models.Model):
+    """A professional's profile in the directory; who may see it follows ``visibility``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("account"),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    headline = models.CharField(_("headline"), max_length=160, blank=True)
+    bio = models.TextField(_("biography"), max_length=4000, blank=True)
+    professions = models.ManyToManyField(
+        Profession, blank=True, related_name="people", verbose_name=_("professions")
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="people", verbose_name=_("skills")
+    )
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="people", verbose_name=_("sectors")
+    )
+    # Codes from `Language`, e.g. ["fr", "nl"].
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("territory"),
+    )
+    visibility = models.CharField(
+        _("profile visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    consent_at = models.DateTimeField(
+        _("consent given at"),
+        null=True,
+        blank=True,
+        help_text=_("When the person agreed to appear in the directory."),
+    )
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, editable=False, help_text=_("Created by `manage.py demo`.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["visibility", "last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_language_labels(self) -> list[str]:
+        labels = dict(Language.choices)
+        return [str(labels[code]) for code in self.languages if code in labels]
+
+
+class AffiliationRole(models.TextChoices):
+    FOUNDER = "founder", _("Founder or manager")
+    EMPLOYEE = "employee", _("Employee")
+    FREELANCE = "freelance", _("Freelance collaborator")
+    RESEARCHER = "researcher", _("Researcher")
+    TEACHER = "teacher", _("Teacher or trainer")
+    STUDENT = "student", _("Student")
+    MEMBER = "member", _("Member")
+
+
+class Affiliation(models.Model):
+    """A person's tie to an organisation, with a role and optional dates."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=AffiliationRole.choices)
+    title = models.CharField(_("position"), max_length=120, blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "id"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="affiliation_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None

@@ -1,0 +1,48 @@
+"""Codes from the engine and the services, turned into translated sentences."""
+
+from django.utils.translation import gettext_lazy as _
+
+IDENTIFIER_ERRORS = {
+    "siren.invalid_format": _("A SIREN number has 9 digits."),
+    "siren.invalid_length": _("A SIREN number has 9 digits."),
+    "siren.invalid_checksum": _("This SIREN number is not valid: check its digits."),
+    "siret.invalid_format": _("A SIRET number has 14 digits."),
+    "siret.invalid_length": _("A SIRET number has 14 digits."),
+    "siret.invalid_checksum": _("This SIRET number is not valid: check its digits."),
+    "bce.invalid_format": _("A Belgian enterprise number has 10 digits, e.g. 0403.019.261."),
+    "bce.invalid_length": _("A Belgian enterprise number has 10 digits, e.g. 0403.019.261."),
+    "bce.invalid_component": _("A Belgian enterprise number starts with 0 or 1."),
+    "bce.invalid_checksum": _(
+        "This Belgian enterprise number is not valid: its last two digits do not match."
+    ),
+    "rna.invalid_format": _("An RNA number is the letter W followed by 9 digits."),
+    "rna.invalid_length": _("An RNA number is the letter W followed by 9 digits."),
+    "naf.invalid_format": _("A NAF/APE code looks like 59.11C."),
+    "naf.invalid_length": _("A NAF/APE code looks like 59.11C."),
+}
+
+GENERIC_IDENTIFIER_ERROR = _("This identifier is not valid.")
+
+
+def identifier_error(code: str) -> str:
+    return IDENTIFIER_ERRORS.get(code, GENERIC_IDENTIFIER_ERROR)
+
+
+# NAF rév. 2 labels of the codes most common in the cluster (the rest are shown as codes).
+NAF_LABELS = {
+    "59.11A": _("Production of television films and programmes"),
+    "59.11B": _("Production of institutional and advertising films"),
+    "59.11C": _("Motion picture production"),
+    "59.12Z": _("Film, video and television post-production"),
+    "59.13A": _("Motion picture distribution"),
+    "59.14Z": _("Motion picture projection"),
+    "59.20Z": _("Sound recording and music publishing"),
+    "58.21Z": _("Publishing of computer games"),
+    "62.01Z": _("Computer programming"),
+    "72.19Z": _("Research and experimental development on natural sciences and engineering"),
+    "74.10Z": _("Specialised design activities"),
+    "85.42Z": _("Tertiary education"),
+    "85.59A": _("Continuing adult education"),
+    "90.01Z": _("Performing arts"),
+    "94.99Z": _("Other membership organisations"),
+}
