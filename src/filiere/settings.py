@@ -87,7 +87,9 @@ WSGI_APPLICATION = "filiere.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Our overrides of allauth's layout and elements win over allauth's own templates
+        # (app templates are searched in INSTALLED_APPS order, and allauth comes first).
+        "DIRS": [BASE_DIR / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

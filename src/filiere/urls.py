@@ -1,9 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from filiere.api.router import api
+
+# The admin signs in through allauth like every page, so its second factor cannot be bypassed.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

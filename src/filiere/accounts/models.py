@@ -19,6 +19,17 @@ class User(AbstractUser):
     """An account. Sign-in is by e-mail; the profile lives in `community.Person`."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
+    # People sign in with their e-mail address; a username is optional (allauth leaves it
+    # empty), and NULL rather than "" so that any number of accounts may go without one.
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        null=True,
+        blank=True,
+        default=None,
+        validators=[AbstractUser.username_validator],
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,

@@ -17,21 +17,35 @@ def _require_admin(by: User | None) -> None:
 
 @transaction.atomic
 def grant_role(
-    *, user: User, role: str, by: User | None, scope_type: str = "", scope_id: int = 0,
+    *,
+    user: User,
+    role: str,
+    by: User | None,
+    scope_type: str = "",
+    scope_id: int = 0,
     reason: str = "",
 ) -> RoleGrant:
     """Give `user` a role (optionally scoped). `by=None` means the platform itself (set-up)."""
     _require_admin(by)
     grant, created = RoleGrant.objects.get_or_create(
-        user=user, role=role, scope_type=scope_type, scope_id=scope_id, revoked_at=None,
+        user=user,
+        role=role,
+        scope_type=scope_type,
+        scope_id=scope_id,
+        revoked_at=None,
         defaults={"granted_by": by},
     )
     if created:
         if role == Role.ADMIN and not user.is_staff:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
-        record(actor=by, action="role.granted", obj=user, reason=reason,
-               data={"role": role, "scope_type": scope_type, "scope_id": scope_id})
+        record(
+            actor=by,
+            action="role.granted",
+            obj=user,
+            reason=reason,
+            data={"role": role, "scope_type": scope_type, "scope_id": scope_id},
+        )
     user.__dict__.pop("_role_set", None)
     return grant
 
@@ -45,8 +59,13 @@ def revoke_role(*, grant: RoleGrant, by: User | None, reason: str = "") -> None:
     grant.save(update_fields=["revoked_at"])
     if grant.role == Role.ADMIN:
         User.objects.filter(pk=grant.user_id).update(is_staff=False, is_superuser=False)
-    record(actor=by, action="role.revoked", obj=grant.user, reason=reason,
-           data={"role": grant.role, "scope_type": grant.scope_type, "scope_id": grant.scope_id})
+    record(
+        actor=by,
+        action="role.revoked",
+        obj=grant.user,
+        reason=reason,
+        data={"role": grant.role, "scope_type": grant.scope_type, "scope_id": grant.scope_id},
+    )
 
 
 @transaction.atomic

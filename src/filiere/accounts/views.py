@@ -14,7 +14,9 @@ def my_account(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = services.create_api_token(
+            user=request.user, name=form.cleaned_data["name"]
+        )
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         form = ApiTokenForm()
     grants = request.user.role_grants.filter(revoked_at__isnull=True).order_by("role")
