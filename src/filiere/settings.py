@@ -160,6 +160,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind N reverse proxies, the client address is the N-th from the right in X-Forwarded-For;
+# 0 (direct connections) ignores that header, which a client could otherwise forge. Used by the
+# login throttling above and by the audit log.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("FILIERE_TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Filière"
 
