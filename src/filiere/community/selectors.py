@@ -1,0 +1,234 @@
+"""Reads of the community, with the visibility rules applied (see ``permissions``)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from .models import (
+    Affiliation,
+    Organisation,
+    Person,
+    Profession,
+    Sector,
+    Skill,
+    Territory,
+    TerritoryKind,
+)
+from .permissions import visibility_q
+
+# Free-text search looks at this many words at most; the rest is ignored.
+MAX_SEARCH_WORDS = 6
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    """Directory filters, already validated: slugs/codes of existing rows or empty."""
+
+    q: str = ""
+    skill: str = ""
+    profession: str = ""
+    sector: str = ""
+    territory: str = ""
+    organisation_kind: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    q: str = ""
+    kind: str = ""
+    sector: str = ""
+    territory: str = ""
+
+
+def visible_people(viewer) -> QuerySet[Person]:
+    """Every profile ``viewer`` may see (anonymous: public ones; members: public and
+    members-only; owner: also their own; staff: all)."""
+    return Person.objects.filter(visibility_q(viewer))
+
+
+def _current_affiliations() -> Prefetch:
+    return Prefetch(
+        "affiliations",
+        queryset=Affiliation.objects.filter(end_date__isnull=True).select_related("organisation"),
+        to_attr="current_affiliations",
+    )
+
+
+def _words(q: str) -> list[str]:
+    return [word for word in q.split() if word][:MAX_SEARCH_WORDS]
+
+
+def _person_text_q(word: str) -> Q:
+    through_skills = Skill.people.through.objects.filter(
+        person_id=OuterRef("pk"), skill__name__icontains=word
+    )
+    through_professions = Profession.people.through.objects.filter(
+        Q(profession__label_fr__icontains=word)
+        | Q(profession__label_en__icontains=word)
+        | Q(profession__label_nl__icontains=word),
+        person_id=OuterRef("pk"),
+    )
+    return (
+        Q(first_name__icontains=word)
+        | Q(last_name__icontains=word)
+        | Q(headline__icontains=word)
+        | Exists(through_skills)
+        | Exists(through_professions)
+    )
+
+
+def search_people(viewer, filters: PeopleFilters) -> QuerySet[Person]:
+    """The directory: visible profiles matching every filter, ready to list without N+1."""
+    people = visible_people(viewer)
+    for word in _words(filters.q):
+        people = people.filter(_person_text_q(word))
+    if filters.skill:
+        people = people.filter(
+            Exists(
+                Skill.people.through.objects.filter(
+                    person_id=OuterRef("pk"), skill__slug=filters.skill
+                )
+            )
+        )
+    if filters.profession:
+        people = people.filter(
+            Exists(
+                Profession.people.through.objects.filter(
+                    person_id=OuterRef("pk"), profession__slug=filters.profession
+                )
+            )
+        )
+    if filters.sector:
+        people = people.filter(
+            Exists(
+                Sector.people.through.objects.filter(
+                    person_id=OuterRef("pk"), sector__slug=filters.sector
+                )
+            )
+        )
+    if filters.territory:
+        people = people.filter(territory__code=filters.territory)
+    if filters.organisation_kind:
+        people = people.filter(
+            Exists(
+                Affiliation.objects.filter(
+                    person_id=OuterRef("pk"),
+                    end_date__isnull=True,
+                    organisation__kind=filters.organisation_kind,
+                )
+            )
+        )
+    return people.select_related("territory").prefetch_related(
+        "professions", "sectors", "skills", _current_affiliations()
+    )
+
+
+def get_person_for_viewer(viewer, slug: str) -> Person:
+    """The profile, or 404 — the same 404 whether it is missing or hidden from ``viewer``."""
+    person = (
+        visible_people(viewer)
+        .select_related("territory", "user")
+        .prefetch_related(
+            "professions",
+            "sectors",
+            "skills",
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.select_related("organisation__territory"),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def person_of_user(user) -> Person | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Person.objects.filter(user=user)
+        .prefetch_related("professions", "sectors", "skills")
+        .first()
+    )
+
+
+def search_organisations(filters: OrganisationFilters) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.all()
+    for word in _words(filters.q):
+        organisations = organisations.filter(
+            Q(name__icontains=word) | Q(description__icontains=word)
+        )
+    if filters.kind:
+        organisations = organisations.filter(kind=filters.kind)
+    if filters.sector:
+        organisations = organisations.filter(
+            Exists(
+                Sector.organisations.through.objects.filter(
+                    organisation_id=OuterRef("pk"), sector__slug=filters.sector
+                )
+            )
+        )
+    if filters.territory:
+        organisations = organisations.filter(territory__code=filters.territory)
+    return organisations.select_related("territory", "seat_commune").prefetch_related("sectors")
+
+
+def get_organisation_for_viewer(viewer, slug: str) -> Organisation:
+    """An organisation (public) with the members ``viewer`` may see in ``visible_members``."""
+    members = (
+        Affiliation.objects.filter(visibility_q(viewer, prefix="person__"))
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+    organisation = (
+        Organisation.objects.select_related("territory", "seat_commune__territory")
+        .prefetch_related("sectors", Prefetch("affiliations", members, to_attr="visible_members"))
+        .filter(slug=slug)
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def cluster_territories() -> QuerySet[Territory]:
+    """The three EPCI with their number of communes and total population."""
+    return (
+        Territory.objects.filter(kind=TerritoryKind.EPCI)
+        .annotate(commune_count=Count("communes"), population=Sum("communes__population"))
+        .order_by("sort_order", "code")
+    )
+
+
+def partner_territories() -> QuerySet[Territory]:
+    """The territories outside the three EPCI (Belgian regions, rest of France, other)."""
+    return Territory.objects.exclude(kind=TerritoryKind.EPCI).order_by("sort_order", "code")
+
+
+def get_territory(code: str) -> Territory:
+    territory = Territory.objects.filter(code=code).first()
+    if territory is None:
+        raise Http404
+    return territory
+
+
+def sectors() -> QuerySet[Sector]:
+    return Sector.objects.all()
+
+
+def professions() -> QuerySet[Profession]:
+    return Profession.objects.all()
+
+
+def territories() -> QuerySet[Territory]:
+    return Territory.objects.all()
+
+
+def skills_in_use() -> QuerySet[Skill]:
+    return Skill.objects.filter(
+        Exists(Skill.people.through.objects.filter(skill_id=OuterRef("pk")))
+    )
