@@ -1,0 +1,69 @@
+"""The caller's own account: who am I, my roles, my API tokens."""
+
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from filiere.accounts import services
+from filiere.accounts.models import ApiToken
+
+from .auth import SIGNED_IN
+
+router = Router(tags=["me"])
+
+
+class RoleOut(Schema):
+    role: str
+    label: str
+    scope_type: str
+    scope_id: int | None
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    name: str
+    preferred_language: str
+    roles: list[RoleOut]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    hint: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+@router.get("", response=MeOut, auth=SIGNED_IN, summary="Who am I")
+def me(request):  # permission: signed in (token or session); only the caller's own account
+    user = request.auth
+    grants = user.role_grants.filter(revoked_at__isnull=True).order_by("role", "scope_type")
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "name": user.get_full_name(),
+        "preferred_language": user.preferred_language,
+        "roles": [
+            {
+                "role": grant.role,
+                "label": str(grant.get_role_display()),
+                "scope_type": grant.scope_type,
+                "scope_id": grant.scope_id or None,
+            }
+            for grant in grants
+        ],
+    }
+
+
+@router.get("/tokens", response=list[TokenOut], auth=SIGNED_IN, summary="My active API tokens")
+def my_tokens(request):  # permission: signed in; only the caller's own tokens
+    return request.auth.api_tokens.filter(revoked_at__isnull=True)
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, auth=SIGNED_IN, summary="Revoke a token")
+def revoke_token(request, token_id: int):  # permission: signed in; own tokens only (404 otherwise)
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
+    services.revoke_api_token(token=token, by=request.auth)
+    return 204, None
