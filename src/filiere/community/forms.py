@@ -1,0 +1,214 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import selectors
+from .models import Language, OrganisationKind, Person, Visibility
+from .selectors import OrganisationFilters, PeopleFilters
+from .services import MAX_SKILLS, ProfileChanges
+
+MAX_QUERY_LENGTH = 100
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A select of reference rows addressed by slug/code in the URL, labelled in the UI language."""
+
+    def __init__(self, queryset, *, to_field_name="slug", empty_label, label):
+        super().__init__(
+            queryset=queryset,
+            to_field_name=to_field_name,
+            required=False,
+            empty_label=empty_label,
+            label=label,
+            error_messages={
+                "invalid_choice": _("This choice is unknown; the filter was ignored."),
+            },
+        )
+
+
+class FilterForm(forms.Form):
+    """Base of the GET filter forms: invalid fields are reported, then left out of the search."""
+
+    def valid_values(self) -> dict[str, str]:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        values = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            key = getattr(self.fields[name], "to_field_name", None)
+            values[name] = getattr(value, key) if key else value
+        return values
+
+
+class DirectoryFilterForm(FilterForm):
+    q = forms.CharField(
+        label=_("Name, skill or profession"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": _("Search with at most %(limit_value)d characters.")},
+    )
+    profession = SlugChoiceField(
+        selectors.professions(), empty_label=_("Any profession"), label=_("Profession")
+    )
+    sector = SlugChoiceField(selectors.sectors(), empty_label=_("Any sector"), label=_("Sector"))
+    territory = SlugChoiceField(
+        selectors.territories(),
+        to_field_name="code",
+        empty_label=_("Any territory"),
+        label=_("Territory"),
+    )
+    skill = SlugChoiceField(selectors.skills_in_use(), empty_label=_("Any skill"), label=_("Skill"))
+    organisation_kind = forms.ChoiceField(
+        label=_("Works in"),
+        choices=[("", _("Any kind of organisation")), *OrganisationKind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("This choice is unknown; the filter was ignored.")},
+    )
+
+    def filters(self) -> PeopleFilters:
+        return PeopleFilters(**self.valid_values())
+
+
+class OrganisationFilterForm(FilterForm):
+    q = forms.CharField(
+        label=_("Name"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": _("Search with at most %(limit_value)d characters.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("Any kind")), *OrganisationKind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("This choice is unknown; the filter was ignored.")},
+    )
+    sector = SlugChoiceField(selectors.sectors(), empty_label=_("Any sector"), label=_("Sector"))
+    territory = SlugChoiceField(
+        selectors.territories(),
+        to_field_name="code",
+        empty_label=_("Any territory"),
+        label=_("Territory"),
+    )
+
+    def filters(self) -> OrganisationFilters:
+        return OrganisationFilters(**self.valid_values())
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=80)
+    last_name = forms.CharField(label=_("Last name"), max_length=80)
+    headline = forms.CharField(
+        label=_("Headline"),
+        max_length=160,
+        required=False,
+        help_text=_("One line, e.g. “3D animator and rigger, feature films and series”."),
+    )
+    bio = forms.CharField(
+        label=_("Biography"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    professions = forms.ModelMultipleChoiceField(
+        label=_("Professions"),
+        queryset=selectors.professions(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=selectors.sectors(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    skills = forms.CharField(
+        label=_("Skills"),
+        max_length=600,
+        required=False,
+        help_text=_("Separated by commas, e.g. Blender, Unreal Engine, documentary."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=selectors.territories(),
+        required=False,
+        empty_label=_("Not given"),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see my profile"),
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Public: everyone. Members only: signed-in members. Private: only you and the staff."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my profile appears in the directory, as set above."),
+        required=False,
+    )
+
+    @classmethod
+    def initial_for(cls, person: Person | None, user) -> dict:
+        if person is None:
+            return {
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "visibility": Visibility.MEMBERS,
+            }
+        return {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "headline": person.headline,
+            "bio": person.bio,
+            "professions": list(person.professions.all()),
+            "sectors": list(person.sectors.all()),
+            "skills": ", ".join(skill.name for skill in person.skills.all()),
+            "languages": person.languages,
+            "territory": person.territory_id,
+            "visibility": person.visibility,
+            "consent": person.consent_at is not None,
+        }
+
+    def clean_skills(self) -> list[str]:
+        names = [" ".join(part.split()) for part in self.cleaned_data["skills"].split(",")]
+        names = [name for name in names if name]
+        if len(names) > MAX_SKILLS:
+            raise forms.ValidationError(
+                ngettext(
+                    "Give at most %(count)d skill.", "Give at most %(count)d skills.", MAX_SKILLS
+                )
+                % {"count": MAX_SKILLS}
+            )
+        too_long = [name for name in names if len(name) > 60]
+        if too_long:
+            raise forms.ValidationError(
+                _("A skill has at most 60 characters: “%(skill)s…” is longer.")
+                % {"skill": too_long[0][:30]}
+            )
+        return names
+
+    def changes(self) -> ProfileChanges:
+        data = self.cleaned_data
+        return ProfileChanges(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            headline=data["headline"],
+            bio=data["bio"],
+            territory=data["territory"],
+            visibility=data["visibility"],
+            languages=list(data["languages"]),
+            professions=list(data["professions"]),
+            sectors=list(data["sectors"]),
+            skill_names=data["skills"],
+            consent=data["consent"],
+        )
