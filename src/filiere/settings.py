@@ -163,7 +163,8 @@ ACCOUNT_RATE_LIMITS = {
 # Behind N reverse proxies, the client address is the N-th from the right in X-Forwarded-For;
 # 0 (direct connections) ignores that header, which a client could otherwise forge. Used by the
 # login throttling above and by the audit log.
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("FILIERE_TRUSTED_PROXY_COUNT", "0"))
+FILIERE_TRUSTED_PROXY_COUNT = int(os.environ.get("FILIERE_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = FILIERE_TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Filière"
 

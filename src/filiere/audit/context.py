@@ -1,7 +1,10 @@
 """Where the current action comes from, so that services can audit without taking `request`."""
 
+import ipaddress
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -9,11 +12,28 @@ class RequestOrigin:
     ip_address: str | None = None
 
 
-# The default is a frozen (immutable) dataclass, so sharing it is safe.
+# RequestOrigin is a frozen dataclass: sharing one default instance is safe.
 current_origin: ContextVar[RequestOrigin] = ContextVar(
     "current_origin",
     default=RequestOrigin(),  # noqa: B039
 )
+
+
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or, behind FILIERE_TRUSTED_PROXY_COUNT reverse proxies,
+    the address the outermost trusted proxy saw (the same rule as allauth's login throttling).
+    X-Forwarded-For is ignored when no proxy is trusted: a client could write anything in it."""
+    candidate = request.META.get("REMOTE_ADDR")
+    proxies = getattr(settings, "FILIERE_TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address((candidate or "").strip("[]")))
+    except ValueError:
+        return None
 
 
 class AuditOriginMiddleware:
@@ -23,7 +43,7 @@ class AuditOriginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_origin.set(RequestOrigin(ip_address=request.META.get("REMOTE_ADDR")))
+        token = current_origin.set(RequestOrigin(ip_address=client_ip(request)))
         try:
             return self.get_response(request)
         finally:
