@@ -1,6 +1,7 @@
 """The application lifecycle: who may move a dossier where, and when the team may edit it."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -241,3 +242,8 @@ def test_dot_marks_terminal_states() -> None:
     dot = to_dot()
     assert "    closed [peripheries=2];" in dot
     assert '    awarded -> agreement [label="sign_agreement (staff)"];' in dot
+
+
+def test_the_documentation_shows_the_current_diagram() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "engine" / "rules-and-workflow.md"
+    assert f"```mermaid\n{to_mermaid()}```" in doc.read_text(encoding="utf-8")
