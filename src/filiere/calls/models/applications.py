@@ -18,6 +18,7 @@ class State(models.TextChoices):
     ELIGIBLE = "eligible", _("Eligible")
     INELIGIBLE = "ineligible", _("Ineligible")
     UNDER_REVIEW = "under_review", _("Under review")
+    HEARING = "hearing", _("Hearing")
     COMMITTEE = "committee", _("Before the committee")
     AWARDED = "awarded", _("Awarded")
     REJECTED = "rejected", _("Rejected")
