@@ -54,7 +54,7 @@ class FlowOutcome:
 
 def _multiple_of(values: NDArray[np.float64], scale: int) -> bool:
     scaled = values * scale
-    tolerance = 1e-6 + np.abs(scaled) * 1e-15
+    tolerance = 1e-9 + np.abs(scaled) * 1e-15  # a decimal's float error, scaled
     return bool(np.all(np.abs(scaled - np.rint(scaled)) <= tolerance))
 
 
