@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "filiere.ui",
     "filiere.accounts",
     "filiere.community",
+    "filiere.calls",
     "filiere.api",
 ]
 

@@ -229,7 +229,7 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["document_type__position", "uploaded_at"]
+        ordering = ["document_type__sort_order", "uploaded_at"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 

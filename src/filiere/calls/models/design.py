@@ -8,31 +8,42 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from filiere.ui.translated import TranslatedLabelModel, localized
+from filiere.community.models.reference import Labelled
+from filiere.ui.translated import localized
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class Genre(TranslatedLabelModel):
+class CodedLabel(Labelled):
+    """A reference item of a call with a stable code and labels in three languages."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+
+class Genre(CodedLabel):
     """serious game, web documentary, animation series… (an editable list)."""
 
-    class Meta(TranslatedLabelModel.Meta):
+    class Meta(CodedLabel.Meta):
         verbose_name = _("genre")
         verbose_name_plural = _("genres")
 
 
-class Stage(TranslatedLabelModel):
+class Stage(CodedLabel):
     """writing, development, production…"""
 
-    class Meta(TranslatedLabelModel.Meta):
+    class Meta(CodedLabel.Meta):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
 
 
-class DocumentType(TranslatedLabelModel):
+class DocumentType(CodedLabel):
     """synopsis, treatment, budget, Kbis/BCE extract, game design document…"""
 
-    class Meta(TranslatedLabelModel.Meta):
+    class Meta(CodedLabel.Meta):
         verbose_name = _("document type")
         verbose_name_plural = _("document types")
 
