@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("filiere.accounts.urls")),
     path("community/", include("filiere.community.urls")),
+    path("calls/", include("filiere.calls.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,3 @@
+"""URL patterns of the calls app's applicant pages (merged into the `calls` namespace)."""
+
+urlpatterns: list = []
