@@ -4,18 +4,20 @@ Every (proposal, expert) pair gets a score in [0, 1]:
 
     score = (w_lex · lexical + w_kw · keywords + w_emb · embedding) / (sum of the weights used)
 
-* lexical: cosine of sublinear TF-IDF vectors (stems and bigrams, per-language analysis) between
-  the proposal and each item of the expert's profile, aggregated over the items (by default the
-  mean of the best ``top_items`` items); BM25 is available as a variant;
+* lexical: cosine of sublinear TF-IDF vectors (stems, and bigrams at half weight; per-language
+  analysis) between the proposal and the expert's profile (by default all items as one document;
+  the max, mean or mean of the best ``top_items`` items are variants); BM25 is a variant too;
 * keywords: cosine of idf-weighted keyword sets (stems and whole phrases), used only when both
   sides have keywords, so that nobody is penalised for not having filled them in;
-* embedding: cosine of multilingual sentence embeddings (optional extra), aggregated like the
-  lexical term; it matches an English profile with a French proposal.
+* embedding: cosine of multilingual sentence embeddings (optional extra), rescaled so that the
+  similarity of unrelated texts (``embedding_floor``) maps to 0, aggregated like the lexical term
+  (the profile is the normalised mean of the item vectors); it matches an English profile with a
+  French proposal.
 
-A proposal whose language is not among the languages an expert declared has its score
-multiplied by ``language_penalty``. Proposals are processed in blocks (scipy.sparse products,
-float32), so memory stays bounded whatever the number of pairs, and ``top_k`` keeps only the K
-best experts per proposal (``argpartition``).
+Optionally (``language_penalty`` < 1), a proposal whose language is not among the languages an
+expert declared has its score multiplied by the penalty. Proposals are processed in blocks
+(scipy.sparse products, float32), so memory stays bounded whatever the number of pairs, and
+``top_k`` keeps only the K best experts per proposal (``argpartition``).
 """
 
 from collections import Counter
@@ -80,20 +82,22 @@ class AffinityOptions:
     """
 
     scheme: Scheme = "tfidf"
-    aggregation: Aggregation = "topk_mean"
+    aggregation: Aggregation = "profile"
     top_items: int = 3
-    bigrams: bool = True
+    bigram_weight: float = 0.5
     lexical_weight: float = 1.0
     keyword_weight: float = 0.5
-    embeddings: EmbeddingMode = "off"
+    embeddings: EmbeddingMode = "auto"
     embedding_weight: float = 1.0
-    embedding_floor: float = 0.2
-    language_penalty: float = 0.5
+    embedding_floor: float = 0.3
+    language_penalty: float = 1.0
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     block_size: int = 512
 
     def __post_init__(self) -> None:
+        if self.bigram_weight < 0:
+            raise ValueError("bigram_weight must be non-negative")
         if self.top_items < 1:
             raise ValueError("top_items must be at least 1")
         if min(self.lexical_weight, self.keyword_weight, self.embedding_weight) < 0:
@@ -150,7 +154,7 @@ class AffinityModel:
         self.experts = list(experts)
         self.notes: list[str] = []
         opts = self.options
-        analyzer = Analyzer(bigrams=opts.bigrams)
+        analyzer = Analyzer(bigrams=opts.bigram_weight > 0)
 
         # Texts, languages and terms.
         proposal_texts = [_proposal_text(p) for p in self.proposals]
@@ -199,12 +203,16 @@ class AffinityModel:
             documents = item_counts
         df, n_docs = lexical.document_frequency(proposal_counts, documents)
         shared = df >= 2
+        term_weight = np.ones(width)
+        if opts.bigram_weight not in (0.0, 1.0):
+            bigram_columns = [col for term, col in vocabulary.index.items() if " " in term]
+            term_weight[bigram_columns] = opts.bigram_weight
         if opts.scheme == "tfidf":
-            idf = lexical.smooth_idf(df, n_docs)
+            idf = lexical.smooth_idf(df, n_docs) * term_weight
             queries = lexical.tfidf(proposal_counts, idf, shared)
             docs = lexical.tfidf(documents, idf, shared)
         else:
-            idf = lexical.bm25_idf(df, n_docs)
+            idf = lexical.bm25_idf(df, n_docs) * term_weight
             average = float(documents.sum()) / max(documents.shape[0], 1)
             queries = lexical.bm25_queries(proposal_counts, idf, shared, opts.bm25_k1)
             docs = lexical.bm25_documents(
