@@ -8,6 +8,7 @@ import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from filiere.accounts.models import Role, User
@@ -37,9 +38,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def activate_totp(user: User) -> str:
-    """Give `user` an authenticator app; returns its base32 secret."""
+    """Give `user` an authenticator app and recovery codes, as allauth's activation does;
+    returns the app's base32 secret."""
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
     return secret
 
 
