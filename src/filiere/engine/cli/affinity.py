@@ -60,8 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _text(path: str, line: int, value: dict[str, Any], field: str, *, required: bool) -> str:
+def _text(
+    path: str, line: int, value: dict[str, Any], field: str, *, required: bool, prefix: str = ""
+) -> str:
     raw = value.get(field)
+    field = prefix + field
     if raw is None:
         if required:
             raise InputError(path, "a value is required", line=line, field=field)
@@ -135,8 +138,8 @@ def read_experts(path: str) -> list[Expert]:
             field = f"items[{position}]"
             if not isinstance(item, dict):
                 raise InputError(path, "must be an object", line=line, field=field)
-            title = _text(path, line, item, "title", required=False)
-            text = _text(path, line, item, "text", required=False)
+            title = _text(path, line, item, "title", required=False, prefix=f"{field}.")
+            text = _text(path, line, item, "text", required=False, prefix=f"{field}.")
             if not (title.strip() or text.strip()):
                 raise InputError(path, "needs a title or a text", line=line, field=f"{field}.text")
             items.append(ExpertItem(title=title, text=text))
