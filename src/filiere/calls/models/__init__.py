@@ -19,7 +19,14 @@ from .design import (
     Question,
     Stage,
 )
-from .instruction import CorrectionRequest, Label, Message, SavedFilter, StaffNote
+from .instruction import (
+    CorrectionRequest,
+    ExportJob,
+    Label,
+    Message,
+    SavedFilter,
+    StaffNote,
+)
 
 __all__ = [
     "Answer",
@@ -32,6 +39,7 @@ __all__ = [
     "Document",
     "DocumentRequirement",
     "DocumentType",
+    "ExportJob",
     "FinancingSource",
     "Fund",
     "Genre",

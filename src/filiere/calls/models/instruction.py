@@ -102,3 +102,45 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _export_path(instance: "ExportJob", filename: str) -> str:
+    return f"exports/{instance.call_id}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A slow export (the ZIP of a call's documents) built by a background task, with progress."""
+
+    class Kind(models.TextChoices):
+        DOCUMENTS_ZIP = "documents_zip", _("ZIP of the documents")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="export_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENTS_ZIP)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=_export_path, blank=True, max_length=200)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.call_id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
