@@ -239,7 +239,7 @@ class _Model:
         inf = math.inf
         members = range(n)
         add_row(self.amount_terms(members), _Row("budget", "envelope", -inf, envelope / scale))
-        if pairs:
+        if rules.cofunders:
             by_p: dict[int, list[int]] = defaultdict(list)
             by_s: dict[int, list[int]] = defaultdict(list)
             for k, (s, i) in enumerate(pairs):
@@ -315,6 +315,9 @@ class _Model:
         gap: float | None = None,
     ) -> tuple[str, FloatArray | None, float | None, float | None]:
         """Maximise cost @ vars; return status, solution, objective, gap."""
+        if self.n_vars == 0:  # nothing to choose: the rules hold or not
+            holds = bool(np.all(self.lower <= EPS) and np.all(self.upper >= -EPS))
+            return ("optimal", np.zeros(0), 0.0, 0.0) if holds else ("infeasible", None, None, None)
         lb, ub = self.bounds(fixed)
         constraints = [LinearConstraint(self.matrix, self.lower, self.upper)] if self.rows else []
         res = milp(
