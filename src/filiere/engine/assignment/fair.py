@@ -33,12 +33,13 @@ from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from filiere.engine.assignment.model import Status
-from filiere.engine.assignment.network import choose_scale
+from filiere.engine.assignment.network import choose_scale, solve_flow
 from filiere.engine.assignment.solver import Prepared
 
 __all__ = ["FairOutcome", "solve_fair"]
 
 FAIR_GRID = 10**6
+LIFT_ROUNDS = 12
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,36 +161,71 @@ def solve_fair(prep: Prepared, optimal: NDArray[np.int64], *, started: float) ->
     ]
     forced_rows = forced_int[rows] / grid
 
+    def objective_total(mask: NDArray[np.bool_]) -> float:
+        return float(weight_int[mask].sum())
+
+    # Heuristic lower bound: re-solve the flow on the candidates, raising the weights of the
+    # proposals below a target (multiplicatively, so that they win their best experts).
+    heuristic, heuristic_worst = chosen, optimal_worst
+    best_key = (optimal_worst, objective_total(chosen))
+    multiplier = np.ones(n_p)
+    cand_p, cand_e = arc_p[cand], arc_e[cand]
+    for _ in range(LIFT_ROUNDS):
+        outcome = solve_flow(
+            n_p,
+            n_e,
+            cand_p,
+            cand_e,
+            prep.weights[cand] * multiplier[cand_p],
+            prep.need,
+            prep.low,
+            prep.high,
+        )
+        if not outcome.feasible:  # pragma: no cover - the candidates hold a feasible solution
+            break
+        mask = np.zeros(free.shape[0], dtype=np.bool_)
+        mask[cand[outcome.chosen]] = True
+        key = (worst(mask), objective_total(mask))
+        if key > best_key:
+            best_key, heuristic, heuristic_worst = key, mask, key[0]
+        target_now = (key[0] + upper_bound) / 2
+        shortfall = np.clip((target_now - totals(mask)) / max(target_now, 1.0), 0.0, None)
+        multiplier = np.minimum(multiplier * (1.0 + 2.0 * shortfall * served), 50.0)
+    details["fair_heuristic_worst"] = heuristic_worst / grid
+
     # Stage 1: maximise t subject to total_p >= t for every served proposal.
-    with_t = sp.hstack([fairness, sp.csr_array(-np.ones((rows.shape[0], 1)))], format="csr")
-    pad = sp.csr_array((n_p, 1))
-    pad_e = sp.csr_array((n_e, 1))
-    stage1 = [
-        LinearConstraint(sp.hstack([by_proposal, pad], format="csr"), need, need),
-        LinearConstraint(
-            sp.hstack([by_expert, pad_e], format="csr"),
-            prep.low.astype(np.float64),
-            prep.high.astype(np.float64),
-        ),
-        LinearConstraint(with_t, -forced_rows, np.full(rows.shape[0], np.inf)),
-    ]
-    objective = np.zeros(n_c + 1)
-    objective[-1] = -1.0
-    lower = np.zeros(n_c + 1)
-    lower[-1] = -np.inf
-    upper = np.ones(n_c + 1)
-    upper[-1] = upper_bound / grid
-    integral = np.ones(n_c + 1, dtype=np.int64)
-    integral[-1] = 0
-    state, x = _milp(objective, stage1, lower, upper, integral, request.time_limit)
+    stage1_mask, target = heuristic, heuristic_worst
+    if heuristic_worst >= upper_bound:
+        state = "heuristic_reached_upper_bound"
+    else:
+        with_t = sp.hstack([fairness, sp.csr_array(-np.ones((rows.shape[0], 1)))], format="csr")
+        pad = sp.csr_array((n_p, 1))
+        pad_e = sp.csr_array((n_e, 1))
+        stage1 = [
+            LinearConstraint(sp.hstack([by_proposal, pad], format="csr"), need, need),
+            LinearConstraint(
+                sp.hstack([by_expert, pad_e], format="csr"),
+                prep.low.astype(np.float64),
+                prep.high.astype(np.float64),
+            ),
+            LinearConstraint(with_t, -forced_rows, np.full(rows.shape[0], np.inf)),
+        ]
+        objective = np.zeros(n_c + 1)
+        objective[-1] = -1.0
+        lower = np.zeros(n_c + 1)
+        lower[-1] = heuristic_worst / grid - 0.5 / grid  # no worse than the heuristic
+        upper = np.ones(n_c + 1)
+        upper[-1] = upper_bound / grid
+        integral = np.ones(n_c + 1, dtype=np.int64)
+        integral[-1] = 0
+        state, x = _milp(objective, stage1, lower, upper, integral, request.time_limit)
+        if x is not None:
+            mask = np.zeros(free.shape[0], dtype=np.bool_)
+            mask[cand[x[:n_c] > 0.5]] = True
+            if worst(mask) > target:
+                stage1_mask, target = mask, worst(mask)
     details["fair_stage1"] = state
-    if x is None:
-        details.update(fair_stage2="skipped", fair_proven=False)
-        return FairOutcome(positions(chosen), "feasible", bound, details)
-    stage1_mask = np.zeros(free.shape[0], dtype=np.bool_)
-    stage1_mask[cand[x[:n_c] > 0.5]] = True
-    target = worst(stage1_mask)
-    proven = state == "optimal" or target >= upper_bound
+    proven = state in ("optimal", "heuristic_reached_upper_bound") or target >= upper_bound
     details["fair_target"] = target / grid
     if optimal_worst >= target:  # the max-total assignment is already fair enough
         details.update(fair_stage2="flow", fair_proven=proven)
@@ -215,7 +251,7 @@ def solve_fair(prep: Prepared, optimal: NDArray[np.int64], *, started: float) ->
     if x2 is not None:
         mask2 = np.zeros(free.shape[0], dtype=np.bool_)
         mask2[cand[x2[:n_c] > 0.5]] = True
-        if worst(mask2) >= target:
+        if worst(mask2) >= target and objective_total(mask2) >= objective_total(stage1_mask):
             result_mask = mask2
         else:  # pragma: no cover - solver tolerance trouble
             state2 = "failed"
