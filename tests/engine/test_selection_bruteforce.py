@@ -79,9 +79,10 @@ def feasible(subset, proposals, envelope, rules, forced_in, forced_out) -> bool:
         p.score < rules.min_score and p.id not in forced_in for p in chosen
     ):
         return False
-    if rules.max_per_organisation is not None:
-        if any(c > rules.max_per_organisation for c in Counter(p.organisation for p in chosen).values()):
-            return False
+    if rules.max_per_organisation is not None and any(
+        c > rules.max_per_organisation for c in Counter(p.organisation for p in chosen).values()
+    ):
+        return False
     for q in rules.quotas:
         group = [p for p in chosen if p.value(q.field) == q.value]
         count, amount = len(group), sum(p.amount for p in group)
