@@ -27,6 +27,7 @@ from .instruction import (
     SavedFilter,
     StaffNote,
 )
+from .reminders import DeadlineReminder
 
 __all__ = [
     "Answer",
@@ -36,6 +37,7 @@ __all__ = [
     "CoFunder",
     "CorrectionRequest",
     "Criterion",
+    "DeadlineReminder",
     "Document",
     "DocumentRequirement",
     "DocumentType",
