@@ -1,0 +1,213 @@
+"""Forms of the instruction pages (staff): decisions, corrections, messages, notes, labels,
+bulk actions and saved filters. Forms validate input; services decide and record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from filiere.engine import workflow
+
+from ..models import Label
+
+#: Message attachments: the types accepted and how their content starts (checked, not trusted
+#: from the name or the browser's content type).
+ATTACHMENT_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+ATTACHMENT_MAX_BYTES = getattr(settings, "FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for content_type, signatures in ATTACHMENT_SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    return None
+
+
+def clean_attachment(upload):
+    """Size, then content (PDF, PNG or JPEG by their first bytes), then a safe name."""
+    if upload is None:
+        return None
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is too large (at most %(max)d MB).")
+            % {"max": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise forms.ValidationError(
+            _("Attach a PDF, PNG or JPEG file; this file is of another kind."), code="file_type"
+        )
+    upload.sniffed_content_type = content_type
+    return upload
+
+
+class DecisionForm(forms.Form):
+    """Eligible, or ineligible with a reason sent to the applicant."""
+
+    DECISIONS = [
+        ("declare_eligible", _("Eligible")),
+        ("declare_ineligible", _("Ineligible")),
+    ]
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason (sent to the applicant)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required for an ineligible decision."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("decision")
+        reason = (data.get("reason") or "").strip()
+        if code and workflow.TRANSITIONS_BY_CODE[code].reason_required and not reason:
+            self.add_error(
+                "reason", _("Give the reason: the applicant will receive it with the decision.")
+            )
+        return data
+
+
+class CorrectionForm(forms.Form):
+    items = forms.CharField(
+        label=_("Items to correct (one per line)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    until = forms.DateTimeField(
+        label=_("Open for corrections until (Paris time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    message = forms.CharField(
+        label=_("Message to the applicant"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Two working days, as VAF gives for small omissions (DOMAIN §1.1), at noon.
+            noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+            self.initial.setdefault("until", noon + timedelta(days=2))
+
+    def clean_items(self):
+        items = [line.strip(" -•\t") for line in self.cleaned_data["items"].splitlines()]
+        items = [item for item in items if item]
+        if not items:
+            raise forms.ValidationError(_("List at least one item to correct."))
+        return items
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= timezone.now():
+            raise forms.ValidationError(_("Choose a date in the future."))
+        return until
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (PDF, PNG or JPEG, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def clean_attachment(self):
+        return clean_attachment(self.cleaned_data.get("attachment"))
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Private note (staff only)"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LabelForm(forms.Form):
+    name = forms.CharField(label=_("Add a label"), max_length=60)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class TransitionForm(forms.Form):
+    """Any other transition the staff member may fire, with its reason when needed."""
+
+    code = forms.ChoiceField(label=_("Action"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, transitions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from ..services.transitions import transition_label
+
+        self.fields["code"].choices = [(t.code, transition_label(t.code)) for t in transitions]
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = [
+        ("declare_eligible", _("Mark eligible")),
+        ("declare_ineligible", _("Mark ineligible")),
+        ("message", _("Send a message")),
+        ("export_csv", _("Export the selection (CSV)")),
+        ("export_xlsx", _("Export the selection (XLSX)")),
+    ]
+    action = forms.ChoiceField(label=_("With the selected applications"), choices=ACTIONS)
+    applications = forms.TypedMultipleChoiceField(
+        label=_("Applications"), coerce=int, widget=forms.MultipleHiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Reason (for an ineligible decision; sent to each applicant)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    body = forms.CharField(
+        label=_("Message (for “Send a message”)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, application_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "declare_ineligible" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give one reason for all: each applicant will receive it."))
+        if action == "message" and not (data.get("body") or "").strip():
+            self.add_error("body", _("Write the message to send."))
+        return data
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Save these filters as"), max_length=80)
+
+
+def label_choices(call) -> list[tuple[int, str]]:
+    return list(Label.objects.filter(call=call).order_by("name").values_list("pk", "name"))

@@ -1,0 +1,256 @@
+"""E-mails about applications: who receives them, rendered in each recipient's language.
+
+Services never send mail themselves: they enqueue a task with ``transaction.on_commit`` (nothing
+is sent for a change that was rolled back), and the task renders one e-mail per recipient from
+``calls/email/<name>_subject.txt`` and ``<name>_body.txt`` inside
+``translation.override(recipient.language)``.
+
+Parties (``filiere.engine.workflow.Party``):
+
+- ``applicant_team``: the lead and every team member (their account's language when they have
+  one, French otherwise);
+- ``staff``: holders of the staff role, globally or for this call;
+- ``experts``: holders of the expert role for this application or this call (the review app will
+  narrow this to the experts assigned to the application);
+- ``committee``: holders of the committee role, globally or for this call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django_tasks import task
+
+from filiere.accounts.models import Role, RoleGrant, User
+
+from .models import Application, Message
+
+__all__ = [
+    "Recipient",
+    "enqueue_message_notification",
+    "enqueue_transition_notifications",
+    "recipients_for",
+    "render_email",
+]
+
+LANGUAGES = ("fr", "en", "nl")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+    party: str
+    user_id: int | None = None
+
+
+def _language(user: User | None) -> str:
+    language = (getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE)[:2]
+    return language if language in LANGUAGES else settings.LANGUAGE_CODE
+
+
+def _from_users(users: Iterable[User], party: str) -> list[Recipient]:
+    return [
+        Recipient(email=u.email, language=_language(u), party=party, user_id=u.pk)
+        for u in users
+        if u.email and u.is_active
+    ]
+
+
+def _role_holders(role: str, scopes: list[tuple[str, int]], *, include_global: bool) -> list[User]:
+    condition = Q(pk__in=[])
+    if include_global:
+        condition |= Q(scope_type="")
+    for scope_type, scope_id in scopes:
+        condition |= Q(scope_type=scope_type, scope_id=scope_id)
+    user_ids = RoleGrant.objects.filter(condition, role=role, revoked_at__isnull=True).values(
+        "user_id"
+    )
+    return list(User.objects.filter(pk__in=user_ids).order_by("pk"))
+
+
+def team_recipients(application: Application) -> list[Recipient]:
+    recipients = _from_users([application.lead], "applicant_team")
+    for member in application.team.select_related("user").order_by("pk"):
+        if member.user is not None:
+            recipients += _from_users([member.user], "applicant_team")
+        elif member.email:
+            recipients.append(
+                Recipient(member.email, settings.LANGUAGE_CODE, "applicant_team", None)
+            )
+    return recipients
+
+
+def recipients_for(application: Application, parties: Iterable[str]) -> list[Recipient]:
+    """One recipient per e-mail address, in the order of ``parties``."""
+    call_scope = [("call", application.call_id)]
+    found: list[Recipient] = []
+    for party in parties:
+        if party == "applicant_team":
+            found += team_recipients(application)
+        elif party == "staff":
+            holders = _role_holders(Role.STAFF, call_scope, include_global=True)
+            found += _from_users(holders, party)
+        elif party == "experts":
+            scopes = [*call_scope, ("application", application.pk)]
+            found += _from_users(_role_holders(Role.EXPERT, scopes, include_global=False), party)
+        elif party == "committee":
+            holders = _role_holders(Role.COMMITTEE, call_scope, include_global=True)
+            found += _from_users(holders, party)
+    seen: set[str] = set()
+    unique = []
+    for recipient in found:
+        key = recipient.email.lower()
+        if key not in seen:
+            seen.add(key)
+            unique.append(recipient)
+    return unique
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return getattr(settings, "FILIERE_SITE_URL", "http://localhost:8000").rstrip("/") + path
+
+
+def application_link(application: Application, party: str) -> str:
+    """Where the recipient reads the application: the staff page, or the applicant's own."""
+    if party in ("staff", "committee", "experts"):
+        return _absolute(
+            reverse(
+                "calls:staff_application",
+                kwargs={"slug": application.call.slug, "reference": application.reference},
+            )
+        )
+    for name in ("calls:application", "calls:application_detail", "calls:my_application"):
+        for kwargs in ({"reference": application.reference}, {"pk": application.pk}):
+            try:
+                return _absolute(reverse(name, kwargs=kwargs))
+            except NoReverseMatch:
+                continue
+    return _absolute("/")
+
+
+def render_email(name: str, context: dict, language: str) -> tuple[str, str]:
+    """(subject, body) of ``calls/email/<name>_*.txt`` in ``language``."""
+    with translation.override(language):
+        subject = render_to_string(f"calls/email/{name}_subject.txt", context)
+        body = render_to_string(f"calls/email/{name}_body.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+def _send(messages: list[EmailMessage]) -> int:
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
+def _email(recipient: Recipient, subject: str, body: str) -> EmailMessage:
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[recipient.email],
+        headers={"Content-Language": recipient.language, "Auto-Submitted": "auto-generated"},
+    )
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+#: Transitions with their own wording; the others use the generic ``transition`` template.
+_TEMPLATES = {"request_correction": "correction"}
+
+
+def send_transition_emails_now(
+    *, application_id: int, code: str, parties: list[str], reason: str, actor_id: int | None
+) -> int:
+    from .services.transitions import state_label, transition_label
+
+    application = Application.objects.select_related("call", "lead").get(pk=application_id)
+    correction = (
+        application.correction_requests.order_by("-requested_at", "-pk").first()
+        if code == "request_correction"
+        else None
+    )
+    template = _TEMPLATES.get(code, "transition")
+    messages = []
+    for recipient in recipients_for(application, parties):
+        if actor_id is not None and recipient.user_id == actor_id:
+            continue  # the person who acted knows
+        with translation.override(recipient.language):
+            context = {
+                "application": application,
+                "call_title": application.call.title,
+                "transition": transition_label(code),
+                "state": state_label(application.state),
+                "reason": reason,
+                "correction": correction,
+                "party": recipient.party,
+                "link": application_link(application, recipient.party),
+                "platform_name": settings.FILIERE_PLATFORM_NAME,
+            }
+        subject, body = render_email(template, context, recipient.language)
+        messages.append(_email(recipient, subject, body))
+    return _send(messages)
+
+
+@task()
+def send_transition_emails(
+    application_id: int, code: str, parties: list[str], reason: str, actor_id: int | None
+) -> int:
+    return send_transition_emails_now(
+        application_id=application_id,
+        code=code,
+        parties=parties,
+        reason=reason,
+        actor_id=actor_id,
+    )
+
+
+def enqueue_transition_notifications(
+    *, application_id: int, code: str, parties: list[str], reason: str, actor_id: int | None
+) -> None:
+    """Call from ``transaction.on_commit``: the e-mails are built by a background task."""
+    send_transition_emails.enqueue(application_id, code, list(parties), reason, actor_id)
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+def send_message_emails_now(*, message_id: int) -> int:
+    message = Message.objects.select_related("application__call", "application__lead").get(
+        pk=message_id
+    )
+    application = message.application
+    parties = ["applicant_team"] if message.from_staff else ["staff"]
+    messages = []
+    for recipient in recipients_for(application, parties):
+        if recipient.user_id == message.author_id:
+            continue
+        context = {
+            "application": application,
+            "message": message,
+            "party": recipient.party,
+            "link": application_link(application, recipient.party),
+            "platform_name": settings.FILIERE_PLATFORM_NAME,
+        }
+        subject, body = render_email("message", context, recipient.language)
+        messages.append(_email(recipient, subject, body))
+    return _send(messages)
+
+
+@task()
+def send_message_emails(message_id: int) -> int:
+    return send_message_emails_now(message_id=message_id)
+
+
+def enqueue_message_notification(*, message_id: int) -> None:
+    send_message_emails.enqueue(message_id)

@@ -1,0 +1,255 @@
+"""Reads for the instruction team: the list of a call's applications, one application with
+everything staff see (notes and labels included), counts, and the eligibility snapshot.
+
+Everything here is for staff only: views check ``permissions.is_staff`` before calling. The
+applicant-facing reads never select notes or labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from filiere.engine.budget import BudgetLine as EngineBudgetLine
+from filiere.engine.budget import FinancingSource as EngineFinancingSource
+from filiere.engine.eligibility import (
+    ApplicationSnapshot,
+    EligibilityReport,
+    Partner,
+    RuleConfigError,
+    evaluate,
+    rules_from_json,
+)
+from filiere.engine.money import Money
+
+from .models import (
+    Application,
+    Call,
+    Document,
+    DocumentRequirement,
+    Label,
+    SavedFilter,
+    State,
+    TeamMember,
+)
+
+SORTS = {
+    "reference": "reference",
+    "title": "title",
+    "amount": "requested_amount",
+    "submitted_at": "submitted_at",
+    "status": "state",
+}
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """The staff list's filters, as plain values (from ``filters.ApplicationFilterForm``)."""
+
+    states: tuple[str, ...] = ()
+    genre_id: int | None = None
+    territory: str = ""
+    organisation_id: int | None = None
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    missing_documents: bool | None = None
+    label_id: int | None = None
+    text: str = ""
+    sort: str = "reference"
+    descending: bool = False
+
+
+def get_call_for_staff(slug: str) -> Call:
+    try:
+        return Call.objects.select_related("fund").get(slug=slug)
+    except Call.DoesNotExist:
+        raise Http404 from None
+
+
+def missing_documents_condition() -> Exists:
+    """True when a required document of the call (for the application's stage and genre) has no
+    uploaded file that is not blocked by the antivirus."""
+    present = Document.objects.filter(application=OuterRef(OuterRef("pk"))).exclude(
+        scan_status__in=[Document.Scan.INFECTED, Document.Scan.ERROR]
+    )
+    missing = (
+        DocumentRequirement.objects.filter(call=OuterRef("call"), required=True)
+        .filter(Q(stage__isnull=True) | Q(stage=OuterRef("stage")))
+        .filter(Q(genre__isnull=True) | Q(genre=OuterRef("genre")))
+        .exclude(document_type__in=present.values("document_type"))
+    )
+    return Exists(missing)
+
+
+def staff_applications(call: Call, filters: ApplicationFilters | None = None) -> QuerySet:
+    """The call's applications, filtered and sorted, with what a list row shows (constant
+    number of queries: one for the rows, one for their labels)."""
+    filters = filters or ApplicationFilters()
+    qs = (
+        Application.objects.filter(call=call)
+        .select_related("organisation__territory", "genre", "stage")
+        .annotate(missing_documents=missing_documents_condition())
+        .prefetch_related(Prefetch("labels", queryset=Label.objects.order_by("name")))
+    )
+    if filters.states:
+        qs = qs.filter(state__in=filters.states)
+    if filters.genre_id:
+        qs = qs.filter(genre_id=filters.genre_id)
+    if filters.territory:
+        qs = qs.filter(organisation__territory__code=filters.territory)
+    if filters.organisation_id:
+        qs = qs.filter(organisation_id=filters.organisation_id)
+    if filters.min_amount is not None:
+        qs = qs.filter(requested_amount__gte=filters.min_amount)
+    if filters.max_amount is not None:
+        qs = qs.filter(requested_amount__lte=filters.max_amount)
+    if filters.missing_documents is not None:
+        qs = qs.filter(missing_documents=filters.missing_documents)
+    if filters.label_id:
+        qs = qs.filter(labels__id=filters.label_id)
+    text = filters.text.strip()
+    if text:
+        qs = qs.filter(
+            Q(reference__icontains=text)
+            | Q(title__icontains=text)
+            | Q(organisation__name__icontains=text)
+        )
+    field = SORTS.get(filters.sort, "reference")
+    if filters.descending:
+        qs = qs.order_by(f"-{field}" if field != "submitted_at" else "-submitted_at", "-id")
+    else:
+        qs = qs.order_by(field, "id")
+    return qs
+
+
+def call_counts(call: Call) -> dict[str, int]:
+    """Drafts vs submitted before the deadline (and by state), in one query."""
+    counts = Application.objects.filter(call=call).aggregate(
+        total=Count("pk"),
+        drafts=Count("pk", filter=Q(state=State.DRAFT)),
+        submitted_in_time=Count(
+            "pk", filter=Q(submitted_at__isnull=False, submitted_at__lte=call.closes_at)
+        ),
+        submitted_late=Count("pk", filter=Q(submitted_at__gt=call.closes_at)),
+    )
+    return counts
+
+
+def state_counts(call: Call) -> dict[str, int]:
+    rows = Application.objects.filter(call=call).values_list("state").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def get_application_for_staff(call: Call, reference: str) -> Application:
+    """One application with its team, budget, financing, documents, messages, notes, labels."""
+    try:
+        return (
+            Application.objects.select_related(
+                "call", "organisation__territory", "lead", "genre", "stage", "submission"
+            )
+            .prefetch_related(
+                Prefetch(
+                    "team", queryset=TeamMember.objects.select_related("organisation", "user")
+                ),
+                "budget_lines",
+                "financing",
+                Prefetch("documents", queryset=Document.objects.select_related("document_type")),
+                "messages__author",
+                "staff_notes__author",
+                "labels",
+                "correction_requests",
+            )
+            .get(call=call, reference=reference)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def saved_filters(user, call: Call) -> QuerySet:
+    return SavedFilter.objects.filter(user=user, call=call).order_by("name")
+
+
+# --- eligibility --------------------------------------------------------------------------------
+
+
+def _identifier(organisation) -> tuple[str | None, str | None]:
+    if organisation.siret:
+        return "siret", organisation.siret
+    if organisation.bce_number:
+        return "bce", organisation.bce_number
+    if organisation.siren:
+        return "siren", organisation.siren
+    if organisation.rna:
+        return "rna", organisation.rna
+    return None, None
+
+
+def build_eligibility_snapshot(application: Application) -> ApplicationSnapshot:
+    """The engine's plain view of an application (prefetched relations are reused)."""
+    organisation = application.organisation
+    territory = organisation.territory
+    kind, identifier = _identifier(organisation)
+    partners = tuple(
+        Partner(
+            name=member.organisation.name,
+            territory=member.organisation.territory.code if member.organisation.territory else None,
+            country=member.organisation.country or None,
+            kind=member.organisation.kind,
+        )
+        for member in application.team.all()
+        if member.organisation is not None
+    )
+    documents = frozenset(
+        document.document_type.code
+        for document in application.documents.all()
+        if document.scan_status not in (Document.Scan.INFECTED, Document.Scan.ERROR)
+    )
+    return ApplicationSnapshot(
+        organisation_kind=organisation.kind,
+        seat_territory=territory.code if territory else None,
+        seat_country=organisation.country or None,
+        naf_code=organisation.naf_code or None,
+        identifier_kind=kind,
+        identifier=identifier,
+        partners=partners,
+        genre=application.genre.code if application.genre else None,
+        stage=application.stage.code if application.stage else None,
+        requested_amount=(
+            Money.from_decimal(application.requested_amount)
+            if application.requested_amount is not None
+            else None
+        ),
+        budget_lines=tuple(
+            EngineBudgetLine(
+                chapter=line.chapter,
+                label=line.label,
+                amount=Money.from_decimal(line.amount),
+                regional_amount=Money.from_decimal(line.regional_amount),
+            )
+            for line in application.budget_lines.all()
+        ),
+        financing_sources=tuple(
+            EngineFinancingSource(
+                name=source.name,
+                kind=source.kind,
+                amount=Money.from_decimal(source.amount),
+                secured=source.secured,
+            )
+            for source in application.financing.all()
+        ),
+        documents=documents,
+        submitted_at=application.submitted_at,
+        closes_at=application.call.closes_at,
+    )
+
+
+def eligibility_report(application: Application) -> tuple[EligibilityReport | None, str]:
+    """(report, "") or (None, error code) when the call's rules cannot be read."""
+    try:
+        rules = rules_from_json(application.call.eligibility_rules or [])
+    except RuleConfigError as error:
+        return None, error.code
+    return evaluate(rules, build_eligibility_snapshot(application)), ""

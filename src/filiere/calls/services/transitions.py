@@ -1,0 +1,218 @@
+"""Every change of an application's state goes through :func:`transition_application`.
+
+The rules are the engine's transition table (``filiere.engine.workflow``): this service works out
+which kinds of actor the user is for this application, asks the engine, records the new state
+under a row lock, writes the audit entry and, once the transaction has committed, enqueues the
+e-mails to the parties the transition names (``calls.notifications``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from filiere.accounts.models import Role
+from filiere.accounts.permissions import is_staff
+from filiere.audit.services import record
+from filiere.engine import workflow
+from filiere.engine.workflow import Actor, State, WorkflowError
+
+from ..models import Application, CorrectionRequest
+from ..models import State as AppState
+
+__all__ = [
+    "TRANSITION_LABELS",
+    "TransitionError",
+    "actor_kinds",
+    "allowed_for",
+    "state_label",
+    "transition_application",
+    "transition_label",
+]
+
+# --- workflow phrases (engine codes → text; to move to calls/phrases.py) ------------------------
+
+#: The name of each transition, as a button or an e-mail subject says it.
+TRANSITION_LABELS: Mapping[str, object] = {
+    "submit": _("Submit"),
+    "request_correction": _("Ask for a correction"),
+    "resubmit": _("Submit the corrections"),
+    "declare_eligible": _("Declare eligible"),
+    "declare_ineligible": _("Declare ineligible"),
+    "reconsider_eligibility": _("Reconsider the eligibility"),
+    "start_review": _("Start the expert review"),
+    "schedule_hearing": _("Schedule a hearing"),
+    "send_to_committee": _("Send to the committee"),
+    "award": _("Award"),
+    "reject": _("Reject"),
+    "defer": _("Defer"),
+    "reschedule": _("Put back before the committee"),
+    "sign_agreement": _("Record the signed agreement"),
+    "start_payment": _("Start the payments"),
+    "close": _("Close"),
+    "withdraw": _("Withdraw"),
+    "record_withdrawal": _("Record a withdrawal"),
+}
+
+
+def transition_label(code: str) -> str:
+    return str(TRANSITION_LABELS.get(code, code))
+
+
+def state_label(code: str) -> str:
+    return str(dict(AppState.choices).get(code, code))
+
+
+def workflow_message(code: str, params: Mapping[str, object]) -> str:
+    """The translated sentence for a ``workflow.*`` (or ``transition.*``) error code."""
+    transition = transition_label(str(params.get("transition", "")))
+    state = state_label(str(params.get("state", "")))
+    if code == "workflow.unknown_transition":
+        return gettext("“%(transition)s” is not an action on applications.") % {
+            "transition": params.get("transition", "")
+        }
+    if code == "workflow.not_allowed" and params.get("why") == "state":
+        return gettext("“%(transition)s” is not possible while the application is “%(state)s”.") % {
+            "transition": transition,
+            "state": state,
+        }
+    if code == "workflow.not_allowed":
+        return gettext("You may not “%(transition)s” this application.") % {
+            "transition": transition
+        }
+    if code == "workflow.reason_required":
+        return gettext("Give a reason to “%(transition)s”: the applicant will receive it.") % {
+            "transition": transition
+        }
+    if code == "transition.correction_date_past":
+        return gettext("The date for corrections must be in the future.")
+    if code == "transition.correction_items_missing":
+        return gettext("List at least one item to correct.")
+    return gettext("This action is not possible.")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TransitionError(Exception):
+    """A refused transition: the engine's code, its parameters and a translated message."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return workflow_message(self.code, self.params)
+
+    def __str__(self) -> str:
+        return f"{self.code} {dict(self.params)}"
+
+    def to_json(self) -> dict[str, object]:
+        params = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
+        return {"code": self.code, "message": self.message, "params": params}
+
+
+# --- who is acting ------------------------------------------------------------------------------
+
+
+def actor_kinds(user, application: Application) -> frozenset[Actor]:
+    """The engine's actor kinds ``user`` holds for ``application`` (``None``: the system)."""
+    if user is None:
+        return frozenset({Actor.SYSTEM})
+    kinds: set[Actor] = set()
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if is_staff(user) or user.has_role(Role.STAFF, scope_type="call", scope_id=application.call_id):
+        kinds.add(Actor.STAFF)
+    if user.has_role(Role.COMMITTEE) or user.has_role(
+        Role.COMMITTEE, scope_type="call", scope_id=application.call_id
+    ):
+        kinds.add(Actor.COMMITTEE)
+    if application.lead_id == user.pk:
+        kinds.add(Actor.APPLICANT_LEAD)
+    return frozenset(kinds)
+
+
+def allowed_for(user, application: Application) -> list[workflow.Transition]:
+    """The transitions ``user`` may fire on ``application`` now, in table order (for menus)."""
+    return workflow.allowed_transitions(application.state, actor_kinds(user, application))
+
+
+# --- the service --------------------------------------------------------------------------------
+
+
+def transition_application(
+    *,
+    application: Application,
+    code: str,
+    by,
+    reason: str = "",
+    now: datetime | None = None,
+    notify: bool = True,
+) -> Application:
+    """Fire transition ``code`` on ``application`` as ``by`` (a user, or ``None`` for the system).
+
+    Raises :class:`TransitionError` with the engine's code when the table refuses it. On success
+    the row is updated under ``select_for_update``, an ``application.transition`` audit entry
+    records from/to and the reason, and the parties named by the transition are e-mailed after
+    commit, each in their preferred language. ``application`` is updated in place and returned.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        kinds = actor_kinds(by, locked)
+        try:
+            chosen = workflow.check_transition(locked.state, code, kinds, reason)
+        except WorkflowError as error:
+            raise TransitionError(error.code, dict(error.params)) from None
+        source = locked.state
+        locked.state = chosen.target.value
+        fields = ["state", "updated_at"]
+        if source == State.INCOMPLETE and chosen.target != State.INCOMPLETE:
+            # Leaving the correction window: the file locks again.
+            locked.correction_until = None
+            fields.append("correction_until")
+            CorrectionRequest.objects.filter(application=locked, closed_at__isnull=True).update(
+                closed_at=now
+            )
+        if chosen.target == State.SUBMITTED and locked.submitted_at is None:
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        locked.save(update_fields=fields)
+        record(
+            actor=by,
+            action="application.transition",
+            obj=locked,
+            reason=reason,
+            data={
+                "transition": chosen.code,
+                "from": source,
+                "to": chosen.target.value,
+                "actors": sorted(k.value for k in kinds),
+            },
+        )
+        if notify and chosen.notify:
+            from ..notifications import enqueue_transition_notifications
+
+            parties = [party.value for party in chosen.notify]
+            application_id, actor_id = locked.pk, getattr(by, "pk", None)
+            transaction.on_commit(
+                lambda: enqueue_transition_notifications(
+                    application_id=application_id,
+                    code=chosen.code,
+                    parties=parties,
+                    reason=reason,
+                    actor_id=actor_id,
+                )
+            )
+    for name in ("state", "correction_until", "submitted_at", "updated_at"):
+        setattr(application, name, getattr(locked, name))
+    return application
