@@ -37,7 +37,7 @@ def noiseless_calls(draw: st.DrawFn) -> tuple[list[Review], dict[str, float], di
     return reviews, quality, bias
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(noiseless_calls())
 def test_calibration_recovers_known_biases_exactly_on_noiseless_data(case) -> None:
     reviews, quality, bias = case

@@ -113,7 +113,7 @@ def ranked_key(subset, proposals):
     return tuple(proposals[i].id in subset for i in order)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(instances())
 def test_selection_matches_brute_force(case) -> None:
     proposals, envelope, rules, forced_in, forced_out = case
