@@ -619,3 +619,108 @@ def describe_rule(
     if scope:
         text = _("For %(scope)s: %(rule)s") % {"scope": scope, "rule": text[:1].lower() + text[1:]}
     return text
+
+
+# --- Applying and submission (calls/services/applications, documents, submission) -------------
+# Codes of the applicant side; sizes are formatted here (``size``, ``limit`` in bytes).
+
+APPLYING_MESSAGES: dict[str, Any] = {
+    "apply.call_not_open": gettext_lazy("This call is not open for applications."),
+    "apply.not_your_organisation": gettext_lazy(
+        "You can apply only for an organisation you belong to or hold the applicant role for."
+    ),
+    "apply.title_missing": gettext_lazy("Give the project a title."),
+    "apply.reference_busy": gettext_lazy(
+        "Many applications are being created right now: please try again in a moment."
+    ),
+    "apply.read_only": gettext_lazy(
+        "This application can no longer be changed: the call is closed or the file was submitted."
+    ),
+    "apply.not_an_editor": gettext_lazy("You may read this application but not change it."),
+    "apply.stale_version": gettext_lazy(
+        "Someone else saved this part of the application meanwhile (now version "
+        "%(current_version)s). Your text was not saved: it is shown below so that you can copy "
+        "it, next to the saved version."
+    ),
+    "apply.regional_above_line": gettext_lazy(
+        "The regional part of “%(label)s” is larger than the line itself."
+    ),
+    "apply.unknown_role": gettext_lazy("Choose a role from the list."),
+    "apply.only_lead_invites": gettext_lazy("Only the lead applicant can change the team."),
+    "apply.lead_already_in_team": gettext_lazy("The lead applicant is already in the team."),
+    "apply.already_invited": gettext_lazy("%(email)s has already been invited."),
+    "apply.invitation_unknown": gettext_lazy("This invitation link is not valid."),
+    "apply.invitation_used": gettext_lazy("This invitation has already been accepted."),
+    "apply.invitation_other_address": gettext_lazy(
+        "This invitation was sent to %(email)s: sign in with an account that uses this address "
+        "(or add and verify it on your account page)."
+    ),
+    "apply.deadline_passed": gettext_lazy(
+        "The call closed at %(closes_at)s: the application can no longer be submitted."
+    ),
+    "apply.already_submitted": gettext_lazy("This application has already been submitted."),
+    "apply.only_lead_submits": gettext_lazy("Only the lead applicant can submit the application."),
+    "apply.not_submittable": gettext_lazy("This application cannot be submitted in its state."),
+    "apply.incomplete": gettext_lazy(
+        "The application is not complete: %(count)s item(s) are missing (listed below)."
+    ),
+    "apply.only_lead_withdraws": gettext_lazy(
+        "Only the lead applicant can withdraw the application."
+    ),
+    "apply.not_withdrawable": gettext_lazy(
+        "This application can no longer be withdrawn: a decision has been taken."
+    ),
+    "upload.missing_file": gettext_lazy("Choose a file to upload."),
+    "upload.name_control_characters": gettext_lazy(
+        "The file name contains invisible control characters: rename the file."
+    ),
+    "upload.name_traversal": gettext_lazy("The file name may not contain “..”: rename the file."),
+    "upload.name_empty": gettext_lazy("The file has no name: rename the file."),
+    "upload.name_too_long": gettext_lazy(
+        "The file name is too long (at most %(max_chars)s characters): rename the file."
+    ),
+    "upload.too_large": gettext_lazy("The file is too large (%(size)s; at most %(limit)s)."),
+    "upload.empty": gettext_lazy("The file is empty."),
+    "upload.extension_not_accepted": gettext_lazy(
+        "Files ending in %(extension)s are not accepted. Accepted: PDF, PNG, JPEG, Word (.docx), "
+        "Excel (.xlsx), OpenDocument (.odt, .ods) and plain text."
+    ),
+    "upload.content_not_accepted": gettext_lazy(
+        "The file's content is not what its name says (%(extension)s): it was refused. Save it "
+        "again from the application that made it."
+    ),
+    "upload.extension_mismatch": gettext_lazy(
+        "The file's content is %(detected)s, but its name ends in %(extension)s: rename it or "
+        "export it in the right format."
+    ),
+    "upload.corrupt_archive": gettext_lazy("The file is damaged and cannot be opened."),
+    "upload.archive_too_many_entries": gettext_lazy(
+        "The file contains too many parts (more than %(max_entries)s)."
+    ),
+    "upload.archive_too_large_unpacked": gettext_lazy(
+        "Once unpacked, the file would be larger than %(limit)s: it was refused."
+    ),
+    "upload.archive_ratio": gettext_lazy(
+        "The file is compressed more than %(ratio)s to 1, as harmful archives are: it was refused."
+    ),
+    "upload.archive_encrypted": gettext_lazy(
+        "The file is protected by a password: upload it without protection."
+    ),
+    "upload.archive_not_office": gettext_lazy(
+        "This archive is not a Word, Excel or OpenDocument file: ZIP archives are not accepted."
+    ),
+}
+MESSAGES.update(APPLYING_MESSAGES)
+
+_SIZE_PARAMS = frozenset({"size", "limit"})
+
+
+def applying_message(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """The sentence of an ``apply.*`` / ``upload.*`` code (sizes in bytes shown for people)."""
+    from django.template.defaultfilters import filesizeformat
+
+    shown = {
+        name: filesizeformat(value) if name in _SIZE_PARAMS and isinstance(value, int) else value
+        for name, value in (params or {}).items()
+    }
+    return message(code, shown)

@@ -255,6 +255,8 @@ def solve_fair(prep: Prepared, optimal: NDArray[np.int64], *, started: float) ->
             result_mask = mask2
         else:  # pragma: no cover - solver tolerance trouble
             state2 = "failed"
-    proven = proven and state2 == "optimal"
+    # Reaching UB proves stage 1 after the fact; stage 2's optimum under the weaker threshold
+    # then also solves it under the threshold UB.
+    proven = (proven or worst(result_mask) >= upper_bound) and state2 == "optimal"
     details["fair_proven"] = proven
     return FairOutcome(positions(result_mask), "optimal" if proven else "feasible", bound, details)
