@@ -258,6 +258,22 @@ FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin")
 FILIERE_DIRECTORY_PAGE_SIZE = 24
 FILIERE_API_PAGE_SIZE = 50
 
+# --- Applications: uploaded documents and the antivirus (calls/services/documents.py, scanning.py)
+# Largest accepted file, and per document-type code where another limit applies.
+FILIERE_UPLOAD_MAX_BYTES = int(os.environ.get("FILIERE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+FILIERE_UPLOAD_MAX_BYTES_BY_TYPE: dict[str, int] = {
+    "storyboard": 50 * 1024 * 1024,
+    "bible": 50 * 1024 * 1024,
+}
+# Office files are ZIP archives: refuse more than this once unpacked (zip bombs).
+FILIERE_UPLOAD_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+# clamd (ClamAV daemon), by unix socket or TCP. Neither set: files stay "waiting for the
+# antivirus" and are never served (fail closed), which is what a laptop without clamd gets.
+FILIERE_CLAMD_SOCKET = os.environ.get("FILIERE_CLAMD_SOCKET", "")
+FILIERE_CLAMD_HOST = os.environ.get("FILIERE_CLAMD_HOST", "")
+FILIERE_CLAMD_PORT = int(os.environ.get("FILIERE_CLAMD_PORT", "3310"))
+FILIERE_CLAMD_TIMEOUT = float(os.environ.get("FILIERE_CLAMD_TIMEOUT", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

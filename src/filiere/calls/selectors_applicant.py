@@ -1,0 +1,512 @@
+"""Reads of the applying side: who may see and edit an application, its engine snapshot, what is
+missing before submission, and the applicant's dashboard.
+
+Gatekeepers: :func:`get_application_for_member` returns an application only to its lead and to
+the team members who accepted their invitation — anyone else gets the same 404 as for an
+application that does not exist (guessing ids reveals nothing). Staff read applications through
+the instruction pages, not here; they may download clean documents (:func:`can_view_documents`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from filiere.accounts.models import Role
+from filiere.accounts.permissions import is_signed_in, is_staff
+from filiere.community.models import Affiliation, Organisation, OrganisationKind, Territory
+from filiere.engine import budget as engine_budget
+from filiere.engine import workflow
+from filiere.engine.eligibility import (
+    AmountCeilingRule,
+    ApplicationSnapshot,
+    EligibilityReport,
+    FinancingPlanRule,
+    Partner,
+    Rule,
+    RuleConfigError,
+    Status,
+    evaluate,
+    rules_from_json,
+)
+from filiere.engine.money import Money
+
+from . import phrases
+from .models import (
+    Application,
+    Call,
+    CorrectionRequest,
+    Document,
+    DocumentType,
+    Genre,
+    Question,
+    Stage,
+    TeamMember,
+)
+
+# --- Membership and permissions -----------------------------------------------------------------
+
+
+def _member_q(user) -> Q:
+    accepted = TeamMember.objects.filter(
+        application=OuterRef("pk"), user=user, accepted_at__isnull=False
+    )
+    return Q(lead=user) | Q(Exists(accepted))
+
+
+def applications_of(user) -> QuerySet[Application]:
+    """The applications ``user`` leads or joined (invitation accepted)."""
+    if not is_signed_in(user):
+        return Application.objects.none()
+    return Application.objects.filter(_member_q(user))
+
+
+def get_application_for_member(user, pk: int) -> Application:
+    """The application, or 404 — the same 404 whether it is missing or someone else's."""
+    application = (
+        applications_of(user)
+        .select_related("call", "organisation__territory", "lead", "genre", "stage", "submission")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def membership(user, application: Application) -> TeamMember | None:
+    if not is_signed_in(user):
+        return None
+    cached = getattr(application, "_memberships", None)
+    if cached is not None:
+        return next((m for m in cached if m.user_id == user.pk and m.accepted_at), None)
+    return application.team.filter(user=user, accepted_at__isnull=False).first()
+
+
+def is_lead(user, application: Application) -> bool:
+    return is_signed_in(user) and application.lead_id == user.pk
+
+
+def is_member(user, application: Application) -> bool:
+    return is_lead(user, application) or membership(user, application) is not None
+
+
+def is_open_for_edits(application: Application, now: datetime) -> bool:
+    return workflow.is_editable_by_applicant(
+        application.state,
+        now=now,
+        closes_at=application.call.closes_at,
+        correction_until=application.correction_until,
+    )
+
+
+def can_edit_application(user, application: Application, now: datetime) -> bool:
+    """The lead and members allowed to edit, while the engine says the file is editable."""
+    if not is_open_for_edits(application, now):
+        return False
+    if is_lead(user, application):
+        return True
+    member = membership(user, application)
+    return member is not None and member.can_edit
+
+
+def can_submit(user, application: Application) -> bool:
+    """Only the lead submits (the engine's ``applicant_lead`` actor)."""
+    return is_lead(user, application)
+
+
+def can_view_documents(user, application: Application) -> bool:
+    return is_member(user, application) or is_staff(user)
+
+
+def actor_kinds(user, application: Application) -> list[str]:
+    kinds = []
+    if is_lead(user, application):
+        kinds.append(workflow.Actor.APPLICANT_LEAD.value)
+    if is_staff(user):
+        kinds.append(workflow.Actor.STAFF.value)
+    return kinds
+
+
+# --- Who may apply, and to what -----------------------------------------------------------------
+
+
+def get_open_call(slug: str, now: datetime | None = None) -> Call:
+    call = Call.objects.open_at(now or timezone.now()).filter(slug=slug).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def organisations_for_applicant(user) -> QuerySet[Organisation]:
+    """Organisations ``user`` may apply for: a current affiliation, or the applicant role
+    granted for that organisation (``RoleGrant(role=applicant, scope_type="organisation")``)."""
+    if not is_signed_in(user):
+        return Organisation.objects.none()
+    affiliated = Affiliation.objects.filter(
+        organisation=OuterRef("pk"), person__user=user, end_date__isnull=True
+    )
+    granted = [
+        scope_id
+        for role, scope_type, scope_id in user.role_set()
+        if role == Role.APPLICANT and scope_type == "organisation"
+    ]
+    return Organisation.objects.filter(Q(Exists(affiliated)) | Q(pk__in=granted)).order_by("name")
+
+
+# --- Labels for the engine's codes --------------------------------------------------------------
+
+
+def labels() -> phrases.Labels:
+    """Labels of genres, stages, document types, territories and organisation kinds (4 queries)."""
+    return phrases.Labels(
+        genres={g.code: g.label for g in Genre.objects.all()},
+        stages={s.code: s.label for s in Stage.objects.all()},
+        documents={d.code: d.label for d in DocumentType.objects.all()},
+        territories={t.code: t.label for t in Territory.objects.all()},
+        organisation_kinds={k: str(v) for k, v in OrganisationKind.choices},
+    )
+
+
+# --- Snapshot for the engine --------------------------------------------------------------------
+
+
+def _money(value) -> Money | None:
+    return None if value is None else Money.from_decimal(value)
+
+
+def _identifier(organisation: Organisation) -> tuple[str | None, str | None]:
+    for kind, value in (
+        ("siret", organisation.siret),
+        ("bce", organisation.bce_number),
+        ("siren", organisation.siren),
+        ("rna", organisation.rna),
+    ):
+        if value:
+            return kind, value
+    return None, None
+
+
+def budget_template_code(application: Application) -> str:
+    """``games`` for serious games and video games, the CNC chapters otherwise."""
+    genre = application.genre.code if application.genre_id and application.genre else ""
+    return "games" if genre in ("serious-game", "video-game") else "audiovisual"
+
+
+def engine_lines(application: Application) -> tuple[engine_budget.BudgetLine, ...]:
+    return tuple(
+        engine_budget.BudgetLine(
+            chapter=line.chapter,
+            label=line.label,
+            amount=Money.from_decimal(line.amount),
+            regional_amount=Money.from_decimal(line.regional_amount),
+        )
+        for line in application.budget_lines.all()
+    )
+
+
+def engine_sources(application: Application) -> tuple[engine_budget.FinancingSource, ...]:
+    return tuple(
+        engine_budget.FinancingSource(
+            name=source.name,
+            kind=source.kind,
+            amount=Money.from_decimal(source.amount),
+            secured=source.secured,
+        )
+        for source in application.financing.all()
+    )
+
+
+def snapshot_of(application: Application, *, now: datetime) -> ApplicationSnapshot:
+    """The application as plain values (use :func:`with_related` to avoid one query per part)."""
+    organisation = application.organisation
+    identifier_kind, identifier = _identifier(organisation)
+    territory = organisation.territory
+    partners = tuple(
+        Partner(
+            name=member.organisation.name,
+            territory=member.organisation.territory.code if member.organisation.territory else None,
+            country=member.organisation.country or None,
+            kind=member.organisation.kind,
+        )
+        for member in application.team.all()
+        if member.organisation is not None
+    )
+    return ApplicationSnapshot(
+        organisation_kind=organisation.kind,
+        seat_territory=territory.code if territory else None,
+        seat_country=organisation.country or None,
+        naf_code=organisation.naf_code or None,
+        identifier_kind=identifier_kind,
+        identifier=identifier,
+        partners=partners,
+        genre=application.genre.code if application.genre else None,
+        stage=application.stage.code if application.stage else None,
+        requested_amount=_money(application.requested_amount),
+        budget_lines=engine_lines(application),
+        financing_sources=engine_sources(application),
+        documents=frozenset(
+            d.document_type.code
+            for d in application.documents.all()
+            if d.scan_status != Document.Scan.INFECTED
+        ),
+        submitted_at=now,
+        closes_at=application.call.closes_at,
+    )
+
+
+def call_rules(call: Call) -> list[Rule]:
+    """The call's configured rules, plus what its own fields imply when no rule says it: the
+    ceiling (absolute and % of the budget) and a balanced financing plan."""
+    try:
+        rules = rules_from_json(call.eligibility_rules or [])
+    except RuleConfigError:
+        rules = []  # the call editor refuses invalid rules; never block applicants on them
+    kinds = {rule.kind for rule in rules}
+    if "amount_ceiling" not in kinds and (call.ceiling_amount or call.ceiling_percent):
+        rules.append(
+            AmountCeilingRule(
+                absolute=_money(call.ceiling_amount),
+                percent_of_budget=call.ceiling_percent,
+            )
+        )
+    if "financing_plan" not in kinds:
+        rules.append(FinancingPlanRule())
+    return rules
+
+
+def eligibility_report(application: Application, *, now: datetime) -> EligibilityReport:
+    return evaluate(call_rules(application.call), snapshot_of(application, now=now))
+
+
+def with_related(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Everything the snapshot, the completeness panel and the dashboard read, in fixed queries."""
+    return queryset.select_related(
+        "call", "organisation__territory", "genre", "stage", "lead", "submission"
+    ).prefetch_related(
+        "budget_lines",
+        "financing",
+        "answers",
+        Prefetch("documents", queryset=Document.objects.select_related("document_type")),
+        Prefetch(
+            "team",
+            queryset=TeamMember.objects.select_related("organisation__territory", "user"),
+        ),
+        "call__questions",
+        "call__document_requirements__document_type",
+        Prefetch(
+            "correction_requests",
+            queryset=CorrectionRequest.objects.filter(closed_at__isnull=True),
+            to_attr="open_corrections",
+        ),
+    )
+
+
+# --- Completeness -------------------------------------------------------------------------------
+
+STEPS = ("project", "team", "budget", "documents", "questions", "review")
+
+_STEP_OF_RULE = {
+    "organisation_kind": "project",
+    "seat_territory": "project",
+    "naf_code": "project",
+    "valid_identifier": "project",
+    "genre": "project",
+    "stage": "project",
+    "required_partner": "team",
+    "amount_ceiling": "budget",
+    "financing_plan": "budget",
+    "required_documents": "documents",
+    "deadline": "review",
+}
+
+
+@dataclass(frozen=True)
+class Missing:
+    step: str
+    message: str
+    code: str = ""
+
+
+def visible_questions(questions: Iterable[Question], answers: dict[str, object]) -> list[Question]:
+    """Top-level questions whose display condition holds for ``answers`` (code → value)."""
+    shown = []
+    for question in questions:
+        if question.group_id:
+            continue
+        if condition_holds(question, answers):
+            shown.append(question)
+    return shown
+
+
+def condition_holds(question: Question, answers: dict[str, object]) -> bool:
+    condition = question.condition or {}
+    code = condition.get("question")
+    if not code:
+        return True
+    expected = condition.get("equals")
+    value = answers.get(code)
+    if isinstance(value, list):
+        return expected in value
+    if isinstance(value, bool):
+        return str(expected).lower() in (("yes", "true") if value else ("no", "false"))
+    return value is not None and str(value) == str(expected)
+
+
+def _is_blank(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def answers_by_code(application: Application) -> dict[str, object]:
+    by_id = {q.pk: q.code for q in application.call.questions.all()}
+    return {
+        by_id[a.question_id]: a.value for a in application.answers.all() if a.question_id in by_id
+    }
+
+
+def required_document_types(application: Application) -> list[DocumentType]:
+    return [
+        requirement.document_type
+        for requirement in application.call.document_requirements.all()
+        if requirement.required
+        and requirement.applies_to(stage_id=application.stage_id, genre_id=application.genre_id)
+    ]
+
+
+def missing_items(
+    application: Application, *, now: datetime, labels: phrases.Labels | None = None
+) -> list[Missing]:
+    """What stands between the draft and a successful submission, step by step."""
+    labels = labels or phrases.NO_LABELS
+    items: list[Missing] = []
+    if not application.title.strip():
+        items.append(Missing("project", _("Give the project a title."), "apply.title_missing"))
+    if not application.summary.strip():
+        items.append(
+            Missing("project", _("Write a summary of the project."), "apply.summary_missing")
+        )
+    answers = answers_by_code(application)
+    questions = list(application.call.questions.all())
+    for question in visible_questions(questions, answers):
+        value = answers.get(question.code)
+        if question.required and _is_blank(value):
+            items.append(
+                Missing(
+                    "questions",
+                    _("Answer the question “%(question)s”.") % {"question": question.label},
+                    "apply.answer_missing",
+                )
+            )
+        elif (
+            question.min_length
+            and isinstance(value, str)
+            and value
+            and len(value) < question.min_length
+        ):
+            items.append(
+                Missing(
+                    "questions",
+                    _("The answer to “%(question)s” needs at least %(minimum)s characters.")
+                    % {"question": question.label, "minimum": question.min_length},
+                    "apply.answer_too_short",
+                )
+            )
+    present = {
+        d.document_type_id
+        for d in application.documents.all()
+        if d.scan_status != Document.Scan.INFECTED
+    }
+    for document_type in required_document_types(application):
+        if document_type.pk not in present:
+            items.append(
+                Missing(
+                    "documents",
+                    _("Add the document “%(document)s”.") % {"document": document_type.label},
+                    "apply.document_missing",
+                )
+            )
+    for document in application.documents.all():
+        if document.scan_status == Document.Scan.INFECTED:
+            items.append(
+                Missing(
+                    "documents",
+                    _("The file “%(name)s” contains a virus: delete it and upload a clean copy.")
+                    % {"name": document.original_name},
+                    "apply.document_infected",
+                )
+            )
+    report = eligibility_report(application, now=now)
+    seen = {item.message for item in items}
+    for result in report.failures:
+        if result.kind == "deadline":
+            continue  # said by the deadline banner
+        text = phrases.rule_result_message(result, labels)
+        if text not in seen:
+            seen.add(text)
+            items.append(Missing(_STEP_OF_RULE.get(result.kind, "review"), text, result.code))
+    return items
+
+
+def rule_results(application: Application, *, now: datetime, labels: phrases.Labels):
+    """(result, sentence) for every rule, for the review page."""
+    report = eligibility_report(application, now=now)
+    return [
+        (result, phrases.rule_result_message(result, labels))
+        for result in report.results
+        if result.status is not Status.NOT_APPLICABLE
+    ]
+
+
+# --- Dashboard ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    application: Application
+    role: str  # "lead" or the team role's label
+    missing: list[Missing]
+    editable: bool
+    corrections: list[CorrectionRequest]
+
+
+def dashboard(user, *, now: datetime | None = None) -> list[DashboardRow]:
+    """The user's applications with what is expected of them; a fixed number of queries."""
+    now = now or timezone.now()
+    applications = list(with_related(applications_of(user)).order_by("-updated_at", "-pk"))
+    label_set = labels() if applications else phrases.NO_LABELS
+    rows = []
+    for application in applications:
+        application._memberships = list(application.team.all())
+        member = membership(user, application)
+        role = (
+            _("Lead applicant")
+            if is_lead(user, application)
+            else str(member.get_role_display() if member else "")
+        )
+        editable = can_edit_application(user, application, now)
+        missing = missing_items(application, now=now, labels=label_set) if editable else []
+        rows.append(
+            DashboardRow(
+                application=application,
+                role=role,
+                missing=missing,
+                editable=editable,
+                corrections=list(getattr(application, "open_corrections", [])),
+            )
+        )
+    return rows
+
+
+def pending_invitations(user) -> QuerySet[TeamMember]:
+    """Invitations sent to the user's address that they have not accepted yet."""
+    if not is_signed_in(user):
+        return TeamMember.objects.none()
+    return TeamMember.objects.filter(
+        email__iexact=user.email, accepted_at__isnull=True, user__isnull=True
+    ).select_related("application__call", "application__organisation")

@@ -1,0 +1,468 @@
+"""Writes of the applying side: create a draft, edit it step by step (optimistic concurrency),
+and build its team.
+
+Every edit runs in a transaction that locks the application row (``select_for_update``),
+checks that the editor may still edit (lead or team member with edit rights, and the engine's
+``is_editable_by_applicant``: a draft until the call closes, an incomplete file until its
+correction date), and increments ``Application.version``.
+
+Conflicts: a form carries the version it was rendered from and a fingerprint of the section's
+values at that time. When the version moved on *and* the section itself changed since, the save
+is refused with :class:`StaleEdit`, which carries both versions so that the page can show the
+rejected text next to the saved one: nothing is silently lost. When someone else edited another
+section only, the save goes through.
+
+Draft edits are not audited (they are not decisions, and autosave would flood the log);
+creation, team changes, documents, submission and withdrawal are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from filiere.audit.services import record
+
+from ..models import Answer, Application, BudgetLine, Call, FinancingSource, Question, TeamMember
+from ..selectors_applicant import (
+    can_edit_application,
+    is_lead,
+    is_open_for_edits,
+    organisations_for_applicant,
+)
+
+
+@dataclass(frozen=True)
+class ApplyError(Exception):
+    """A refused write: ``code`` (``apply.*``) and ``params``, translated by ``calls.phrases``."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}"
+
+
+class StaleEdit(ApplyError):
+    """Someone saved the same section since this form was rendered."""
+
+    def __init__(self, *, current_version: int, current: dict, submitted: dict) -> None:
+        super().__init__("apply.stale_version", {"current_version": current_version})
+        object.__setattr__(self, "current_version", current_version)
+        object.__setattr__(self, "current", current)
+        object.__setattr__(self, "submitted", submitted)
+
+
+# --- Creating -----------------------------------------------------------------------------------
+
+REFERENCE_DIGITS = 4
+REFERENCE_ATTEMPTS = 5
+
+
+def _next_reference(call: Call) -> str:
+    prefix = f"{call.reference_prefix}-"
+    last = (
+        Application.objects.filter(call=call, reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = (
+        int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
+    )
+    return f"{prefix}{number:0{REFERENCE_DIGITS}d}"
+
+
+def create_application(
+    *, call: Call, organisation, by, title: str, now: datetime | None = None
+) -> Application:
+    """A new draft with the next free reference (``EI2009-0042``).
+
+    The reference is unique in the database; two drafts created at once compute the same number,
+    one insert fails and is retried with the next number (within a savepoint).
+    """
+    now = now or timezone.now()
+    if call.phase(now) != Call.Phase.OPEN or not call.published:
+        raise ApplyError("apply.call_not_open")
+    if not organisations_for_applicant(by).filter(pk=organisation.pk).exists():
+        raise ApplyError("apply.not_your_organisation")
+    title = title.strip()
+    if not title:
+        raise ApplyError("apply.title_missing")
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    call=call,
+                    organisation=organisation,
+                    lead=by,
+                    title=title[:200],
+                    reference=_next_reference(call),
+                )
+                record(
+                    actor=by,
+                    action="calls.application.created",
+                    obj=application,
+                    data={"call": call.slug, "organisation": organisation.pk},
+                )
+                return application
+        except IntegrityError:
+            continue
+    raise ApplyError("apply.reference_busy")
+
+
+# --- Editing ------------------------------------------------------------------------------------
+
+
+def lock_for_edit(*, application: Application, by, now: datetime | None = None) -> Application:
+    """Inside a transaction: the locked row, if ``by`` may edit it now; ApplyError otherwise."""
+    locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    now = now or timezone.now()
+    if not is_open_for_edits(locked, now):
+        raise ApplyError("apply.read_only")
+    if not can_edit_application(by, locked, now):
+        raise ApplyError("apply.not_an_editor")
+    return locked
+
+
+def fingerprint(values: dict) -> str:
+    return hashlib.sha256(canonical_json(values).encode()).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _bump(application: Application) -> None:
+    Application.objects.filter(pk=application.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    application.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _check_version(
+    *, current: dict, submitted: dict, locked: Application, expected_version, base_fingerprint
+) -> bool:
+    """True when there is something to save; StaleEdit when it would overwrite someone."""
+    if current == submitted:
+        return False
+    stale = expected_version is not None and int(expected_version) != locked.version
+    if stale and (not base_fingerprint or base_fingerprint != fingerprint(current)):
+        raise StaleEdit(current_version=locked.version, current=current, submitted=submitted)
+    return True
+
+
+def project_values(application: Application) -> dict:
+    return {
+        "title": application.title,
+        "summary": application.summary,
+        "genre": application.genre_id,
+        "stage": application.stage_id,
+    }
+
+
+def save_project(
+    *,
+    application: Application,
+    by,
+    title: str,
+    summary: str,
+    genre_id: int | None,
+    stage_id: int | None,
+    expected_version: int | None,
+    base_fingerprint: str = "",
+) -> Application:
+    submitted = {"title": title.strip(), "summary": summary, "genre": genre_id, "stage": stage_id}
+    with transaction.atomic():
+        locked = lock_for_edit(application=application, by=by)
+        if not submitted["title"]:
+            raise ApplyError("apply.title_missing")
+        if _check_version(
+            current=project_values(locked),
+            submitted=submitted,
+            locked=locked,
+            expected_version=expected_version,
+            base_fingerprint=base_fingerprint,
+        ):
+            Application.objects.filter(pk=locked.pk).update(
+                title=submitted["title"],
+                summary=summary,
+                genre_id=genre_id,
+                stage_id=stage_id,
+            )
+            _bump(locked)
+    locked.refresh_from_db()
+    return locked
+
+
+def answer_values(application: Application) -> dict:
+    codes = dict(application.call.questions.values_list("pk", "code"))
+    return {
+        codes[question_id]: value
+        for question_id, value in application.answers.values_list("question_id", "value")
+        if question_id in codes and value not in (None, "", [])
+    }
+
+
+def save_answers(
+    *,
+    application: Application,
+    by,
+    answers: dict[str, Any],
+    expected_version: int | None,
+    base_fingerprint: str = "",
+) -> Application:
+    """Replace the answers to the call's questions (code → JSON value; blank removes)."""
+    questions = {q.code: q for q in Question.objects.filter(call_id=application.call_id)}
+    submitted = {
+        code: value
+        for code, value in answers.items()
+        if code in questions and value not in (None, "", [])
+    }
+    with transaction.atomic():
+        locked = lock_for_edit(application=application, by=by)
+        if _check_version(
+            current=answer_values(locked),
+            submitted=submitted,
+            locked=locked,
+            expected_version=expected_version,
+            base_fingerprint=base_fingerprint,
+        ):
+            Answer.objects.filter(application=locked).exclude(
+                question__code__in=list(submitted)
+            ).delete()
+            for code, value in submitted.items():
+                Answer.objects.update_or_create(
+                    application=locked, question=questions[code], defaults={"value": value}
+                )
+            _bump(locked)
+    return locked
+
+
+def _amount(value) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def budget_values(application: Application) -> dict:
+    return {
+        "requested_amount": None
+        if application.requested_amount is None
+        else _amount(application.requested_amount),
+        "lines": [
+            {
+                "chapter": line.chapter,
+                "label": line.label,
+                "amount": _amount(line.amount),
+                "regional_amount": _amount(line.regional_amount),
+            }
+            for line in application.budget_lines.all()
+        ],
+        "financing": [
+            {
+                "name": source.name,
+                "kind": source.kind,
+                "amount": _amount(source.amount),
+                "secured": source.secured,
+            }
+            for source in application.financing.all()
+        ],
+    }
+
+
+def save_budget(
+    *,
+    application: Application,
+    by,
+    requested_amount: Decimal | None,
+    lines: list[dict],
+    financing: list[dict],
+    expected_version: int | None,
+    base_fingerprint: str = "",
+) -> Application:
+    """Replace the budget lines and the financing plan, and set the requested amount.
+
+    ``lines``: dicts with chapter, label, amount, regional_amount (Decimal); ``financing``:
+    name, kind, amount, secured. Checks (balance, ceiling) are the engine's, shown on the page
+    and enforced at submission: a draft may be unbalanced.
+    """
+    submitted = {
+        "requested_amount": None if requested_amount is None else _amount(requested_amount),
+        "lines": [
+            {
+                "chapter": line["chapter"],
+                "label": line["label"],
+                "amount": _amount(line["amount"]),
+                "regional_amount": _amount(line.get("regional_amount") or 0),
+            }
+            for line in lines
+        ],
+        "financing": [
+            {
+                "name": source["name"],
+                "kind": source["kind"],
+                "amount": _amount(source["amount"]),
+                "secured": bool(source.get("secured")),
+            }
+            for source in financing
+        ],
+    }
+    for line in submitted["lines"]:
+        if Decimal(line["regional_amount"]) > Decimal(line["amount"]):
+            raise ApplyError("apply.regional_above_line", {"label": line["label"]})
+    with transaction.atomic():
+        locked = lock_for_edit(application=application, by=by)
+        if _check_version(
+            current=budget_values(locked),
+            submitted=submitted,
+            locked=locked,
+            expected_version=expected_version,
+            base_fingerprint=base_fingerprint,
+        ):
+            locked.budget_lines.all().delete()
+            locked.financing.all().delete()
+            BudgetLine.objects.bulk_create(
+                BudgetLine(application=locked, position=position, **line)
+                for position, line in enumerate(submitted["lines"])
+            )
+            FinancingSource.objects.bulk_create(
+                FinancingSource(application=locked, position=position, **source)
+                for position, source in enumerate(submitted["financing"])
+            )
+            Application.objects.filter(pk=locked.pk).update(requested_amount=requested_amount)
+            _bump(locked)
+    locked.refresh_from_db()
+    return locked
+
+
+# --- Team ---------------------------------------------------------------------------------------
+
+
+def invite_team_member(
+    *,
+    application: Application,
+    by,
+    email: str,
+    role: str,
+    organisation=None,
+    can_edit: bool = True,
+) -> TeamMember:
+    """Invite a co-applicant or partner; the invitation e-mail leaves after the commit."""
+    email = email.strip()
+    if role not in TeamMember.Role.values:
+        raise ApplyError("apply.unknown_role")
+    with transaction.atomic():
+        locked = lock_for_edit(application=application, by=by)
+        if not is_lead(by, locked):
+            raise ApplyError("apply.only_lead_invites")
+        if email.lower() == locked.lead.email.lower():
+            raise ApplyError("apply.lead_already_in_team")
+        if TeamMember.objects.filter(application=locked, email__iexact=email).exists():
+            raise ApplyError("apply.already_invited", {"email": email})
+        try:
+            with transaction.atomic():
+                member = TeamMember.objects.create(
+                    application=locked,
+                    email=email,
+                    role=role,
+                    organisation=organisation,
+                    can_edit=can_edit,
+                )
+        except IntegrityError:
+            raise ApplyError("apply.already_invited", {"email": email}) from None
+        record(
+            actor=by,
+            action="calls.team.invited",
+            obj=locked,
+            data={"email": email, "role": role, "can_edit": can_edit},
+        )
+        transaction.on_commit(lambda: _send_invitation(member.pk))
+    return member
+
+
+def site_url() -> str:
+    return getattr(settings, "FILIERE_SITE_URL", "http://localhost:8000").rstrip("/")
+
+
+def _send_invitation(member_id: int) -> None:
+    member = TeamMember.objects.select_related(
+        "application__call", "application__lead", "application__organisation"
+    ).get(pk=member_id)
+    from filiere.accounts.models import User
+
+    invitee = User.objects.filter(email__iexact=member.email).first()
+    language = invitee.preferred_language if invitee else member.application.lead.preferred_language
+    with translation.override(language):
+        context = {
+            "member": member,
+            "application": member.application,
+            "site_url": site_url(),
+            "url": reverse("calls:invitation_accept", kwargs={"token": member.invitation_token}),
+        }
+        subject = render_to_string("calls/applicant/email/invitation_subject.txt", context)
+        body = render_to_string("calls/applicant/email/invitation.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [member.email])
+
+
+def accept_invitation(*, token: str, user) -> TeamMember:
+    """Link the signed-in user to the invitation sent to one of their verified addresses."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        member = (
+            TeamMember.objects.select_for_update()
+            .select_related("application")
+            .filter(invitation_token=token)
+            .first()
+        )
+        if member is None:
+            raise ApplyError("apply.invitation_unknown")
+        if member.accepted_at is not None:
+            if member.user_id == user.pk:
+                return member
+            raise ApplyError("apply.invitation_used")
+        addresses = {user.email.lower()} | {
+            address.lower()
+            for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+                "email", flat=True
+            )
+        }
+        if member.email.lower() not in addresses:
+            raise ApplyError("apply.invitation_other_address", {"email": member.email})
+        if member.application.lead_id == user.pk:
+            raise ApplyError("apply.lead_already_in_team")
+        member.user = user
+        member.accepted_at = timezone.now()
+        member.save(update_fields=["user", "accepted_at"])
+        record(
+            actor=user,
+            action="calls.team.joined",
+            obj=member.application,
+            data={"role": member.role},
+        )
+    return member
+
+
+def remove_team_member(*, member: TeamMember, by) -> None:
+    with transaction.atomic():
+        locked = lock_for_edit(application=member.application, by=by)
+        if not is_lead(by, locked):
+            raise ApplyError("apply.only_lead_invites")
+        record(
+            actor=by,
+            action="calls.team.removed",
+            obj=locked,
+            data={"email": member.email, "role": member.role},
+        )
+        member.delete()

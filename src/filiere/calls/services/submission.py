@@ -1,0 +1,216 @@
+"""Submission (dépôt) with its acknowledgement of receipt, and withdrawal.
+
+:func:`submit_application`, in one database transaction:
+
+1. lock the application row (``select_for_update``) and read the server clock;
+2. refuse after the deadline: ``timezone.now() > call.closes_at`` (the engine's boundary: a file
+   submitted at the closing second is on time), checked *inside* the transaction that records
+   the submission, so a submission cannot start before and commit after the deadline unseen;
+3. ask the engine whether the lead may fire ``submit`` from the current state;
+4. refuse while anything is missing (the completeness panel: required answers and documents,
+   eligibility failures translated from the engine's codes, infected files);
+5. create the :class:`~filiere.calls.models.Submission` (one-to-one with the application: a second
+   submission fails on the database constraint, reported as ``apply.already_submitted``), set the
+   state, write the audit entry, and e-mail the receipt after the commit.
+
+Documents: a file still waiting for the antivirus (``pending``) or whose scan failed
+(``error``) counts as present; its SHA-256 is in the receipt and it stays blocked from download
+until a scan says ``clean``. A scanner outage at 11:59 must not make anyone miss the deadline.
+An ``infected`` file blocks submission.
+
+The acknowledgement's SHA-256 is computed over the canonical JSON (sorted keys, no spaces,
+UTF-8) of the submitted content, which includes every file's own SHA-256:
+:func:`receipt_hash` recomputes it from ``Submission.content``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from filiere.audit.services import record
+from filiere.engine import workflow
+
+from ..models import Application, Document, State, Submission
+from ..selectors_applicant import actor_kinds, answers_by_code, missing_items, with_related
+from .applications import ApplyError, canonical_json
+
+
+class SubmissionRefused(ApplyError):
+    """Submission refused because items are missing; ``missing`` lists them."""
+
+    def __init__(self, missing) -> None:
+        super().__init__("apply.incomplete", {"count": len(missing)})
+        object.__setattr__(self, "missing", missing)
+
+
+def _amount(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def submitted_content(application: Application, *, submitted_at: datetime, by) -> dict:
+    """Everything the applicant filed, as plain JSON values (the receipt's subject)."""
+    return {
+        "reference": application.reference,
+        "call": application.call.slug,
+        "organisation": {
+            "name": application.organisation.name,
+            "siret": application.organisation.siret,
+            "bce": application.organisation.bce_number,
+        },
+        "lead": application.lead.email,
+        "title": application.title,
+        "summary": application.summary,
+        "genre": application.genre.code if application.genre else None,
+        "stage": application.stage.code if application.stage else None,
+        "requested_amount": _amount(application.requested_amount),
+        "budget": [
+            {
+                "chapter": line.chapter,
+                "label": line.label,
+                "amount": _amount(line.amount),
+                "regional_amount": _amount(line.regional_amount),
+            }
+            for line in application.budget_lines.all()
+        ],
+        "financing": [
+            {
+                "name": source.name,
+                "kind": source.kind,
+                "amount": _amount(source.amount),
+                "secured": source.secured,
+            }
+            for source in application.financing.all()
+        ],
+        "answers": answers_by_code(application),
+        "team": sorted(
+            (
+                {"email": member.email, "role": member.role}
+                for member in application.team.all()
+                if member.accepted_at
+            ),
+            key=lambda m: (m["email"], m["role"]),
+        ),
+        "documents": sorted(
+            (
+                {
+                    "type": document.document_type.code,
+                    "name": document.original_name,
+                    "size": document.size,
+                    "sha256": document.sha256,
+                }
+                for document in application.documents.all()
+                if document.scan_status != Document.Scan.INFECTED
+            ),
+            key=lambda d: (d["type"], d["sha256"], d["name"]),
+        ),
+        "submitted_at": submitted_at.isoformat(),
+        "submitted_by": by.email,
+    }
+
+
+def receipt_hash(content: dict) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def submit_application(*, application: Application, by) -> Submission:
+    """File the application; see the module's docstring for the order of the checks."""
+    try:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            now = timezone.now()
+            fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
+            if now > fresh.call.closes_at:
+                raise ApplyError(
+                    "apply.deadline_passed",
+                    {"closes_at": fresh.call.closes_at, "now": now},
+                )
+            try:
+                workflow.check_transition(fresh.state, "submit", actor_kinds(by, fresh))
+            except workflow.WorkflowError as error:
+                if error.params.get("why") == "actor":
+                    raise ApplyError("apply.only_lead_submits") from None
+                if fresh.state != State.WITHDRAWN and fresh.submitted_at is not None:
+                    raise ApplyError("apply.already_submitted") from None
+                raise ApplyError("apply.not_submittable") from None
+            missing = missing_items(fresh, now=now)
+            if missing:
+                raise SubmissionRefused(missing)
+            content = submitted_content(fresh, submitted_at=now, by=by)
+            submission = Submission.objects.create(
+                application=fresh,
+                submitted_at=now,
+                submitted_by=by,
+                sha256=receipt_hash(content),
+                content=content,
+            )
+            Application.objects.filter(pk=fresh.pk).update(
+                state=State.SUBMITTED, submitted_at=now, updated_at=now
+            )
+            record(
+                actor=by,
+                action="calls.application.submitted",
+                obj=fresh,
+                data={"sha256": submission.sha256, "submitted_at": now.isoformat()},
+            )
+            transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
+    except IntegrityError:
+        # Another request recorded the submission between our check and our insert.
+        raise ApplyError("apply.already_submitted") from None
+    return submission
+
+
+def _enqueue_receipt(submission_id: int) -> None:
+    from ..tasks import send_receipt
+
+    send_receipt.enqueue(submission_id=submission_id)
+
+
+def send_receipt_email(*, submission_id: int) -> None:
+    """E-mail the acknowledgement (with its PDF) to the lead, in their preferred language."""
+    from ..receipts import receipt_pdf
+
+    submission = Submission.objects.select_related(
+        "application__call", "application__lead", "submitted_by"
+    ).get(pk=submission_id)
+    lead = submission.application.lead
+    with translation.override(lead.preferred_language or "fr"):
+        context = {"submission": submission, "application": submission.application}
+        subject = render_to_string("calls/applicant/email/receipt_subject.txt", context)
+        body = render_to_string("calls/applicant/email/receipt.txt", context)
+        pdf = receipt_pdf(submission)
+    message = EmailMessage(" ".join(subject.split()), body, None, [lead.email])
+    message.attach(f"{submission.application.reference}.pdf", pdf, "application/pdf")
+    message.send()
+
+
+def withdraw_application(*, application: Application, by, reason: str = "") -> Application:
+    """The lead withdraws a submitted file, until a decision (engine: ``withdraw``)."""
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        )
+        try:
+            transition = workflow.check_transition(
+                locked.state, "withdraw", actor_kinds(by, locked)
+            )
+        except workflow.WorkflowError as error:
+            if error.params.get("why") == "actor":
+                raise ApplyError("apply.only_lead_withdraws") from None
+            raise ApplyError("apply.not_withdrawable") from None
+        previous = locked.state
+        locked.state = transition.target.value
+        locked.save(update_fields=["state", "updated_at"])
+        record(
+            actor=by,
+            action="calls.application.withdrawn",
+            obj=locked,
+            reason=reason.strip(),
+            data={"from": previous},
+        )
+    return locked
