@@ -14,6 +14,8 @@ Staff, committee members and administrators hold a TOTP authenticator, so the MF
 lets them through; signed-in API callers use a personal token (``Authorization: Bearer``).
 """
 
+from .calls import CALLS_API, CALLS_PAGES
+from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
 from .rules import (
     ADMIN_INDEX,
@@ -234,7 +236,9 @@ PAGES: dict[str, Route | list[Route]] = {
     **FRAMEWORK,
     **ADMIN,
     **COMMUNITY_PAGES,
+    **INSTRUCTION_PAGES,
+    **CALLS_PAGES,
 }
-API: dict[str, Route | list[Route]] = {**API_ME, **COMMUNITY_API}
+API: dict[str, Route | list[Route]] = {**API_ME, **COMMUNITY_API, **CALLS_API, **INSTRUCTION_API}
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]
