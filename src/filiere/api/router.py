@@ -8,7 +8,7 @@ operation needs an entry in tests/authz/expectations.py.
 
 from ninja import NinjaAPI
 
-from . import me
+from . import applications, me
 
 api = NinjaAPI(
     title="Filière API",
@@ -18,3 +18,4 @@ api = NinjaAPI(
 )
 
 api.add_router("/me", me.router)
+api.add_router("/applications", applications.router)

@@ -253,3 +253,27 @@ def eligibility_report(application: Application) -> tuple[EligibilityReport | No
     except RuleConfigError as error:
         return None, error.code
     return evaluate(rules, build_eligibility_snapshot(application)), ""
+
+
+# --- the applicant team's side of messaging (gatekeeper: no notes, no labels) -------------------
+
+
+def get_application_for_team(user, reference: str) -> Application:
+    """An application the user leads or is on the team of; 404 for anyone else, staff included
+    (staff use the instruction pages). Never prefetches staff notes or labels."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    application = (
+        Application.objects.select_related("call")
+        .filter(reference=reference)
+        .filter(Q(lead=user) | Q(team__user=user))
+        .distinct()
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def messages_for_team(application: Application) -> QuerySet:
+    return application.messages.select_related("author").order_by("sent_at", "pk")

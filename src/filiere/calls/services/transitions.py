@@ -15,7 +15,6 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import Role
 from filiere.accounts.permissions import is_staff
@@ -23,11 +22,11 @@ from filiere.audit.services import record
 from filiere.engine import workflow
 from filiere.engine.workflow import Actor, State, WorkflowError
 
+from .. import phrases
 from ..models import Application, CorrectionRequest
 from ..models import State as AppState
 
 __all__ = [
-    "TRANSITION_LABELS",
     "TransitionError",
     "actor_kinds",
     "allowed_for",
@@ -36,33 +35,11 @@ __all__ = [
     "transition_label",
 ]
 
-# --- workflow phrases (engine codes → text; to move to calls/phrases.py) ------------------------
-
-#: The name of each transition, as a button or an e-mail subject says it.
-TRANSITION_LABELS: Mapping[str, object] = {
-    "submit": _("Submit"),
-    "request_correction": _("Ask for a correction"),
-    "resubmit": _("Submit the corrections"),
-    "declare_eligible": _("Declare eligible"),
-    "declare_ineligible": _("Declare ineligible"),
-    "reconsider_eligibility": _("Reconsider the eligibility"),
-    "start_review": _("Start the expert review"),
-    "schedule_hearing": _("Schedule a hearing"),
-    "send_to_committee": _("Send to the committee"),
-    "award": _("Award"),
-    "reject": _("Reject"),
-    "defer": _("Defer"),
-    "reschedule": _("Put back before the committee"),
-    "sign_agreement": _("Record the signed agreement"),
-    "start_payment": _("Start the payments"),
-    "close": _("Close"),
-    "withdraw": _("Withdraw"),
-    "record_withdrawal": _("Record a withdrawal"),
-}
+# --- workflow phrases (precise refusals; labels come from calls/phrases.py) ----------------
 
 
 def transition_label(code: str) -> str:
-    return str(TRANSITION_LABELS.get(code, code))
+    return str(phrases.TRANSITIONS.get(code, code))
 
 
 def state_label(code: str) -> str:

@@ -1,0 +1,467 @@
+"""Instruction pages (staff): the list of a call's applications, one application with its
+eligibility check, decisions, correction requests, messages, private notes and labels, exports.
+
+Every view here is for staff: anonymous visitors are sent to sign in, everyone else gets 403.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from filiere.accounts.permissions import is_staff
+
+from .. import exports, phrases, selectors_staff
+from ..filters import ApplicationFilterForm, filter_querystring
+from ..forms.staff import (
+    BulkActionForm,
+    CorrectionForm,
+    DecisionForm,
+    LabelForm,
+    MessageForm,
+    NoteForm,
+    SavedFilterForm,
+    TransitionForm,
+)
+from ..models import Application, ExportJob, Label, SavedFilter
+from ..services import instruction
+from ..services.transitions import TransitionError, allowed_for, transition_application
+
+PAGE_SIZE = getattr(settings, "FILIERE_STAFF_LIST_PAGE_SIZE", 50)
+
+
+def staff_required(view):
+    """Anonymous → sign-in page; signed in without the staff role → 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _is_partial(request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def _list_url(call, query: str = "") -> str:
+    url = reverse("calls:staff_applications", kwargs={"slug": call.slug})
+    return f"{url}?{query}" if query else url
+
+
+def _application_url(application) -> str:
+    return reverse(
+        "calls:staff_application",
+        kwargs={"slug": application.call.slug, "reference": application.reference},
+    )
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def application_list(request, slug: str):
+    # permission: staff (Role.STAFF or ADMIN); 403 for other signed-in people
+    call = selectors_staff.get_call_for_staff(slug)
+    form = ApplicationFilterForm(request.GET or None, call=call)
+    queryset = selectors_staff.staff_applications(call, form.filters())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = filter_querystring(request.GET)
+    context = {
+        "call": call,
+        "form": form,
+        "page": page,
+        "query": query,
+        "counts": selectors_staff.call_counts(call),
+        "saved_filters": selectors_staff.saved_filters(request.user, call),
+        "save_form": SavedFilterForm(),
+        "bulk_form": BulkActionForm(),
+        "now": timezone.now(),
+    }
+    template = "calls/staff/applications.html"
+    if _is_partial(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+def _selected(call, ids):
+    return list(
+        Application.objects.filter(call=call, pk__in=ids)
+        .select_related("call", "organisation__territory", "genre", "stage")
+        .order_by("reference")
+    )
+
+
+@staff_required
+@require_POST
+def bulk_action(request, slug: str):
+    # permission: staff; acts only on applications of this call
+    call = selectors_staff.get_call_for_staff(slug)
+    ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
+    form = BulkActionForm(request.POST, application_ids=ids)
+    back = _list_url(call, request.POST.get("query", ""))
+    if not ids:
+        messages.error(request, _("Select at least one application."))
+        return redirect(back)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    selected = _selected(call, form.cleaned_data["applications"])
+    action = form.cleaned_data["action"]
+    if action in ("export_csv", "export_xlsx"):
+        queryset = selectors_staff.staff_applications(call).filter(pk__in=[a.pk for a in selected])
+        return _export_response(call, queryset, action.removeprefix("export_"))
+    if action == "message":
+        count = instruction.bulk_message(
+            applications=selected, body=form.cleaned_data["body"], by=request.user
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Message sent to %(n)d application.", "Message sent to %(n)d applications.", count
+            )
+            % {"n": count},
+        )
+        return redirect(back)
+    result = instruction.bulk_transition(
+        applications=selected, code=action, by=request.user, reason=form.cleaned_data["reason"]
+    )
+    if result.done:
+        messages.success(
+            request,
+            _("%(action)s: %(references)s.")
+            % {"action": phrases.TRANSITIONS[action], "references": ", ".join(result.done)},
+        )
+    for reference, error in result.refused:
+        messages.error(request, f"{reference}: {error.message}")
+    return redirect(back)
+
+
+def _export_response(call, queryset, kind: str):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_lines(queryset), content_type="text/csv; charset=utf-8"
+        )
+        name = f"{call.slug}-applications-{stamp}.csv"
+    else:
+        response = HttpResponse(
+            exports.xlsx_bytes(queryset),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"{call.slug}-applications-{stamp}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_required
+@require_GET
+def export_list(request, slug: str, kind: str):
+    # permission: staff; the filtered list of this call as CSV or XLSX
+    call = selectors_staff.get_call_for_staff(slug)
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    form = ApplicationFilterForm(request.GET or None, call=call)
+    return _export_response(call, selectors_staff.staff_applications(call, form.filters()), kind)
+
+
+@staff_required
+@require_POST
+def save_filter(request, slug: str):
+    # permission: staff; saves a filter for the signed-in staff member only
+    call = selectors_staff.get_call_for_staff(slug)
+    form = SavedFilterForm(request.POST)
+    query = filter_querystring(request.POST)
+    if form.is_valid():
+        instruction.save_filter(
+            user=request.user, call=call, name=form.cleaned_data["name"], query=query
+        )
+        messages.success(request, _("Filters saved."))
+    else:
+        messages.error(request, _("Give the saved filter a name."))
+    return redirect(_list_url(call, query))
+
+
+@staff_required
+@require_POST
+def delete_filter(request, slug: str, pk: int):
+    # permission: staff; only one's own saved filters (404 for others')
+    call = selectors_staff.get_call_for_staff(slug)
+    saved = get_object_or_404(SavedFilter, pk=pk, call=call, user=request.user)
+    instruction.delete_saved_filter(saved_filter=saved, by=request.user)
+    messages.success(request, _("Saved filter deleted."))
+    return redirect(_list_url(call))
+
+
+# --- the ZIP of documents -----------------------------------------------------------------------
+
+
+@staff_required
+@require_POST
+def documents_zip(request, slug: str):
+    # permission: staff; starts a background export of this call's clean documents
+    call = selectors_staff.get_call_for_staff(slug)
+    job = exports.start_documents_zip(call=call, by=request.user)
+    return redirect("calls:staff_export", slug=call.slug, pk=job.pk)
+
+
+@staff_required
+@require_GET
+def export_job(request, slug: str, pk: int):
+    # permission: staff; the progress page of an export of this call
+    call = selectors_staff.get_call_for_staff(slug)
+    job = get_object_or_404(ExportJob, pk=pk, call=call)
+    template = "calls/staff/export.html"
+    if _is_partial(request):
+        template += "#progress"
+    return render(request, template, {"call": call, "job": job})
+
+
+@staff_required
+@require_GET
+def export_download(request, slug: str, pk: int):
+    # permission: staff; the finished file of an export of this call (404 until it is ready)
+    call = selectors_staff.get_call_for_staff(slug)
+    job = get_object_or_404(ExportJob, pk=pk, call=call, status=ExportJob.Status.DONE)
+    if not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"{call.slug}-documents-{job.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+# --- one application ----------------------------------------------------------------------------
+
+
+def _detail_context(request, application, **forms):
+    report, rules_error = selectors_staff.eligibility_report(application)
+    labels = phrases.NO_LABELS
+    if report is not None:
+        try:
+            from ..selectors import rule_labels
+        except ImportError:  # pragma: no cover - the design part provides it
+            pass
+        else:
+            labels = rule_labels()
+    results = [
+        {
+            "kind": str(phrases.RULE_KINDS.get(result.kind, result.kind)),
+            "status": result.status.value,
+            "message": phrases.rule_result_message(result, labels),
+        }
+        for result in (report.results if report else ())
+    ]
+    transitions = allowed_for(request.user, application)
+    other = [t for t in transitions if t.code not in {"declare_eligible", "declare_ineligible"}]
+    other = [t for t in other if t.code != "request_correction"]
+    codes = {t.code for t in transitions}
+    return {
+        "call": application.call,
+        "application": application,
+        "report": report,
+        "results": results,
+        "rules_error": phrases.message(rules_error) if rules_error else "",
+        "can_decide": bool(codes & {"declare_eligible", "declare_ineligible"}),
+        "can_request_correction": "request_correction" in codes,
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "correction_form": forms.get("correction_form") or CorrectionForm(),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "label_form": forms.get("label_form") or LabelForm(),
+        "transition_form": forms.get("transition_form") or TransitionForm(transitions=other),
+        "has_other_transitions": bool(other),
+        "call_labels": Label.objects.filter(call=application.call).order_by("name"),
+        "budget_total": sum((line.amount for line in application.budget_lines.all()), 0),
+        "financing_total": sum((s.amount for s in application.financing.all()), 0),
+        "now": timezone.now(),
+    }
+
+
+def _load(slug: str, reference: str):
+    call = selectors_staff.get_call_for_staff(slug)
+    return selectors_staff.get_application_for_staff(call, reference)
+
+
+@staff_required
+@require_GET
+def application_detail(request, slug: str, reference: str):
+    # permission: staff; everything about the application, private notes and labels included
+    application = _load(slug, reference)
+    return render(request, "calls/staff/application.html", _detail_context(request, application))
+
+
+def _render_with_errors(request, application, **forms):
+    return render(
+        request,
+        "calls/staff/application.html",
+        _detail_context(request, application, **forms),
+        status=400,
+    )
+
+
+@staff_required
+@require_POST
+def decide(request, slug: str, reference: str):
+    # permission: staff; eligible or ineligible (reason required, sent to the applicant)
+    application = _load(slug, reference)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _render_with_errors(request, application, decision_form=form)
+    try:
+        instruction.decide_eligibility(
+            application=application,
+            eligible=form.cleaned_data["decision"] == "declare_eligible",
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except TransitionError as error:
+        form.add_error(None, error.message)
+        return _render_with_errors(request, application, decision_form=form)
+    messages.success(request, _("Decision recorded; the applicant team is informed by e-mail."))
+    return redirect(_application_url(application))
+
+
+@staff_required
+@require_POST
+def request_correction(request, slug: str, reference: str):
+    # permission: staff; reopens the listed items until a date
+    application = _load(slug, reference)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _render_with_errors(request, application, correction_form=form)
+    try:
+        instruction.request_correction(
+            application=application,
+            items=form.cleaned_data["items"],
+            until=form.cleaned_data["until"],
+            message=form.cleaned_data["message"],
+            by=request.user,
+        )
+    except TransitionError as error:
+        form.add_error(None, error.message)
+        return _render_with_errors(request, application, correction_form=form)
+    messages.success(request, _("Correction requested; the applicant team is informed by e-mail."))
+    return redirect(_application_url(application))
+
+
+@staff_required
+@require_POST
+def fire_transition(request, slug: str, reference: str):
+    # permission: staff; any transition the engine's table allows staff from the current state
+    application = _load(slug, reference)
+    form = TransitionForm(request.POST, transitions=allowed_for(request.user, application))
+    if not form.is_valid():
+        return _render_with_errors(request, application, transition_form=form)
+    try:
+        transition_application(
+            application=application,
+            code=form.cleaned_data["code"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except TransitionError as error:
+        form.add_error(None, error.message)
+        return _render_with_errors(request, application, transition_form=form)
+    messages.success(
+        request,
+        _("Done: the application is now “%(state)s”.") % {"state": application.get_state_display()},
+    )
+    return redirect(_application_url(application))
+
+
+@staff_required
+@require_POST
+def post_message(request, slug: str, reference: str):
+    # permission: staff; a message to the applicant team (e-mailed to them)
+    application = _load(slug, reference)
+    form = MessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_with_errors(request, application, message_form=form)
+    instruction.post_message(
+        application=application,
+        by=request.user,
+        body=form.cleaned_data["body"],
+        attachment=form.cleaned_data.get("attachment"),
+        from_staff=True,
+    )
+    messages.success(request, _("Message sent."))
+    return redirect(_application_url(application) + "#messages")
+
+
+@staff_required
+@require_GET
+def message_attachment(request, slug: str, reference: str, pk: int):
+    # permission: staff; an attachment of a message on this application
+    application = _load(slug, reference)
+    message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
+    return FileResponse(
+        message.attachment.open("rb"), as_attachment=True, filename=message.attachment_name
+    )
+
+
+@staff_required
+@require_POST
+def add_note(request, slug: str, reference: str):
+    # permission: staff; private note (never shown to applicants)
+    application = _load(slug, reference)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _render_with_errors(request, application, note_form=form)
+    instruction.add_note(application=application, by=request.user, body=form.cleaned_data["body"])
+    messages.success(request, _("Note added."))
+    return redirect(_application_url(application) + "#notes")
+
+
+@staff_required
+@require_POST
+def add_label(request, slug: str, reference: str):
+    # permission: staff; private label (never shown to applicants)
+    application = _load(slug, reference)
+    form = LabelForm(request.POST)
+    if not form.is_valid():
+        return _render_with_errors(request, application, label_form=form)
+    instruction.add_label(application=application, name=form.cleaned_data["name"], by=request.user)
+    return redirect(_application_url(application) + "#labels")
+
+
+@staff_required
+@require_POST
+def remove_label(request, slug: str, reference: str, pk: int):
+    # permission: staff
+    application = _load(slug, reference)
+    label = get_object_or_404(Label, pk=pk, call=application.call)
+    instruction.remove_label(application=application, label=label, by=request.user)
+    return redirect(_application_url(application) + "#labels")
+
+
+@staff_required
+@require_GET
+def dossier_pdf(request, slug: str, reference: str):
+    # permission: staff; the application as a PDF dossier (without notes or labels)
+    application = _load(slug, reference)
+    response = HttpResponse(exports.dossier_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.reference}.pdf"'
+    return response

@@ -1,0 +1,50 @@
+"""The applicant team's side of the instruction messages: read the thread, answer, download
+attachments. Notes and labels of the staff are never read here."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import selectors_staff
+from ..forms.staff import MessageForm
+from ..services import instruction
+
+
+@login_required
+def messages_page(request, reference: str):
+    # permission: signed in; the lead or a team member of the application (404 otherwise)
+    application = selectors_staff.get_application_for_team(request.user, reference)
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        instruction.post_message(
+            application=application,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data.get("attachment"),
+            from_staff=False,
+        )
+        flash.success(request, _("Message sent to the instruction team."))
+        return redirect(reverse("calls:application_messages", args=[application.reference]))
+    return render(
+        request,
+        "calls/staff/team_messages.html",
+        {
+            "application": application,
+            "thread": selectors_staff.messages_for_team(application),
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def message_attachment(request, reference: str, pk: int):
+    # permission: signed in; the lead or a team member of the application (404 otherwise)
+    application = selectors_staff.get_application_for_team(request.user, reference)
+    message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
+    return FileResponse(
+        message.attachment.open("rb"), as_attachment=True, filename=message.attachment_name
+    )

@@ -1,0 +1,168 @@
+"""Authorization matrix entries of the instruction pages and the applications API.
+
+Samples: a submitted application of the `stranger` (a member who holds none of the matrix
+roles) on a closed call, with a message carrying an attachment, a label and a finished export.
+Instruction pages are for staff: anonymous visitors are sent to sign in, other roles get 403.
+The applicant team's message pages answer 404 to anyone not on the team (staff included).
+"""
+
+from .rules import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, UNAUTHORIZED, Outcome, Route, expect
+
+BAD_REQUEST = Outcome(400, label="400")
+
+STAFF_PAGE = expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN)
+STAFF_REDIRECT = expect(anonymous=LOGIN, staff=REDIRECT, admin=REDIRECT, others=FORBIDDEN)
+# An empty form reaches the view: staff get the page back with its errors (400).
+STAFF_EMPTY_FORM = expect(anonymous=LOGIN, staff=BAD_REQUEST, admin=BAD_REQUEST, others=FORBIDDEN)
+STAFF_NOT_FOUND = expect(anonymous=LOGIN, staff=NOT_FOUND, admin=NOT_FOUND, others=FORBIDDEN)
+TEAM_ONLY = expect(anonymous=LOGIN, others=NOT_FOUND)
+
+
+def _application(world):
+    def make():
+        from tests.calls.instruction_factories import ApplicationFactory
+
+        return ApplicationFactory(lead=world.stranger, state="submitted")
+
+    return world.once("instruction:application", make)
+
+
+def _app_kwargs(world) -> dict:
+    application = _application(world)
+    return {"slug": application.call.slug, "reference": application.reference}
+
+
+def _message(world):
+    def make():
+        from django.core.files.base import ContentFile
+
+        from filiere.calls.models import Message
+
+        message = Message(
+            application=_application(world),
+            author=world.stranger,
+            body="Voici le devis corrigé.",
+            attachment_name="devis.pdf",
+        )
+        message.attachment.save("a1b2c3.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        message.save()
+        return message
+
+    return world.once("instruction:message", make)
+
+
+def _label(world):
+    def make():
+        from filiere.calls.models import Label
+
+        label = Label.objects.create(call=_application(world).call, name="à revoir")
+        label.applications.add(_application(world))
+        return label
+
+    return world.once("instruction:label", make)
+
+
+def _export(world):
+    def make():
+        from django.core.files.base import ContentFile
+
+        from filiere.calls.models import ExportJob
+
+        job = ExportJob.objects.create(
+            call=_application(world).call,
+            requested_by=world.users["staff"],
+            status=ExportJob.Status.DONE,
+        )
+        job.file.save("documents.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+        return job
+
+    return world.once("instruction:export", make)
+
+
+def _foreign_saved_filter(world):
+    def make():
+        from filiere.calls.models import SavedFilter
+
+        return SavedFilter.objects.create(
+            user=world.stranger, call=_application(world).call, name="theirs", query="q=x"
+        )
+
+    return world.once("instruction:saved-filter", make)
+
+
+def _call_kwargs(world) -> dict:
+    return {"slug": _application(world).call.slug}
+
+
+INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
+    "calls:staff_applications": Route(STAFF_PAGE, kwargs=_call_kwargs),
+    "calls:staff_export_list": [
+        Route(STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "csv"}, note="CSV"),
+        Route(STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "xlsx"}, note="XLSX"),
+    ],
+    "calls:staff_bulk": Route(
+        STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="nothing selected: back"
+    ),
+    "calls:staff_save_filter": Route(
+        STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="no name: back to the list"
+    ),
+    "calls:staff_delete_filter": Route(
+        STAFF_NOT_FOUND,
+        method="POST",
+        kwargs=lambda w: {**_call_kwargs(w), "pk": _foreign_saved_filter(w).pk},
+        note="someone else's saved filter",
+    ),
+    "calls:staff_documents_zip": Route(
+        STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="starts the export"
+    ),
+    "calls:staff_export": Route(
+        STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "pk": _export(w).pk}
+    ),
+    "calls:staff_export_download": Route(
+        STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "pk": _export(w).pk}
+    ),
+    "calls:staff_application": Route(STAFF_PAGE, kwargs=_app_kwargs),
+    "calls:staff_decide": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_request_correction": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_transition": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_post_message": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_message_attachment": Route(
+        STAFF_PAGE, kwargs=lambda w: {**_app_kwargs(w), "pk": _message(w).pk}
+    ),
+    "calls:staff_add_note": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_add_label": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_remove_label": Route(
+        STAFF_REDIRECT,
+        method="POST",
+        kwargs=lambda w: {**_app_kwargs(w), "pk": _label(w).pk},
+    ),
+    "calls:staff_dossier_pdf": Route(STAFF_PAGE, kwargs=_app_kwargs),
+    "calls:application_messages": Route(
+        TEAM_ONLY,
+        kwargs=lambda w: {"reference": _application(w).reference},
+        note="someone else's application: 404, staff included (they use the staff pages)",
+    ),
+    "calls:application_message_attachment": Route(
+        TEAM_ONLY,
+        kwargs=lambda w: {"reference": _application(w).reference, "pk": _message(w).pk},
+        note="someone else's application",
+    ),
+}
+
+_STAFF_OR_404 = expect(anonymous=UNAUTHORIZED, staff=OK, admin=OK, others=NOT_FOUND)
+
+INSTRUCTION_API: dict[str, Route | list[Route]] = {
+    "GET /api/v1/applications": Route(
+        expect(anonymous=UNAUTHORIZED, others=OK), note="all for staff, own for others"
+    ),
+    "GET /api/v1/applications/{application_id}": Route(
+        _STAFF_OR_404,
+        kwargs=lambda w: {"application_id": _application(w).pk},
+        note="someone else's application: 404 except for staff",
+    ),
+    "POST /api/v1/applications/{application_id}/transitions": Route(
+        expect(anonymous=UNAUTHORIZED, staff=BAD_REQUEST, admin=BAD_REQUEST, others=NOT_FOUND),
+        kwargs=lambda w: {"application_id": _application(w).pk},
+        note="staff reach the operation (400: no JSON body); others get 404",
+    ),
+}
