@@ -338,7 +338,7 @@ def decide(request, slug: str, reference: str):
             by=request.user,
         )
     except TransitionError as error:
-        form.add_error(None, error.message)
+        messages.error(request, error.message)
         return _render_with_errors(request, application, decision_form=form)
     messages.success(request, _("Decision recorded; the applicant team is informed by e-mail."))
     return redirect(_application_url(application))
@@ -361,7 +361,7 @@ def request_correction(request, slug: str, reference: str):
             by=request.user,
         )
     except TransitionError as error:
-        form.add_error(None, error.message)
+        messages.error(request, error.message)
         return _render_with_errors(request, application, correction_form=form)
     messages.success(request, _("Correction requested; the applicant team is informed by e-mail."))
     return redirect(_application_url(application))
@@ -383,7 +383,7 @@ def fire_transition(request, slug: str, reference: str):
             by=request.user,
         )
     except TransitionError as error:
-        form.add_error(None, error.message)
+        messages.error(request, error.message)
         return _render_with_errors(request, application, transition_form=form)
     messages.success(
         request,

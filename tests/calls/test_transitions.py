@@ -1,0 +1,158 @@
+"""The transition service: the engine's table decides, the row is locked, the audit keeps
+from/to and the reason, the parties are e-mailed after commit."""
+
+import pytest
+from django.core import mail
+
+from filiere.audit.models import AuditEntry
+from filiere.calls.models import Application
+from filiere.calls.services.transitions import (
+    TransitionError,
+    actor_kinds,
+    transition_application,
+)
+from filiere.engine.workflow import Actor
+from tests.calls.instruction_factories import ApplicationFactory
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return user_with_role("staff", preferred_language="en")
+
+
+def test_actor_kinds_from_roles_and_lead(staff):
+    application = ApplicationFactory()
+    assert actor_kinds(staff, application) == {Actor.STAFF}
+    assert actor_kinds(application.lead, application) == {Actor.APPLICANT_LEAD}
+    assert actor_kinds(user_with_role("committee"), application) == {Actor.COMMITTEE}
+    assert actor_kinds(None, application) == {Actor.SYSTEM}
+
+
+def test_transition_updates_state_and_writes_audit_with_from_and_to(staff):
+    application = ApplicationFactory(state="submitted")
+
+    transition_application(application=application, code="declare_eligible", by=staff)
+
+    assert application.state == "eligible"
+    assert Application.objects.get(pk=application.pk).state == "eligible"
+    entry = AuditEntry.objects.get(action="application.transition", object_id=str(application.pk))
+    assert entry.actor == staff
+    assert entry.data["from"] == "submitted"
+    assert entry.data["to"] == "eligible"
+    assert entry.data["transition"] == "declare_eligible"
+
+
+def test_transition_refused_from_wrong_state_with_engine_code(staff):
+    application = ApplicationFactory(state="draft")
+
+    with pytest.raises(TransitionError) as refused:
+        transition_application(application=application, code="declare_eligible", by=staff)
+
+    assert refused.value.code == "workflow.not_allowed"
+    assert refused.value.params["why"] == "state"
+    assert refused.value.message
+    assert Application.objects.get(pk=application.pk).state == "draft"
+    assert not AuditEntry.objects.filter(action="application.transition").exists()
+
+
+def test_applicant_cannot_declare_own_application_eligible():
+    application = ApplicationFactory(state="submitted")
+
+    with pytest.raises(TransitionError) as refused:
+        transition_application(
+            application=application, code="declare_eligible", by=application.lead
+        )
+
+    assert refused.value.code == "workflow.not_allowed"
+    assert refused.value.params["why"] == "actor"
+
+
+def test_ineligible_requires_a_reason(staff):
+    application = ApplicationFactory(state="submitted")
+
+    with pytest.raises(TransitionError) as refused:
+        transition_application(
+            application=application, code="declare_ineligible", by=staff, reason="  "
+        )
+
+    assert refused.value.code == "workflow.reason_required"
+
+
+def test_unknown_transition_code(staff):
+    with pytest.raises(TransitionError) as refused:
+        transition_application(application=ApplicationFactory(), code="approve", by=staff)
+    assert refused.value.code == "workflow.unknown_transition"
+
+
+def test_reason_is_audited(staff):
+    application = ApplicationFactory(state="submitted")
+    transition_application(
+        application=application,
+        code="declare_ineligible",
+        by=staff,
+        reason="Siège hors territoire.",
+    )
+    entry = AuditEntry.objects.get(action="application.transition")
+    assert entry.reason == "Siège hors territoire."
+
+
+def test_lead_may_withdraw_before_decision():
+    application = ApplicationFactory(state="eligible")
+    transition_application(application=application, code="withdraw", by=application.lead)
+    assert application.state == "withdrawn"
+
+
+def test_notification_is_sent_only_after_commit(staff, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(state="submitted")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        transition_application(application=application, code="declare_eligible", by=staff)
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+    assert [m.to for m in mail.outbox] == [[application.lead.email]]
+
+
+def test_no_mail_when_the_transition_is_refused(staff, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(state="draft")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
+        transition_application(application=application, code="declare_eligible", by=staff)
+    assert mail.outbox == []
+
+
+def test_leaving_incomplete_clears_the_correction_window(staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    application = ApplicationFactory(
+        state="incomplete", correction_until=timezone.now() + timedelta(days=2)
+    )
+    transition_application(application=application, code="declare_eligible", by=staff)
+    application.refresh_from_db()
+    assert application.correction_until is None
+
+
+def test_every_staff_transition_of_the_table_is_reachable_through_the_service(staff):
+    """Walk one dossier from submitted to closed with the service only."""
+    application = ApplicationFactory(state="submitted")
+    path = [
+        ("declare_eligible", ""),
+        ("start_review", ""),
+        ("schedule_hearing", ""),
+        ("send_to_committee", ""),
+        ("defer", "Plan de financement à consolider."),
+        ("reschedule", ""),
+        ("award", ""),
+        ("sign_agreement", ""),
+        ("start_payment", ""),
+        ("close", ""),
+    ]
+    for code, reason in path:
+        transition_application(application=application, code=code, by=staff, reason=reason)
+    assert application.state == "closed"
+    assert AuditEntry.objects.filter(action="application.transition").count() == len(path)
