@@ -9,11 +9,6 @@ from filiere.engine.assignment import AffinityMatrix, AssignmentRequest, assign
 from filiere.engine.assignment.network import choose_scale
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_isolated() -> None:
-    """Shadows the platform's autouse fixture (it needs Django): engine tests run without it."""
-
-
 def matrix(rows: dict[str, dict[str, float]]) -> AffinityMatrix:
     return AffinityMatrix.from_pairs(
         (pid, eid, score) for pid, row in rows.items() for eid, score in row.items()

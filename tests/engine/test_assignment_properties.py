@@ -23,11 +23,6 @@ from filiere.engine.assignment import AffinityMatrix, AssignmentRequest, Assignm
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_isolated() -> None:
-    """Shadows the platform's autouse fixture (it needs Django): engine tests run without it."""
-
-
 @dataclass(frozen=True)
 class Instance:
     n_p: int

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import subprocess
 import sys
@@ -24,9 +23,8 @@ p2,c,0.3
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shadows the platform's autouse fixture (it needs Django); dispatch only this command, so
-    the test does not depend on the other commands' modules."""
+def _only_assign(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dispatch only this command, so the test does not depend on the other commands' modules."""
     monkeypatch.setattr(cli, "COMMANDS", {"assign": "filiere.engine.cli.assign"})
 
 
@@ -177,13 +175,6 @@ def test_cli_assign_bad_override_file_and_option(
     assert "--max-load" in err
 
 
-OTHER_COMMANDS = ("affinity", "calibrate", "select")
-
-
-@pytest.mark.skipif(
-    any(importlib.util.find_spec(f"filiere.engine.cli.{name}") is None for name in OTHER_COMMANDS),
-    reason="the dispatcher loads every command module; some are not written yet",
-)
 def test_cli_assign_as_a_process(tmp_path: Path) -> None:
     out = tmp_path / "S.csv"
     completed = subprocess.run(

@@ -21,11 +21,6 @@ from filiere.engine.conflicts import (
 TODAY = date(2025, 6, 15)
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_isolated() -> None:
-    """Shadows the platform's autouse fixture (it needs Django): engine tests run without it."""
-
-
 ALICE = ExpertParties("x-alice", "alice", frozenset({"studio-a"}))
 BRUNO = ExpertParties("x-bruno", "bruno", frozenset({"univ-b", "festival-c"}))
 CHLOE = ExpertParties("x-chloe", "chloe")
