@@ -1,0 +1,639 @@
+"""Pages of the applicant: start an application, fill it in step by step (with autosave), build
+the team, submit, read the acknowledgement of receipt, withdraw; and the applicant's dashboard.
+
+Thin adapters: a gatekeeper selector (404 for anyone outside the team), a form, one service.
+Documents are in ``applicant_documents.py``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from filiere.community.models import Organisation
+from filiere.community.selectors import visible_people
+from filiere.engine.budget import summarise
+from filiere.engine.workflow import is_withdrawable
+
+from .. import selectors_applicant as selectors
+from ..forms.applicant import (
+    BudgetLineFormSet,
+    CreateApplicationForm,
+    DocumentUploadForm,
+    FinancingFormSet,
+    InviteForm,
+    ProjectForm,
+    QuestionsForm,
+    RequestForm,
+    WithdrawForm,
+    amount_initial,
+    chapters_for,
+    documents_for_questions,
+)
+from ..models import Application, DocumentType, TeamMember
+from ..phrases import applying_message
+from ..receipts import receipt_pdf
+from ..services import applications as services
+from ..services import submission as submission_services
+from ..services.applications import ApplyError, StaleEdit
+
+STEPS = [
+    ("project", gettext_lazy("Project")),
+    ("team", gettext_lazy("Team")),
+    ("budget", gettext_lazy("Budget and financing")),
+    ("documents", gettext_lazy("Documents")),
+    ("questions", gettext_lazy("Extra questions")),
+    ("review", gettext_lazy("Review and submit")),
+]
+STEP_CODES = [code for code, _label in STEPS]
+
+
+def _error(error: ApplyError) -> str:
+    return applying_message(error.code, error.params)
+
+
+def _load(request, pk: int) -> Application:
+    """The application with everything the pages read, for a member of its team (404 otherwise)."""
+    selectors.get_application_for_member(request.user, pk)  # the gatekeeper
+    application = selectors.with_related(Application.objects.filter(pk=pk)).get()
+    application._memberships = list(application.team.all())
+    return application
+
+
+def _context(request, application: Application, step: str, **extra) -> dict:
+    now = timezone.now()
+    labels = selectors.labels()
+    editable = selectors.can_edit_application(request.user, application, now)
+    missing = selectors.missing_items(application, now=now, labels=labels) if editable else []
+    counts = {code: sum(1 for m in missing if m.step == code) for code in STEP_CODES}
+    return {
+        "application": application,
+        "call": application.call,
+        "step": step,
+        "steps": [(code, label, counts[code]) for code, label in STEPS],
+        "editable": editable,
+        "open_for_edits": selectors.is_open_for_edits(application, now),
+        "is_lead": selectors.is_lead(request.user, application),
+        "missing": missing,
+        "labels": labels,
+        "now": now,
+        **extra,
+    }
+
+
+# --- Starting -----------------------------------------------------------------------------------
+
+
+@login_required
+def application_create(request, slug: str):
+    # permission: signed in; the call must be open (404 otherwise); applies only for an
+    # organisation the user is affiliated to or holds the applicant role for (checked again by
+    # the service)
+    call = selectors.get_open_call(slug)
+    organisations = selectors.organisations_for_applicant(request.user)
+    form = CreateApplicationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.create_application(
+                call=call,
+                organisation=form.cleaned_data["organisation"],
+                by=request.user,
+                title=form.cleaned_data["title"],
+            )
+        except ApplyError as error:
+            form.add_error(None, _error(error))
+        else:
+            messages.success(
+                request,
+                _("Application %(reference)s created. It is saved as you type.")
+                % {"reference": application.reference},
+            )
+            return redirect("calls:application_step", pk=application.pk, step="project")
+    return render(
+        request,
+        "calls/applicant/create.html",
+        {"call": call, "form": form, "has_organisations": organisations.exists()},
+    )
+
+
+@login_required
+def my_applications(request):
+    # permission: signed in; only the applications the user leads or joined
+    return render(
+        request,
+        "calls/applicant/dashboard.html",
+        {
+            "rows": selectors.dashboard(request.user),
+            "invitations": selectors.pending_invitations(request.user),
+        },
+    )
+
+
+@login_required
+def application_detail(request, pk: int):
+    # permission: signed in; lead or team member who accepted (404 otherwise)
+    application = _load(request, pk)
+    context = _context(request, application, "overview")
+    context["withdrawable"] = is_withdrawable(application.state) and context["is_lead"]
+    return render(request, "calls/applicant/detail.html", context)
+
+
+# --- Steps --------------------------------------------------------------------------------------
+
+
+@login_required
+def application_step(request, pk: int, step: str):
+    # permission: signed in; lead or team member (404 otherwise); saving needs edit rights and
+    # an editable file (the service refuses otherwise)
+    if step not in STEP_CODES:
+        raise Http404
+    application = _load(request, pk)
+    handler = {
+        "project": _project_step,
+        "team": _team_step,
+        "budget": _budget_step,
+        "documents": _documents_step,
+        "questions": _questions_step,
+        "review": _review_step,
+    }[step]
+    return handler(request, application)
+
+
+def _saved(request, application: Application, step: str):
+    messages.success(request, _("Saved."))
+    if "next" in request.POST:
+        following = STEP_CODES[min(STEP_CODES.index(step) + 1, len(STEP_CODES) - 1)]
+        return redirect("calls:application_step", pk=application.pk, step=following)
+    return redirect("calls:application_step", pk=application.pk, step=step)
+
+
+def _refused(request, context: dict, template: str, error: ApplyError, status: int = 200):
+    context["error"] = _error(error)
+    if isinstance(error, StaleEdit):
+        context["conflict"] = {"current": error.current, "submitted": error.submitted}
+        status = 409
+    return render(request, template, context, status=status)
+
+
+def _project_step(request, application: Application):
+    template = "calls/applicant/step_project.html"
+    base = services.fingerprint(services.project_values(application))
+    form = ProjectForm(
+        request.POST or None,
+        call=application.call,
+        initial=ProjectForm.initial_for(application, base),
+    )
+    context = _context(request, application, "project", form=form)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_project(
+                application=application,
+                by=request.user,
+                title=data["title"],
+                summary=data["summary"],
+                genre_id=data["genre"].pk if data["genre"] else None,
+                stage_id=data["stage"].pk if data["stage"] else None,
+                expected_version=data.get("version"),
+                base_fingerprint=data.get("base") or "",
+            )
+        except ApplyError as error:
+            return _refused(request, context, template, error)
+        return _saved(request, application, "project")
+    return render(request, template, context)
+
+
+def _questions_form(request, application: Application, data=None, extra_rows=None):
+    questions = list(application.call.questions.all())
+    answers = selectors.answers_by_code(application)
+    base = services.fingerprint(services.answer_values(application))
+    return QuestionsForm(
+        data,
+        questions=questions,
+        answers=answers,
+        documents=documents_for_questions(application),
+        extra_rows=extra_rows,
+        initial={"version": application.version, "base": base},
+    )
+
+
+def _questions_step(request, application: Application):
+    template = "calls/applicant/step_questions.html"
+    add_row = request.POST.get("add_row", "") if request.method == "POST" else ""
+    form = _questions_form(
+        request,
+        application,
+        request.POST if request.method == "POST" else None,
+        extra_rows={add_row: 1} if add_row else None,
+    )
+    context = _context(request, application, "questions", form=form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_answers(
+                application=application,
+                by=request.user,
+                answers=form.answers(),
+                expected_version=form.cleaned_data.get("version"),
+                base_fingerprint=form.cleaned_data.get("base") or "",
+            )
+        except ApplyError as error:
+            return _refused(request, context, template, error)
+        if add_row:
+            application = _load(request, application.pk)
+            form = _questions_form(request, application, extra_rows={add_row: 1})
+            context = _context(request, application, "questions", form=form)
+            return render(request, template, context)
+        return _saved(request, application, "questions")
+    return render(request, template, context)
+
+
+def _budget_forms(application: Application, data=None, extra_lines: int = 0):
+    template = selectors.budget_template_code(application)
+    chapters = chapters_for(template)
+    lines = list(application.budget_lines.all())
+    if lines:
+        line_initial = [
+            {
+                "chapter": line.chapter,
+                "label": line.label,
+                "amount": amount_initial(line.amount),
+                "regional_amount": amount_initial(line.regional_amount)
+                if line.regional_amount
+                else "",
+            }
+            for line in lines
+        ]
+    else:  # the template's chapters, one empty line each
+        line_initial = [{"chapter": code} for code in chapters]
+    line_initial += [{"chapter": chapters[0]}] * (3 + extra_lines)
+    for line in lines:  # keep chapters that are not in the template (older drafts)
+        if line.chapter not in chapters:
+            chapters.append(line.chapter)
+    sources = list(application.financing.all())
+    source_initial = [
+        {
+            "name": s.name,
+            "kind": s.kind,
+            "amount": amount_initial(s.amount),
+            "secured": s.secured,
+        }
+        for s in sources
+    ] or [{"kind": "this_call", "name": _("This call")}, {"kind": "own_funds"}]
+    source_initial += [{"kind": "own_funds"}] * 2
+    base = services.fingerprint(services.budget_values(application))
+    request_form = RequestForm(
+        data,
+        initial={
+            "requested_amount": amount_initial(application.requested_amount),
+            "version": application.version,
+            "base": base,
+        },
+    )
+    line_forms = BudgetLineFormSet(
+        data,
+        prefix="lines",
+        initial=None if data is not None else line_initial,
+        form_kwargs={"chapters": chapters},
+    )
+    if data is None:
+        line_forms.extra = 0
+    source_forms = FinancingFormSet(
+        data, prefix="financing", initial=None if data is not None else source_initial
+    )
+    return request_form, line_forms, source_forms, template
+
+
+def _budget_totals(application: Application, now, labels):
+    lines = selectors.engine_lines(application)
+    sources = selectors.engine_sources(application)
+    totals = summarise(lines, sources)
+    checks = [
+        (result, text)
+        for result, text in selectors.rule_results(application, now=now, labels=labels)
+        if result.kind in ("amount_ceiling", "financing_plan")
+    ]
+    return {"totals": totals, "checks": checks}
+
+
+def _budget_step(request, application: Application):
+    template_name = "calls/applicant/step_budget.html"
+    data = request.POST if request.method == "POST" else None
+    request_form, line_forms, source_forms, template = _budget_forms(application, data)
+    context = _context(
+        request,
+        application,
+        "budget",
+        request_form=request_form,
+        line_forms=line_forms,
+        source_forms=source_forms,
+        budget_template=template,
+    )
+    context.update(_budget_totals(application, context["now"], context["labels"]))
+    if request.method == "POST":
+        valid = request_form.is_valid() & line_forms.is_valid() & source_forms.is_valid()
+        if not valid:
+            messages.error(request, _("Nothing was saved: please correct the errors below."))
+            return render(request, template_name, context)
+        lines = [
+            {
+                "chapter": form.cleaned_data["chapter"],
+                "label": form.cleaned_data["label"]
+                or str(dict(form.fields["chapter"].choices).get(form.cleaned_data["chapter"])),
+                "amount": form.cleaned_data["amount"],
+                "regional_amount": form.cleaned_data.get("regional_amount") or 0,
+            }
+            for form in line_forms
+            if not form.is_blank()
+        ]
+        financing = [
+            {
+                "name": form.cleaned_data["name"],
+                "kind": form.cleaned_data["kind"],
+                "amount": form.cleaned_data["amount"],
+                "secured": form.cleaned_data["secured"],
+            }
+            for form in source_forms
+            if not form.is_blank()
+        ]
+        try:
+            services.save_budget(
+                application=application,
+                by=request.user,
+                requested_amount=request_form.cleaned_data["requested_amount"],
+                lines=lines,
+                financing=financing,
+                expected_version=request_form.cleaned_data.get("version"),
+                base_fingerprint=request_form.cleaned_data.get("base") or "",
+            )
+        except ApplyError as error:
+            return _refused(request, context, template_name, error)
+        if "add_lines" in request.POST:
+            application = _load(request, application.pk)
+            request_form, line_forms, source_forms, template = _budget_forms(
+                application, extra_lines=3
+            )
+            context = _context(
+                request,
+                application,
+                "budget",
+                request_form=request_form,
+                line_forms=line_forms,
+                source_forms=source_forms,
+                budget_template=template,
+            )
+            context.update(_budget_totals(application, context["now"], context["labels"]))
+            return render(request, template_name, context)
+        return _saved(request, application, "budget")
+    return render(request, template_name, context)
+
+
+def _team_step(request, application: Application):
+    context = _context(request, application, "team")
+    if context["editable"] and context["is_lead"]:
+        context["invite_form"] = InviteForm(
+            people=visible_people(request.user).filter(user__isnull=False),
+            organisations=Organisation.objects.all(),
+        )
+    return render(request, "calls/applicant/step_team.html", context)
+
+
+def _document_types(application: Application):
+    required = [r.document_type_id for r in application.call.document_requirements.all()]
+    types = DocumentType.objects.all()
+    return types.filter(pk__in=required) if required else types
+
+
+def _documents_step(request, application: Application, form=None, status: int = 200):
+    context = _context(request, application, "documents")
+    required_ids = {d.pk for d in selectors.required_document_types(application)}
+    context["required_types"] = [
+        r.document_type
+        for r in application.call.document_requirements.all()
+        if r.applies_to(stage_id=application.stage_id, genre_id=application.genre_id)
+    ]
+    context["required_ids"] = required_ids
+    context["upload_form"] = form or DocumentUploadForm(document_types=_document_types(application))
+    return render(request, "calls/applicant/step_documents.html", context, status=status)
+
+
+def _review_step(request, application: Application):
+    context = _context(request, application, "review")
+    context["rule_results"] = selectors.rule_results(
+        application, now=context["now"], labels=context["labels"]
+    )
+    context["answers"] = selectors.answers_by_code(application)
+    context["totals"] = summarise(
+        selectors.engine_lines(application), selectors.engine_sources(application)
+    )
+    return render(request, "calls/applicant/step_review.html", context)
+
+
+# --- Autosave -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def application_autosave(request, pk: int):
+    # permission: signed in; lead or team member with edit rights (404 for others; the service
+    # refuses read-only members and closed files)
+    application = _load(request, pk)
+    section = request.POST.get("section")
+    context = {"application": application}
+    try:
+        if section == "project":
+            form = ProjectForm(request.POST, call=application.call)
+            if not form.is_valid():
+                context["invalid"] = form.errors
+                return render(request, "calls/applicant/_autosave.html", context)
+            data = form.cleaned_data
+            saved = services.save_project(
+                application=application,
+                by=request.user,
+                title=data["title"],
+                summary=data["summary"],
+                genre_id=data["genre"].pk if data["genre"] else None,
+                stage_id=data["stage"].pk if data["stage"] else None,
+                expected_version=data.get("version"),
+                base_fingerprint=data.get("base") or "",
+            )
+            base = services.fingerprint(services.project_values(saved))
+        elif section == "questions":
+            form = _questions_form(request, application, request.POST)
+            if not form.is_valid():
+                context["invalid"] = form.errors
+                return render(request, "calls/applicant/_autosave.html", context)
+            saved = services.save_answers(
+                application=application,
+                by=request.user,
+                answers=form.answers(),
+                expected_version=form.cleaned_data.get("version"),
+                base_fingerprint=form.cleaned_data.get("base") or "",
+            )
+            base = services.fingerprint(services.answer_values(saved))
+        else:
+            raise Http404
+    except StaleEdit as error:
+        context.update(
+            error=_error(error),
+            conflict={"current": error.current, "submitted": error.submitted},
+        )
+        return render(request, "calls/applicant/_autosave.html", context)
+    except ApplyError as error:
+        context["error"] = _error(error)
+        return render(request, "calls/applicant/_autosave.html", context)
+    context.update(saved=saved, base=base, saved_at=timezone.now())
+    return render(request, "calls/applicant/_autosave.html", context)
+
+
+# --- Team ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def team_invite(request, pk: int):
+    # permission: signed in; lead of an editable application (404 for non-members; the service
+    # refuses other members)
+    application = _load(request, pk)
+    form = InviteForm(
+        request.POST,
+        people=visible_people(request.user).filter(user__isnull=False),
+        organisations=Organisation.objects.all(),
+    )
+    if form.is_valid():
+        try:
+            member = services.invite_team_member(
+                application=application,
+                by=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data.get("organisation"),
+                can_edit=form.cleaned_data["can_edit"],
+            )
+        except ApplyError as error:
+            form.add_error(None, _error(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": member.email})
+            return redirect("calls:application_step", pk=application.pk, step="team")
+    context = _context(request, application, "team", invite_form=form)
+    return render(request, "calls/applicant/step_team.html", context)
+
+
+@login_required
+@require_POST
+def team_remove(request, pk: int, member_id: int):
+    # permission: signed in; lead of an editable application (404 for non-members)
+    application = _load(request, pk)
+    member = get_object_or_404(TeamMember, pk=member_id, application=application)
+    try:
+        services.remove_team_member(member=member, by=request.user)
+    except ApplyError as error:
+        messages.error(request, _error(error))
+    else:
+        messages.success(request, _("%(email)s left the team.") % {"email": member.email})
+    return redirect("calls:application_step", pk=application.pk, step="team")
+
+
+@login_required
+def invitation_accept(request, token: str):
+    # permission: signed in; the token is the invitation, and the signed-in account must use the
+    # invited address (the service checks); an unknown token is a 404
+    member = get_object_or_404(
+        TeamMember.objects.select_related("application__call", "application__organisation"),
+        invitation_token=token,
+    )
+    if request.method == "POST":
+        try:
+            services.accept_invitation(token=token, user=request.user)
+        except ApplyError as error:
+            messages.error(request, _error(error))
+        else:
+            messages.success(
+                request,
+                _("You joined the application %(reference)s.")
+                % {"reference": member.application.reference},
+            )
+            return redirect("calls:application_detail", pk=member.application_id)
+    return render(request, "calls/applicant/invitation.html", {"member": member})
+
+
+# --- Submission, receipt, withdrawal ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def application_submit(request, pk: int):
+    # permission: signed in; 404 for non-members; only the lead submits (the service refuses
+    # team members with a message)
+    application = _load(request, pk)
+    try:
+        submission_services.submit_application(application=application, by=request.user)
+    except submission_services.SubmissionRefused as error:
+        messages.error(request, _error(error))
+        return redirect("calls:application_step", pk=application.pk, step="review")
+    except ApplyError as error:
+        messages.error(request, _error(error))
+        return redirect("calls:application_step", pk=application.pk, step="review")
+    messages.success(request, _("Your application has been submitted."))
+    return redirect("calls:application_receipt", pk=application.pk)
+
+
+def _submission(request, pk: int):
+    application = _load(request, pk)
+    submission = getattr(application, "submission", None)
+    if submission is None:
+        raise Http404
+    return application, submission
+
+
+@login_required
+def application_receipt(request, pk: int):
+    # permission: signed in; lead or team member, once submitted (404 otherwise)
+    application, submission = _submission(request, pk)
+    return render(
+        request,
+        "calls/applicant/receipt.html",
+        {"application": application, "submission": submission},
+    )
+
+
+@login_required
+def application_receipt_pdf(request, pk: int):
+    # permission: signed in; lead or team member, once submitted (404 otherwise)
+    application, submission = _submission(request, pk)
+    response = HttpResponse(receipt_pdf(submission), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.reference}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def application_withdraw(request, pk: int):
+    # permission: signed in; 404 for non-members; only the lead withdraws, until a decision
+    application = _load(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_services.withdraw_application(
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplyError as error:
+            form.add_error(None, _error(error))
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+            return redirect("calls:application_detail", pk=application.pk)
+    return render(
+        request,
+        "calls/applicant/withdraw.html",
+        {
+            "application": application,
+            "form": form,
+            "withdrawable": is_withdrawable(application.state)
+            and selectors.is_lead(request.user, application),
+        },
+    )
