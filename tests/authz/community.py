@@ -57,4 +57,29 @@ COMMUNITY_PAGES = {
     ],
 }
 
-COMMUNITY_API: dict[str, Route | list[Route]] = {}
+# API callers sign in with a personal token (the matrix sends one per role); the rules are those
+# of the pages.
+COMMUNITY_API: dict[str, Route | list[Route]] = {
+    "GET /api/v1/people": Route(PUBLIC, note="lists only what the caller may see"),
+    "GET /api/v1/people/{slug}": [
+        Route(PUBLIC, kwargs=lambda w: {"slug": _person(w, "public").slug}, note="public"),
+        Route(
+            expect(anonymous=NOT_FOUND, others=OK),
+            kwargs=lambda w: {"slug": _person(w, "members").slug},
+            note="members-only profile: 404 without a token",
+        ),
+        Route(
+            expect(**dict.fromkeys(STAFF_SEES_ALL, OK), others=NOT_FOUND),
+            kwargs=lambda w: {"slug": _person(w, "private").slug},
+            note="private profile of someone else: the staff only",
+        ),
+    ],
+    "GET /api/v1/organisations": Route(PUBLIC),
+    "GET /api/v1/organisations/{slug}": Route(
+        PUBLIC, kwargs=lambda w: {"slug": _organisation(w).slug}
+    ),
+    "GET /api/v1/territories": Route(PUBLIC),
+    "GET /api/v1/territories/{code}": Route(PUBLIC, kwargs={"code": "mel"}),
+    "GET /api/v1/sectors": Route(PUBLIC),
+    "GET /api/v1/professions": Route(PUBLIC),
+}

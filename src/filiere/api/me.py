@@ -9,6 +9,7 @@ from filiere.accounts import services
 from filiere.accounts.models import ApiToken
 
 from .auth import SIGNED_IN
+from .errors import AUTH_ERRORS, ErrorOut
 
 router = Router(tags=["me"])
 
@@ -36,7 +37,7 @@ class TokenOut(Schema):
     last_used_at: datetime | None
 
 
-@router.get("", response=MeOut, auth=SIGNED_IN, summary="Who am I")
+@router.get("", response={200: MeOut, **AUTH_ERRORS}, auth=SIGNED_IN, summary="Who am I")
 def me(request):  # permission: signed in (token or session); only the caller's own account
     user = request.auth
     grants = user.role_grants.filter(revoked_at__isnull=True).order_by("role", "scope_type")
@@ -57,12 +58,22 @@ def me(request):  # permission: signed in (token or session); only the caller's 
     }
 
 
-@router.get("/tokens", response=list[TokenOut], auth=SIGNED_IN, summary="My active API tokens")
+@router.get(
+    "/tokens",
+    response={200: list[TokenOut], **AUTH_ERRORS},
+    auth=SIGNED_IN,
+    summary="My active API tokens",
+)
 def my_tokens(request):  # permission: signed in; only the caller's own tokens
     return request.auth.api_tokens.filter(revoked_at__isnull=True)
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, auth=SIGNED_IN, summary="Revoke a token")
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, 401: ErrorOut, 404: ErrorOut},
+    auth=SIGNED_IN,
+    summary="Revoke a token",
+)
 def revoke_token(request, token_id: int):  # permission: signed in; own tokens only (404 otherwise)
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     services.revoke_api_token(token=token, by=request.auth)

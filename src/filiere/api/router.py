@@ -8,7 +8,7 @@ operation needs an entry in tests/authz/expectations.py.
 
 from ninja import NinjaAPI
 
-from . import applications, me
+from . import applications, errors, language, me, organisations, people, reference
 
 api = NinjaAPI(
     title="Filière API",
@@ -17,5 +17,11 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 
+errors.install(api)  # one error shape for every operation (see errors.py)
+api.add_decorator(language.in_callers_language, mode="view")  # Accept-Language (language.py)
+
 api.add_router("/me", me.router)
+api.add_router("/people", people.router)
+api.add_router("/organisations", organisations.router)
+api.add_router("", reference.router)  # /territories, /sectors, /professions
 api.add_router("/applications", applications.router)

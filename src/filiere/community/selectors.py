@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import (
     Affiliation,
+    Commune,
     Organisation,
     Person,
     Profession,
@@ -209,6 +211,28 @@ def partner_territories() -> QuerySet[Territory]:
     return Territory.objects.exclude(kind=TerritoryKind.EPCI).order_by("sort_order", "code")
 
 
+def territories_with_population() -> QuerySet[Territory]:
+    """Every territory, each with its number of communes and their total population (0 for
+    the territories outside the three EPCI, which have no communes)."""
+    return Territory.objects.annotate(
+        commune_count=Count("communes"),
+        population=Coalesce(Sum("communes__population"), 0),
+    ).order_by("sort_order", "code")
+
+
+def get_territory_with_communes(code: str) -> Territory:
+    """A territory with its figures and its communes (by name), or 404."""
+    territory = (
+        territories_with_population()
+        .prefetch_related(Prefetch("communes", Commune.objects.order_by("name", "insee_code")))
+        .filter(code=code)
+        .first()
+    )
+    if territory is None:
+        raise Http404
+    return territory
+
+
 def get_territory(code: str) -> Territory:
     territory = Territory.objects.filter(code=code).first()
     if territory is None:
@@ -232,3 +256,7 @@ def skills_in_use() -> QuerySet[Skill]:
     return Skill.objects.filter(
         Exists(Skill.people.through.objects.filter(skill_id=OuterRef("pk")))
     )
+
+
+def skills() -> QuerySet[Skill]:
+    return Skill.objects.all()

@@ -1,0 +1,57 @@
+"""Strict query parameters for list operations: unknown names and unknown values are refused.
+
+A web page may quietly ignore a filter it does not know; an API client is better served by a
+422 that names the mistake than by an unfiltered list that looks like an answer. Both checks
+raise ``invalid_input`` (see ``errors``) with a message per offending parameter.
+"""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+
+from .errors import invalid_input
+
+
+def check_filters(
+    request: HttpRequest,
+    schema: type[Schema],
+    values: dict[str, tuple[str, QuerySet | list[str], str]],
+) -> None:
+    """Refuse query parameters that ``schema`` does not declare (``?sectors=`` for ``sector``),
+    and filter values that name nothing: ``{"sector": (value, Sector.objects.all(), "slug")}``
+    (or, with a list of choices instead of a queryset, ``(value, ["company", ...], "")``).
+    Every mistake is reported at once; one query per value given."""
+    fields = {}
+    for name in sorted(set(request.GET) - set(schema.model_fields)):
+        fields[name] = [_("Unknown parameter.")]
+    for name, (value, known, lookup) in values.items():
+        if value and not _known(value, known, lookup):
+            fields[name] = [_unknown_value(value)]
+    if fields:
+        raise invalid_input(fields)
+
+
+def _known(value: str, known: QuerySet | list[str], lookup: str) -> bool:
+    if isinstance(known, list):
+        return value in known
+    return known.filter(**{lookup: value}).exists()
+
+
+def _unknown_value(value: str) -> str:
+    return _("Unknown value “%(value)s”.") % {"value": value}
+
+
+def reject_unknown_parameters(request: HttpRequest, schema: type[Schema]) -> None:
+    """Only the first half of ``check_filters``: unknown parameter names."""
+    check_filters(request, schema, {})
+
+
+def reject_unknown_values(values: dict[str, tuple[str, QuerySet | list[str], str]]) -> None:
+    """Only the second half of ``check_filters``: values that name nothing."""
+    fields = {}
+    for name, (value, known, lookup) in values.items():
+        if value and not _known(value, known, lookup):
+            fields[name] = [_unknown_value(value)]
+    if fields:
+        raise invalid_input(fields)

@@ -1,0 +1,131 @@
+"""Organisations: ``/api/v1/organisations`` and ``/api/v1/organisations/{slug}``.
+
+Organisations are public. An organisation's ``members`` are only the people whose profile the
+caller may see (the directory's rules), so a private profile never appears there; no member
+count is given, as it would reveal that hidden profiles exist.
+"""
+
+from datetime import date
+
+from ninja import Field, Query, Router, Schema
+
+from filiere.community import selectors
+from filiere.community.forms import MAX_QUERY_LENGTH
+from filiere.community.models import Affiliation, Organisation, OrganisationKind
+from filiere.community.selectors import OrganisationFilters
+
+from .auth import OPTIONAL, OPTIONAL_OPENAPI
+from .errors import DETAIL_ERRORS, READ_ERRORS
+from .filters import check_filters
+from .pagination import PageQuery, page_of, paginate
+from .reference import CommuneRef, SectorOut, TerritoryRef
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    kind_label: str
+    country: str
+    website: str
+    territory: TerritoryRef | None
+    seat_commune: CommuneRef | None
+    sectors: list[SectorOut]
+
+    @staticmethod
+    def resolve_kind_label(organisation: Organisation) -> str:
+        return str(organisation.get_kind_display())
+
+
+class PersonRef(Schema):
+    slug: str
+    first_name: str
+    last_name: str
+    display_name: str
+    headline: str
+
+
+class MemberOut(Schema):
+    person: PersonRef
+    role: str
+    role_label: str
+    title: str
+    start_date: date | None
+    end_date: date | None
+    is_current: bool
+
+    @staticmethod
+    def resolve_role_label(affiliation: Affiliation) -> str:
+        return str(affiliation.get_role_display())
+
+
+class OrganisationDetailOut(OrganisationOut):
+    description: str
+    siren: str
+    siret: str
+    bce_number: str
+    rna: str
+    naf_code: str
+    naf_label: str
+    members: list[MemberOut] = Field(
+        description="Current and past members whose profile the caller may see."
+    )
+
+    @staticmethod
+    def resolve_members(organisation) -> list[Affiliation]:
+        return organisation.visible_members
+
+
+class OrganisationsQuery(PageQuery):
+    q: str = Field(
+        "", max_length=MAX_QUERY_LENGTH, description="Words to find in the name or description."
+    )
+    kind: str = Field("", max_length=20, description="e.g. `company`, `research_lab`, `school`.")
+    sector: str = Field("", max_length=40, description="A sector's slug, e.g. `video-games`.")
+    territory: str = Field("", max_length=40, description="A territory's code, e.g. `wallonia`.")
+
+
+def _filters(request, query: OrganisationsQuery) -> OrganisationFilters:
+    check_filters(
+        request,
+        OrganisationsQuery,
+        {
+            "kind": (query.kind, list(OrganisationKind.values), ""),
+            "sector": (query.sector, selectors.sectors(), "slug"),
+            "territory": (query.territory, selectors.territories(), "code"),
+        },
+    )
+    return OrganisationFilters(
+        q=query.q, kind=query.kind, sector=query.sector, territory=query.territory
+    )
+
+
+@router.get(
+    "",
+    response={200: page_of(OrganisationOut), **READ_ERRORS},
+    auth=OPTIONAL,
+    openapi_extra=OPTIONAL_OPENAPI,
+    summary="Search organisations",
+    description=(
+        "Organisations matching every filter given, by name. "
+        "Unknown parameters or filter values are refused (422)."
+    ),
+)
+def list_organisations(request, query: Query[OrganisationsQuery]):
+    # permission: public (organisations are public; no people are listed here)
+    filters = _filters(request, query)
+    return paginate(request, selectors.search_organisations(filters), query)
+
+
+@router.get(
+    "/{slug}",
+    response={200: OrganisationDetailOut, **DETAIL_ERRORS},
+    auth=OPTIONAL,
+    openapi_extra=OPTIONAL_OPENAPI,
+    summary="One organisation with its members",
+)
+def organisation_detail(request, slug: str):
+    # permission: public; its members are listed only when the caller may see their profile
+    return selectors.get_organisation_for_viewer(request.user, slug)

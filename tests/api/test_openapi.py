@@ -1,0 +1,97 @@
+"""The OpenAPI document: valid, and every operation documented (summary, tags, answers)."""
+
+import pytest
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+COMMUNITY_TAGS = {"people", "organisations", "reference"}
+
+
+@pytest.fixture
+def schema(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield f"{method.upper()} {path}", operation
+
+
+def _schema_of(answer) -> dict | None:
+    return answer.get("content", {}).get("application/json", {}).get("schema")
+
+
+def test_the_document_validates(schema):
+    validate(schema)  # raises on the first error
+
+
+def test_every_operation_has_a_summary_tags_and_documented_answers(schema):
+    problems = []
+    for key, operation in _operations(schema):
+        answers = operation.get("responses", {})
+        if not operation.get("summary"):
+            problems.append(f"{key}: no summary")
+        if not operation.get("tags"):
+            problems.append(f"{key}: no tags")
+        if not any(code.startswith("2") for code in answers):
+            problems.append(f"{key}: no success answer")
+        if not any(code.startswith("4") and _schema_of(answers[code]) for code in answers):
+            problems.append(f"{key}: no error answer with a schema")
+    assert not problems, "\n".join(problems)
+
+
+def test_community_operations_declare_the_shared_error_schema_and_public_access(schema):
+    community = [(key, op) for key, op in _operations(schema) if COMMUNITY_TAGS & set(op["tags"])]
+    assert len(community) == 8
+    for key, operation in community:
+        errors = {code: a for code, a in operation["responses"].items() if code >= "400"}
+        assert "401" in errors, key
+        for answer in errors.values():
+            assert _schema_of(answer) == {"$ref": "#/components/schemas/ErrorOut"}, key
+        assert {} in operation["security"], f"{key}: anonymous callers are allowed"
+
+
+def test_the_error_and_page_schemas_are_described(schema):
+    components = schema["components"]["schemas"]
+
+    assert set(components["ErrorOut"]["properties"]) == {"code", "message", "params", "fields"}
+    page = components["PersonOutPage"]
+    assert set(page["properties"]) == {
+        "count",
+        "page",
+        "page_size",
+        "next",
+        "previous",
+        "results",
+    }
+    assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/PersonOut"}
+
+
+def test_list_operations_document_their_filters_and_pagination(schema):
+    def parameters(path):
+        return {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+
+    assert parameters("/api/v1/people") == {
+        "page",
+        "page_size",
+        "q",
+        "skill",
+        "profession",
+        "sector",
+        "territory",
+        "organisation_kind",
+    }
+    assert parameters("/api/v1/organisations") == {
+        "page",
+        "page_size",
+        "q",
+        "kind",
+        "sector",
+        "territory",
+    }
