@@ -15,6 +15,7 @@ lets them through; signed-in API callers use a personal token (``Authorization: 
 """
 
 from .calls import CALLS_API, CALLS_PAGES
+from .calls_design import DESIGN_API, DESIGN_PAGES
 from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
 from .rules import (
@@ -238,7 +239,14 @@ PAGES: dict[str, Route | list[Route]] = {
     **COMMUNITY_PAGES,
     **INSTRUCTION_PAGES,
     **CALLS_PAGES,
+    **DESIGN_PAGES,
 }
-API: dict[str, Route | list[Route]] = {**API_ME, **COMMUNITY_API, **CALLS_API, **INSTRUCTION_API}
+API: dict[str, Route | list[Route]] = {
+    **API_ME,
+    **COMMUNITY_API,
+    **CALLS_API,
+    **INSTRUCTION_API,
+    **DESIGN_API,
+}
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]

@@ -24,4 +24,5 @@ api.add_router("/me", me.router)
 api.add_router("/people", people.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("", reference.router)  # /territories, /sectors, /professions
+api.add_router("/calls", "filiere.api.calls.router")  # public calls for projects
 api.add_router("/applications", applications.router)

@@ -377,6 +377,9 @@ MESSAGES: dict[str, Any] = {
     ),
     "call.envelope_not_positive": gettext_lazy("The envelope must be more than zero."),
     "call.slug_taken": gettext_lazy("This short name is already used by another call."),
+    "fund.slug_taken": gettext_lazy("This short name is already used by another fund."),
+    "call.pdf_not_pdf": gettext_lazy("The rules must be a PDF file."),
+    "call.pdf_too_large": gettext_lazy("The PDF is too large (at most %(maximum)s MB)."),
     "call.cofunders_above_envelope": gettext_lazy(
         "The co-funders' shares (%(total)s) are more than the envelope (%(envelope)s)."
     ),

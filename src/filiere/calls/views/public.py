@@ -1,0 +1,134 @@
+"""Public pages of the calls: the list, a call's page, its rules PDF and the feeds."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .. import feeds, phrases, selectors
+from ..models import Call
+
+
+def call_list(request):
+    # permission: public; published calls only
+    groups = selectors.public_calls()
+    return render(
+        request,
+        "calls/public/list.html",
+        {
+            "sections": [
+                ("open", _("Open calls"), groups.open),
+                ("upcoming", _("Upcoming calls"), groups.upcoming),
+                ("closed", _("Closed calls"), groups.closed),
+            ],
+            "now": timezone.now(),
+        },
+    )
+
+
+def apply_url(call: Call) -> str | None:
+    """The applying pages' entry point for this call, when that page exists."""
+    for kwargs in ({"slug": call.slug}, {"call_slug": call.slug}, {"pk": call.pk}):
+        try:
+            return reverse("calls:application_create", kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    try:
+        return reverse("calls:application_create") + f"?call={call.slug}"
+    except NoReverseMatch:
+        return None
+
+
+def countdown(call: Call, now) -> str:
+    """“Closes in 3 days, 4 hours” (server-rendered), or when it opens, or that it closed."""
+    phase = call.phase(now)
+    if phase == Call.Phase.UPCOMING:
+        return _("Opens in %(duration)s") % {"duration": timeuntil(call.opens_at, now, depth=2)}
+    if phase == Call.Phase.OPEN:
+        return _("Closes in %(duration)s") % {"duration": timeuntil(call.closes_at, now, depth=2)}
+    return _("Closed on %(moment)s") % {"moment": phrases.format_datetime(call.closes_at)}
+
+
+def call_detail(request, slug: str):
+    # permission: public for published calls; staff also see hidden ones (a preview); 404 else
+    call = selectors.get_call_for_viewer(request.user, slug)
+    now = timezone.now()
+    labels = selectors.rule_labels()
+    rules = [
+        phrases.describe_rule(rule, labels, closes_at=call.closes_at)
+        for rule in selectors.call_rules(call)
+    ]
+    phase = call.phase(now)
+    return render(
+        request,
+        "calls/public/detail.html",
+        {
+            "call": call,
+            "phase": phase,
+            "countdown": countdown(call, now),
+            "rules": rules,
+            "apply_url": apply_url(call) if phase == Call.Phase.OPEN else None,
+            "cofunders": [
+                (
+                    cofunder,
+                    phrases.join_alternatives(
+                        labels.of("territories", cofunder.eligible_partner_territories)
+                    ),
+                )
+                for cofunder in call.cofunders.all()
+            ],
+        },
+    )
+
+
+def rules_pdf(request, slug: str):
+    # permission: public for published calls, staff for hidden ones; 404 when there is no PDF
+    call = selectors.get_call_for_viewer(request.user, slug)
+    if not call.rules_pdf:
+        raise Http404
+    try:
+        handle = call.rules_pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{call.slug}-rules.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _detail_url(request, call: Call) -> str:
+    return request.build_absolute_uri(reverse("calls:detail", args=[call.slug]))
+
+
+def calendar(request):
+    # permission: public; openings and deadlines of published calls
+    body = feeds.icalendar(
+        selectors.calls_for_feed(),
+        now=timezone.now(),
+        url_of=lambda call: _detail_url(request, call),
+    )
+    response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calls.ics"'
+    return response
+
+
+def open_feed(request):
+    # permission: public; published calls open now
+    feed = feeds.json_feed(
+        selectors.open_calls(),
+        title=_("Open calls for projects"),
+        home_page_url=request.build_absolute_uri(reverse("calls:list")),
+        feed_url=request.build_absolute_uri(reverse("calls:open_feed")),
+        language=get_language() or "fr",
+        url_of=lambda call: _detail_url(request, call),
+    )
+    return JsonResponse(
+        feed, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False}
+    )
