@@ -15,6 +15,7 @@ lets them through; signed-in API callers use a personal token (``Authorization: 
 """
 
 from .calls import CALLS_API, CALLS_PAGES
+from .calls_applicant import APPLICANT_API, APPLICANT_PAGES
 from .calls_design import DESIGN_API, DESIGN_PAGES
 from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
@@ -239,12 +240,14 @@ PAGES: dict[str, Route | list[Route]] = {
     **COMMUNITY_PAGES,
     **INSTRUCTION_PAGES,
     **CALLS_PAGES,
+    **APPLICANT_PAGES,
     **DESIGN_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
     **COMMUNITY_API,
     **CALLS_API,
+    **APPLICANT_API,
     **INSTRUCTION_API,
     **DESIGN_API,
 }

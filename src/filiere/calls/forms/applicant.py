@@ -31,8 +31,8 @@ class AmountField(forms.CharField):
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
 
-    def to_python(self, value):
-        text = super().to_python(value)
+    def clean(self, value):
+        text = super().clean(value)  # required and length checks on the text as typed
         if text in self.empty_values:
             return None
         try:

@@ -1,0 +1,182 @@
+"""Test data of the applying side: an open call, an applicant with an organisation, drafts that
+are complete or not, and files made at run time (PDF, DOCX, a zip bomb, EICAR)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from filiere.calls.models import (
+    Application,
+    BudgetLine,
+    Call,
+    Document,
+    DocumentType,
+    FinancingSource,
+    Fund,
+    Genre,
+    Stage,
+    TeamMember,
+)
+from tests.factories import AffiliationFactory, OrganisationFactory, PersonFactory, UserFactory
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+class ApplyFundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fund
+        django_get_or_create = ("slug",)
+
+    slug = "experiences-interactives"
+    name_fr = "Expériences interactives"
+
+
+class OpenCallFactory(factory.django.DjangoModelFactory):
+    """Published, opened yesterday, closes in ten days; ceiling 150 000 € and 50 %."""
+
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    fund = factory.SubFactory(ApplyFundFactory)
+    slug = factory.Sequence(lambda n: f"apply-call-{n}")
+    reference_prefix = factory.Sequence(lambda n: f"AP{n}")
+    title_fr = "Appel Expériences interactives"
+    title_en = "Interactive Experiences call"
+    summary_fr = "Appel à projets."
+    envelope = Decimal("1400000")
+    ceiling_amount = Decimal("150000")
+    ceiling_percent = Decimal("50")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    published = True
+
+    @factory.post_generation
+    def genres(self, create, extracted, **kwargs):
+        if create:
+            self.genres.set(extracted or Genre.objects.all())
+            self.stages.set(Stage.objects.all())
+
+
+def applicant_with_organisation(**user_kwargs):
+    """A user with a profile affiliated to a Tourcoing company; returns (user, organisation)."""
+    user = UserFactory(**user_kwargs)
+    organisation = OrganisationFactory()
+    AffiliationFactory(person=PersonFactory(user=user), organisation=organisation)
+    return user, organisation
+
+
+class DraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(OpenCallFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    lead = factory.SubFactory(UserFactory)
+    reference = factory.Sequence(lambda n: f"T-{n:05d}")
+    title = "Les mines en réalité virtuelle"
+
+
+def make_complete(application: Application, *, requested=Decimal("60000")) -> Application:
+    """Genre, stage, summary, a balanced budget of 150 000 € with the request in the plan."""
+    application.genre = Genre.objects.get(code="web-documentary")
+    application.stage = Stage.objects.get(code="development")
+    application.summary = "Un webdocumentaire sur les mines du Hainaut."
+    application.requested_amount = requested
+    application.save()
+    BudgetLine.objects.create(
+        application=application, chapter="crew", label="Équipe", amount=Decimal("100000")
+    )
+    BudgetLine.objects.create(
+        application=application,
+        chapter="technical_means",
+        label="Moyens",
+        amount=Decimal("50000"),
+        regional_amount=Decimal("20000"),
+    )
+    FinancingSource.objects.create(
+        application=application, name="Cet appel", kind="this_call", amount=requested
+    )
+    FinancingSource.objects.create(
+        application=application,
+        name="Fonds propres",
+        kind="own_funds",
+        amount=Decimal("150000") - requested,
+        secured=True,
+    )
+    return application
+
+
+def stored_document(application, *, code="synopsis", scan="clean", name="synopsis.pdf"):
+    data = pdf_bytes()
+    document = Document(
+        application=application,
+        document_type=DocumentType.objects.get(code=code),
+        original_name=name,
+        content_type="application/pdf",
+        size=len(data),
+        sha256=__import__("hashlib").sha256(data).hexdigest(),
+        scan_status=scan,
+        uploaded_by=application.lead,
+    )
+    document.file.save("upload", io.BytesIO(data), save=False)
+    document.save()
+    return document
+
+
+def invite(application, user, *, role=TeamMember.Role.AUTHOR, can_edit=True, accepted=True):
+    return TeamMember.objects.create(
+        application=application,
+        user=user if accepted else None,
+        email=user.email,
+        role=role,
+        can_edit=can_edit,
+        accepted_at=timezone.now() if accepted else None,
+    )
+
+
+# --- Files made at run time ---------------------------------------------------------------------
+
+
+def pdf_bytes(text: str = "Synopsis") -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pdf.drawString(100, 750, text)
+    pdf.save()
+    return buffer.getvalue()
+
+
+def docx_bytes(*, extra: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", "<w:document>Note d'intention</w:document>")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def zip_bomb_docx(unpacked_mib: int = 200) -> bytes:
+    """A valid-looking .docx whose one entry unpacks to ``unpacked_mib`` MiB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", "<w:document/>")
+        with archive.open("word/media/zeros.bin", "w", force_zip64=True) as member:
+            chunk = bytes(1024 * 1024)
+            for _ in range(unpacked_mib):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
