@@ -1,0 +1,33 @@
+"""``manage.py demo_applications [--call SLUG] [--seed S] [--scale X]``: about 120 demo
+applications in every state for a call (the 2009 call by default); run by ``manage.py demo``
+too. Idempotent: the call's demo applications are replaced."""
+
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from filiere.calls.demo import seed_demo_applications
+from filiere.calls.models import Call
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) demo applications in every state for a call."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--call", default="experiences-interactives-2009")
+        parser.add_argument("--seed", type=int, default=2009)
+        parser.add_argument("--scale", type=float, default=1.0)
+
+    def handle(self, *args, call: str, seed: int, scale: float, **options):
+        found = Call.objects.filter(slug=call).first()
+        if found is None:
+            raise CommandError(f"No call {call!r}: run `manage.py demo_calls` first.")
+        started = time.perf_counter()
+        result = seed_demo_applications(found, random.Random(seed), scale=scale)
+        states = ", ".join(f"{state} {n}" for state, n in sorted(result.by_state.items()))
+        self.stdout.write(
+            f"{result.applications} applications to {found.slug} in "
+            f"{time.perf_counter() - started:.1f} s ({states}); {result.documents} documents, "
+            f"{result.messages} messages."
+        )
