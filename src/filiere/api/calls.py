@@ -181,7 +181,7 @@ def list_calls(request, query: Query[CallsQuery]):
         }
     )
     rows = selectors.filter_calls(
-        selectors.public_call_queryset().order_by("-closes_at", "pk"),
+        selectors.published_calls().order_by("-closes_at", "pk"),
         phase=query.phase,
         fund=query.fund,
         genre=query.genre,
