@@ -15,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -87,6 +88,8 @@ class Command(BaseCommand):
             )
         )
         self._print_accounts(accounts)
+        # The calls app's demo (by name: community does not import the apps above it).
+        call_command("demo_calls", stdout=self.stdout)
 
     def _accounts(self, builder: DemoBuilder, seed: int) -> list[tuple[str, str, str]]:
         password_hash = make_password(DEMO_PASSWORD)
