@@ -374,15 +374,21 @@ VARIANTS: dict[str, AffinityOptions] = {
     "default, keyword weight 1": replace(BASE, keyword_weight=1.0),
     "default, language penalty 0.5": replace(BASE, language_penalty=0.5),
 }
+EMBED = replace(BASE, embeddings="on")  # the defaults when the extra is installed
 EMBEDDING_VARIANTS: dict[str, AffinityOptions] = {
-    "default + embeddings": replace(BASE, embeddings="on"),
-    "default + embeddings (w=0.5)": replace(BASE, embeddings="on", embedding_weight=0.5),
-    "default + embeddings (w=2)": replace(BASE, embeddings="on", embedding_weight=2.0),
-    "default + embeddings, floor 0.2": replace(BASE, embeddings="on", embedding_floor=0.2),
-    "default + embeddings, floor 0.4": replace(BASE, embeddings="on", embedding_floor=0.4),
-    "default + embeddings, top3-mean": replace(BASE, embeddings="on", aggregation="topk_mean"),
-    "default + embeddings, max": replace(BASE, embeddings="on", aggregation="max"),
-    "embeddings only": replace(BASE, embeddings="on", lexical_weight=0.0, keyword_weight=0.0),
+    "default + embeddings (w=1, coverage, calibrated)": EMBED,
+    "default + embeddings, w=0.5": replace(EMBED, embedding_weight=0.5),
+    "default + embeddings, w=2": replace(EMBED, embedding_weight=2.0),
+    "default + embeddings, no language coverage": replace(EMBED, language_coverage=False),
+    "default + embeddings, not calibrated": replace(EMBED, calibrate_embeddings=False),
+    "default + embeddings, neither": replace(
+        EMBED, language_coverage=False, calibrate_embeddings=False
+    ),
+    "default + embeddings, floor 0.2": replace(EMBED, embedding_floor=0.2),
+    "default + embeddings, floor 0.4": replace(EMBED, embedding_floor=0.4),
+    "default + embeddings, top3-mean": replace(EMBED, aggregation="topk_mean"),
+    "default + embeddings, max": replace(EMBED, aggregation="max"),
+    "embeddings only": replace(EMBED, lexical_weight=0.0, keyword_weight=0.0),
 }
 
 

@@ -358,3 +358,29 @@ def test_packaged_multilingual_encoder_matches_french_to_english() -> None:
     ]
     scores = _scores([proposal], experts, AffinityOptions(embeddings="on"))[0]
     assert scores[1] > scores[0]
+
+
+def test_across_languages_embeddings_speak_alone() -> None:
+    proposal = Proposal("p", "Projet", "Une série d'animation pour enfants.", language="fr")
+    english = Expert("en", (ExpertItem("Work", "Director of an animated series for kids."),))
+    french = Expert("fr", (ExpertItem("Travail", "Une série d'animation pour enfants."),))
+    options = replace(LEXICAL, embeddings="on", calibrate_embeddings=False, keyword_weight=0.0)
+    combined = AffinityModel([proposal], [english, french], options, encoder=TopicEncoder())
+    alone = AffinityModel(
+        [proposal], [english, french], replace(options, lexical_weight=0.0), encoder=TopicEncoder()
+    )
+    scores, embedding = combined.matrix()[0], alone.matrix()[0]
+    assert scores[0] == pytest.approx(embedding[0])  # no structural lexical zero averaged in
+    assert scores[1] != pytest.approx(embedding[1])  # same language: both terms count
+
+
+def test_calibration_puts_embeddings_on_the_lexical_scale() -> None:
+    proposals, experts = _corpus(12, 8)
+    model = AffinityModel(
+        proposals, experts, replace(LEXICAL, embeddings="on"), encoder=TopicEncoder()
+    )
+    assert model.uses_embeddings
+    assert 0.0 < model._embedding_scale < 1.0  # the stand-in's cosines are far above TF-IDF's
+    scores = model.matrix()
+    assert scores.min() >= 0.0
+    assert scores.max() <= 1.0

@@ -43,6 +43,7 @@ IntArray = npt.NDArray[np.int64]
 Scheme = Literal["tfidf", "bm25"]
 Aggregation = Literal["max", "topk_mean", "mean", "profile"]
 EmbeddingMode = Literal["off", "auto", "on"]
+_LANGUAGE_ROWS = {"fr": 0, "en": 1, "nl": 2}
 _CELLS_PER_BLOCK = 8_000_000  # float32 cells of one block's item-level scores (32 MB)
 
 
@@ -90,6 +91,8 @@ class AffinityOptions:
     embeddings: EmbeddingMode = "auto"
     embedding_weight: float = 1.0
     embedding_floor: float = 0.3
+    language_coverage: bool = True
+    calibrate_embeddings: bool = True
     language_penalty: float = 1.0
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
@@ -168,6 +171,7 @@ class AffinityModel:
         item_terms: list[list[str]] = []
         counts = np.zeros(len(self.experts), dtype=np.int64)
         expert_languages: list[str] = []
+        coverage = np.zeros((len(self.experts), len(_LANGUAGE_ROWS)), dtype=np.float32)
         for row, expert in enumerate(self.experts):
             items = expert.items or (ExpertItem("", ""),)  # an empty profile scores 0
             counts[row] = len(items)
@@ -178,12 +182,20 @@ class AffinityModel:
                 item_texts.append(text)
                 item_terms.append(terms)
                 seen[language] += len(terms)
+            total_terms = sum(seen.values())
+            for lang, n_terms in seen.items():
+                coverage[row, _LANGUAGE_ROWS[lang]] = n_terms / total_terms if total_terms else 1.0
             declared = [normalise_language(code) for code in expert.languages]
             expert_languages.append(
                 next((lang for lang in declared if lang), None) or seen.most_common(1)[0][0]
             )
         starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
         self._segments = _Segments(starts=starts, counts=counts)
+        self._coverage_t = coverage.T.copy()  # language × expert: share of the profile's terms
+        self._proposal_language_rows = np.array(
+            [_LANGUAGE_ROWS[lang] for lang in self.proposal_languages], dtype=np.int64
+        )
+        self._embedding_scale = 1.0
 
         # Lexical vectors.
         vocabulary = lexical.Vocabulary()
@@ -268,6 +280,8 @@ class AffinityModel:
                 self._item_emb = item_vectors
         if opts.aggregation == "topk_mean":
             self._segments.padded = _padded_columns(starts, counts)
+        if self._item_emb is not None and opts.calibrate_embeddings:
+            self._embedding_scale = self._calibrate_embeddings()
 
     # -- set-up helpers -------------------------------------------------------------------------
 
@@ -340,24 +354,67 @@ class AffinityModel:
             columns = max(columns, self._segments.padded.size)
         return max(1, min(self.options.block_size, _CELLS_PER_BLOCK // max(columns, 1)))
 
+    def _lexical_block(self, start: int, stop: int) -> FloatArray:
+        lex_items = (self._queries[start:stop] @ self._documents_t).toarray()
+        return self._aggregate(lex_items.astype(np.float32))
+
+    def _embedding_block(self, start: int, stop: int) -> FloatArray:
+        assert self._proposal_emb is not None and self._item_emb is not None
+        cosine = self._proposal_emb[start:stop] @ self._item_emb.T
+        floor = self.options.embedding_floor
+        emb_items = np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0).astype(np.float32)
+        return self._aggregate(emb_items)
+
+    def _lexical_share(self, start: int, stop: int) -> FloatArray:
+        """block × experts: share of each expert's profile written in the proposal's language."""
+        share: FloatArray = self._coverage_t[self._proposal_language_rows[start:stop]]
+        return share
+
+    def _calibrate_embeddings(self) -> float:
+        """Factor putting embedding scores on the lexical scale (matched 95th percentiles).
+
+        Measured on up to 512 proposals spread over the input, on pairs written in the same
+        language (where the lexical score is meaningful), so that a cross-language pair scored
+        by embeddings alone is comparable with a same-language pair.
+        """
+        n = len(self.proposals)
+        if n == 0 or not self.experts:
+            return 1.0
+        rows = np.unique(np.linspace(0, n - 1, min(n, 512)).astype(np.int64))
+        lex = np.vstack([self._lexical_block(int(r), int(r) + 1) for r in rows])
+        emb = np.vstack([self._embedding_block(int(r), int(r) + 1) for r in rows])
+        same = np.vstack([self._lexical_share(int(r), int(r) + 1) for r in rows]) >= 0.5
+        if not same.any():
+            return 1.0
+        lex_top = float(np.quantile(lex[same], 0.95))
+        emb_top = float(np.quantile(emb[same], 0.95))
+        if lex_top <= 0.0 or emb_top <= 0.0:
+            return 1.0
+        return lex_top / emb_top
+
     def score_block(self, start: int, stop: int) -> FloatArray:
         """Dense scores (proposals start..stop × all experts), float32 in [0, 1]."""
         opts = self.options
-        lex_items = (self._queries[start:stop] @ self._documents_t).toarray()
-        total = opts.lexical_weight * self._aggregate(lex_items.astype(np.float32))
-        weight = np.full((stop - start, 1), opts.lexical_weight, dtype=np.float32)
+        use_embeddings = self._item_emb is not None
+        lexical_weight: FloatArray | float = opts.lexical_weight
+        if use_embeddings and opts.language_coverage:
+            # Lexical evidence only exists between texts in the same language: across languages
+            # the embeddings speak alone instead of being diluted by a structural zero.
+            lexical_weight = opts.lexical_weight * self._lexical_share(start, stop)
+        total = lexical_weight * self._lexical_block(start, stop)
+        weight = np.broadcast_to(np.asarray(lexical_weight, dtype=np.float32), total.shape).astype(
+            np.float32
+        )
         if opts.keyword_weight > 0:
             kw = (self._proposal_kw[start:stop] @ self._expert_kw_t).toarray()
             both = self._proposal_has_kw[start:stop, None] & self._expert_has_kw[None, :]
             total += opts.keyword_weight * kw.astype(np.float32)
             weight = weight + opts.keyword_weight * both.astype(np.float32)
-        if self._item_emb is not None and self._proposal_emb is not None:
-            cosine = self._proposal_emb[start:stop] @ self._item_emb.T
-            floor = opts.embedding_floor
-            emb_items = np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0).astype(np.float32)
-            total += opts.embedding_weight * self._aggregate(emb_items)
+        if use_embeddings:
+            emb = np.minimum(self._embedding_block(start, stop) * self._embedding_scale, 1.0)
+            total += opts.embedding_weight * emb
             weight = weight + opts.embedding_weight
-        scores = total / weight
+        scores = np.divide(total, weight, out=np.zeros_like(total), where=weight > 0)
         if self._language_ok is not None:
             scores = np.where(self._language_ok[start:stop], scores, scores * opts.language_penalty)
         clipped: FloatArray = np.clip(scores, 0.0, 1.0).astype(np.float32)
