@@ -6,7 +6,7 @@ led by the matrix's `applicant` user (its own: 200 for it, 404 for the others). 
 downloads are the exception: the staff may download clean files of any application.
 """
 
-from .rules import LOGIN, NOT_FOUND, OK, Route, expect
+from .rules import LOGIN, NOT_FOUND, OK, UNAUTHORIZED, Route, expect
 
 SIGNED_IN = expect(anonymous=LOGIN, others=OK)
 SOMEONE_ELSES = expect(anonymous=LOGIN, others=NOT_FOUND)
@@ -133,4 +133,30 @@ APPLICANT_PAGES: dict[str, Route | list[Route]] = {
     ],
 }
 
-APPLICANT_API: dict[str, Route | list[Route]] = {}
+
+def _own_submitted(world):
+    def make():
+        from filiere.calls.services.submission import submit_application
+        from tests.calls.apply_factories import DraftFactory, make_complete
+
+        application = make_complete(DraftFactory(call=_call(world), lead=world.users["applicant"]))
+        submit_application(application=application, by=application.lead)
+        return application
+
+    return world.once("apply:own-submitted", make)
+
+
+APPLICANT_API: dict[str, Route | list[Route]] = {
+    "GET /api/v1/applications/{application_id}/receipt": [
+        Route(
+            expect(anonymous=UNAUTHORIZED, others=NOT_FOUND),
+            kwargs=lambda w: {"application_id": _submitted(w).pk},
+            note="someone else's receipt",
+        ),
+        Route(
+            expect(anonymous=UNAUTHORIZED, applicant=OK, others=NOT_FOUND),
+            kwargs=lambda w: {"application_id": _own_submitted(w).pk},
+            note="the applicant's own receipt",
+        ),
+    ],
+}

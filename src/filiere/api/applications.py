@@ -276,6 +276,49 @@ def _staff_extra(application: Application) -> dict:
 
 
 def own_applications(user, queryset=None):
-    """Applications ``user`` leads or is on the team of (the applying work may refine this)."""
-    queryset = queryset if queryset is not None else Application.objects.all()
-    return queryset.filter(Q(lead=user) | Q(team__user=user)).distinct()
+    """Applications ``user`` leads or joined (invitation accepted): the applying side's rule."""
+    from filiere.calls.selectors_applicant import applications_of
+
+    mine = applications_of(user)
+    return mine if queryset is None else queryset.filter(pk__in=mine.values("pk"))
+
+
+class ReceiptDocumentOut(Schema):
+    type: str
+    name: str
+    size: int
+    sha256: str
+
+
+class ReceiptOut(Schema):
+    reference: str
+    submitted_at: datetime
+    submitted_by: str
+    sha256: str
+    documents: list[ReceiptDocumentOut]
+    content: dict
+
+
+@router.get(
+    "/{application_id}/receipt",
+    response={200: ReceiptOut, 404: ErrorBody},
+    auth=SIGNED_IN,
+    summary="The acknowledgement of receipt of one of my applications",
+)
+def application_receipt(request, application_id: int):
+    # permission: signed in; the lead or a team member who accepted, once submitted (404 for
+    # everyone else, staff included: they read the file through the staff operations)
+    from filiere.calls.selectors_applicant import get_application_for_member
+
+    application = get_application_for_member(request.auth, application_id)
+    submission = getattr(application, "submission", None)
+    if submission is None:
+        raise Http404
+    return {
+        "reference": application.reference,
+        "submitted_at": submission.submitted_at,
+        "submitted_by": submission.content.get("submitted_by", ""),
+        "sha256": submission.sha256,
+        "documents": submission.content.get("documents", []),
+        "content": submission.content,
+    }
