@@ -26,6 +26,12 @@ PEOPLE = "/api/v1/people"
 ORGANISATIONS = "/api/v1/organisations"
 
 
+@pytest.fixture(autouse=True)
+def _in_english(client):
+    """Assertions quote the English messages: ask for them (French is the default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def bearer(user) -> dict[str, str]:
     _token, key = create_api_token(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
@@ -236,6 +242,17 @@ def test_the_label_follows_accept_language(client, directory):
     (anna,) = client.get(f"{PEOPLE}?q=anna", HTTP_ACCEPT_LANGUAGE="nl").json()["results"]
 
     assert anna["sectors"][0]["label"] == "Animatie"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("nl", "Niet gevonden."), ("fr", "Introuvable."), ("", "Introuvable.")],
+)
+def test_error_messages_are_in_the_callers_language_french_by_default(client, language, message):
+    response = client.get(f"{PEOPLE}/nobody", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 404
+    assert response.json()["message"] == message
 
 
 def test_a_profile_detail_has_the_bio_languages_and_all_affiliations(client, directory):
