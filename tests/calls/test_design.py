@@ -13,7 +13,11 @@ from django.utils import translation
 from filiere.audit.models import AuditEntry
 from filiere.calls.models import Call, Criterion, Genre, Question, Stage
 from filiere.calls.services.design import DEFAULT_CRITERIA, default_rules_json
-from filiere.engine.eligibility import experiences_interactives_2009_rules, rules_to_json
+from filiere.engine.eligibility import (
+    experiences_interactives_2009_rules,
+    rules_from_json,
+    rules_to_json,
+)
 from tests.calls.design_factories import PDF_BYTES, DesignCallFactory, DesignFundFactory, paris
 from tests.factories import user_with_role
 
@@ -480,9 +484,7 @@ def test_rules_json_round_trip_through_the_form(staff_client):
         {"kind": "deadline", "closes_at": "2009-10-15T12:00:00+02:00"},
     ]
     stored = default_rules_json() + extra_rules
-    call.eligibility_rules = rules_to_json(
-        __import__("filiere.engine.eligibility", fromlist=["x"]).rules_from_json(stored)
-    )
+    call.eligibility_rules = rules_to_json(rules_from_json(stored))
     call.save()
     original = call.eligibility_rules
     url = reverse("calls:design_call_rules", args=[call.pk])
