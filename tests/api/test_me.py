@@ -51,7 +51,7 @@ def test_me_lists_the_roles_with_their_scope(client):
     grant_role(user=user, role=Role.APPLICANT, by=None)
     _token, key = create_api_token(user=user, name="t")
 
-    roles = client.get(ME, **bearer(key)).json()["roles"]
+    roles = client.get(ME, HTTP_ACCEPT_LANGUAGE="en", **bearer(key)).json()["roles"]
 
     assert roles == [
         {"role": "applicant", "label": "Applicant", "scope_type": "", "scope_id": None},
