@@ -169,7 +169,7 @@ def test_apply_link_only_when_open(client):
 
 def test_hidden_call_is_404_for_the_public_and_a_preview_for_staff(client):
     call = DesignCallFactory(published=False)
-    url = reverse("calls:detail", args=[call.slug])
+    url = f"/en/calls/call/{call.slug}/"
     assert client.get(url).status_code == 404
     client.force_login(user_with_role("member"))
     assert client.get(url).status_code == 404
