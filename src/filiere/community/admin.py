@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     Affiliation,
@@ -48,6 +50,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "siren", "siret", "bce_number"]
     autocomplete_fields = ["seat_commune"]
     filter_horizontal = ["sectors"]
+    # A web site typed without a scheme is https (Django 6's default, explicit here).
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
 
 
 class AffiliationInline(admin.TabularInline):
