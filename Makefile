@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
-APT_PACKAGES := chromium gettext
+APT_PACKAGES := chromium gettext clamav-daemon
 
 .PHONY: install demo serve test test-engine test-fast lint format bench messages check-messages check-deploy system-deps clean
 
