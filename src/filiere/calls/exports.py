@@ -73,8 +73,11 @@ def with_export_fields(queryset: QuerySet) -> QuerySet:
         .values("total")
     )
     money = DecimalField(max_digits=14, decimal_places=2)
+    from .selectors_staff import missing_documents_condition
+
     return queryset.annotate(
-        budget_total=Coalesce(Subquery(budget, output_field=money), Value(Decimal("0.00")))
+        budget_total=Coalesce(Subquery(budget, output_field=money), Value(Decimal("0.00"))),
+        missing_documents=missing_documents_condition(),
     )
 
 

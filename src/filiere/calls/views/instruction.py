@@ -84,6 +84,7 @@ def application_list(request, slug: str):
     form = ApplicationFilterForm(request.GET or None, call=call)
     queryset = selectors_staff.staff_applications(call, form.filters())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors_staff.attach_missing_documents(page.object_list)
     query = filter_querystring(request.GET)
     context = {
         "call": call,
