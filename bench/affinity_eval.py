@@ -284,12 +284,14 @@ def generate(
         langs = rng.sample(LANGS, rng.choice([1, 1, 2])) if mixed else ["en"]
         items = []
         for i in range(rng.randint(3, 10)):
+            # Each past work is about one of the expert's topics (strays aside).
             lang = rng.choice(langs)
-            title = rng.choice(TOPICS[rng.choices(topics, weights)[0]][lang])
+            topic = rng.choices(topics, weights)[0]
+            title = rng.choice(TOPICS[topic][lang])
             items.append(
                 ExpertItem(
                     title=f"{title[:1].upper()}{title[1:]}",
-                    text=_text(rng, topics, weights, lang, rng.randint(2, 5)),
+                    text=_text(rng, [topic], [1.0], lang, rng.randint(2, 5)),
                 )
             )
             if i == 0 and rng.random() < 0.5:  # an off-topic bio item

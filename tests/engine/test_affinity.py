@@ -384,3 +384,13 @@ def test_calibration_puts_embeddings_on_the_lexical_scale() -> None:
     scores = model.matrix()
     assert scores.min() >= 0.0
     assert scores.max() <= 1.0
+
+
+@pytest.mark.parametrize("aggregation", ["profile", "topk_mean", "max", "mean"])
+def test_no_experts_or_no_proposals_give_no_pairs(aggregation: str) -> None:
+    proposals, experts = _corpus(2, 2)
+    options = replace(LEXICAL, aggregation=aggregation)  # type: ignore[arg-type]
+    assert AffinityModel(proposals, [], options).matrix().shape == (2, 0)
+    assert AffinityModel([], experts, options).matrix().shape == (0, 2)
+    assert list(compute_affinity(proposals, [], top_k=3, options=options)) == []
+    assert list(compute_affinity([], experts, options=options)) == []

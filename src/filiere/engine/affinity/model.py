@@ -189,7 +189,7 @@ class AffinityModel:
             expert_languages.append(
                 next((lang for lang in declared if lang), None) or seen.most_common(1)[0][0]
             )
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        starts = (np.cumsum(counts) - counts).astype(np.int64)
         self._segments = _Segments(starts=starts, counts=counts)
         self._coverage_t = coverage.T.copy()  # language × expert: share of the profile's terms
         self._proposal_language_rows = np.array(
@@ -395,6 +395,8 @@ class AffinityModel:
     def score_block(self, start: int, stop: int) -> FloatArray:
         """Dense scores (proposals start..stop × all experts), float32 in [0, 1]."""
         opts = self.options
+        if not self.experts:
+            return np.zeros((stop - start, 0), dtype=np.float32)
         use_embeddings = self._item_emb is not None
         lexical_weight: FloatArray | float = opts.lexical_weight
         if use_embeddings and opts.language_coverage:
