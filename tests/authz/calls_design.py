@@ -1,6 +1,6 @@
 """Authorization matrix entries of call design (staff), the public call pages, feeds and API."""
 
-from .rules import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Route, expect
+from .rules import ADMIN_LOGIN, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Route, expect
 
 PUBLIC = expect(everyone=OK)
 STAFF_ONLY = expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN)
@@ -49,6 +49,14 @@ DESIGN_PAGES: dict[str, Route | list[Route]] = {
         kwargs=_pk,
         data={"published": "1"},
         note="publishes, then back to the call's overview",
+    ),
+    # Django admin: calls change on the design pages only (validated, audited).
+    "admin:calls_call_add": Route(expect(admin=FORBIDDEN, others=ADMIN_LOGIN)),
+    "admin:calls_call_delete": Route(
+        expect(admin=FORBIDDEN, others=ADMIN_LOGIN), kwargs={"object_id": 0}
+    ),
+    "admin:calls_fund_delete": Route(
+        expect(admin=FORBIDDEN, others=ADMIN_LOGIN), kwargs={"object_id": 0}
     ),
     # Public pages and feeds
     "calls:list": Route(PUBLIC),
