@@ -25,19 +25,24 @@ def test_seven_day_then_48_hour_reminders_are_sent_exactly_once():
     now = timezone.now()
     call = call_closing_in(timedelta(days=6, hours=23), now)
     draft = DraftFactory(call=call)
-    partner = UserFactory()
+    partner = UserFactory(preferred_language="en")
     invite(draft, partner)
     reader = UserFactory()
     invite(draft, reader, can_edit=False)
 
     assert send_deadline_reminders(now=now) == 2  # the lead and the partner who edits
     assert sorted(m.to[0] for m in mail.outbox) == sorted([draft.lead.email, partner.email])
-    assert all("7 days left" in m.subject for m in mail.outbox)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    # Each in their own language: the lead's is French (the default), the partner's English.
+    assert subjects[draft.lead.email].startswith("Plus que 7 jours pour déposer")
+    assert subjects[partner.email].startswith("7 days left to submit")
     assert send_deadline_reminders(now=now + timedelta(hours=1)) == 0  # not again
 
     later = call.closes_at - timedelta(hours=47)
     assert send_deadline_reminders(now=later) == 2
-    assert all("48 hours left" in m.subject for m in mail.outbox[2:])
+    later_subjects = {m.to[0]: m.subject for m in mail.outbox[2:]}
+    assert later_subjects[draft.lead.email].startswith("Plus que 48 heures pour déposer")
+    assert later_subjects[partner.email].startswith("48 hours left to submit")
     assert send_deadline_reminders(now=later + timedelta(hours=1)) == 0
     assert set(DeadlineReminder.objects.values_list("kind", flat=True)) == {"7d", "48h"}
     assert len(mail.outbox) == 4
@@ -45,7 +50,9 @@ def test_seven_day_then_48_hour_reminders_are_sent_exactly_once():
 
 def test_a_draft_started_two_days_before_gets_only_the_48_hour_reminder():
     now = timezone.now()
-    draft = DraftFactory(call=call_closing_in(timedelta(hours=40), now))
+    draft = DraftFactory(
+        call=call_closing_in(timedelta(hours=40), now), lead=UserFactory(preferred_language="en")
+    )
     assert send_deadline_reminders(now=now) == 1
     assert "48 hours left" in mail.outbox[0].subject
     assert dict(DeadlineReminder.objects.values_list("kind", "recipients")) == {

@@ -22,6 +22,14 @@ from tests.factories import UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(settings):
+    # Pages are read in English (the default language is French); e-mails follow each
+    # recipient's preferred language whatever this setting.
+    settings.LANGUAGE_CODE = "en"
+
+
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"PE\x00\x00"
 
 
@@ -210,3 +218,14 @@ def test_deleting_a_document_removes_the_stored_file(client, django_capture_on_c
     assert response.status_code == 302
     assert not Document.objects.exists()
     assert not storage.exists(name)
+
+
+def test_upload_still_requires_the_csrf_token():
+    from django.test import Client
+
+    application = DraftFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(application.lead)
+    response = post_upload(client, application, "synopsis.pdf", pdf_bytes())
+    assert response.status_code == 403
+    assert not Document.objects.exists()

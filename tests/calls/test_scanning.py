@@ -17,6 +17,13 @@ clamd = _clamd.clamd
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(settings):
+    # Pages are read in English (the default language is French); e-mails follow each
+    # recipient's preferred language whatever this setting.
+    settings.LANGUAGE_CODE = "en"
+
+
 def _upload(client, application, name, data, captured):
     with captured(execute=True):
         response = client.post(

@@ -39,6 +39,13 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(settings):
+    # Pages are read in English (the default language is French); e-mails follow each
+    # recipient's preferred language whatever this setting.
+    settings.LANGUAGE_CODE = "en"
+
+
 def complete_draft(**kwargs):
     application = make_complete(DraftFactory(**kwargs))
     DocumentRequirement.objects.create(
