@@ -16,7 +16,8 @@ experts with different true affinity for the same proposal, the share ordered th
 It is reported per proposal (who should review this?) and per expert (which proposals suit this
 expert?), the two views an assignment needs.
 
-    python -m bench.affinity_eval            # all variants, both sets, JSON on stdout
+    python -m bench.affinity_eval   # all variants, both sets: JSON on stdout and in
+                                    # bench/results/affinity_eval.json
 """
 
 import json
@@ -24,6 +25,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -431,5 +433,6 @@ def evaluate(
 
 
 if __name__ == "__main__":
-    json.dump(evaluate(), sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(evaluate(), indent=2) + "\n"
+    sys.stdout.write(text)
+    (Path(__file__).resolve().parent / "results" / "affinity_eval.json").write_text(text)
