@@ -232,6 +232,8 @@ class Document(models.Model):
         ordering = ["document_type__sort_order", "uploaded_at"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        # "Is this required document there?" for every application of a list (instruction).
+        indexes = [models.Index(fields=["application", "document_type"])]
 
     def __str__(self) -> str:
         return self.original_name
