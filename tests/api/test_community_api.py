@@ -244,6 +244,7 @@ def test_the_label_follows_accept_language(client, directory):
     assert anna["sectors"][0]["label"] == "Animatie"
 
 
+@pytest.mark.translations
 @pytest.mark.parametrize(
     ("language", "message"),
     [("nl", "Niet gevonden."), ("fr", "Introuvable."), ("", "Introuvable.")],
