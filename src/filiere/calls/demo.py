@@ -244,10 +244,14 @@ class DemoApplicationsResult:
     messages: int = 0
 
 
-def remove_demo_applications(call: Call) -> int:
-    """Remove the call's demo applications (led by demo accounts) and those accounts."""
+def remove_demo_applications(call: Call | None = None) -> int:
+    """Remove the demo applications (led by demo accounts) of ``call`` (or of every call) and
+    the accounts no longer used. ``manage.py demo`` runs this before it removes the demo
+    organisations, which applications protect."""
     demo_users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
-    applications = Application.objects.filter(call=call, lead__in=demo_users)
+    applications = Application.objects.filter(lead__in=demo_users)
+    if call is not None:
+        applications = applications.filter(call=call)
     ids = list(applications.values_list("pk", flat=True))
     Submission.objects.filter(application_id__in=ids).delete()
     Message.objects.filter(application_id__in=ids).delete()

@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from filiere.calls.demo import seed_demo_applications
+from filiere.calls.demo import remove_demo_applications, seed_demo_applications
 from filiere.calls.models import Call
 
 
@@ -18,8 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("--call", default="experiences-interactives-2009")
         parser.add_argument("--seed", type=int, default=2009)
         parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument(
+            "--remove", action="store_true", help="Only remove the demo applications of all calls."
+        )
 
-    def handle(self, *args, call: str, seed: int, scale: float, **options):
+    def handle(self, *args, call: str, seed: int, scale: float, remove: bool, **options):
+        if remove:
+            removed = remove_demo_applications()
+            self.stdout.write(f"{removed} demo applications removed.")
+            return
         found = Call.objects.filter(slug=call).first()
         if found is None:
             raise CommandError(f"No call {call!r}: run `manage.py demo_calls` first.")

@@ -9,6 +9,7 @@ e-mail, roles and, for the roles that require it, a TOTP authenticator with a pr
 import base64
 import hashlib
 import time
+from io import StringIO
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             raise CommandError("--scale must be more than 0 and at most 100.")
         started = time.perf_counter()
         with transaction.atomic():
+            # Higher stages first: their demo rows point at demo organisations (protected).
+            call_command("demo_applications", remove=True, stdout=StringIO())
             remove_demo_data()
             builder = DemoBuilder(seed=seed, scale=scale, today=timezone.localdate())
             counts = builder.write()
@@ -90,6 +93,8 @@ class Command(BaseCommand):
         self._print_accounts(accounts)
         # The calls app's demo (by name: community does not import the apps above it).
         call_command("demo_calls", stdout=self.stdout)
+        # ~120 applications to the 2009 call, in every state of the lifecycle.
+        call_command("demo_applications", seed=seed, stdout=self.stdout)
 
     def _accounts(self, builder: DemoBuilder, seed: int) -> list[tuple[str, str, str]]:
         password_hash = make_password(DEMO_PASSWORD)
