@@ -11,7 +11,7 @@ APT_PACKAGES := chromium gettext clamav-daemon
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c requirements/constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install -q -c requirements/constraints.txt -e ".[dev,embeddings]"
 	touch $(STAMP)
 
 node_modules/.installed-stamp: package.json package-lock.json

@@ -29,11 +29,6 @@ from filiere.engine.affinity import (
 LEXICAL = AffinityOptions(embeddings="off")
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_isolated() -> None:
-    """Shadows the platform's autouse fixture (it needs Django): engine tests run without it."""
-
-
 # Two experts per language: one about animation series, one about serious games.
 PROFILES = {
     "fr": (
@@ -347,7 +342,6 @@ def test_missing_embedding_package_is_a_clear_error(monkeypatch: pytest.MonkeyPa
     assert np.array_equal(model.matrix(), _scores(proposals, experts))
 
 
-@pytest.mark.skipif(not embeddings_available(), reason="the embeddings extra is not installed")
 def test_packaged_multilingual_encoder_matches_french_to_english() -> None:
     proposal = Proposal(
         "p", "Série d'animation", "Une série d'animation en stop motion.", language="fr"

@@ -27,8 +27,8 @@ EXPERTS = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shadows the platform's autouse fixture (it needs Django); dispatch only this command."""
+def _only_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dispatch only this command, so the test does not depend on the other commands' modules."""
     monkeypatch.setattr(cli, "COMMANDS", {"affinity": "filiere.engine.cli.affinity"})
 
 
