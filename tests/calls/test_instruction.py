@@ -459,13 +459,19 @@ def test_notes_and_labels_never_reach_applicants(client, staff):
     add_label(application=application, name="LABEL-SECRET", by=staff)
     member = add_member(application).user
 
+    applicant_pages = [
+        reverse("calls:application_messages", kwargs={"reference": application.reference}),
+        reverse("calls:application_detail", kwargs={"pk": application.pk}),
+        reverse("calls:my_applications"),
+    ]
     for user in (application.lead, member):
         client.force_login(user)
-        page = client.get(
-            reverse("calls:application_messages", kwargs={"reference": application.reference})
-        ).content.decode()
-        assert "NOTE-SECRETE" not in page
-        assert "LABEL-SECRET" not in page
+        for url in applicant_pages:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            page = response.content.decode()
+            assert "NOTE-SECRETE" not in page
+            assert "LABEL-SECRET" not in page
         for url in (
             "/api/v1/applications",
             f"/api/v1/applications/{application.pk}",
