@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from filiere.accounts.models import Role, RoleGrant
 from filiere.calls.models import Answer, Application, Question, TeamMember
@@ -28,10 +28,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _pages_in_english(settings):
-    # Pages are read in English (the default language is French); e-mails follow each
-    # recipient's preferred language whatever this setting.
-    settings.LANGUAGE_CODE = "en"
+def _pages_in_english():
+    # Pages are read in English (/en/…; French is the default); e-mails follow each
+    # recipient's preferred language whatever the active one.
+    with translation.override("en"):
+        yield
 
 
 def step_url(application, step):
@@ -312,8 +313,11 @@ def test_invitation_email_then_acceptance_links_the_user(
     member = TeamMember.objects.get()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["partner@studio.be"]
-    link = reverse("calls:invitation_accept", args=[member.invitation_token])
-    assert link in mail.outbox[0].body
+    # The link opens in the invitee's language (Dutch here).
+    with translation.override("nl"):
+        link = reverse("calls:invitation_accept", args=[member.invitation_token])
+    assert link.startswith("/nl/")
+    assert services.site_url() + link in mail.outbox[0].body
     client.force_login(partner)
     response = client.post(link)
     assert response.status_code == 302

@@ -21,6 +21,7 @@ def call_closing_in(delta, now):
     return OpenCallFactory(opens_at=now - timedelta(days=30), closes_at=now + delta)
 
 
+@pytest.mark.translations
 def test_seven_day_then_48_hour_reminders_are_sent_exactly_once():
     now = timezone.now()
     call = call_closing_in(timedelta(days=6, hours=23), now)

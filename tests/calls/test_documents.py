@@ -5,6 +5,7 @@ import hashlib
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from filiere.calls.models import Document, DocumentType
 from filiere.calls.services import documents as services
@@ -24,10 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _pages_in_english(settings):
-    # Pages are read in English (the default language is French); e-mails follow each
-    # recipient's preferred language whatever this setting.
-    settings.LANGUAGE_CODE = "en"
+def _pages_in_english():
+    # Pages are read in English (/en/…; French is the default); e-mails follow each
+    # recipient's preferred language whatever the active one.
+    with translation.override("en"):
+        yield
 
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"PE\x00\x00"

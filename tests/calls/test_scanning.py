@@ -3,6 +3,7 @@ stopped scanner gives "error" (not clean), and without a scanner files stay pend
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from filiere.calls.models import Document
 from filiere.calls.services.scanning import ClamdClient, Verdict, parse_reply, scan_document
@@ -18,10 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _pages_in_english(settings):
-    # Pages are read in English (the default language is French); e-mails follow each
-    # recipient's preferred language whatever this setting.
-    settings.LANGUAGE_CODE = "en"
+def _pages_in_english():
+    # Pages are read in English (/en/…; French is the default); e-mails follow each
+    # recipient's preferred language whatever the active one.
+    with translation.override("en"):
+        yield
 
 
 def _upload(client, application, name, data, captured):

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from filiere.audit.models import AuditEntry
 from filiere.calls.models import (
@@ -40,10 +40,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _pages_in_english(settings):
-    # Pages are read in English (the default language is French); e-mails follow each
-    # recipient's preferred language whatever this setting.
-    settings.LANGUAGE_CODE = "en"
+def _pages_in_english():
+    # Pages are read in English (/en/…; French is the default); e-mails follow each
+    # recipient's preferred language whatever the active one.
+    with translation.override("en"):
+        yield
 
 
 def complete_draft(**kwargs):
