@@ -44,6 +44,9 @@ def test_staff_list_all_with_filters(client, staff):
     body = client.get(f"/api/v1/applications?call={call.slug}&status=eligible", **auth(staff))
     assert [r["reference"] for r in body.json()["results"]] == [large.reference]
     assert client.get("/api/v1/applications?call=nope", **auth(staff)).status_code == 404
+    # Without a call: the same filters across every call.
+    body = client.get("/api/v1/applications?min_amount=60000", **auth(staff)).json()
+    assert [r["reference"] for r in body["results"]] == [large.reference]
 
 
 def test_applicant_lists_only_own_and_team_applications(client):

@@ -19,8 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ValidationError as PydanticValidationError
@@ -231,31 +230,17 @@ def fire_transition(request, application_id: int):
 
 
 def _staff_list(request: HttpRequest, call_slug: str) -> dict:
-    calls = Call.objects.all()
+    """Every application, or one call's, with the staff list's filters (same parameters)."""
+    call = None
     if call_slug:
-        calls = calls.filter(slug=call_slug)
-        call = calls.first()
+        call = Call.objects.filter(slug=call_slug).first()
         if call is None:
             raise Http404
-        params = QueryDict(mutable=True)
-        params.update(request.GET)
-        form = ApplicationFilterForm(params, call=call)
-        queryset = selectors_staff.staff_applications(call, form.filters())
-    else:
-        queryset = Application.objects.select_related(
-            "call", "organisation__territory", "genre", "stage"
-        ).order_by("call__slug", "reference")
-        status = request.GET.getlist("status")
-        if status:
-            queryset = queryset.filter(state__in=status)
-        text = request.GET.get("q", "").strip()
-        if text:
-            queryset = queryset.filter(
-                Q(reference__icontains=text)
-                | Q(title__icontains=text)
-                | Q(organisation__name__icontains=text)
-            )
-    return _page(request, queryset.select_related("call"))
+    form = ApplicationFilterForm(request.GET.copy(), call=call)
+    queryset = selectors_staff.staff_applications(call, form.filters())
+    if call is None and form.filters().sort == "reference":
+        queryset = queryset.order_by("call__slug", "reference", "id")
+    return _page(request, queryset)
 
 
 def _staff_extra(application: Application) -> dict:

@@ -74,11 +74,15 @@ class ApplicationFilterForm(forms.Form):
     label = forms.ModelChoiceField(label=_("Label"), required=False, queryset=Label.objects.none())
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, data=None, *, call: Call, **kwargs):
+    def __init__(self, data=None, *, call: Call | None, **kwargs):
+        """``call=None``: the filters across every call (the staff API without ``call=``)."""
         super().__init__(data, **kwargs)
         self.call = call
-        self.fields["genre"].queryset = call.genres.all()
-        self.fields["label"].queryset = Label.objects.filter(call=call).order_by("name")
+        if call is not None:
+            self.fields["genre"].queryset = call.genres.all()
+            self.fields["label"].queryset = Label.objects.filter(call=call).order_by("name")
+        else:
+            self.fields["genre"].queryset = Genre.objects.all()
 
     def filters(self) -> ApplicationFilters:
         """The valid part of the filters (invalid fields are ignored and reported)."""

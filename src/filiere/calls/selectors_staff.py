@@ -99,14 +99,13 @@ def attach_missing_documents(applications) -> None:
         application.missing_documents = bool(flags.get(application.pk))
 
 
-def staff_applications(call: Call, filters: ApplicationFilters | None = None) -> QuerySet:
-    """The call's applications, filtered and sorted, with what a list row shows (constant
-    number of queries: one for the rows, one for their labels)."""
+def staff_applications(call: Call | None, filters: ApplicationFilters | None = None) -> QuerySet:
+    """The call's applications (every call's with ``call=None``), filtered and sorted, with what
+    a list row shows (constant number of queries: one for the rows, one for their labels)."""
     filters = filters or ApplicationFilters()
-    qs = (
-        Application.objects.filter(call=call)
-        .select_related("organisation__territory", "genre", "stage")
-        .prefetch_related(Prefetch("labels", queryset=Label.objects.order_by("name")))
+    qs = Application.objects.all() if call is None else Application.objects.filter(call=call)
+    qs = qs.select_related("call", "organisation__territory", "genre", "stage").prefetch_related(
+        Prefetch("labels", queryset=Label.objects.order_by("name"))
     )
     if filters.states:
         qs = qs.filter(state__in=filters.states)
