@@ -253,6 +253,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Platform ---
 FILIERE_PLATFORM_NAME = os.environ.get("FILIERE_PLATFORM_NAME", "Filière — Pôle Images")
+# The public address of the platform, for links in e-mails (no request at hand when they go).
+FILIERE_SITE_URL = os.environ.get("FILIERE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Roles whose holders must use a second factor (enforced right after sign-in).
 FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin")
 FILIERE_DIRECTORY_PAGE_SIZE = 24

@@ -118,7 +118,7 @@ def recipients_for(application: Application, parties: Iterable[str]) -> list[Rec
 
 
 def _absolute(path: str) -> str:
-    return getattr(settings, "FILIERE_SITE_URL", "http://localhost:8000").rstrip("/") + path
+    return settings.FILIERE_SITE_URL + path
 
 
 def application_link(application: Application, party: str) -> str:

@@ -392,7 +392,7 @@ def invite_team_member(
 
 
 def site_url() -> str:
-    return getattr(settings, "FILIERE_SITE_URL", "http://localhost:8000").rstrip("/")
+    return settings.FILIERE_SITE_URL
 
 
 def _send_invitation(member_id: int) -> None:
