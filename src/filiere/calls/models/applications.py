@@ -259,3 +259,30 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference} @ {self.submitted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Resubmission(models.Model):
+    """A file sent again after a correction request (``resubmit``).
+
+    The first :class:`Submission` stays the acknowledgement of receipt (its time is the one that
+    met the deadline); each resubmission records what was sent again, by whom and when, with the
+    SHA-256 of the new content (same canonical form as the receipt's).
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="resubmissions"
+    )
+    resubmitted_at = models.DateTimeField(_("resubmitted at"))
+    resubmitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sha256 = models.CharField(max_length=64)
+    content = models.JSONField(_("resubmitted content"))
+
+    class Meta:
+        ordering = ["resubmitted_at", "id"]
+        verbose_name = _("resubmission")
+        verbose_name_plural = _("resubmissions")
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} resubmitted @ {self.resubmitted_at:%Y-%m-%d %H:%M:%S}"
