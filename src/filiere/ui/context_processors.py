@@ -1,5 +1,22 @@
 from django.conf import settings
+from django.utils.translation import get_language_from_path
 
 
 def site(request):
-    return {"platform_name": settings.FILIERE_PLATFORM_NAME}
+    return {
+        "platform_name": settings.FILIERE_PLATFORM_NAME,
+        "language_neutral_path": _language_neutral_path(request),
+    }
+
+
+def _language_neutral_path(request) -> str:
+    """The current page's path without its language prefix (/en/..., /nl/...), for the language
+    switcher: Django's set_language view (outside the i18n patterns, so in the default language)
+    can only translate a path of the default language into another one."""
+    path = request.get_full_path()
+    language = get_language_from_path(request.path_info)
+    if language and language != settings.LANGUAGE_CODE:
+        prefix = f"/{language}/"
+        if path.startswith(prefix):
+            return path[len(prefix) - 1 :]
+    return path
