@@ -53,10 +53,18 @@ def test_skip_link_comes_first_and_moves_focus_to_main(page):
 def test_navigation_and_language_switcher_are_reached_by_tab_with_a_visible_focus(page):
     page.goto("/en/")
 
-    focused = tab_through(page, 9)
+    focused = tab_through(page, 12)
 
     texts = [element["text"] for element in focused]
-    for name in ("Directory", "Organisations", "Territories", "Sign in", "Change"):
+    for name in (
+        "Calls for projects",
+        "Directory",
+        "Organisations",
+        "Territories",
+        "Sign in",
+        "Join",
+        "Change",
+    ):
         assert name in texts, f"{name!r} is not reached by Tab: {texts}"
     assert any(element["tag"] == "select" and element["label"] == "Language" for element in focused)
     for element in focused:

@@ -6,7 +6,16 @@ def site(request):
     return {
         "platform_name": settings.FILIERE_PLATFORM_NAME,
         "language_neutral_path": _language_neutral_path(request),
+        "is_staff_member": _is_staff_member(request),
     }
+
+
+def _is_staff_member(request) -> bool:
+    """Whether to show the staff menu (the pages themselves check permissions again)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return user.has_role("staff") or user.has_role("admin")
 
 
 def _language_neutral_path(request) -> str:
