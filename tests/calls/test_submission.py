@@ -161,6 +161,21 @@ def test_double_submission_gives_exactly_one_submission():
     assert list(Submission.objects.all()) == [first]
 
 
+def test_pressing_submit_again_after_the_deadline_says_it_was_submitted(monkeypatch):
+    """A lost answer (the connection cut after the commit) makes people press Submit again,
+    maybe once the call has closed: they are told that their file is in, not that they missed
+    the deadline (found by the deadline-rush benchmark, which kills a worker mid-burst)."""
+    application = complete_draft()
+    closes_at = application.call.closes_at
+    freeze(monkeypatch, closes_at - timedelta(seconds=1))
+    first = submit_application(application=application, by=application.lead)
+    freeze(monkeypatch, closes_at + timedelta(seconds=2))
+    with pytest.raises(ApplyError) as refused:
+        submit_application(application=application, by=application.lead)
+    assert refused.value.code == "apply.already_submitted"
+    assert list(Submission.objects.all()) == [first]
+
+
 def test_the_database_refuses_a_second_submission_and_the_service_says_so():
     """The race on SQLite, sequentially: the second request read the state before the first
     committed (simulated by putting the state back), so only the constraint stops it."""

@@ -3,7 +3,8 @@
 :func:`submit_application`, in one database transaction:
 
 1. lock the application row (``select_for_update``) and read the server clock;
-2. refuse after the deadline: ``timezone.now() > call.closes_at`` (the engine's boundary: a file
+2. say ``apply.already_submitted`` for a file already in, whatever the clock; then refuse after
+   the deadline: ``timezone.now() > call.closes_at`` (the engine's boundary: a file
    submitted at the closing second is on time), checked *inside* the transaction that records
    the submission, so a submission cannot start before and commit after the deadline unseen;
 3. ask the engine whether the lead may fire ``submit`` from the current state;
@@ -125,6 +126,11 @@ def submit_application(*, application: Application, by) -> Submission:
             locked = Application.objects.select_for_update().get(pk=application.pk)
             now = timezone.now()
             fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
+            if fresh.state != State.WITHDRAWN and fresh.submitted_at is not None:
+                # Said before the clock: someone whose answer was lost (connection cut after
+                # the commit) and who presses Submit again after the deadline is told that the
+                # file is in, not that they missed the deadline (bench/bench_deadline_rush.py).
+                raise ApplyError("apply.already_submitted")
             if now > fresh.call.closes_at:
                 raise ApplyError(
                     "apply.deadline_passed",
