@@ -114,6 +114,12 @@ APPLICANT_PAGES: dict[str, Route | list[Route]] = {
     ),
     "calls:document_upload": Route(SOMEONE_ELSES, method="POST", kwargs=_pk(_draft)),
     "calls:application_submit": Route(SOMEONE_ELSES, method="POST", kwargs=_pk(_draft)),
+    "calls:application_resubmit": Route(
+        SOMEONE_ELSES,
+        method="POST",
+        kwargs=_pk(_submitted),
+        note="only the lead sends a corrected file; anyone else's is a 404",
+    ),
     "calls:application_receipt": Route(SOMEONE_ELSES, kwargs=_pk(_submitted)),
     "calls:application_receipt_pdf": Route(SOMEONE_ELSES, kwargs=_pk(_submitted)),
     "calls:application_withdraw": Route(SOMEONE_ELSES, kwargs=_pk(_submitted)),

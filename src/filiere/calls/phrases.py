@@ -673,6 +673,15 @@ APPLYING_MESSAGES: dict[str, Any] = {
     "apply.not_withdrawable": gettext_lazy(
         "This application can no longer be withdrawn: a decision has been taken."
     ),
+    "apply.only_lead_resubmits": gettext_lazy(
+        "Only the lead applicant can send the corrected application."
+    ),
+    "apply.not_resubmittable": gettext_lazy(
+        "This application cannot be sent again: no correction is asked for."
+    ),
+    "apply.correction_closed": gettext_lazy(
+        "Corrections were allowed until %(until)s: the application can no longer be sent again."
+    ),
     "upload.missing_file": gettext_lazy("Choose a file to upload."),
     "upload.name_control_characters": gettext_lazy(
         "The file name contains invisible control characters: rename the file."

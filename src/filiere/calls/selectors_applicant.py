@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ from .models import (
     Document,
     DocumentType,
     Genre,
+    Message,
     Question,
     Stage,
     TeamMember,
@@ -308,6 +310,20 @@ def with_related(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
+def with_message_count(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate ``message_count``: the messages the team reads (one subquery, no extra query)."""
+    counts = (
+        Message.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        message_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    )
+
+
 # --- Completeness -------------------------------------------------------------------------------
 
 STEPS = ("project", "team", "budget", "documents", "questions", "review")
@@ -478,7 +494,9 @@ class DashboardRow:
 def dashboard(user, *, now: datetime | None = None) -> list[DashboardRow]:
     """The user's applications with what is expected of them; a fixed number of queries."""
     now = now or timezone.now()
-    applications = list(with_related(applications_of(user)).order_by("-updated_at", "-pk"))
+    applications = list(
+        with_message_count(with_related(applications_of(user))).order_by("-updated_at", "-pk")
+    )
     label_set = labels() if applications else phrases.NO_LABELS
     rows = []
     for application in applications:

@@ -1,4 +1,5 @@
-"""Submission (dépôt) with its acknowledgement of receipt, and withdrawal.
+"""Submission (dépôt) with its acknowledgement of receipt, resubmission after a correction
+request, and withdrawal.
 
 :func:`submit_application`, in one database transaction:
 
@@ -12,7 +13,8 @@
    eligibility failures translated from the engine's codes, infected files);
 5. create the :class:`~filiere.calls.models.Submission` (one-to-one with the application: a second
    submission fails on the database constraint, reported as ``apply.already_submitted``), set the
-   state, write the audit entry, and e-mail the receipt after the commit.
+   state, write the audit entry, and e-mail the receipt after the commit (and the ``submit``
+   transition's e-mails to the team and the staff, :func:`~.transitions.notify_after_commit`).
 
 Documents: a file still waiting for the antivirus (``pending``) or whose scan failed
 (``error``) counts as present; its SHA-256 is in the receipt and it stays blocked from download
@@ -37,9 +39,10 @@ from django.utils import timezone, translation
 from filiere.audit.services import record
 from filiere.engine import workflow
 
-from ..models import Application, Document, State, Submission
+from ..models import Application, Document, Resubmission, State, Submission
 from ..selectors_applicant import actor_kinds, answers_by_code, missing_items, with_related
 from .applications import ApplyError, canonical_json
+from .transitions import TransitionError, notify_after_commit, transition_application
 
 
 class SubmissionRefused(ApplyError):
@@ -165,6 +168,9 @@ def submit_application(*, application: Application, by) -> Submission:
                 data={"sha256": submission.sha256, "submitted_at": now.isoformat()},
             )
             transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
+            # The team and the staff are told like for any transition (the lead, who acted,
+            # gets the receipt instead).
+            notify_after_commit(application_id=fresh.pk, code="submit", by=by)
     except IntegrityError:
         # Another request recorded the submission between our check and our insert.
         raise ApplyError("apply.already_submitted") from None
@@ -196,27 +202,78 @@ def send_receipt_email(*, submission_id: int) -> None:
 
 
 def withdraw_application(*, application: Application, by, reason: str = "") -> Application:
-    """The lead withdraws a submitted file, until a decision (engine: ``withdraw``)."""
+    """The lead withdraws a submitted file, until a decision (engine: ``withdraw``).
+
+    Goes through :func:`~.transitions.transition_application` (its audit entry, and the e-mails
+    to the team, the staff and the experts after the commit) and keeps the applicant side's own
+    ``calls.application.withdrawn`` entry with the optional reason.
+    """
+    reason = (reason or "").strip()
     with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-        )
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        previous = locked.state
         try:
-            transition = workflow.check_transition(
-                locked.state, "withdraw", actor_kinds(by, locked)
-            )
-        except workflow.WorkflowError as error:
+            transition_application(application=locked, code="withdraw", by=by, reason=reason)
+        except TransitionError as error:
             if error.params.get("why") == "actor":
                 raise ApplyError("apply.only_lead_withdraws") from None
             raise ApplyError("apply.not_withdrawable") from None
-        previous = locked.state
-        locked.state = transition.target.value
-        locked.save(update_fields=["state", "updated_at"])
         record(
             actor=by,
             action="calls.application.withdrawn",
             obj=locked,
-            reason=reason.strip(),
+            reason=reason,
             data={"from": previous},
         )
+    application.state = locked.state
     return locked
+
+
+def resubmit_application(*, application: Application, by) -> Resubmission:
+    """Send the file again after a correction request (engine: ``resubmit``).
+
+    In one transaction, like the submission: lock the row, read the server clock, refuse once
+    the correction window has closed (``now > correction_until``; the closing second is on
+    time), let the engine check the state and the actor (the lead), refuse while anything is
+    missing, then record a :class:`Resubmission` with the SHA-256 of the content sent again,
+    fire ``resubmit`` through :func:`~.transitions.transition_application` (state back to
+    *submitted*, correction window and requests closed, audit, e-mails to the team and the staff
+    after the commit) and write the ``calls.application.resubmitted`` audit entry. The original
+    :class:`Submission` (the acknowledgement that met the deadline) is kept unchanged.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        now = timezone.now()
+        fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
+        try:
+            workflow.check_transition(fresh.state, "resubmit", actor_kinds(by, fresh))
+        except workflow.WorkflowError as error:
+            if error.params.get("why") == "actor":
+                raise ApplyError("apply.only_lead_resubmits") from None
+            raise ApplyError("apply.not_resubmittable") from None
+        if fresh.correction_until is None or now > fresh.correction_until:
+            raise ApplyError(
+                "apply.correction_closed",
+                {"until": fresh.correction_until, "now": now},
+            )
+        missing = missing_items(fresh, now=now)
+        if missing:
+            raise SubmissionRefused(missing)
+        content = submitted_content(fresh, submitted_at=now, by=by)
+        resubmission = Resubmission.objects.create(
+            application=fresh,
+            resubmitted_at=now,
+            resubmitted_by=by,
+            sha256=receipt_hash(content),
+            content=content,
+        )
+        transition_application(application=locked, code="resubmit", by=by, now=now)
+        record(
+            actor=by,
+            action="calls.application.resubmitted",
+            obj=locked,
+            data={"sha256": resubmission.sha256, "resubmitted_at": now.isoformat()},
+        )
+    application.state = locked.state
+    application.correction_until = locked.correction_until
+    return resubmission

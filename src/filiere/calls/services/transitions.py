@@ -30,6 +30,7 @@ __all__ = [
     "TransitionError",
     "actor_kinds",
     "allowed_for",
+    "notify_after_commit",
     "state_label",
     "transition_application",
     "transition_label",
@@ -122,6 +123,34 @@ def allowed_for(user, application: Application) -> list[workflow.Transition]:
     return workflow.allowed_transitions(application.state, actor_kinds(user, application))
 
 
+# --- notifications ------------------------------------------------------------------------------
+
+
+def notify_after_commit(*, application_id: int, code: str, by, reason: str = "") -> None:
+    """Inside a transaction: e-mail the parties transition ``code`` names once it has committed.
+
+    For services that change the state themselves under their own checks (the submission, which
+    must read the deadline in the transaction that records it) but notify like every transition.
+    Nothing is sent if the transaction rolls back; the person who acted is not told.
+    """
+    transition = workflow.TRANSITIONS_BY_CODE[code]
+    if not transition.notify:
+        return
+    from ..notifications import enqueue_transition_notifications
+
+    parties = [party.value for party in transition.notify]
+    actor_id = getattr(by, "pk", None)
+    transaction.on_commit(
+        lambda: enqueue_transition_notifications(
+            application_id=application_id,
+            code=code,
+            parties=parties,
+            reason=reason,
+            actor_id=actor_id,
+        )
+    )
+
+
 # --- the service --------------------------------------------------------------------------------
 
 
@@ -176,20 +205,8 @@ def transition_application(
                 "actors": sorted(k.value for k in kinds),
             },
         )
-        if notify and chosen.notify:
-            from ..notifications import enqueue_transition_notifications
-
-            parties = [party.value for party in chosen.notify]
-            application_id, actor_id = locked.pk, getattr(by, "pk", None)
-            transaction.on_commit(
-                lambda: enqueue_transition_notifications(
-                    application_id=application_id,
-                    code=chosen.code,
-                    parties=parties,
-                    reason=reason,
-                    actor_id=actor_id,
-                )
-            )
+        if notify:
+            notify_after_commit(application_id=locked.pk, code=chosen.code, by=by, reason=reason)
     for name in ("state", "correction_until", "submitted_at", "updated_at"):
         setattr(application, name, getattr(locked, name))
     return application

@@ -15,6 +15,7 @@ urlpatterns: list = [
     path(_APP + "team/<int:member_id>/remove/", applicant.team_remove, name="team_remove"),
     path(_APP + "documents/", applicant_documents.document_upload, name="document_upload"),
     path(_APP + "submit/", applicant.application_submit, name="application_submit"),
+    path(_APP + "resubmit/", applicant.application_resubmit, name="application_resubmit"),
     path(_APP + "receipt/", applicant.application_receipt, name="application_receipt"),
     path(_APP + "receipt.pdf", applicant.application_receipt_pdf, name="application_receipt_pdf"),
     path(_APP + "withdraw/", applicant.application_withdraw, name="application_withdraw"),
