@@ -2,6 +2,7 @@
 
 import pytest
 
+from filiere.engine import selection
 from filiere.engine.selection import (
     CoFunder,
     Proposal,
@@ -145,3 +146,79 @@ def test_select_rejects_unknown_objective_and_duplicate_ids() -> None:
     with pytest.raises(SelectionError) as error:
         select([*CALL, CALL[0]], 1)
     assert error.value.code == "duplicate_id"
+
+
+def test_ranked_keeps_a_forced_in_proposal_ranked_below_the_one_it_tests() -> None:
+    # Hypothesis' minimal example: all marks tied, so the rank is the input order. Taking P0
+    # fits the envelope only if the forced-in P4 (8,000) is dropped; the territory minimum
+    # needs P5 and the genre maximum is filled by P4, so the only choice is {P4, P5}.
+    proposals = [
+        proposal("P0", 0, 1_000, "O1", "fiction", "wallonia"),
+        proposal("P1", 0, 1_000, "O1", "documentary", "hdf"),
+        proposal("P2", 0, 1_000, "O1", "fiction", "wallonia"),
+        proposal("P3", 0, 1_000, "O1", "fiction", "hdf"),
+        proposal("P4", 0, 8_000, "O1", "documentary", "wallonia"),
+        proposal("P5", 0, 2_000, "O1", "fiction", "hdf"),
+    ]
+    rules = Rules(
+        quotas=(
+            Quota("genre", "documentary", max_count=1),
+            Quota("territory", "hdf", min_count=1),
+        ),
+        objective="ranked",
+    )
+    result = select(proposals, 10_000, rules, forced_in={"P4"}, forced_out={"P3"})
+    assert result.status == "optimal"
+    assert result.selected_ids() == {"P4", "P5"}
+    assert reasons(result)["P4"] == ("forced_in", "")
+    assert reasons(result)["P3"] == ("forced_out", "")
+
+
+@pytest.fixture
+def worst_witness(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every MILP of the ranked procedure minimises its weights: the witnesses are feasible
+    sets that fund as little as possible, so the cheap tests and the repair decide more."""
+    original = selection._Model.solve
+
+    def solve(self, cost, fixed, time_limit, gap=None):  # type: ignore[no-untyped-def]
+        return original(self, -cost, fixed, time_limit, gap)
+
+    monkeypatch.setattr(selection._Model, "solve", solve)
+
+
+@pytest.mark.usefixtures("worst_witness")
+def test_ranked_reserve_test_counts_two_quotas_on_one_group_once() -> None:
+    # both minimums are met by the same documentary: P0 (2,000) still leaves room for one
+    proposals = [
+        proposal("P0", 3, 2_000, "O1", "fiction"),
+        proposal("P1", 2, 1_000, "O2", "documentary"),
+        proposal("P2", 1, 1_000, "O3", "documentary"),
+    ]
+    rules = Rules(
+        quotas=(
+            Quota("genre", "documentary", min_count=1),
+            Quota("genre", "documentary", min_count=1),
+        ),
+        objective="ranked",
+    )
+    assert select(proposals, 3_000, rules).selected_ids() == {"P0", "P1"}
+
+
+@pytest.mark.usefixtures("worst_witness")
+def test_ranked_reserve_test_counts_the_growth_of_partial_awards() -> None:
+    # the territory minimum is met by raising P0 to its full request, not by another proposal
+    proposals = [
+        proposal("P0", 2, 4_000, "O1", territory="hdf"),
+        proposal("P1", 1, 2_000, "O2", territory="wallonia"),
+    ]
+    rules = Rules(
+        quotas=(Quota("territory", "hdf", min_amount=4_000),),
+        partial_awards=True,
+        partial_floor=0.5,
+        objective="ranked",
+    )
+    result = select(proposals, 5_000, rules)
+    assert result.selected_ids() == {"P0", "P1"}
+    assert {d.id: d.amount for d in result.decisions if d.selected} == pytest.approx(
+        {"P0": 4_000, "P1": 1_000}
+    )

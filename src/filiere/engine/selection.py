@@ -569,6 +569,9 @@ def _solve_ranked(
     org_count: dict[str, int] = defaultdict(int)
     quota_count = [0] * len(rules.quotas)
     quota_amount = [0.0] * len(rules.quotas)
+    # with partial awards, what the taken members' awards may still grow by (model units)
+    quota_room = [0.0] * len(rules.quotas)
+    taken = np.zeros(n, dtype=bool)
     members = [
         [k for k, q in enumerate(rules.quotas) if p.value(q.field) == q.value] for p in model.cands
     ]
@@ -579,21 +582,26 @@ def _solve_ranked(
         used += model.floor[i]
         org_count[model.cands[i].organisation] += 1
         org_taken[org_codes[i]] += 1
+        taken[i] = True
         for k in members[i]:
             quota_count[k] += 1
             quota_amount[k] += model.floor[i] * model.scale
+            quota_room[k] += model.request[i] - model.floor[i]
 
     org_codes = np.unique([p.organisation for p in model.cands], return_inverse=True)[1]
     org_taken = np.zeros(int(org_codes.max()) + 1 if n else 0, dtype=np.int64)
 
-    def blocked_orgs(i: int) -> npt.NDArray[np.bool_] | None:
-        """Candidates whose organisation is already full once i is taken."""
+    def open_after(i: int) -> npt.NDArray[np.bool_]:
+        """Candidates that may still join once i is taken: undecided (ranked below i, not
+        forced in) and not in an organisation that is already full."""
+        out = np.arange(n) > i
+        out &= ~taken
         cap = rules.max_per_organisation
-        if cap is None:
-            return None
-        counts = org_taken.copy()
-        counts[org_codes[i]] += 1
-        return np.asarray(counts[org_codes] >= cap)
+        if cap is not None:
+            counts = org_taken.copy()
+            counts[org_codes[i]] += 1
+            out &= counts[org_codes] < cap
+        return out
 
     for i in forced:
         take(i)
@@ -617,13 +625,13 @@ def _solve_ranked(
             if q.max_amount is not None and amount > q.max_amount + EPS:
                 impossible = True
         impossible = impossible or not _reserve_ok(
-            model, members, quota_count, quota_amount, used, i, blocked_orgs(i)
+            model, members, quota_count, quota_amount, quota_room, used, i, open_after(i)
         )
         if impossible:
             fixed[i] = 0
             continue
         if repair is not None:
-            repaired = repair(witness, i)
+            repaired = repair(witness, i, fixed)
             if repaired is not None:
                 witness = repaired
                 fixed[i] = 1
@@ -660,22 +668,27 @@ def _reserve_ok(
     members: Sequence[Sequence[int]],
     quota_count: Sequence[int],
     quota_amount: Sequence[float],
+    quota_room: Sequence[float],
     used: float,
     i: int,
-    blocked: npt.NDArray[np.bool_] | None,
+    available: npt.NDArray[np.bool_],
 ) -> bool:
     """Exact necessary test: after taking i, can the unmet minimum quotas still be paid?
 
-    For each unmet minimum, the cheapest way to meet it uses the cheapest remaining members
-    (ranks below i) of its group; groups of one field are disjoint, so their reserves add up.
-    The money left must cover the largest per-field reserve.
+    ``used``, ``quota_amount`` count every taken proposal at its floor; ``quota_room`` is what
+    their awards may still grow by (partial awards); ``available`` marks the proposals that may
+    still join. An unmet minimum needs at least the cheapest floors of the members it lacks, and
+    at least the missing amount, out of the money left. Quotas on the same field and value share
+    one group (their needs overlap: the largest counts); groups of one field with different
+    values are disjoint, so their needs add up. The money left must cover the largest per-field
+    sum.
     """
     rules = model.rules
     if not any(q.min_count or q.min_amount for q in rules.quotas):
         return True
     left = float(model.upper[0]) - used - float(model.floor[i])
     mine = set(members[i])
-    per_field: dict[str, float] = defaultdict(float)
+    need: dict[tuple[str, str], float] = defaultdict(float)
     for k, q in enumerate(rules.quotas):
         count = quota_count[k] + (1 if k in mine else 0)
         amount = quota_amount[k] + (model.floor[i] * model.scale if k in mine else 0.0)
@@ -684,16 +697,19 @@ def _reserve_ok(
         if need_count == 0 and need_money <= EPS:
             continue
         group = model.group_index[k]
-        group = group[group > i]
-        if blocked is not None:
-            group = group[~blocked[group]]
+        group = group[available[group]]
         rest = model.floor[group]
         if need_count > len(rest):
             return False
         cheapest = float(np.partition(rest, need_count - 1)[:need_count].sum()) if need_count else 0
-        if need_money > float(model.request[group].sum()) + EPS:
+        room = quota_room[k] + (model.request[i] - model.floor[i] if k in mine else 0.0)
+        if need_money > float(model.request[group].sum()) + room + EPS:
             return False
-        per_field[q.field] += max(cheapest, need_money)
+        key = (q.field, q.value)
+        need[key] = max(need[key], cheapest, need_money)
+    per_field: dict[str, float] = defaultdict(float)
+    for (name, _), money in need.items():
+        per_field[name] += money
     return not per_field or max(per_field.values()) <= left + EPS
 
 
@@ -703,7 +719,8 @@ class _Repair:
     To test whether proposal i can join a witness whose higher ranks are all fixed, add it and
     drop the lowest-ranked *unfixed* members that block it (same organisation, a full maximum
     quota, the envelope) without breaking a minimum quota, then check every rule exactly. A
-    success is a proof of feasibility; a failure only sends the question to the solver.
+    fixed member (staff's ``forced_in``, which may rank below i) is never dropped. A success is a
+    proof of feasibility; a failure only sends the question to the solver.
     """
 
     def __init__(self, model: _Model) -> None:
@@ -723,13 +740,17 @@ class _Repair:
             np.all(activity <= model.upper + 1e-9) and np.all(activity >= model.lower - 1e-9)
         )
 
-    def __call__(self, witness: FloatArray, i: int) -> FloatArray | None:
+    def __call__(self, witness: FloatArray, i: int, fixed: Mapping[int, int]) -> FloatArray | None:
+        """A witness that funds i and keeps every fixed decision, or None if none was found.
+
+        Only i is added and only unfixed members ranked below it are dropped, so the fixed
+        decisions hold by construction."""
         model, rules = self.model, self.model.rules
         x = witness[: model.n] > 0.5
         x[i] = True
 
         def removable(k: int) -> bool:
-            if k <= i or not x[k]:
+            if k <= i or not x[k] or k in fixed:
                 return False
             for g, q in zip(self.groups, rules.quotas, strict=True):
                 if not g[k]:
