@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from filiere.accounts import services
 from filiere.accounts.models import ApiToken
@@ -77,4 +77,4 @@ def my_tokens(request):  # permission: signed in; only the caller's own tokens
 def revoke_token(request, token_id: int):  # permission: signed in; own tokens only (404 otherwise)
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     services.revoke_api_token(token=token, by=request.auth)
-    return 204, None
+    return Status(204, None)
