@@ -121,7 +121,8 @@ class Affiliation(models.Model):
     end_date = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-start_date", "id"]
+        # Undated affiliations last on every database (PostgreSQL would put NULLs first).
+        ordering = [models.F("start_date").desc(nulls_last=True), "id"]
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
         constraints = [
