@@ -117,7 +117,9 @@ def pytest_runtest_teardown(item, nextitem):
         if not following:
             _shut_down()
             blocker = item.config.stash.get(_DB_BLOCKER, None)
-            if blocker is not None:
+            # After the session's last test the test databases are already gone (and the
+            # connections point at the real database again): there is nothing to restore.
+            if blocker is not None and nextitem is not None:
                 from django.db import connections
 
                 with blocker.unblock():
