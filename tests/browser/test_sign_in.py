@@ -86,6 +86,7 @@ def test_staff_without_totp_activates_it_from_the_qr_code_page(page, axe):
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.locator("main form button[type=submit]", has_text="Activate").click()
-    page.wait_for_load_state()
+    # Wait for the answer to the activation itself before going elsewhere.
+    page.wait_for_url(lambda url: "/totp/activate/" not in url)
     page.goto("/en/me/")
     assert page.locator("h1").inner_text() == "My account"
