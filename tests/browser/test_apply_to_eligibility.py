@@ -169,16 +169,17 @@ def test_applicant_applies_submits_corrects_and_staff_declare_it_eligible(
 
     # --- Budget and financing, amounts typed as people do ---------------------------------------
     page.wait_for_url("**/edit/budget/")
-    budget = page.locator("table", has=page.get_by_role("columnheader", name="Chapter"))
-    budget.get_by_label("Amount (EUR) (1)").fill("40 000")
-    budget.get_by_label("Amount (EUR) (2)").fill("60 000")
-    budget.get_by_label("Amount (EUR) (7)").fill("50 000")
-    budget.get_by_label("Of which in the region (EUR) (7)").fill("20 000")
-    plan = page.locator("table", has=page.get_by_role("columnheader", name="Source"))
-    plan.get_by_label("Amount (EUR) (1)").fill("60 000")
-    plan.get_by_label("Source (2)").fill("Fonds propres")
-    plan.get_by_label("Amount (EUR) (2)").fill("90 000,00")
-    plan.get_by_label("Secured (2)").check()
+    # Each field is named by its column and its line (the two tables share column names).
+    budget = page.get_by_role("table", name="Budget lines")
+    budget.get_by_label("Amount (EUR), budget line 1", exact=True).fill("40 000")
+    budget.get_by_label("Amount (EUR), budget line 2", exact=True).fill("60 000")
+    budget.get_by_label("Amount (EUR), budget line 7", exact=True).fill("50 000")
+    budget.get_by_label("Of which in the region (EUR), budget line 7", exact=True).fill("20 000")
+    plan = page.get_by_role("table", name="Financing sources")
+    plan.get_by_label("Amount (EUR), financing source 1", exact=True).fill("60 000")
+    plan.get_by_label("Source, financing source 2", exact=True).fill("Fonds propres")
+    plan.get_by_label("Amount (EUR), financing source 2", exact=True).fill("90 000,00")
+    plan.get_by_label("Secured, financing source 2", exact=True).check()
     page.get_by_label("Amount requested from this call (EUR)").fill("60 000")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/edit/budget/")
@@ -187,9 +188,15 @@ def test_applicant_applies_submits_corrects_and_staff_declare_it_eligible(
     expect(totals.locator("dd").first).to_contain_text(re.compile(r"150.000"))
     expect(totals.locator("li.error")).to_have_count(0)
     expect(totals.locator("li")).to_have_count(2)  # the ceiling and the balanced plan: OK
-    # The saved lines come back first (their order kept), then empty lines for more.
-    expect(budget.get_by_label("Amount (EUR) (3)")).to_have_value("50000")
-    expect(budget.get_by_label("Of which in the region (EUR) (3)")).to_have_value("20000")
+    # The saved lines come back first (their order kept), then empty lines for more: the third
+    # line, numbered 3 in its row header and in its fields' names, is the one typed on line 7.
+    line_3 = budget.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name="3", exact=True)
+    )
+    expect(line_3.get_by_label("Amount (EUR), budget line 3", exact=True)).to_have_value("50000")
+    expect(
+        line_3.get_by_label("Of which in the region (EUR), budget line 3", exact=True)
+    ).to_have_value("20000")
     axe(page)
 
     # --- Documents: real PDFs, scanned by a real clamd ------------------------------------------
@@ -274,10 +281,8 @@ def test_applicant_applies_submits_corrects_and_staff_declare_it_eligible(
     axe(staff_page)
 
     # The CVs are not signed: a correction is asked (open two days by default).
-    # (a form without an accessible name has no "form" role)
-    correction = staff_page.locator("form").filter(
-        has=staff_page.get_by_role("heading", name="Ask for a correction")
-    )
+    # (the form is named by its heading: a form landmark)
+    correction = staff_page.get_by_role("form", name="Ask for a correction")
     correction.get_by_label("Items to correct (one per line)").fill("Signed CVs of the authors")
     correction.get_by_label("Message to the applicant").fill("Please send the signed CVs.")
     correction.get_by_role("button", name="Send the request").click()

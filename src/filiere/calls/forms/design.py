@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from filiere.community.models import OrganisationKind, Territory
@@ -49,6 +50,14 @@ class MoneyField(forms.CharField):
         return value
 
 
+class LabelledSplitDateTimeWidget(forms.SplitDateTimeWidget):
+    """The field's label names the date input (Django's multi-widgets give their label no
+    target); the time input gets its own name from the field's label (see below)."""
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+
 class DateTimeSecondsField(forms.SplitDateTimeField):
     """A date and a time to the second, in Europe/Paris (the site's time zone)."""
 
@@ -58,9 +67,11 @@ class DateTimeSecondsField(forms.SplitDateTimeField):
         super().__init__(require_all_fields=False, **kwargs)
         self.fields[0].required = self.required
         self.fields[1].required = False  # noon when empty
-        self.widget = forms.SplitDateTimeWidget(
+        time_name = format_lazy(_("{label}, time"), label=self.label) if self.label else None
+        self.widget = LabelledSplitDateTimeWidget(
             date_attrs={"type": "date"},
-            time_attrs={"type": "time", "step": "1"},
+            time_attrs={"type": "time", "step": "1"}
+            | ({"aria-label": time_name} if time_name else {}),
             date_format="%Y-%m-%d",
             time_format="%H:%M:%S",
         )

@@ -53,8 +53,21 @@ def clean_attachment(upload):
     return upload
 
 
-class DecisionForm(forms.Form):
+class _OwnIds:
+    """The application's staff page shows several of these forms: each one's field ids start
+    with its own name, so that no two fields share an id (and each label reaches its field)."""
+
+    id_name = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_name}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DecisionForm(_OwnIds, forms.Form):
     """Eligible, or ineligible with a reason sent to the applicant."""
+
+    id_name = "decision"
 
     DECISIONS = [
         ("declare_eligible", _("Eligible")),
@@ -80,7 +93,8 @@ class DecisionForm(forms.Form):
         return data
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(_OwnIds, forms.Form):
+    id_name = "correction"
     items = forms.CharField(
         label=_("Items to correct (one per line)"),
         max_length=5000,
@@ -119,7 +133,8 @@ class CorrectionForm(forms.Form):
         return until
 
 
-class MessageForm(forms.Form):
+class MessageForm(_OwnIds, forms.Form):
+    id_name = "message"
     body = forms.CharField(
         label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -133,7 +148,8 @@ class MessageForm(forms.Form):
         return clean_attachment(self.cleaned_data.get("attachment"))
 
 
-class NoteForm(forms.Form):
+class NoteForm(_OwnIds, forms.Form):
+    id_name = "note"
     body = forms.CharField(
         label=_("Private note (staff only)"),
         max_length=10000,
@@ -148,8 +164,10 @@ class LabelForm(forms.Form):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(_OwnIds, forms.Form):
     """Any other transition the staff member may fire, with its reason when needed."""
+
+    id_name = "transition"
 
     code = forms.ChoiceField(label=_("Action"))
     reason = forms.CharField(
