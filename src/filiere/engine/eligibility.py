@@ -17,6 +17,7 @@ check before submission, pass the current time as ``submitted_at``.
 from __future__ import annotations
 
 import dataclasses
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -313,14 +314,15 @@ _Outcome = tuple[Status, str, dict[str, ParamValue]]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rule:
+class Rule(ABC):
     """Base of every rule kind; ``kind`` is the JSON discriminator."""
 
     kind: ClassVar[str] = ""
     when: When = field(default_factory=When)
 
+    @abstractmethod
     def check(self, snapshot: ApplicationSnapshot) -> _Outcome | RuleResult:
-        raise NotImplementedError
+        """Evaluate this rule on one application."""
 
     def passed(self, **params: ParamValue) -> _Outcome:
         return Status.PASSED, f"{self.kind}.passed", params
