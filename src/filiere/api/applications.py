@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ValidationError as PydanticValidationError
 
-from filiere.accounts.permissions import is_staff
 from filiere.calls import selectors_staff
 from filiere.calls.filters import ApplicationFilterForm
 from filiere.calls.models import Application, Call
+from filiere.calls.permissions import sees_every_application
 from filiere.calls.services.transitions import (
     TransitionError,
     allowed_for,
@@ -130,7 +130,7 @@ def _visible(user, pk: int) -> Application:
     queryset = Application.objects.select_related(
         "call", "organisation__territory", "genre", "stage", "lead"
     )
-    if not is_staff(user):
+    if not sees_every_application(user):
         queryset = own_applications(user, queryset)
     application = queryset.filter(pk=pk).first()
     if application is None:
@@ -148,7 +148,7 @@ def list_applications(request, call: str = "", page: int = 1):
     # permission: signed in; staff see every application (with the staff list's filters),
     # everyone else only the applications they lead or are on the team of
     user = request.auth
-    if is_staff(user):
+    if sees_every_application(user):
         return _staff_list(request, call)
     queryset = own_applications(user).select_related(
         "call", "organisation__territory", "genre", "stage"
@@ -177,7 +177,7 @@ def application_detail(request, application_id: int):
             for t in allowed_for(user, application)
         ],
     }
-    if is_staff(user):
+    if sees_every_application(user):
         return StaffApplicationDetailOut(**_staff_extra(application), **data)
     return ApplicationDetailOut(**data)
 

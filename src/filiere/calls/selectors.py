@@ -14,7 +14,6 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from filiere.accounts.permissions import is_staff
 from filiere.community.models import OrganisationKind, Territory
 from filiere.engine.eligibility import Rule, RuleConfigError, rules_from_json
 
@@ -30,6 +29,7 @@ from .models import (
     Question,
     Stage,
 )
+from .permissions import sees_hidden_calls
 
 # --- call design and public pages -------------------------------------------------------------
 
@@ -105,7 +105,7 @@ def _full_call() -> QuerySet[Call]:
 def get_call_for_viewer(viewer, slug: str) -> Call:
     """A published call, or any call for staff (a preview); 404 otherwise."""
     queryset = _full_call()
-    if not is_staff(viewer):
+    if not sees_hidden_calls(viewer):
         queryset = queryset.published()
     call = queryset.filter(slug=slug).first()
     if call is None:

@@ -4,7 +4,9 @@ missing before submission, and the applicant's dashboard.
 Gatekeepers: :func:`get_application_for_member` returns an application only to its lead and to
 the team members who accepted their invitation — anyone else gets the same 404 as for an
 application that does not exist (guessing ids reveals nothing). Staff read applications through
-the instruction pages, not here; they may download clean documents (:func:`can_view_documents`).
+the instruction pages, not here; they may download clean documents
+(:func:`filiere.calls.permissions.can_view_documents`). The rules themselves are in
+``permissions``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.accounts.models import Role
-from filiere.accounts.permissions import is_signed_in, is_staff
+from filiere.accounts.permissions import is_signed_in
 from filiere.community.models import Affiliation, Organisation, OrganisationKind, Territory
 from filiere.engine import budget as engine_budget
-from filiere.engine import workflow
 from filiere.engine.eligibility import (
     AmountCeilingRule,
     ApplicationSnapshot,
@@ -51,8 +52,9 @@ from .models import (
     Stage,
     TeamMember,
 )
+from .permissions import can_edit_application, is_lead, membership
 
-# --- Membership and permissions -----------------------------------------------------------------
+# --- Membership -----------------------------------------------------------------------------
 
 
 def _member_q(user) -> Q:
@@ -80,60 +82,6 @@ def get_application_for_member(user, pk: int) -> Application:
     if application is None:
         raise Http404
     return application
-
-
-def membership(user, application: Application) -> TeamMember | None:
-    if not is_signed_in(user):
-        return None
-    cached = getattr(application, "_memberships", None)
-    if cached is not None:
-        return next((m for m in cached if m.user_id == user.pk and m.accepted_at), None)
-    return application.team.filter(user=user, accepted_at__isnull=False).first()
-
-
-def is_lead(user, application: Application) -> bool:
-    return is_signed_in(user) and application.lead_id == user.pk
-
-
-def is_member(user, application: Application) -> bool:
-    return is_lead(user, application) or membership(user, application) is not None
-
-
-def is_open_for_edits(application: Application, now: datetime) -> bool:
-    return workflow.is_editable_by_applicant(
-        application.state,
-        now=now,
-        closes_at=application.call.closes_at,
-        correction_until=application.correction_until,
-    )
-
-
-def can_edit_application(user, application: Application, now: datetime) -> bool:
-    """The lead and members allowed to edit, while the engine says the file is editable."""
-    if not is_open_for_edits(application, now):
-        return False
-    if is_lead(user, application):
-        return True
-    member = membership(user, application)
-    return member is not None and member.can_edit
-
-
-def can_submit(user, application: Application) -> bool:
-    """Only the lead submits (the engine's ``applicant_lead`` actor)."""
-    return is_lead(user, application)
-
-
-def can_view_documents(user, application: Application) -> bool:
-    return is_member(user, application) or is_staff(user)
-
-
-def actor_kinds(user, application: Application) -> list[str]:
-    kinds = []
-    if is_lead(user, application):
-        kinds.append(workflow.Actor.APPLICANT_LEAD.value)
-    if is_staff(user):
-        kinds.append(workflow.Actor.STAFF.value)
-    return kinds
 
 
 # --- Who may apply, and to what -----------------------------------------------------------------
@@ -183,7 +131,8 @@ def _money(value) -> Money | None:
     return None if value is None else Money.from_decimal(value)
 
 
-def _identifier(organisation: Organisation) -> tuple[str | None, str | None]:
+def organisation_identifier(organisation: Organisation) -> tuple[str | None, str | None]:
+    """(kind, value) of the organisation's first identifier: SIRET, BCE, SIREN, then RNA."""
     for kind, value in (
         ("siret", organisation.siret),
         ("bce", organisation.bce_number),
@@ -199,6 +148,20 @@ def budget_template_code(application: Application) -> str:
     """``games`` for serious games and video games, the CNC chapters otherwise."""
     genre = application.genre.code if application.genre_id and application.genre else ""
     return "games" if genre in ("serious-game", "video-game") else "audiovisual"
+
+
+def engine_partners(application: Application) -> tuple[Partner, ...]:
+    """The team members' organisations, as the engine's partners."""
+    return tuple(
+        Partner(
+            name=member.organisation.name,
+            territory=member.organisation.territory.code if member.organisation.territory else None,
+            country=member.organisation.country or None,
+            kind=member.organisation.kind,
+        )
+        for member in application.team.all()
+        if member.organisation is not None
+    )
 
 
 def engine_lines(application: Application) -> tuple[engine_budget.BudgetLine, ...]:
@@ -228,18 +191,8 @@ def engine_sources(application: Application) -> tuple[engine_budget.FinancingSou
 def snapshot_of(application: Application, *, now: datetime) -> ApplicationSnapshot:
     """The application as plain values (use :func:`with_related` to avoid one query per part)."""
     organisation = application.organisation
-    identifier_kind, identifier = _identifier(organisation)
+    identifier_kind, identifier = organisation_identifier(organisation)
     territory = organisation.territory
-    partners = tuple(
-        Partner(
-            name=member.organisation.name,
-            territory=member.organisation.territory.code if member.organisation.territory else None,
-            country=member.organisation.country or None,
-            kind=member.organisation.kind,
-        )
-        for member in application.team.all()
-        if member.organisation is not None
-    )
     return ApplicationSnapshot(
         organisation_kind=organisation.kind,
         seat_territory=territory.code if territory else None,
@@ -247,7 +200,7 @@ def snapshot_of(application: Application, *, now: datetime) -> ApplicationSnapsh
         naf_code=organisation.naf_code or None,
         identifier_kind=identifier_kind,
         identifier=identifier,
-        partners=partners,
+        partners=engine_partners(application),
         genre=application.genre.code if application.genre else None,
         stage=application.stage.code if application.stage else None,
         requested_amount=_money(application.requested_amount),

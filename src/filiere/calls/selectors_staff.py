@@ -1,7 +1,7 @@
 """Reads for the instruction team: the list of a call's applications, one application with
 everything staff see (notes and labels included), counts, and the eligibility snapshot.
 
-Everything here is for staff only: views check ``permissions.is_staff`` before calling. The
+Everything here is for staff only: views check ``permissions.staff_required`` before calling. The
 applicant-facing reads never select notes or labels.
 """
 
@@ -13,12 +13,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from filiere.engine.budget import BudgetLine as EngineBudgetLine
-from filiere.engine.budget import FinancingSource as EngineFinancingSource
 from filiere.engine.eligibility import (
     ApplicationSnapshot,
     EligibilityReport,
-    Partner,
     RuleConfigError,
     evaluate,
     rules_from_json,
@@ -34,6 +31,12 @@ from .models import (
     SavedFilter,
     State,
     TeamMember,
+)
+from .selectors_applicant import (
+    engine_lines,
+    engine_partners,
+    engine_sources,
+    organisation_identifier,
 )
 
 SORTS = {
@@ -189,33 +192,15 @@ def saved_filters(user, call: Call) -> QuerySet:
 # --- eligibility --------------------------------------------------------------------------------
 
 
-def _identifier(organisation) -> tuple[str | None, str | None]:
-    if organisation.siret:
-        return "siret", organisation.siret
-    if organisation.bce_number:
-        return "bce", organisation.bce_number
-    if organisation.siren:
-        return "siren", organisation.siren
-    if organisation.rna:
-        return "rna", organisation.rna
-    return None, None
-
-
 def build_eligibility_snapshot(application: Application) -> ApplicationSnapshot:
-    """The engine's plain view of an application (prefetched relations are reused)."""
+    """The engine's plain view of an application (prefetched relations are reused).
+
+    Shares its parts with ``selectors_applicant.snapshot_of`` but not its whole: here the real
+    submission date, and files the antivirus could not scan do not count as present.
+    """
     organisation = application.organisation
     territory = organisation.territory
-    kind, identifier = _identifier(organisation)
-    partners = tuple(
-        Partner(
-            name=member.organisation.name,
-            territory=member.organisation.territory.code if member.organisation.territory else None,
-            country=member.organisation.country or None,
-            kind=member.organisation.kind,
-        )
-        for member in application.team.all()
-        if member.organisation is not None
-    )
+    kind, identifier = organisation_identifier(organisation)
     documents = frozenset(
         document.document_type.code
         for document in application.documents.all()
@@ -228,7 +213,7 @@ def build_eligibility_snapshot(application: Application) -> ApplicationSnapshot:
         naf_code=organisation.naf_code or None,
         identifier_kind=kind,
         identifier=identifier,
-        partners=partners,
+        partners=engine_partners(application),
         genre=application.genre.code if application.genre else None,
         stage=application.stage.code if application.stage else None,
         requested_amount=(
@@ -236,24 +221,8 @@ def build_eligibility_snapshot(application: Application) -> ApplicationSnapshot:
             if application.requested_amount is not None
             else None
         ),
-        budget_lines=tuple(
-            EngineBudgetLine(
-                chapter=line.chapter,
-                label=line.label,
-                amount=Money.from_decimal(line.amount),
-                regional_amount=Money.from_decimal(line.regional_amount),
-            )
-            for line in application.budget_lines.all()
-        ),
-        financing_sources=tuple(
-            EngineFinancingSource(
-                name=source.name,
-                kind=source.kind,
-                amount=Money.from_decimal(source.amount),
-                secured=source.secured,
-            )
-            for source in application.financing.all()
-        ),
+        budget_lines=engine_lines(application),
+        financing_sources=engine_sources(application),
         documents=documents,
         submitted_at=application.submitted_at,
         closes_at=application.call.closes_at,

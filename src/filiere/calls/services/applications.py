@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -36,12 +37,8 @@ from django.utils import timezone, translation
 from filiere.audit.services import record
 
 from ..models import Answer, Application, BudgetLine, Call, FinancingSource, Question, TeamMember
-from ..selectors_applicant import (
-    can_edit_application,
-    is_lead,
-    is_open_for_edits,
-    organisations_for_applicant,
-)
+from ..permissions import can_edit_application, can_manage_team, is_open_for_edits
+from ..selectors_applicant import organisations_for_applicant
 
 
 @dataclass(frozen=True)
@@ -255,29 +252,38 @@ def _amount(value) -> str:
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
+def budget_rows(application: Application, amount: Callable[[Any], Any]) -> tuple[list, list]:
+    """The budget lines and the financing sources as JSON rows, each amount written by ``amount``
+    (the version fingerprint and the submitted content each keep their own way of writing it)."""
+    lines = [
+        {
+            "chapter": line.chapter,
+            "label": line.label,
+            "amount": amount(line.amount),
+            "regional_amount": amount(line.regional_amount),
+        }
+        for line in application.budget_lines.all()
+    ]
+    financing = [
+        {
+            "name": source.name,
+            "kind": source.kind,
+            "amount": amount(source.amount),
+            "secured": source.secured,
+        }
+        for source in application.financing.all()
+    ]
+    return lines, financing
+
+
 def budget_values(application: Application) -> dict:
+    lines, financing = budget_rows(application, _amount)
     return {
         "requested_amount": None
         if application.requested_amount is None
         else _amount(application.requested_amount),
-        "lines": [
-            {
-                "chapter": line.chapter,
-                "label": line.label,
-                "amount": _amount(line.amount),
-                "regional_amount": _amount(line.regional_amount),
-            }
-            for line in application.budget_lines.all()
-        ],
-        "financing": [
-            {
-                "name": source.name,
-                "kind": source.kind,
-                "amount": _amount(source.amount),
-                "secured": source.secured,
-            }
-            for source in application.financing.all()
-        ],
+        "lines": lines,
+        "financing": financing,
     }
 
 
@@ -364,7 +370,7 @@ def invite_team_member(
         raise ApplyError("apply.unknown_role")
     with transaction.atomic():
         locked = lock_for_edit(application=application, by=by)
-        if not is_lead(by, locked):
+        if not can_manage_team(by, locked):
             raise ApplyError("apply.only_lead_invites")
         if email.lower() == locked.lead.email.lower():
             raise ApplyError("apply.lead_already_in_team")
@@ -457,7 +463,7 @@ def accept_invitation(*, token: str, user) -> TeamMember:
 def remove_team_member(*, member: TeamMember, by) -> None:
     with transaction.atomic():
         locked = lock_for_edit(application=member.application, by=by)
-        if not is_lead(by, locked):
+        if not can_manage_team(by, locked):
             raise ApplyError("apply.only_lead_invites")
         record(
             actor=by,

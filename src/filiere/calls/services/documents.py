@@ -34,7 +34,7 @@ from django.utils import timezone
 from filiere.audit.services import record
 
 from ..models import Application, Document, DocumentType
-from ..selectors_applicant import can_edit_application, can_view_documents
+from ..permissions import can_edit_application, can_view_documents
 from .applications import lock_for_edit
 
 MAX_NAME_LENGTH = 150

@@ -40,8 +40,9 @@ from filiere.audit.services import record
 from filiere.engine import workflow
 
 from ..models import Application, Document, Resubmission, State, Submission
-from ..selectors_applicant import actor_kinds, answers_by_code, missing_items, with_related
-from .applications import ApplyError, canonical_json
+from ..permissions import applying_actor_kinds
+from ..selectors_applicant import answers_by_code, missing_items, with_related
+from .applications import ApplyError, budget_rows, canonical_json
 from .transitions import TransitionError, notify_after_commit, transition_application
 
 
@@ -59,6 +60,7 @@ def _amount(value) -> str | None:
 
 def submitted_content(application: Application, *, submitted_at: datetime, by) -> dict:
     """Everything the applicant filed, as plain JSON values (the receipt's subject)."""
+    lines, financing = budget_rows(application, _amount)
     return {
         "reference": application.reference,
         "call": application.call.slug,
@@ -73,24 +75,8 @@ def submitted_content(application: Application, *, submitted_at: datetime, by) -
         "genre": application.genre.code if application.genre else None,
         "stage": application.stage.code if application.stage else None,
         "requested_amount": _amount(application.requested_amount),
-        "budget": [
-            {
-                "chapter": line.chapter,
-                "label": line.label,
-                "amount": _amount(line.amount),
-                "regional_amount": _amount(line.regional_amount),
-            }
-            for line in application.budget_lines.all()
-        ],
-        "financing": [
-            {
-                "name": source.name,
-                "kind": source.kind,
-                "amount": _amount(source.amount),
-                "secured": source.secured,
-            }
-            for source in application.financing.all()
-        ],
+        "budget": lines,
+        "financing": financing,
         "answers": answers_by_code(application),
         "team": sorted(
             (
@@ -148,7 +134,7 @@ def submit_application(*, application: Application, by) -> Submission:
             # queue of late requests after the closing second drains twice as fast).
             fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
             try:
-                workflow.check_transition(fresh.state, "submit", actor_kinds(by, fresh))
+                workflow.check_transition(fresh.state, "submit", applying_actor_kinds(by, fresh))
             except workflow.WorkflowError as error:
                 if error.params.get("why") == "actor":
                     raise ApplyError("apply.only_lead_submits") from None
@@ -254,7 +240,7 @@ def resubmit_application(*, application: Application, by) -> Resubmission:
         now = timezone.now()
         fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
         try:
-            workflow.check_transition(fresh.state, "resubmit", actor_kinds(by, fresh))
+            workflow.check_transition(fresh.state, "resubmit", applying_actor_kinds(by, fresh))
         except workflow.WorkflowError as error:
             if error.params.get("why") == "actor":
                 raise ApplyError("apply.only_lead_resubmits") from None

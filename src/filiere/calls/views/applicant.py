@@ -21,6 +21,7 @@ from filiere.community.selectors import visible_people
 from filiere.engine.budget import summarise
 from filiere.engine.workflow import is_withdrawable
 
+from .. import permissions
 from .. import selectors_applicant as selectors
 from ..forms.applicant import (
     BudgetLineFormSet,
@@ -71,7 +72,7 @@ def _load(request, pk: int) -> Application:
 def _context(request, application: Application, step: str, **extra) -> dict:
     now = timezone.now()
     labels = selectors.labels()
-    editable = selectors.can_edit_application(request.user, application, now)
+    editable = permissions.can_edit_application(request.user, application, now)
     missing = selectors.missing_items(application, now=now, labels=labels) if editable else []
     counts = {code: sum(1 for m in missing if m.step == code) for code in STEP_CODES}
     return {
@@ -80,8 +81,8 @@ def _context(request, application: Application, step: str, **extra) -> dict:
         "step": step,
         "steps": [(code, label, counts[code]) for code, label in STEPS],
         "editable": editable,
-        "open_for_edits": selectors.is_open_for_edits(application, now),
-        "is_lead": selectors.is_lead(request.user, application),
+        "open_for_edits": permissions.is_open_for_edits(application, now),
+        "is_lead": permissions.is_lead(request.user, application),
         "missing": missing,
         "labels": labels,
         "now": now,
@@ -664,6 +665,6 @@ def application_withdraw(request, pk: int):
             "application": application,
             "form": form,
             "withdrawable": is_withdrawable(application.state)
-            and selectors.is_lead(request.user, application),
+            and permissions.is_lead(request.user, application),
         },
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from .. import selectors_applicant as selectors
+from .. import permissions
 from ..forms.applicant import DocumentUploadForm
 from ..models import Document
 from ..phrases import applying_message
@@ -94,7 +94,7 @@ def document_download(request, pk: int):
     document = get_object_or_404(
         Document.objects.select_related("application__call", "document_type"), pk=pk
     )
-    if not selectors.can_view_documents(request.user, document.application):
+    if not permissions.can_view_documents(request.user, document.application):
         raise Http404
     try:
         stored = services.open_for_download(document=document, by=request.user)

@@ -1,24 +1,18 @@
 """Staff pages to design calls: funds, the call's steps, publication and cloning.
 
-Every view: staff only (``accounts.permissions.is_staff``); anonymous visitors are sent to
+Every view: staff only (``calls.permissions.staff_required``); anonymous visitors are sent to
 sign in, other people get 403. Forms validate fields; services validate the rest and write.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-
-from filiere.accounts.permissions import is_staff
 
 from .. import phrases, selectors
 from ..forms.design import (
@@ -34,6 +28,7 @@ from ..forms.design import (
     RulesJsonForm,
     rules_from_formset,
 )
+from ..permissions import staff_required
 from ..services import design as services
 from ..services.design import DesignError
 
@@ -45,18 +40,6 @@ STEPS = (
     ("design_call_questions", gettext_lazy("Questions")),
     ("design_call_rules", gettext_lazy("Eligibility rules")),
 )
-
-
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error_text(error: DesignError) -> str:

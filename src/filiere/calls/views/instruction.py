@@ -1,17 +1,14 @@
 """Instruction pages (staff): the list of a call's applications, one application with its
 eligibility check, decisions, correction requests, messages, private notes and labels, exports.
 
-Every view here is for staff: anonymous visitors are sent to sign in, everyone else gets 403.
+Every view here is for staff (``calls.permissions.staff_required``): anonymous visitors are sent
+to sign in, everyone else gets 403.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-
-from filiere.accounts.permissions import is_staff
 
 from .. import exports, phrases, selectors_staff
 from ..filters import ApplicationFilterForm, filter_querystring
@@ -36,24 +31,11 @@ from ..forms.staff import (
     TransitionForm,
 )
 from ..models import Application, ExportJob, Label, SavedFilter
+from ..permissions import staff_required
 from ..services import instruction
 from ..services.transitions import TransitionError, allowed_for, transition_application
 
 PAGE_SIZE = getattr(settings, "FILIERE_STAFF_LIST_PAGE_SIZE", 50)
-
-
-def staff_required(view):
-    """Anonymous → sign-in page; signed in without the staff role → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _is_partial(request) -> bool:
