@@ -272,7 +272,7 @@ MESSAGES: dict[str, Any] = {
     "deadline.missed": gettext_lazy(
         "Submitted at %(submitted_at)s, after the deadline of %(closes_at)s."
     ),
-    "deadline.passed": gettext_lazy("Submitted before the deadline."),
+    "deadline.passed": gettext_lazy("Within the deadline."),
     "deadline.not_applicable": gettext_lazy("The deadline is checked at submission."),
     "organisation.kind_missing": gettext_lazy(
         "The kind of the applicant organisation is not known."
