@@ -7,8 +7,8 @@ is sent for a change that was rolled back), and the task renders one e-mail per 
 
 Parties (``filiere.engine.workflow.Party``):
 
-- ``applicant_team``: the lead and every team member (their account's language when they have
-  one, French otherwise);
+- ``applicant_team``: the lead and every team member who accepted the invitation (in their
+  account's language);
 - ``staff``: holders of the staff role, globally or for this call;
 - ``experts``: holders of the expert role for this application or this call (the review app will
   narrow this to the experts assigned to the application);
@@ -77,14 +77,12 @@ def _role_holders(role: str, scopes: list[tuple[str, int]], *, include_global: b
 
 
 def team_recipients(application: Application) -> list[Recipient]:
+    """The lead and the members who accepted their invitation (a pending invitee has not joined:
+    they read nothing of the application, by e-mail neither)."""
     recipients = _from_users([application.lead], "applicant_team")
-    for member in application.team.select_related("user").order_by("pk"):
-        if member.user is not None:
-            recipients += _from_users([member.user], "applicant_team")
-        elif member.email:
-            recipients.append(
-                Recipient(member.email, settings.LANGUAGE_CODE, "applicant_team", None)
-            )
+    members = application.team.filter(user__isnull=False, accepted_at__isnull=False)
+    for member in members.select_related("user").order_by("pk"):
+        recipients += _from_users([member.user], "applicant_team")
     return recipients
 
 

@@ -242,15 +242,17 @@ def eligibility_report(application: Application) -> tuple[EligibilityReport | No
 
 
 def get_application_for_team(user, reference: str) -> Application:
-    """An application the user leads or is on the team of; 404 for anyone else, staff included
-    (staff use the instruction pages). Never prefetches staff notes or labels."""
+    """An application the user leads or joined (invitation accepted); 404 for anyone else, staff
+    included (staff use the instruction pages). Never prefetches staff notes or labels."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
+    accepted = TeamMember.objects.filter(
+        application=OuterRef("pk"), user=user, accepted_at__isnull=False
+    )
     application = (
         Application.objects.select_related("call")
         .filter(reference=reference)
-        .filter(Q(lead=user) | Q(team__user=user))
-        .distinct()
+        .filter(Q(lead=user) | Q(Exists(accepted)))
         .first()
     )
     if application is None:

@@ -1,0 +1,65 @@
+"""Security review: only the lead and the team members who accepted their invitation read an
+application's messages, on the platform or by e-mail."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from filiere.calls.models import TeamMember
+from filiere.calls.services.instruction import post_message
+from tests.calls.instruction_factories import ApplicationFactory, add_member
+from tests.factories import UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Le budget de votre coproducteur belge pose question."
+
+
+def _pending(application, user=None, email="pending@example.org"):
+    return TeamMember.objects.create(
+        application=application,
+        user=user,
+        email=user.email if user else email,
+        role="author",
+        accepted_at=None,
+    )
+
+
+def test_a_pending_invitee_does_not_read_the_messages_page(client):
+    application = ApplicationFactory(state="submitted")
+    invitee = UserFactory()
+    _pending(application, user=invitee)  # linked to an account, but never accepted
+    post_message(application=application, by=user_with_role("staff"), body=SECRET, from_staff=True)
+    client.force_login(invitee)
+
+    response = client.get(reverse("calls:application_messages", args=[application.reference]))
+
+    assert response.status_code == 404
+
+
+def test_an_accepted_member_reads_the_messages_page(client):
+    application = ApplicationFactory(state="submitted")
+    member = add_member(application)
+    post_message(application=application, by=user_with_role("staff"), body=SECRET, from_staff=True)
+    client.force_login(member.user)
+
+    response = client.get(reverse("calls:application_messages", args=[application.reference]))
+
+    assert response.status_code == 200
+    assert SECRET in response.content.decode()
+
+
+def test_staff_messages_are_not_mailed_to_pending_invitees(django_capture_on_commit_callbacks):
+    application = ApplicationFactory(state="submitted")
+    accepted = add_member(application)
+    _pending(application, email="typo@example.org")
+    _pending(application, user=UserFactory(), email="unused@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_message(
+            application=application, by=user_with_role("staff"), body=SECRET, from_staff=True
+        )
+
+    recipients = {message.to[0] for message in mail.outbox}
+    assert recipients == {application.lead.email, accepted.user.email}
+    assert all(SECRET in message.body for message in mail.outbox)
