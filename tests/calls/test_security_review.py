@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from filiere.calls.models import TeamMember
 from filiere.calls.services.instruction import post_message
+from tests.calls.apply_factories import DraftFactory
 from tests.calls.instruction_factories import ApplicationFactory, add_member
-from tests.factories import UserFactory, user_with_role
+from tests.factories import PersonFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,34 @@ def test_staff_messages_are_not_mailed_to_pending_invitees(django_capture_on_com
     recipients = {message.to[0] for message in mail.outbox}
     assert recipients == {application.lead.email, accepted.user.email}
     assert all(SECRET in message.body for message in mail.outbox)
+
+
+def test_inviting_from_the_directory_names_the_person_without_showing_their_address(
+    client, django_capture_on_commit_callbacks
+):
+    application = DraftFactory()
+    invitee = UserFactory(email="hidden.address@studio.be")
+    person = PersonFactory(user=invitee, first_name="Anouk", last_name="Peeters")
+    client.force_login(application.lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("calls:team_invite", args=[application.pk]),
+            {"person": person.pk, "role": "belgian_coproducer", "can_edit": "on"},
+            follow=True,
+        )
+
+    page = response.content.decode()
+    assert "Anouk Peeters" in page
+    assert "hidden.address@studio.be" not in page
+    # The invitation still goes to the person, and stays pending until they accept it.
+    member = TeamMember.objects.get(application=application)
+    assert member.user == invitee and member.accepted_at is None
+    assert mail.outbox[-1].to == ["hidden.address@studio.be"]
+    # Inviting them twice says so, still without the address.
+    again = client.post(
+        reverse("calls:team_invite", args=[application.pk]),
+        {"person": person.pk, "role": "author", "can_edit": "on"},
+    )
+    assert "Anouk Peeters" in again.content.decode()
+    assert "hidden.address@studio.be" not in again.content.decode()

@@ -142,7 +142,8 @@ class InviteForm(forms.Form):
         data = super().clean()
         person = data.get("person")
         if person is not None and person.user is not None:
-            data["email"] = person.user.email
+            # The service takes the account itself; its address is never echoed to the lead.
+            data["email"] = ""
         elif not data.get("email"):
             raise forms.ValidationError(
                 _("Give an e-mail address or choose someone from the directory."), code="required"

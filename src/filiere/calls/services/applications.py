@@ -33,6 +33,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from filiere.audit.services import record
 
@@ -363,9 +364,16 @@ def invite_team_member(
     role: str,
     organisation=None,
     can_edit: bool = True,
+    invitee=None,
 ) -> TeamMember:
-    """Invite a co-applicant or partner; the invitation e-mail leaves after the commit."""
-    email = email.strip()
+    """Invite a co-applicant or partner; the invitation e-mail leaves after the commit.
+
+    `invitee` is an account picked from the directory: the invitation goes to its address and is
+    linked to it at once (still pending until accepted), so that the team page can name the
+    person without showing the lead an address the directory keeps private.
+    """
+    email = (invitee.email if invitee is not None else email).strip()
+    shown = team_member_name(invitee) if invitee is not None else email
     if role not in TeamMember.Role.values:
         raise ApplyError("apply.unknown_role")
     with transaction.atomic():
@@ -375,18 +383,19 @@ def invite_team_member(
         if email.lower() == locked.lead.email.lower():
             raise ApplyError("apply.lead_already_in_team")
         if TeamMember.objects.filter(application=locked, email__iexact=email).exists():
-            raise ApplyError("apply.already_invited", {"email": email})
+            raise ApplyError("apply.already_invited", {"email": shown})
         try:
             with transaction.atomic():
                 member = TeamMember.objects.create(
                     application=locked,
+                    user=invitee,
                     email=email,
                     role=role,
                     organisation=organisation,
                     can_edit=can_edit,
                 )
         except IntegrityError:
-            raise ApplyError("apply.already_invited", {"email": email}) from None
+            raise ApplyError("apply.already_invited", {"email": shown}) from None
         record(
             actor=by,
             action="calls.team.invited",
@@ -395,6 +404,15 @@ def invite_team_member(
         )
         transaction.on_commit(lambda: _send_invitation(member.pk))
     return member
+
+
+def team_member_name(user) -> str:
+    """How a team member is named to the rest of the team: their directory name, never their
+    address (an account without a profile is named by its account name, else "a member")."""
+    person = getattr(user, "person", None)
+    if person is not None:
+        return str(person)
+    return user.get_full_name() or gettext("a member of the platform")
 
 
 def site_url() -> str:

@@ -511,6 +511,7 @@ def team_invite(request, pk: int):
         organisations=Organisation.objects.all(),
     )
     if form.is_valid():
+        picked = form.cleaned_data.get("person")
         try:
             member = services.invite_team_member(
                 application=application,
@@ -519,11 +520,13 @@ def team_invite(request, pk: int):
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data.get("organisation"),
                 can_edit=form.cleaned_data["can_edit"],
+                invitee=picked.user if picked is not None else None,
             )
         except ApplyError as error:
             form.add_error(None, _error(error))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": member.email})
+            shown = services.team_member_name(member.user) if member.user else member.email
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": shown})
             return redirect("calls:application_step", pk=application.pk, step="team")
     context = _context(request, application, "team", invite_form=form)
     return render(request, "calls/applicant/step_team.html", context)
