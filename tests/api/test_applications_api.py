@@ -139,3 +139,23 @@ def test_transition_on_someone_elses_application_is_404(client):
     assert response.status_code == 404
     application.refresh_from_db()
     assert application.state == "submitted"
+
+
+def test_the_list_pages_like_the_rest_of_the_api(client, staff):
+    call = CallFactory()
+    for _ in range(3):
+        ApplicationFactory(call=call)
+
+    first = client.get("/api/v1/applications?page_size=2", **auth(staff)).json()
+    second = client.get("/api/v1/applications?page=2&page_size=2", **auth(staff)).json()
+
+    assert (first["count"], first["page"], first["page_size"], len(first["results"])) == (
+        3,
+        1,
+        2,
+        2,
+    )
+    assert first["previous"] is None and "page=2" in first["next"]
+    assert len(second["results"]) == 1 and second["next"] is None
+    bad = client.get("/api/v1/applications?page=0", **auth(staff))
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_input"

@@ -9,7 +9,8 @@ Two sections, one per audience, sharing this router:
 - **applicant** (own applications): an applicant only ever sees the applications they lead or are
   on the team of, never staff notes or labels; anyone else's application is a 404.
 
-Errors are JSON ``{"code": ..., "message": ..., "params": {...}}`` with a translated message.
+Errors have the API's one shape (``api/errors.py``) and lists its one page shape
+(``api/pagination.py``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ValidationError as PydanticValidationError
 
 from filiere.calls import selectors_staff
@@ -35,14 +34,10 @@ from filiere.calls.services.transitions import (
 )
 
 from .auth import SIGNED_IN
+from .errors import ErrorOut
+from .pagination import PageQuery, page_of, paginate
 
 router = Router(tags=["applications"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    params: dict = {}
 
 
 class ApplicationOut(Schema):
@@ -59,13 +54,6 @@ class ApplicationOut(Schema):
     requested_amount: Decimal | None
     submitted_at: datetime | None
     correction_until: datetime | None
-
-
-class ApplicationPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[ApplicationOut]
 
 
 class TransitionOut(Schema):
@@ -114,15 +102,10 @@ def _error(status: int, code: str, message: str, params: dict | None = None):
     return Status(status, {"code": code, "message": message, "params": params or {}})
 
 
-def _page(request: HttpRequest, queryset) -> dict:
-    size = getattr(settings, "FILIERE_API_PAGE_SIZE", 50)
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_row(a) for a in page.object_list],
-    }
+def _page(request: HttpRequest, queryset, query: PageQuery) -> dict:
+    """The API's shared page shape (api/pagination.py), rows as ``ApplicationOut``."""
+    page = paginate(request, queryset, query)
+    return {**page, "results": [_row(a) for a in page["results"]]}
 
 
 def _visible(user, pk: int) -> Application:
@@ -140,27 +123,27 @@ def _visible(user, pk: int) -> Application:
 
 @router.get(
     "",
-    response={200: ApplicationPage, 404: ErrorBody},
+    response={200: page_of(ApplicationOut), 404: ErrorOut, 422: ErrorOut},
     auth=SIGNED_IN,
     summary="Applications (all for staff, own for others)",
 )
-def list_applications(request, call: str = "", page: int = 1):
+def list_applications(request, query: Query[PageQuery], call: str = ""):
     # permission: signed in; staff see every application (with the staff list's filters),
     # everyone else only the applications they lead or are on the team of
     user = request.auth
     if sees_every_application(user):
-        return _staff_list(request, call)
+        return _staff_list(request, call, query)
     queryset = own_applications(user).select_related(
         "call", "organisation__territory", "genre", "stage"
     )
     if call:
         queryset = queryset.filter(call__slug=call)
-    return _page(request, queryset.order_by("call__slug", "reference"))
+    return _page(request, queryset.order_by("call__slug", "reference"), query)
 
 
 @router.get(
     "/{application_id}",
-    response={200: StaffApplicationDetailOut | ApplicationDetailOut, 404: ErrorBody},
+    response={200: StaffApplicationDetailOut | ApplicationDetailOut, 404: ErrorOut},
     auth=SIGNED_IN,
     summary="One application",
 )
@@ -186,10 +169,10 @@ def application_detail(request, application_id: int):
     "/{application_id}/transitions",
     response={
         200: ApplicationDetailOut,
-        400: ErrorBody,
-        403: ErrorBody,
-        404: ErrorBody,
-        409: ErrorBody,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
     },
     auth=SIGNED_IN,
     summary="Fire a transition (declare eligible, ineligible with a reason, …)",
@@ -229,7 +212,7 @@ def fire_transition(request, application_id: int):
 # --- staff (instruction) ----------------------------------------------------------------------
 
 
-def _staff_list(request: HttpRequest, call_slug: str) -> dict:
+def _staff_list(request: HttpRequest, call_slug: str, query: PageQuery) -> dict:
     """Every application, or one call's, with the staff list's filters (same parameters)."""
     call = None
     if call_slug:
@@ -240,7 +223,7 @@ def _staff_list(request: HttpRequest, call_slug: str) -> dict:
     queryset = selectors_staff.staff_applications(call, form.filters())
     if call is None and form.filters().sort == "reference":
         queryset = queryset.order_by("call__slug", "reference", "id")
-    return _page(request, queryset)
+    return _page(request, queryset, query)
 
 
 def _staff_extra(application: Application) -> dict:
@@ -286,7 +269,7 @@ class ReceiptOut(Schema):
 
 @router.get(
     "/{application_id}/receipt",
-    response={200: ReceiptOut, 404: ErrorBody},
+    response={200: ReceiptOut, 404: ErrorOut},
     auth=SIGNED_IN,
     summary="The acknowledgement of receipt of one of my applications",
 )

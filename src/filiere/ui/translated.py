@@ -2,8 +2,6 @@
 
 from django.utils import translation
 
-LANGUAGE_CODES = ("fr", "en", "nl")
-
 
 def localized(obj: object, field: str) -> str:
     """The value of `<field>_<language>` for the active language, falling back to French."""

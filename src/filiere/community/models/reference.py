@@ -2,8 +2,9 @@
 sectors, professions; and skills, the free tags people add."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from filiere.ui.translated import localized
 
 
 class Labelled(models.Model):
@@ -23,8 +24,7 @@ class Labelled(models.Model):
     @property
     def label(self) -> str:
         """The label in the active language, falling back to French."""
-        language = (get_language() or "fr")[:2]
-        return getattr(self, f"label_{language}", "") or self.label_fr
+        return localized(self, "label")
 
 
 class TerritoryKind(models.TextChoices):
