@@ -24,3 +24,19 @@ def _fast_and_isolated(request, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file (one per xdist worker), not Django's in-memory one.
+
+    With an in-memory database Django hands the live server the test thread's one connection,
+    so two requests at once (an autosave and a form's POST) shared it and failed ("no such
+    savepoint"). With a file, every live-server request opens its own connection, as in
+    production."""
+    from django.conf import settings
+
+    for alias, db_settings in settings.DATABASES.items():
+        if db_settings["ENGINE"] == "django.db.backends.sqlite3":
+            name = tmp_path_factory.getbasetemp() / f"test-{alias}.sqlite3"
+            db_settings.setdefault("TEST", {})["NAME"] = str(name)

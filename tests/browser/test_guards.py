@@ -59,3 +59,10 @@ def test_watch_records_csp_violations_and_script_errors(context):
     assert any(p.startswith("CSP violation: script-src-elem blocked inline") for p in problems)
     assert "uncaught exception: boom" in problems
     assert any(p.startswith("console error:") for p in problems)
+
+
+def test_the_live_server_shares_no_database_connection_with_the_test(live_server):
+    # On an in-memory SQLite database Django hands the server thread the test's one connection:
+    # two requests at once (an autosave beside a form's POST) then broke each other's
+    # savepoints. tests/conftest.py gives SQLite runs a database file instead.
+    assert live_server.thread.connections_override == {}
