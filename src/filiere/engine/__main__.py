@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m filiere.engine <command> ...`` (contract: docs/engine/cli.md)."""
+"""Command-line interface: ``python -m filiere.engine <command> ...`` (docs/engine/cli.md)."""
 
 import sys
 

@@ -1,6 +1,6 @@
 """Budget (devis) and financing plan: chapter templates, totals and the checks staff rely on.
 
-The default audiovisual template follows the CNC summary budget (docs/domain.md, Budget): nine numbered
+The default audiovisual template follows the CNC summary budget (docs/domain.md): nine numbered
 chapters, then overheads and contingency (and, optionally, producer's fee and financial costs).
 The games template follows the way game budgets are usually presented: preproduction/prototype,
 production staff by role, marketing, porting/localisation. Chapter codes are stable machine codes
@@ -117,7 +117,7 @@ class BudgetLine:
     chapter: str
     label: str
     amount: Money
-    #: Part of ``amount`` expected to be spent in the funder's territory (docs/domain.md, Territorial spend).
+    #: Part of ``amount`` expected to be spent in the funder's territory (docs/domain.md).
     regional_amount: Money = _ZERO  # Money is immutable: sharing it is safe
 
 
