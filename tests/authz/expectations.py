@@ -16,6 +16,7 @@ lets them through; signed-in API callers use a personal token (``Authorization: 
 
 from .calls import CALLS_API, CALLS_PAGES
 from .calls_applicant import APPLICANT_API, APPLICANT_PAGES
+from .calls_audit import AUDIT_PAGES
 from .calls_design import DESIGN_API, DESIGN_PAGES
 from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
@@ -242,6 +243,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **CALLS_PAGES,
     **APPLICANT_PAGES,
     **DESIGN_PAGES,
+    **AUDIT_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,

@@ -84,3 +84,8 @@ urlpatterns += [
         name="application_message_attachment",
     ),
 ]
+
+# --- audit log (read-only) -----------------------------------------------------------------------
+from . import audit  # noqa: E402
+
+urlpatterns += [path("instruction/audit/", audit.audit_log, name="staff_audit")]

@@ -1,0 +1,55 @@
+"""The audit log of the calls a staff member instructs: read-only, filtered, paginated.
+
+There is no route that changes an entry: the log is append-only (model, admin and, on
+PostgreSQL, a trigger). Who reads what is ``selectors_audit``'s rule.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from filiere.accounts.permissions import is_staff
+
+from .. import selectors_audit
+from ..forms.audit import AuditFilterForm
+
+PAGE_SIZE = 50
+
+
+def audit_reader_required(view):
+    """Anonymous → sign-in page; signed in without a staff grant (global or for a call) → 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not selectors_audit.reads_audit_log(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@audit_reader_required
+@require_GET
+def audit_log(request):
+    # permission: staff or admin (every call), or a staff grant scoped to a call (that call);
+    # 403 for other signed-in people. Entries of files the reader leads or joined are left out.
+    calls = selectors_audit.audited_calls(request.user).order_by("-closes_at", "pk")
+    form = AuditFilterForm(request.GET or None, calls=calls, with_funds=is_staff(request.user))
+    queryset = selectors_audit.audit_entries(request.user, form.filters())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    applications = selectors_audit.applications_by_id(entries)
+    rows = [(entry, applications.get(entry.object_id)) for entry in entries]
+    return render(
+        request,
+        "calls/staff/audit_log.html",
+        {"form": form, "page": page, "rows": rows},
+    )
