@@ -282,3 +282,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+# Per user, (count, seconds): uploads (documents and message attachments) and messages
+# (calls/throttle.py, kept in the cache above).
+FILIERE_UPLOAD_RATE = (30, 10 * 60)
+FILIERE_MESSAGE_RATE = (20, 10 * 60)

@@ -400,17 +400,20 @@ def test_correction_date_must_be_in_the_future(staff_client):
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def test_message_with_a_pdf_attachment(staff_client):
+def test_message_with_a_pdf_attachment_is_kept_unserved_until_scanned(staff_client):
+    # No scanner configured here: the attachment waits for the antivirus (see
+    # test_attachments_scan.py for the verdicts of a real clamd).
     application = ApplicationFactory()
-    upload = SimpleUploadedFile("../../etc/devis final.pdf", PDF, content_type="application/pdf")
+    upload = SimpleUploadedFile("devis final.pdf", PDF, content_type="application/pdf")
     response = staff_client.post(
         app_url(application, "calls:staff_post_message"),
         {"body": "Voir pièce jointe.", "attachment": upload},
     )
     assert response.status_code == 302
     message = application.messages.get()
-    assert message.attachment_name == "devis_final.pdf"
+    assert message.attachment_name == "devis final.pdf"
     assert "devis" not in message.attachment.name  # stored under a random name
+    assert message.attachment_scan_status == "pending"
     download = staff_client.get(
         reverse(
             "calls:staff_message_attachment",
@@ -421,8 +424,8 @@ def test_message_with_a_pdf_attachment(staff_client):
             },
         )
     )
-    assert download["Content-Disposition"].startswith("attachment")
-    assert b"".join(download.streaming_content) == PDF
+    assert download.status_code == 409
+    assert "The antivirus has not checked this file yet." in download.content.decode()
 
 
 def test_message_attachment_disguised_by_extension_is_refused(staff_client):

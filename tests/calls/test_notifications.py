@@ -3,8 +3,10 @@
 import pytest
 from django.core import mail
 
+from filiere.accounts.services import grant_role
 from filiere.calls.notifications import recipients_for
 from filiere.calls.services.instruction import post_message
+from filiere.calls.services.submission import withdraw_application
 from filiere.calls.services.transitions import transition_application
 from tests.calls.instruction_factories import ApplicationFactory, add_member
 from tests.factories import UserFactory, user_with_role
@@ -60,10 +62,34 @@ def test_staff_are_told_of_a_withdrawal_not_the_acting_lead(django_capture_on_co
     application = ApplicationFactory(state="eligible")
     staff = user_with_role("staff", preferred_language="nl")
     with django_capture_on_commit_callbacks(execute=True):
-        transition_application(application=application, code="withdraw", by=application.lead)
+        withdraw_application(application=application, by=application.lead)
     sent = _by_recipient()
     assert application.lead.email not in sent  # the person who acted is not told
     assert TITLES["nl"] in sent[staff.email].subject
+
+
+def test_experts_of_the_call_are_not_told_of_a_withdrawal_nor_its_reason(
+    django_capture_on_commit_callbacks,
+):
+    # Experts read only the files assigned to them: holding the expert role for the call (or
+    # for every call) tells them nothing of the others, a withdrawal's reason included.
+    application = ApplicationFactory(state="eligible")
+    call_expert = UserFactory()
+    grant_role(
+        user=call_expert, role="expert", by=None, scope_type="call", scope_id=application.call_id
+    )
+    global_expert = UserFactory()
+    grant_role(user=global_expert, role="expert", by=None)
+    staff = user_with_role("staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_application(
+            application=application, by=application.lead, reason="Notre coproducteur se retire."
+        )
+    sent = _by_recipient()
+    assert staff.email in sent
+    assert "Notre coproducteur se retire." in sent[staff.email].body
+    assert call_expert.email not in sent
+    assert global_expert.email not in sent
 
 
 def test_correction_request_mail_lists_items_and_date(django_capture_on_commit_callbacks):
@@ -111,14 +137,11 @@ def test_recipients_per_party_and_no_duplicates():
     application = ApplicationFactory()
     add_member(application, application.lead)  # the lead also listed on the team
     expert = UserFactory()
-    from filiere.accounts.services import grant_role
-
     grant_role(user=expert, role="expert", by=None, scope_type="call", scope_id=application.call_id)
-    other_expert = UserFactory()
-    grant_role(user=other_expert, role="expert", by=None)  # not for this call
     committee = user_with_role("committee")
 
     team = recipients_for(application, ["applicant_team"])
     assert [r.email for r in team] == [application.lead.email]
-    assert [r.email for r in recipients_for(application, ["experts"])] == [expert.email]
+    # Only experts assigned to the application are told (there is no assignment yet).
+    assert recipients_for(application, ["experts"]) == []
     assert [r.email for r in recipients_for(application, ["committee"])] == [committee.email]

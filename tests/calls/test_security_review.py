@@ -95,3 +95,40 @@ def test_inviting_from_the_directory_names_the_person_without_showing_their_addr
     )
     assert "Anouk Peeters" in again.content.decode()
     assert "hidden.address@studio.be" not in again.content.decode()
+
+
+def test_removing_a_directory_invitee_names_them_without_showing_their_address(
+    client, django_capture_on_commit_callbacks
+):
+    application = DraftFactory()
+    invitee = UserFactory(email="hidden.address@studio.be")
+    person = PersonFactory(user=invitee, first_name="Anouk", last_name="Peeters")
+    client.force_login(application.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("calls:team_invite", args=[application.pk]),
+            {"person": person.pk, "role": "belgian_coproducer", "can_edit": "on"},
+        )
+    member = TeamMember.objects.get(application=application)
+
+    response = client.post(
+        reverse("calls:team_remove", args=[application.pk, member.pk]), follow=True
+    )
+
+    page = response.content.decode()
+    assert "Anouk Peeters left the team." in page
+    assert "hidden.address@studio.be" not in page
+    assert not TeamMember.objects.filter(application=application).exists()
+
+
+def test_removing_an_invitation_typed_by_address_names_that_address(client):
+    # The lead typed this address: showing it back to them reveals nothing.
+    application = DraftFactory()
+    member = _pending(application, email="typed.by.the.lead@example.org")
+    client.force_login(application.lead)
+
+    response = client.post(
+        reverse("calls:team_remove", args=[application.pk, member.pk]), follow=True
+    )
+
+    assert "typed.by.the.lead@example.org left the team." in response.content.decode()

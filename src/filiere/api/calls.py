@@ -125,8 +125,8 @@ class CallDetailOut(CallOut):
     def resolve_rules_pdf_url(call: Call, context) -> str | None:
         from django.urls import reverse
 
-        if not call.rules_pdf:
-            return None
+        if not call.rules_pdf or call.rules_pdf_scan_status != "clean":
+            return None  # offered only once the antivirus found it clean
         return context["request"].build_absolute_uri(reverse("calls:rules_pdf", args=[call.slug]))
 
     @staticmethod

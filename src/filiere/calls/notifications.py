@@ -10,8 +10,8 @@ Parties (``filiere.engine.workflow.Party``):
 - ``applicant_team``: the lead and every team member who accepted the invitation (in their
   account's language);
 - ``staff``: holders of the staff role, globally or for this call;
-- ``experts``: holders of the expert role for this application or this call (the review app will
-  narrow this to the experts assigned to the application);
+- ``experts``: the experts assigned to the application (:func:`assigned_experts`; none until the
+  review stage records assignments), never every expert of the call;
 - ``committee``: holders of the committee role, globally or for this call.
 """
 
@@ -86,6 +86,15 @@ def team_recipients(application: Application) -> list[Recipient]:
     return recipients
 
 
+def assigned_experts(application: Application) -> list[User]:
+    """The experts assigned to review this application: the only experts ever told about it.
+
+    Holding the expert role for the call (or globally) is not enough: a withdrawal, its reason,
+    a decision concern the experts who read the file. There is no assignment yet (the review
+    stage will record them), so nobody is; this is the one place to read assignments then."""
+    return []
+
+
 def recipients_for(application: Application, parties: Iterable[str]) -> list[Recipient]:
     """One recipient per e-mail address, in the order of ``parties``."""
     call_scope = [("call", application.call_id)]
@@ -97,8 +106,7 @@ def recipients_for(application: Application, parties: Iterable[str]) -> list[Rec
             holders = _role_holders(Role.STAFF, call_scope, include_global=True)
             found += _from_users(holders, party)
         elif party == "experts":
-            scopes = [*call_scope, ("application", application.pk)]
-            found += _from_users(_role_holders(Role.EXPERT, scopes, include_global=False), party)
+            found += _from_users(assigned_experts(application), party)
         elif party == "committee":
             holders = _role_holders(Role.COMMITTEE, call_scope, include_global=True)
             found += _from_users(holders, party)

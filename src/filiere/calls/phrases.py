@@ -697,6 +697,17 @@ APPLYING_MESSAGES: dict[str, Any] = {
         "Files ending in %(extension)s are not accepted. Accepted: PDF, PNG, JPEG, Word (.docx), "
         "Excel (.xlsx), OpenDocument (.odt, .ods) and plain text."
     ),
+    "upload.kind_not_accepted": gettext_lazy(
+        "Files ending in %(extension)s are not accepted here. Accepted: %(accepted)s."
+    ),
+    "throttle.upload": gettext_lazy(
+        "You sent many files in a short time (at most %(count)s in %(window)s minutes): please "
+        "try again in %(minutes)s minutes. What you typed is kept; choose the file again then."
+    ),
+    "throttle.message": gettext_lazy(
+        "You sent many messages in a short time (at most %(count)s in %(window)s minutes): please "
+        "try again in %(minutes)s minutes. Your message is kept below."
+    ),
     "upload.content_not_accepted": gettext_lazy(
         "The file's content is not what its name says (%(extension)s): it was refused. Save it "
         "again from the application that made it."

@@ -17,6 +17,20 @@ def scan_document(document_id: int) -> str:
 
 
 @task()
+def scan_message_attachment(message_id: int) -> str:
+    from .services.scanning import scan_message_attachment as scan
+
+    return scan(message_id=message_id)
+
+
+@task()
+def scan_rules_pdf(call_id: int) -> str:
+    from .services.scanning import scan_rules_pdf as scan
+
+    return scan(call_id=call_id)
+
+
+@task()
 def send_receipt(submission_id: int) -> None:
     from .services.submission import send_receipt_email
 

@@ -20,10 +20,15 @@ from filiere.engine.money import MoneyError, parse_amount
 from .. import phrases
 from ..models import DocumentType, Fund, Genre, Question, Stage
 from ..services.design import FUND_FIELDS, QuestionRow, Row
+from ..services.documents import UploadError, check_rules_pdf, rules_pdf_max_bytes
 
 NOON = dt.time(12, 0, 0)
 MAX_MONEY = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
-MAX_PDF_BYTES = 10 * 1024 * 1024
+_NOT_A_PDF = {
+    "upload.kind_not_accepted",
+    "upload.content_not_accepted",
+    "upload.extension_mismatch",
+}
 
 
 class MoneyField(forms.CharField):
@@ -180,12 +185,19 @@ class CallForm(forms.Form):
         upload = self.cleaned_data.get("rules_pdf")
         if not upload:
             return None
-        if upload.size > MAX_PDF_BYTES:
-            raise forms.ValidationError(phrases.message("call.pdf_too_large", {"maximum": 10}))
-        head = upload.read(5)
+        # The checks of a document, PDF only; the antivirus runs once stored (services).
+        try:
+            check_rules_pdf(upload)
+        except UploadError as error:
+            if error.code == "upload.too_large":
+                maximum = rules_pdf_max_bytes() // (1024 * 1024)
+                message = phrases.message("call.pdf_too_large", {"maximum": maximum})
+            elif error.code in _NOT_A_PDF:
+                message = phrases.message("call.pdf_not_pdf")
+            else:
+                message = phrases.applying_message(error.code, error.params)
+            raise forms.ValidationError(message) from None
         upload.seek(0)
-        if head != b"%PDF-":
-            raise forms.ValidationError(phrases.message("call.pdf_not_pdf"))
         return upload
 
     def clean_ceiling_percent(self):

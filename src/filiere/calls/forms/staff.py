@@ -6,50 +6,28 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.engine import workflow
 
 from ..models import Label
-
-#: Message attachments: the types accepted and how their content starts (checked, not trusted
-#: from the name or the browser's content type).
-ATTACHMENT_SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
-ATTACHMENT_MAX_BYTES = getattr(settings, "FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    for content_type, signatures in ATTACHMENT_SIGNATURES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return content_type
-    return None
+from ..phrases import applying_message
+from ..services.documents import UploadError, check_attachment
 
 
 def clean_attachment(upload):
-    """Size, then content (PDF, PNG or JPEG by their first bytes), then a safe name."""
-    if upload is None:
+    """The checks of a document (name, size, content, the extension agreeing with the content),
+    for PDF, PNG and JPEG; the service checks again before storing."""
+    if not upload:
         return None
-    if upload.size > ATTACHMENT_MAX_BYTES:
+    try:
+        check_attachment(upload)
+    except UploadError as error:
         raise forms.ValidationError(
-            _("The file is too large (at most %(max)d MB).")
-            % {"max": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
+            applying_message(error.code, error.params), code=error.code
+        ) from None
     upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise forms.ValidationError(
-            _("Attach a PDF, PNG or JPEG file; this file is of another kind."), code="file_type"
-        )
-    upload.sniffed_content_type = content_type
     return upload
 
 
@@ -115,7 +93,7 @@ class CorrectionForm(_OwnIds, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            # Two working days, as VAF gives for small omissions (DOMAIN §1.1), at noon.
+            # Two working days, as VAF gives for small omissions (docs/domain.md, Calls), at noon.
             noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
             self.initial.setdefault("until", noon + timedelta(days=2))
 

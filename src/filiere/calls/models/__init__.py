@@ -18,6 +18,7 @@ from .design import (
     Fund,
     Genre,
     Question,
+    ScanStatus,
     Stage,
 )
 from .instruction import (
@@ -51,6 +52,7 @@ __all__ = [
     "Question",
     "Resubmission",
     "SavedFilter",
+    "ScanStatus",
     "StaffNote",
     "Stage",
     "State",

@@ -14,6 +14,16 @@ from filiere.ui.translated import localized
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+class ScanStatus(models.TextChoices):
+    """The antivirus verdict of a stored file (rules PDF, message attachment); served only when
+    ``clean`` (``calls.services.scanning``)."""
+
+    PENDING = "pending", _("Waiting for the antivirus")
+    CLEAN = "clean", _("Checked")
+    INFECTED = "infected", _("Infected: blocked")
+    ERROR = "error", _("Could not be checked: blocked")
+
+
 class CodedLabel(Labelled):
     """A reference item of a call with a stable code and labels in three languages."""
 
@@ -101,6 +111,11 @@ class Call(models.Model):
     rules_en = models.TextField(_("rules (English)"), blank=True)
     rules_nl = models.TextField(_("rules (Dutch)"), blank=True)
     rules_pdf = models.FileField(_("rules (PDF)"), upload_to="calls/rules/", blank=True)
+    rules_pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # Offered for download only once the antivirus said clean.
+    rules_pdf_scan_status = models.CharField(
+        max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
 
     genres = models.ManyToManyField(Genre, verbose_name=_("genres"), related_name="calls")
     stages = models.ManyToManyField(Stage, verbose_name=_("stages"), related_name="calls")

@@ -5,11 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .applications import Application
-from .design import Call
+from .design import Call, ScanStatus
 
 
 class Message(models.Model):
     """A message between staff and the applicant's team, seen by both sides."""
+
+    Scan = ScanStatus
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -17,6 +19,13 @@ class Message(models.Model):
     body = models.TextField(_("message"), max_length=10000)
     attachment = models.FileField(upload_to="messages/", blank=True, max_length=200)
     attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_content_type = models.CharField(max_length=100, blank=True)
+    attachment_size = models.PositiveBigIntegerField(default=0)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
+    # Served only once the antivirus said clean (``calls.services.scanning``).
+    attachment_scan_status = models.CharField(
+        max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

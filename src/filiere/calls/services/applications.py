@@ -415,6 +415,14 @@ def team_member_name(user) -> str:
     return user.get_full_name() or gettext("a member of the platform")
 
 
+def member_shown_name(member: TeamMember) -> str:
+    """How the team's pages and messages name an invitation: the person's name when it is linked
+    to an account (picked from the directory, or accepted), else the address the lead typed."""
+    if member.user_id is not None:
+        return team_member_name(member.user)
+    return member.email
+
+
 def site_url() -> str:
     return settings.FILIERE_SITE_URL
 

@@ -40,6 +40,7 @@ from ..models import (
     Question,
     Stage,
 )
+from .documents import attach_rules_pdf
 
 
 class DesignError(Exception):
@@ -235,7 +236,7 @@ def create_call(
         call.created_by = by
         call.eligibility_rules = default_rules_json() if with_defaults else []
         if rules_pdf is not None:
-            call.rules_pdf.save(_pdf_name(call), rules_pdf, save=False)
+            attach_rules_pdf(call=call, uploaded_file=rules_pdf, name=_pdf_name(call))
         call.save()
         call.genres.set(genres)
         call.stages.set(stages)
@@ -286,7 +287,7 @@ def update_call(
             call.rules_pdf = ""
             changed["rules_pdf"] = None
         if rules_pdf is not None:
-            call.rules_pdf.save(_pdf_name(call), rules_pdf, save=False)
+            attach_rules_pdf(call=call, uploaded_file=rules_pdf, name=_pdf_name(call))
             changed["rules_pdf"] = call.rules_pdf.name
         call.save()
         if genres is not None:

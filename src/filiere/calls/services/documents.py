@@ -23,6 +23,7 @@ import hashlib
 import os
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -33,7 +34,8 @@ from django.utils import timezone
 
 from filiere.audit.services import record
 
-from ..models import Application, Document, DocumentType
+from .. import throttle
+from ..models import Application, Call, Document, DocumentType, ScanStatus
 from ..permissions import can_edit_application, can_view_documents
 from .applications import lock_for_edit
 
@@ -241,11 +243,17 @@ def _is_text(fileobj: BinaryIO) -> bool:
     return True
 
 
-def detect_kind(fileobj: BinaryIO, *, name: str, size: int) -> Kind:
-    """What the bytes are, checked against the name's extension; raises UploadError."""
+def detect_kind(
+    fileobj: BinaryIO, *, name: str, size: int, kinds: Iterable[str] | None = None
+) -> Kind:
+    """What the bytes are, checked against the name's extension; raises UploadError.
+
+    ``kinds`` narrows the accepted kinds (codes of :data:`KINDS`; all of them by default)."""
+    accepted = tuple(kinds) if kinds is not None else tuple(KINDS)
     extension = extension_of(name)
-    if extension not in ACCEPTED_EXTENSIONS:
-        raise UploadError("upload.extension_not_accepted", {"extension": extension or "—"})
+    if extension not in (ext for code in accepted for ext in KINDS[code].extensions):
+        code = "upload.extension_not_accepted" if kinds is None else "upload.kind_not_accepted"
+        raise UploadError(code, {"extension": extension or "—", "accepted": _labels(accepted)})
     fileobj.seek(0)
     head = fileobj.read(SNIFF_BYTES)
     sniffed = _sniff(head)
@@ -264,6 +272,10 @@ def detect_kind(fileobj: BinaryIO, *, name: str, size: int) -> Kind:
     return kind
 
 
+def _labels(codes: Iterable[str]) -> str:
+    return ", ".join(KINDS[code].label for code in codes)
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     name: str
@@ -272,16 +284,25 @@ class CheckedUpload:
     sha256: str
 
 
-def check_upload(uploaded_file, *, document_type: DocumentType | None) -> CheckedUpload:
-    """Every check on an uploaded file (Django ``UploadedFile``), cheapest first."""
+def check_upload(
+    uploaded_file,
+    *,
+    document_type: DocumentType | None,
+    kinds: Iterable[str] | None = None,
+    limit: int | None = None,
+) -> CheckedUpload:
+    """Every check on an uploaded file (Django ``UploadedFile``), cheapest first.
+
+    Message attachments and a call's rules PDF pass here too, with their own ``kinds`` and
+    ``limit`` (:func:`check_attachment`, :func:`check_rules_pdf`)."""
     name = clean_file_name(uploaded_file.name)
-    limit = max_bytes_for(document_type)
+    limit = max_bytes_for(document_type) if limit is None else limit
     size = uploaded_file.size or 0
     if size > limit:
         raise UploadError("upload.too_large", {"size": size, "limit": limit})
     if size == 0:
         raise UploadError("upload.empty")
-    kind = detect_kind(uploaded_file, name=name, size=size)
+    kind = detect_kind(uploaded_file, name=name, size=size, kinds=kinds)
     digest = hashlib.sha256()
     uploaded_file.seek(0)
     for chunk in uploaded_file.chunks(CHUNK):
@@ -290,13 +311,44 @@ def check_upload(uploaded_file, *, document_type: DocumentType | None) -> Checke
     return CheckedUpload(name=name, kind=kind, size=size, sha256=digest.hexdigest())
 
 
+#: What a message may carry (both directions) and a call's rules document.
+ATTACHMENT_KINDS = ("pdf", "png", "jpeg")
+RULES_PDF_KINDS = ("pdf",)
+
+
+def attachment_max_bytes() -> int:
+    return int(getattr(settings, "FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def rules_pdf_max_bytes() -> int:
+    return int(getattr(settings, "FILIERE_RULES_PDF_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def check_attachment(uploaded_file) -> CheckedUpload:
+    """A message attachment: PDF, PNG or JPEG by content, the extension agreeing."""
+    return check_upload(
+        uploaded_file, document_type=None, kinds=ATTACHMENT_KINDS, limit=attachment_max_bytes()
+    )
+
+
+def check_rules_pdf(uploaded_file) -> CheckedUpload:
+    """A call's rules document: a PDF by content, named ``.pdf``."""
+    return check_upload(
+        uploaded_file, document_type=None, kinds=RULES_PDF_KINDS, limit=rules_pdf_max_bytes()
+    )
+
+
 # --- Services -----------------------------------------------------------------------------------
 
 
 def add_document(
     *, application: Application, document_type: DocumentType, uploaded_file, by
 ) -> Document:
-    """Check and store an upload on an editable application; the scan runs after the commit."""
+    """Check and store an upload on an editable application; the scan runs after the commit.
+
+    Every attempt counts against the user's ``FILIERE_UPLOAD_RATE`` (``throttle.Throttled``
+    beyond it, before the file is read)."""
+    throttle.hit(scope="upload", user=by)
     checked = check_upload(uploaded_file, document_type=document_type)
     with transaction.atomic():
         locked = lock_for_edit(application=application, by=by)
@@ -348,6 +400,34 @@ def delete_document(*, document: Document, by) -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
+def attach_rules_pdf(*, call: Call, uploaded_file, name: str) -> CheckedUpload:
+    """Check a call's rules PDF and store it on ``call`` (saved by the caller, in its
+    transaction) as ``pending``; the antivirus runs after the commit, and the PDF is offered
+    for download only once clean."""
+    checked = check_rules_pdf(uploaded_file)
+    call.rules_pdf.save(name, uploaded_file, save=False)
+    call.rules_pdf_sha256 = checked.sha256
+    call.rules_pdf_scan_status = ScanStatus.PENDING
+    transaction.on_commit(lambda: _enqueue_rules_pdf_scan(call.pk))
+    return checked
+
+
+def _enqueue_rules_pdf_scan(call_id: int) -> None:
+    from ..tasks import scan_rules_pdf
+
+    scan_rules_pdf.enqueue(call_id=call_id)
+
+
+def open_rules_pdf(*, call: Call):
+    """The call's rules PDF, opened, only when the antivirus said clean (:class:`NotServable`
+    otherwise; ``Call.DoesNotExist`` when there is none)."""
+    if not call.rules_pdf:
+        raise Call.DoesNotExist
+    if call.rules_pdf_scan_status != ScanStatus.CLEAN:
+        raise NotServable(call.rules_pdf_scan_status)
+    return call.rules_pdf.open("rb")
+
+
 class NotServable(Exception):
     """The document exists and the reader may see it, but it cannot be served now."""
 
@@ -377,6 +457,9 @@ __all__ = [
     "NotServable",
     "UploadError",
     "add_document",
+    "attach_rules_pdf",
+    "check_attachment",
+    "check_rules_pdf",
     "check_upload",
     "clean_file_name",
     "delete_document",
@@ -384,4 +467,5 @@ __all__ = [
     "largest_upload",
     "max_bytes_for",
     "open_for_download",
+    "open_rules_pdf",
 ]

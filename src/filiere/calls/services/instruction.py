@@ -4,7 +4,6 @@ notes and labels, bulk actions and saved filters. State changes go through
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,11 +12,11 @@ from datetime import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from filiere.accounts.permissions import is_staff
 from filiere.audit.services import record
 
+from .. import throttle
 from ..models import (
     Application,
     Call,
@@ -28,9 +27,12 @@ from ..models import (
     StaffNote,
     State,
 )
+from ..notifications import enqueue_message_notification
+from .documents import CheckedUpload, check_attachment
 from .transitions import TransitionError, transition_application
 
 __all__ = [
+    "AttachmentNotServable",
     "BulkResult",
     "add_label",
     "add_note",
@@ -39,6 +41,7 @@ __all__ = [
     "close_expired_corrections",
     "decide_eligibility",
     "delete_saved_filter",
+    "open_attachment",
     "post_message",
     "remove_label",
     "request_correction",
@@ -143,11 +146,6 @@ def close_expired_corrections(*, now: datetime | None = None) -> int:
 # --- messages, notes, labels --------------------------------------------------------------------
 
 
-def _safe_name(name: str) -> str:
-    base = os.path.basename((name or "").replace("\\", "/")) or "attachment"
-    return get_valid_filename(base)[:200] or "attachment"
-
-
 def post_message(
     *,
     application: Application,
@@ -158,29 +156,92 @@ def post_message(
 ) -> Message:
     """A message on the application's thread, e-mailed to the other side after commit.
 
-    The attachment must have been validated (``forms.staff.clean_attachment``); it is stored
-    under a random name, its original name kept for display only."""
+    At most ``FILIERE_MESSAGE_RATE`` messages per author, and an attachment counts against
+    ``FILIERE_UPLOAD_RATE``; every attempt counts, and beyond the limit
+    :class:`~filiere.calls.throttle.Throttled` is raised and nothing is stored.
+
+    The attachment is checked like a document (name, size, content, the extension agreeing with
+    the content; ``documents.UploadError``), stored under a random name as ``pending``, and
+    served only once the antivirus, run after the commit, says it is clean."""
     if from_staff:
         _require_staff(by)
+    throttle.hit(scope="message", user=by)
+    if attachment is not None:
+        throttle.hit(scope="upload", user=by)
+    checked = check_attachment(attachment) if attachment is not None else None
+    return _post_message(
+        application=application,
+        by=by,
+        body=body,
+        from_staff=from_staff,
+        attachment=attachment,
+        checked=checked,
+    )
+
+
+def _post_message(
+    *,
+    application: Application,
+    by,
+    body: str,
+    from_staff: bool,
+    attachment: UploadedFile | None = None,
+    checked: CheckedUpload | None = None,
+) -> Message:
     message = Message(application=application, author=by, from_staff=from_staff, body=body)
     with transaction.atomic():
-        if attachment is not None:
-            message.attachment_name = _safe_name(attachment.name)
-            extension = os.path.splitext(message.attachment_name)[1].lower()[:8]
-            attachment.name = f"{secrets.token_hex(16)}{extension}"
-            message.attachment = attachment
+        if attachment is not None and checked is not None:
+            message.attachment_name = checked.name
+            message.attachment_content_type = checked.kind.content_type
+            message.attachment_size = checked.size
+            message.attachment_sha256 = checked.sha256
+            message.attachment_scan_status = Message.Scan.PENDING
+            extension = checked.kind.extensions[0]
+            message.attachment.save(f"{secrets.token_hex(16)}{extension}", attachment, save=False)
         message.save()
         record(
             actor=by,
             action="application.message_sent",
             obj=application,
-            data={"message": message.pk, "from_staff": from_staff},
+            data={
+                "message": message.pk,
+                "from_staff": from_staff,
+                **(
+                    {"attachment_sha256": checked.sha256, "attachment_size": checked.size}
+                    if checked is not None
+                    else {}
+                ),
+            },
         )
-        from ..notifications import enqueue_message_notification
-
         message_id = message.pk
         transaction.on_commit(lambda: enqueue_message_notification(message_id=message_id))
+        if checked is not None:
+            transaction.on_commit(lambda: _enqueue_attachment_scan(message_id))
     return message
+
+
+def _enqueue_attachment_scan(message_id: int) -> None:
+    from ..tasks import scan_message_attachment
+
+    scan_message_attachment.enqueue(message_id=message_id)
+
+
+class AttachmentNotServable(Exception):
+    """The attachment exists and the reader may see it, but the antivirus has not cleared it."""
+
+    def __init__(self, scan_status: str) -> None:
+        super().__init__(scan_status)
+        self.scan_status = scan_status
+
+
+def open_attachment(*, message: Message):
+    """The stored attachment, opened, only when the antivirus said clean (callers have checked
+    that the reader may see the thread: staff, or the application's team)."""
+    if not message.attachment:
+        raise Message.DoesNotExist
+    if message.attachment_scan_status != Message.Scan.CLEAN:
+        raise AttachmentNotServable(message.attachment_scan_status)
+    return message.attachment.open("rb")
 
 
 def add_note(*, application: Application, by, body: str) -> StaffNote:
@@ -238,11 +299,13 @@ def bulk_transition(
 
 
 def bulk_message(*, applications: Iterable[Application], body: str, by) -> int:
+    """One message to each selected application: one action against the message limit."""
     _require_staff(by)
+    throttle.hit(scope="message", user=by)
     count = 0
     with transaction.atomic():
         for application in applications:
-            post_message(application=application, by=by, body=body, from_staff=True)
+            _post_message(application=application, by=by, body=body, from_staff=True)
             count += 1
     return count
 

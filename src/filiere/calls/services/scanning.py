@@ -1,4 +1,7 @@
-"""Antivirus: a small client of clamd's INSTREAM protocol, and the scan of an uploaded document.
+"""Antivirus: a small client of clamd's INSTREAM protocol, and the scan of stored files.
+
+Application documents, message attachments (both directions) and a call's rules PDF all go
+through :func:`_scan`: stored as ``pending``, then ``clean``, ``infected`` or ``error``.
 
 clamd (the ClamAV daemon) listens on a unix socket (``FILIERE_CLAMD_SOCKET``) or on TCP
 (``FILIERE_CLAMD_HOST`` / ``FILIERE_CLAMD_PORT``). INSTREAM, as clamd's manual describes it: send
@@ -7,8 +10,8 @@ then a zero-length chunk; clamd answers one line: ``stream: OK``, ``stream: <sig
 ``... ERROR``.
 
 Fail closed: anything but a clear ``OK`` is not clean. A scanner that cannot be reached, times
-out or answers something unexpected gives ``error``; a document is served only when ``clean``.
-Without a configured scanner (a laptop), documents stay ``pending`` and are never served.
+out or answers something unexpected gives ``error``; a file is served only when ``clean``.
+Without a configured scanner (a laptop), files stay ``pending`` and are never served.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from enum import StrEnum
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from filiere.audit.services import record
 
-from ..models import Document
+from ..models import Call, Document, Message, ScanStatus
 
 logger = logging.getLogger(__name__)
 
@@ -141,42 +144,102 @@ def configured_client() -> ClamdClient | None:
     )
 
 
-def scan_document(*, document_id: int) -> str:
-    """Scan one stored document and record the verdict; returns the new ``scan_status``.
+@dataclass(frozen=True)
+class _Target:
+    """Where a kind of stored file keeps its file, hash and verdict."""
 
-    Run by the ``scan_document`` task after the upload commits. A document already ``clean`` or
-    ``infected`` is left as it is; ``pending`` and ``error`` are (re)scanned. Without a scanner
-    the document stays ``pending``.
-    """
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None:
+    model: type[models.Model]
+    file_field: str
+    status_field: str
+    sha_field: str
+    action: str  # audit action prefix: ``<action>_clean`` / ``_infected`` / ``_error``
+
+
+_TARGETS = {
+    "document": _Target(Document, "file", "scan_status", "sha256", "calls.document.scan"),
+    "attachment": _Target(
+        Message,
+        "attachment",
+        "attachment_scan_status",
+        "attachment_sha256",
+        "calls.message.attachment_scan",
+    ),
+    "rules_pdf": _Target(
+        Call, "rules_pdf", "rules_pdf_scan_status", "rules_pdf_sha256", "calls.call.rules_pdf_scan"
+    ),
+}
+_STATUS = {
+    Verdict.CLEAN: ScanStatus.CLEAN,
+    Verdict.INFECTED: ScanStatus.INFECTED,
+    Verdict.ERROR: ScanStatus.ERROR,
+}
+_RESCANNABLE = [ScanStatus.PENDING, ScanStatus.ERROR]
+
+
+def _scan(target: _Target, pk: int) -> str:
+    """Scan one stored file and record the verdict; returns the new status.
+
+    A file already ``clean`` or ``infected`` is left as it is; ``pending`` and ``error`` are
+    (re)scanned. Without a scanner the file stays ``pending``. The verdict is written only if the
+    row still holds the same file (a rules PDF replaced during the scan is scanned again)."""
+    row = target.model.objects.filter(pk=pk).first()
+    if row is None:
         return "missing"
-    if document.scan_status in (Document.Scan.CLEAN, Document.Scan.INFECTED):
-        return document.scan_status
+    status = getattr(row, target.status_field)
+    stored = getattr(row, target.file_field)
+    if not stored:
+        return "missing"
+    if status not in _RESCANNABLE:
+        return status
     client = configured_client()
     if client is None:
-        return document.scan_status
+        return status
     try:
-        with document.file.open("rb") as stored:
-            result = client.scan_file(stored)
+        with stored.open("rb") as handle:
+            result = client.scan_file(handle)
     except OSError as error:  # the stored file cannot be read
         result = ScanResult(Verdict.ERROR, f"storage: {error}"[:200])
-    status = {
-        Verdict.CLEAN: Document.Scan.CLEAN,
-        Verdict.INFECTED: Document.Scan.INFECTED,
-        Verdict.ERROR: Document.Scan.ERROR,
-    }[result.verdict]
+    status = _STATUS[result.verdict]
     with transaction.atomic():
-        updated = Document.objects.filter(
-            pk=document.pk, scan_status__in=[Document.Scan.PENDING, Document.Scan.ERROR]
-        ).update(scan_status=status)
+        updated = target.model.objects.filter(
+            pk=pk,
+            **{f"{target.status_field}__in": _RESCANNABLE, target.file_field: stored.name},
+        ).update(**{target.status_field: status})
         if updated:
             record(
                 actor=None,
-                action=f"calls.document.scan_{result.verdict.value}",
-                obj=document,
-                data={"detail": result.detail, "sha256": document.sha256},
+                action=f"{target.action}_{result.verdict.value}",
+                obj=row,
+                data={"detail": result.detail, "sha256": getattr(row, target.sha_field)},
             )
     if result.verdict is Verdict.ERROR:
-        logger.warning("Antivirus scan failed for document %s: %s", document.pk, result.detail)
+        logger.warning("Antivirus scan failed for %s %s: %s", target.file_field, pk, result.detail)
     return status
+
+
+def scan_document(*, document_id: int) -> str:
+    """Scan one uploaded document (the ``scan_document`` task, after the upload commits)."""
+    return _scan(_TARGETS["document"], document_id)
+
+
+def scan_message_attachment(*, message_id: int) -> str:
+    """Scan the attachment of one message (staff's or the applicant team's)."""
+    return _scan(_TARGETS["attachment"], message_id)
+
+
+def scan_rules_pdf(*, call_id: int) -> str:
+    """Scan the rules PDF of one call."""
+    return _scan(_TARGETS["rules_pdf"], call_id)
+
+
+def pending_scans() -> dict[str, list[int]]:
+    """The files still waiting for a verdict (``pending`` or ``error``), by kind, to rescan."""
+    found = {}
+    for name, target in _TARGETS.items():
+        found[name] = list(
+            target.model.objects.filter(**{f"{target.status_field}__in": _RESCANNABLE})
+            .exclude(**{target.file_field: ""})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return found

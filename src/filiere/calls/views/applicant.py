@@ -543,7 +543,8 @@ def team_remove(request, pk: int, member_id: int):
     except ApplyError as error:
         messages.error(request, _error(error))
     else:
-        messages.success(request, _("%(email)s left the team.") % {"email": member.email})
+        shown = services.member_shown_name(member)  # never a directory member's address
+        messages.success(request, _("%(name)s left the team.") % {"name": shown})
     return redirect("calls:application_step", pk=application.pk, step="team")
 
 

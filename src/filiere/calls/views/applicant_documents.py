@@ -17,7 +17,9 @@ from ..models import Document
 from ..phrases import applying_message
 from ..services import documents as services
 from ..services.applications import ApplyError
+from ..throttle import Throttled
 from .applicant import _document_types, _documents_step, _load
+from .files import throttled
 
 
 @csrf_exempt
@@ -60,6 +62,9 @@ def _document_upload(request, pk: int, limiter):
             form.add_error("file", applying_message(error.code, error.params))
         except ApplyError as error:
             form.add_error(None, applying_message(error.code, error.params))
+        except Throttled as error:
+            form.add_error(None, applying_message(error.code, error.params))
+            return throttled(_documents_step(request, application, form=form, status=429), error)
         else:
             messages.success(
                 request,
@@ -102,7 +107,7 @@ def document_download(request, pk: int):
         return render(
             request,
             "calls/applicant/document_blocked.html",
-            {"document": document, "status": blocked.scan_status},
+            {"name": document.original_name, "status": blocked.scan_status},
             status=409,
         )
     response = FileResponse(

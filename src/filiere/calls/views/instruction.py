@@ -34,6 +34,8 @@ from ..models import Application, ExportJob, Label, SavedFilter
 from ..permissions import staff_required
 from ..services import instruction
 from ..services.transitions import TransitionError, allowed_for, transition_application
+from ..throttle import Throttled
+from .files import serve_attachment, throttled
 
 PAGE_SIZE = getattr(settings, "FILIERE_STAFF_LIST_PAGE_SIZE", 50)
 
@@ -115,9 +117,13 @@ def bulk_action(request, slug: str):
         queryset = selectors_staff.staff_applications(call).filter(pk__in=[a.pk for a in selected])
         return _export_response(call, queryset, action.removeprefix("export_"))
     if action == "message":
-        count = instruction.bulk_message(
-            applications=selected, body=form.cleaned_data["body"], by=request.user
-        )
+        try:
+            count = instruction.bulk_message(
+                applications=selected, body=form.cleaned_data["body"], by=request.user
+            )
+        except Throttled as error:
+            messages.error(request, phrases.applying_message(error.code, error.params))
+            return redirect(back)
         messages.success(
             request,
             ngettext(
@@ -383,13 +389,17 @@ def post_message(request, slug: str, reference: str):
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_with_errors(request, application, message_form=form)
-    instruction.post_message(
-        application=application,
-        by=request.user,
-        body=form.cleaned_data["body"],
-        attachment=form.cleaned_data.get("attachment"),
-        from_staff=True,
-    )
+    try:
+        instruction.post_message(
+            application=application,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data.get("attachment"),
+            from_staff=True,
+        )
+    except Throttled as error:
+        form.add_error(None, phrases.applying_message(error.code, error.params))
+        return throttled(_render_with_errors(request, application, message_form=form), error)
     messages.success(request, _("Message sent."))
     return redirect(_application_url(application) + "#messages")
 
@@ -397,12 +407,11 @@ def post_message(request, slug: str, reference: str):
 @staff_required
 @require_GET
 def message_attachment(request, slug: str, reference: str, pk: int):
-    # permission: staff; an attachment of a message on this application
+    # permission: staff; an attachment of a message on this application, only once the
+    # antivirus found it clean (409 with the reason before)
     application = _load(slug, reference)
     message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
-    return FileResponse(
-        message.attachment.open("rb"), as_attachment=True, filename=message.attachment_name
-    )
+    return serve_attachment(request, message)
 
 
 @staff_required

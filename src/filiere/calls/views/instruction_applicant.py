@@ -3,14 +3,16 @@ attachments. Notes and labels of the staff are never read here."""
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import selectors_staff
 from ..forms.staff import MessageForm
+from ..phrases import applying_message
 from ..services import instruction
+from ..throttle import Throttled
+from .files import serve_attachment, throttled
 
 
 @login_required
@@ -18,17 +20,23 @@ def messages_page(request, reference: str):
     # permission: signed in; the lead or a team member of the application (404 otherwise)
     application = selectors_staff.get_application_for_team(request.user, reference)
     form = MessageForm(request.POST or None, request.FILES or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
-        instruction.post_message(
-            application=application,
-            by=request.user,
-            body=form.cleaned_data["body"],
-            attachment=form.cleaned_data.get("attachment"),
-            from_staff=False,
-        )
-        flash.success(request, _("Message sent to the instruction team."))
-        return redirect(reverse("calls:application_messages", args=[application.reference]))
-    return render(
+        try:
+            instruction.post_message(
+                application=application,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data.get("attachment"),
+                from_staff=False,
+            )
+        except Throttled as error:
+            form.add_error(None, applying_message(error.code, error.params))
+            refused = error
+        else:
+            flash.success(request, _("Message sent to the instruction team."))
+            return redirect(reverse("calls:application_messages", args=[application.reference]))
+    response = render(
         request,
         "calls/staff/team_messages.html",
         {
@@ -38,13 +46,13 @@ def messages_page(request, reference: str):
         },
         status=400 if form.is_bound else 200,
     )
+    return throttled(response, refused) if refused else response
 
 
 @login_required
 def message_attachment(request, reference: str, pk: int):
-    # permission: signed in; the lead or a team member of the application (404 otherwise)
+    # permission: signed in; the lead or a team member of the application (404 otherwise); only
+    # once the antivirus found the attachment clean (409 with the reason before)
     application = selectors_staff.get_application_for_team(request.user, reference)
     message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
-    return FileResponse(
-        message.attachment.open("rb"), as_attachment=True, filename=message.attachment_name
-    )
+    return serve_attachment(request, message)

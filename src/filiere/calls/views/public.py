@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from .. import feeds, phrases, selectors
 from ..models import Call
+from ..services import documents
+from .files import blocked_page
 
 
 def call_list(request):
@@ -88,13 +90,14 @@ def call_detail(request, slug: str):
 
 def rules_pdf(request, slug: str):
     # permission: public for published calls, staff for hidden ones; 404 when there is no PDF
+    # only once the antivirus found it clean (409 with the reason before)
     call = selectors.get_call_for_viewer(request.user, slug)
-    if not call.rules_pdf:
-        raise Http404
     try:
-        handle = call.rules_pdf.open("rb")
-    except FileNotFoundError:
+        handle = documents.open_rules_pdf(call=call)
+    except (Call.DoesNotExist, FileNotFoundError):
         raise Http404 from None
+    except documents.NotServable as blocked:
+        return blocked_page(request, name=f"{call.slug}-rules.pdf", status=blocked.scan_status)
     return FileResponse(
         handle,
         as_attachment=True,

@@ -1,0 +1,92 @@
+"""Per-user rate limits on uploads and messages, kept in Django's cache.
+
+A limit is ``(count, seconds)`` from settings (``FILIERE_UPLOAD_RATE``, ``FILIERE_MESSAGE_RATE``):
+at most ``count`` actions in any ``seconds``-long window (a sliding window: the cache keeps the
+times of the last actions). Services call :func:`hit` before doing the work; a refused action
+raises :class:`Throttled`, with the seconds to wait, and nothing is recorded for it.
+
+The cache is the database cache in production (``CACHES``; ``manage.py createcachetable``), shared
+by every worker. Reading and writing the entry are two steps, so two requests of the same user at
+the same instant may both pass: the limit stops floods and scripts, not the odd extra request.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+#: The default limits, (count, seconds), when settings do not say.
+DEFAULTS = {
+    "upload": ("FILIERE_UPLOAD_RATE", (30, 600)),
+    "message": ("FILIERE_MESSAGE_RATE", (20, 600)),
+}
+
+
+class Throttled(Exception):
+    """Too many actions of this kind: try again in ``retry_after`` seconds."""
+
+    def __init__(self, *, scope: str, limit: int, window: int, retry_after: int) -> None:
+        super().__init__(f"{scope}: {limit} per {window} s, retry in {retry_after} s")
+        self.scope = scope
+        self.limit = limit
+        self.window = window
+        self.retry_after = retry_after
+
+    @property
+    def code(self) -> str:
+        return f"throttle.{self.scope}"
+
+    @property
+    def params(self) -> dict[str, int]:
+        """For the sentence (``calls.phrases``): whole minutes, rounded up."""
+        return {
+            "count": self.limit,
+            "window": max(1, math.ceil(self.window / 60)),
+            "minutes": max(1, math.ceil(self.retry_after / 60)),
+        }
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+
+def rate_for(scope: str) -> Rate:
+    setting, default = DEFAULTS[scope]
+    count, seconds = getattr(settings, setting, default)
+    return Rate(int(count), int(seconds))
+
+
+def _key(scope: str, user_id: int) -> str:
+    return f"filiere:throttle:{scope}:{user_id}"
+
+
+def hit(*, scope: str, user, now: float | None = None) -> None:
+    """Count one action of ``user`` in ``scope``, or raise :class:`Throttled` (nothing counted).
+
+    Anonymous users are never counted here: every throttled action needs an account."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    rate = rate_for(scope)
+    if rate.count <= 0:
+        return
+    now = time.time() if now is None else now
+    key = _key(scope, user.pk)
+    recent = [moment for moment in cache.get(key, []) if moment > now - rate.seconds]
+    if len(recent) >= rate.count:
+        retry_after = max(1, math.ceil(recent[-rate.count] + rate.seconds - now))
+        raise Throttled(scope=scope, limit=rate.count, window=rate.seconds, retry_after=retry_after)
+    recent.append(now)
+    cache.set(key, recent[-rate.count :], timeout=rate.seconds)
+
+
+def reset(*, scope: str, user) -> None:
+    cache.delete(_key(scope, user.pk))
+
+
+__all__ = ["Rate", "Throttled", "hit", "rate_for", "reset"]

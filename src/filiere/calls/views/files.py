@@ -1,0 +1,42 @@
+"""Serving stored files of the calls app: only once the antivirus found them clean, always as
+a download the browser never renders; before that, a page that says why (409)."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from ..services import instruction
+
+
+def blocked_page(request, *, name: str, status: str):
+    return render(
+        request,
+        "calls/applicant/document_blocked.html",
+        {"name": name, "status": status},
+        status=409,
+    )
+
+
+def serve_attachment(request, message):
+    """The attachment as a download the browser never renders, or the page saying why not."""
+    try:
+        stored = instruction.open_attachment(message=message)
+    except instruction.AttachmentNotServable as blocked:
+        return blocked_page(request, name=message.attachment_name, status=blocked.scan_status)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        stored,
+        as_attachment=True,
+        filename=message.attachment_name,
+        content_type=message.attachment_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def throttled(response, error):
+    """A 429 page (the form with its message, what was typed kept) saying when to come back."""
+    response.status_code = 429
+    response["Retry-After"] = str(error.retry_after)
+    return response
