@@ -5,7 +5,7 @@ several scenarios (one Route each, with its own sample and a note); build sample
 shared factories inside the kwargs functions.
 """
 
-from .rules import LOGIN, NOT_FOUND, OK, Route, expect
+from .rules import LOGIN, NOT_FOUND, OK, REDIRECT, Route, expect
 
 PUBLIC = expect(everyone=OK)
 SIGNED_IN = expect(anonymous=LOGIN, others=OK)
@@ -82,4 +82,75 @@ COMMUNITY_API: dict[str, Route | list[Route]] = {
     "GET /api/v1/territories/{code}": Route(PUBLIC, kwargs={"code": "mel"}),
     "GET /api/v1/sectors": Route(PUBLIC),
     "GET /api/v1/professions": Route(PUBLIC),
+}
+
+
+# --- Self-service organisations and affiliations ------------------------------------------------
+
+
+def _pending_request(world, manager_role: str | None = None):
+    """A pending request to join an organisation managed by `stranger` (or by the user of
+    `manager_role`), made by a new member."""
+    from filiere.community.models import Affiliation, AffiliationRequest, AffiliationRole
+    from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+
+    def make():
+        organisation = OrganisationFactory()
+        manager = world.users[manager_role] if manager_role else world.stranger
+        Affiliation.objects.create(
+            person=PersonFactory(user=manager),
+            organisation=organisation,
+            role=AffiliationRole.FOUNDER,
+            is_manager=True,
+        )
+        return AffiliationRequest.objects.create(
+            person=PersonFactory(user=UserFactory()),
+            organisation=organisation,
+            role=AffiliationRole.EMPLOYEE,
+        )
+
+    return world.once(f"affiliation-request:{manager_role}", make)
+
+
+# The manager of the organisation or the staff: they land back on "My organisations" (a request
+# already decided by the staff before the administrator's turn says so there); 404 for others.
+DECIDERS = expect(anonymous=LOGIN, staff=REDIRECT, admin=REDIRECT, others=NOT_FOUND)
+
+COMMUNITY_PAGES |= {
+    "community:my_organisations": Route(SIGNED_IN, note="the user's own ties and requests"),
+    "community:organisation_new": Route(SIGNED_IN),
+    "community:organisation_create": [
+        Route(SIGNED_IN, kwargs={"country": "fr"}, note="French organisation"),
+        Route(SIGNED_IN, kwargs={"country": "be"}, note="Belgian organisation"),
+        Route(
+            expect(anonymous=LOGIN, others=NOT_FOUND),
+            kwargs={"country": "de"},
+            note="only French and Belgian organisations",
+        ),
+    ],
+    "community:organisation_join": Route(
+        SIGNED_IN, kwargs=lambda w: {"slug": _organisation(w).slug}, note="any member may ask"
+    ),
+    "community:affiliation_confirm": Route(
+        DECIDERS,
+        method="POST",
+        kwargs=lambda w: {"pk": _pending_request(w).pk},
+        note="a request to join an organisation that someone else manages",
+    ),
+    "community:affiliation_refuse": [
+        Route(
+            DECIDERS,
+            method="POST",
+            kwargs=lambda w: {"pk": _pending_request(w).pk},
+            note="a request to join an organisation that someone else manages",
+        ),
+        Route(
+            expect(
+                anonymous=LOGIN, member=REDIRECT, staff=REDIRECT, admin=REDIRECT, others=NOT_FOUND
+            ),
+            method="POST",
+            kwargs=lambda w: {"pk": _pending_request(w, "member").pk},
+            note="the member manages the organisation",
+        ),
+    ],
 }

@@ -119,7 +119,8 @@ def test_a_user_without_organisation_is_told_how_to_apply(client):
     client.force_login(UserFactory())
     response = client.get(reverse("calls:application_create", args=[OpenCallFactory().slug]))
     assert response.status_code == 200
-    assert "Add your current organisation to your profile" in response.content.decode()
+    # It links to the page where a newcomer registers or joins their organisation.
+    assert reverse("community:organisation_new") in response.content.decode()
 
 
 def test_closed_or_unpublished_calls_cannot_be_applied_to(client):

@@ -215,6 +215,50 @@ def test_naf_prefix_with_a_dot() -> None:
     assert _one(rule, _snapshot(naf_code="59.12Z"))[0] is Status.FAILED
 
 
+def _belgian(**changes: Any) -> ApplicationSnapshot:
+    """A Liège company: seat in Wallonia, a BCE number and a NACE-BEL code, no NAF code."""
+    base = {
+        "seat_territory": "wallonia",
+        "seat_country": "BE",
+        "naf_code": None,
+        "nace_code": "59.111",
+        "identifier_kind": "bce",
+        "identifier": "0403019261",
+    }
+    return _snapshot(**{**base, **changes})
+
+
+@pytest.mark.parametrize("nace", ["59.111", "59.120", "58.210", "62.010"])
+def test_nace_bel_code_of_a_belgian_company_is_accepted(nace: str) -> None:
+    rule = NafCodeRule(prefixes=("59", "58.21Z", "62.01Z"))
+    status, code, params = _one(rule, _belgian(nace_code=nace))
+    assert (status, code, params["naf"]) == (Status.PASSED, "naf_code.passed", nace)
+
+
+@pytest.mark.parametrize("nace", ["47.110", "58.110", "62.020"])
+def test_nace_bel_code_outside_the_list(nace: str) -> None:
+    rule = NafCodeRule(prefixes=("59", "58.21Z", "62.01Z"))
+    status, code, _ = _one(rule, _belgian(nace_code=nace))
+    assert (status, code) == (Status.FAILED, "naf.not_allowed")
+
+
+def test_belgian_company_without_an_activity_code_is_missing_one() -> None:
+    rule = NafCodeRule(prefixes=("59",))
+    status, code, params = _one(rule, _belgian(nace_code=None))
+    assert (status, code, params["system"]) == (Status.FAILED, "naf.missing", "nace-bel")
+
+
+def test_nace_bel_code_does_not_stand_for_a_french_company_naf() -> None:
+    rule = NafCodeRule(prefixes=("59",))
+    status, code, _ = _one(rule, _snapshot(naf_code=None, nace_code="59.111"))
+    assert (status, code) == (Status.FAILED, "naf.missing")
+
+
+def test_belgian_company_passes_every_2009_rule() -> None:
+    report = evaluate(experiences_interactives_2009_rules(CLOSES_AT), _belgian())
+    assert [r.code for r in report.results if r.status is Status.FAILED] == []
+
+
 def test_naf_rule_scoped_to_companies_skips_a_lab() -> None:
     rule = NafCodeRule(prefixes=("59",), when=When(organisation_kinds=("company",)))
     status, code, _ = _one(rule, _snapshot(organisation_kind="research_lab", naf_code=None))

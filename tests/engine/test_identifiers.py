@@ -19,6 +19,9 @@ from filiere.engine import identifiers
         ("rna", "w 595 012 345", "W595012345"),
         ("naf", "59.11C", "59.11C"),
         ("naf", "5911c", "59.11C"),
+        ("nace", "59.111", "59.111"),  # NACE-BEL: motion picture production
+        ("nace", "58210", "58.210"),
+        ("nace", " 62.010 ", "62.010"),
     ],
 )
 def test_check_accepts_and_compacts_valid_identifiers(kind, raw, value):
@@ -40,6 +43,12 @@ def test_check_accepts_and_compacts_valid_identifiers(kind, raw, value):
         ("rna", "595012345", "rna.invalid_format"),
         ("naf", "59.11", "naf.invalid_format"),
         ("siret", "1" * 500, "siret.invalid_length"),
+        ("nace", "59.11C", "nace.invalid_format"),  # a French NAF code is not a NACE-BEL one
+        ("nace", "59.11", "nace.invalid_format"),
+        ("nace", "5911100", "nace.invalid_format"),
+        ("nace", "00.000", "nace.unknown_division"),
+        ("nace", "54.111", "nace.unknown_division"),
+        ("nace", "9" * 50, "nace.invalid_length"),
     ],
 )
 def test_check_rejects_invalid_identifiers_with_a_code(kind, raw, code):
@@ -62,3 +71,9 @@ def test_format_for_display():
     assert identifiers.format_siren("732829320") == "732 829 320"
     assert identifiers.format_siret("73282932000074") == "732 829 320 00074"
     assert identifiers.format_bce("0403019261") == "0403.019.261"
+
+
+def test_nace_class_is_shared_by_naf_and_nace_bel_codes():
+    assert identifiers.nace_class("59.11C") == "5911"
+    assert identifiers.nace_class("59.111") == "5911"
+    assert identifiers.nace_class("59") == "59"

@@ -198,6 +198,7 @@ def snapshot_of(application: Application, *, now: datetime) -> ApplicationSnapsh
         seat_territory=territory.code if territory else None,
         seat_country=organisation.country or None,
         naf_code=organisation.naf_code or None,
+        nace_code=organisation.nace_code or None,
         identifier_kind=identifier_kind,
         identifier=identifier,
         partners=engine_partners(application),

@@ -211,6 +211,7 @@ def build_eligibility_snapshot(application: Application) -> ApplicationSnapshot:
         seat_territory=territory.code if territory else None,
         seat_country=organisation.country or None,
         naf_code=organisation.naf_code or None,
+        nace_code=organisation.nace_code or None,
         identifier_kind=kind,
         identifier=identifier,
         partners=engine_partners(application),

@@ -1,11 +1,21 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import selectors
-from .models import Language, OrganisationKind, Person, Visibility
+from .models import AffiliationRole, Language, OrganisationKind, Person, Visibility
 from .selectors import OrganisationFilters, PeopleFilters
-from .services import MAX_SKILLS, ProfileChanges
+from .services import (
+    BELGIAN,
+    FRENCH,
+    MAX_SKILLS,
+    AffiliationDeclaration,
+    NewOrganisation,
+    ProfileChanges,
+)
+from .validators import normalise
 
 MAX_QUERY_LENGTH = 100
 
@@ -212,3 +222,145 @@ class ProfileForm(forms.Form):
             skill_names=data["skills"],
             consent=data["consent"],
         )
+
+
+class AffiliationForm(forms.Form):
+    """How a person works for an organisation: what they declare when joining or registering it."""
+
+    role = forms.ChoiceField(label=_("Your role"), choices=AffiliationRole.choices)
+    title = forms.CharField(
+        label=_("Your position"),
+        max_length=120,
+        required=False,
+        help_text=_("e.g. Producer, Lead developer."),
+    )
+    start_date = forms.DateField(
+        label=_("Since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date you started working there, if you want to give it."),
+    )
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start and start > timezone.localdate():
+            raise ValidationError(_("This date is in the future."))
+        return start
+
+    def declaration(self) -> AffiliationDeclaration:
+        data = self.cleaned_data
+        return AffiliationDeclaration(
+            role=data["role"], title=data["title"], start_date=data["start_date"]
+        )
+
+
+class OrganisationForm(AffiliationForm):
+    """Register a French organisation (SIRET, NAF, seat commune) or a Belgian one (BCE/KBO,
+    NACE-BEL, region); ``existing`` is the organisation when the number is already registered."""
+
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=OrganisationKind.choices,
+        initial=OrganisationKind.COMPANY,
+    )
+    website = forms.URLField(
+        label=_("Website"), max_length=200, required=False, assume_scheme="https"
+    )
+
+    field_order = [
+        "name",
+        "kind",
+        "identifier",
+        "activity_code",
+        "seat_commune",
+        "region",
+        "website",
+        "role",
+        "title",
+        "start_date",
+    ]
+
+    def __init__(self, *args, country: str, **kwargs):
+        self.country = country
+        self.existing = None
+        if country == FRENCH:
+            extra = {
+                "identifier": forms.CharField(
+                    label=_("SIRET number"),
+                    max_length=40,
+                    help_text=_("14 digits, from the Kbis or the INSEE notice."),
+                ),
+                "activity_code": forms.CharField(
+                    label=_("NAF/APE code"), max_length=40, help_text=_("e.g. 59.11C.")
+                ),
+                "seat_commune": forms.ModelChoiceField(
+                    label=_("Commune of the seat"),
+                    queryset=selectors.seat_communes(),
+                    empty_label=_("Choose a commune"),
+                    help_text=_("The communes of the cluster's three intercommunalities."),
+                ),
+            }
+        else:
+            extra = {
+                "identifier": forms.CharField(
+                    label=_("Enterprise number (BCE/KBO)"),
+                    max_length=40,
+                    help_text=_("10 digits, e.g. 0403.019.261."),
+                ),
+                "activity_code": forms.CharField(
+                    label=_("NACE-BEL code"), max_length=40, help_text=_("e.g. 59.111.")
+                ),
+                "region": forms.ModelChoiceField(
+                    label=_("Region of the seat"),
+                    queryset=selectors.belgian_regions(),
+                    empty_label=_("Choose a region"),
+                ),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields.update(extra)
+        self.order_fields(self.field_order)
+
+    def clean_identifier(self) -> str:
+        kind = "siret" if self.country == FRENCH else "bce"
+        value = normalise(kind, self.cleaned_data["identifier"])
+        self.existing = selectors.find_organisation_by_identifier(
+            country=self.country, identifier=value
+        )
+        if self.existing is not None:
+            raise ValidationError(
+                _(
+                    "This organisation is already registered as “%(name)s”: ask to join it "
+                    "instead (see below)."
+                )
+                % {"name": self.existing.name},
+                code="duplicate",
+            )
+        return value
+
+    def clean_activity_code(self) -> str:
+        return normalise(
+            "naf" if self.country == FRENCH else "nace", self.cleaned_data["activity_code"]
+        )
+
+    def new_organisation(self) -> NewOrganisation:
+        data = self.cleaned_data
+        return NewOrganisation(
+            name=data["name"],
+            kind=data["kind"],
+            country=self.country,
+            identifier=data["identifier"],
+            activity_code=data["activity_code"],
+            seat_commune=data.get("seat_commune"),
+            region=data.get("region"),
+            website=data["website"],
+        )
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (shown to the person)"), max_length=500, required=False
+    )
+
+
+COUNTRIES = {"fr": FRENCH, "be": BELGIAN}

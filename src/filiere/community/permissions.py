@@ -6,13 +6,16 @@
   ``private`` by its owner and the staff only. A profile whose owner has not given consent
   to appear in the directory is seen by its owner and the staff only, whatever its visibility.
 - A profile is edited by its owner or by the staff.
+- Any member may register an organisation (becoming its manager) or ask to join one; an
+  organisation's manager (a current affiliation with ``is_manager``) or the staff confirm or
+  refuse who else declares working there.
 """
 
 from django.db.models import Q
 
 from filiere.accounts.permissions import is_signed_in, is_staff
 
-from .models import Person, Visibility
+from .models import Affiliation, Person, Visibility
 
 
 def sees_everyone(viewer) -> bool:
@@ -50,3 +53,18 @@ def can_edit_person(viewer, person: Person) -> bool:
 
 def can_view_organisation(viewer, organisation) -> bool:
     return True
+
+
+def can_manage_organisation(viewer, organisation) -> bool:
+    """The staff, or a current manager of ``organisation``."""
+    if sees_everyone(viewer):
+        return True
+    return (
+        is_signed_in(viewer)
+        and Affiliation.objects.filter(
+            organisation=organisation,
+            person__user_id=viewer.pk,
+            end_date__isnull=True,
+            is_manager=True,
+        ).exists()
+    )

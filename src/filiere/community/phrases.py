@@ -19,9 +19,32 @@ IDENTIFIER_ERRORS = {
     "rna.invalid_length": _("An RNA number is the letter W followed by 9 digits."),
     "naf.invalid_format": _("A NAF/APE code looks like 59.11C."),
     "naf.invalid_length": _("A NAF/APE code looks like 59.11C."),
+    "nace.invalid_format": _("A NACE-BEL code has 5 digits, e.g. 59.111."),
+    "nace.invalid_length": _("A NACE-BEL code has 5 digits, e.g. 59.111."),
+    "nace.unknown_division": _(
+        "This NACE-BEL code does not exist: its first two digits are not a NACE division."
+    ),
 }
 
 GENERIC_IDENTIFIER_ERROR = _("This identifier is not valid.")
+
+# Codes of the self-service services (organisations and affiliations).
+SERVICE_ERRORS = {
+    "organisation.name_missing": _("Give the organisation's name."),
+    "organisation.kind_unknown": _("Choose a kind of organisation."),
+    "organisation.seat_missing": _("Give the seat of the organisation."),
+    "organisation.country_unknown": _("Only French and Belgian organisations can be registered."),
+    "affiliation.role_unknown": _("Choose your role."),
+    "affiliation.already_member": _("You already work for this organisation on the platform."),
+    "affiliation.already_pending": _(
+        "You already asked to join this organisation: your request is waiting for confirmation."
+    ),
+    "affiliation.not_pending": _("This request has already been decided."),
+}
+
+
+def service_error(code: str) -> str:
+    return str(SERVICE_ERRORS.get(code) or IDENTIFIER_ERRORS.get(code, GENERIC_IDENTIFIER_ERROR))
 
 
 def identifier_error(code: str) -> str:

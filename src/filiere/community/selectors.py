@@ -8,6 +8,7 @@ from django.http import Http404
 
 from .models import (
     Affiliation,
+    AffiliationRequest,
     Commune,
     Organisation,
     Person,
@@ -17,7 +18,7 @@ from .models import (
     Territory,
     TerritoryKind,
 )
-from .permissions import visibility_q
+from .permissions import sees_everyone, visibility_q
 
 # Free-text search looks at this many words at most; the rest is ignored.
 MAX_SEARCH_WORDS = 6
@@ -260,3 +261,85 @@ def skills_in_use() -> QuerySet[Skill]:
 
 def skills() -> QuerySet[Skill]:
     return Skill.objects.all()
+
+
+# --- Self-service organisations --------------------------------------------------------------
+
+
+def find_organisation_by_identifier(*, country: str, identifier: str) -> Organisation | None:
+    """The organisation already registered under this compact SIRET (matched on its SIREN: one
+    organisation per company) or BCE/KBO number, if any."""
+    if country == "FR":
+        return Organisation.objects.filter(Q(siren=identifier[:9]) | Q(siret=identifier)).first()
+    if country == "BE":
+        return Organisation.objects.filter(bce_number=identifier).first()
+    return None
+
+
+def has_manager(organisation: Organisation) -> bool:
+    return Affiliation.objects.filter(
+        organisation=organisation, end_date__isnull=True, is_manager=True
+    ).exists()
+
+
+def seat_communes() -> QuerySet[Commune]:
+    """The communes of the cluster's territories, for a French seat."""
+    return Commune.objects.select_related("territory").order_by("name", "insee_code")
+
+
+def belgian_regions() -> QuerySet[Territory]:
+    return Territory.objects.filter(kind=TerritoryKind.REGION, country="BE").order_by(
+        "sort_order", "code"
+    )
+
+
+def my_affiliations(user) -> QuerySet[Affiliation]:
+    """The signed-in user's current affiliations, with their organisation."""
+    return (
+        Affiliation.objects.filter(person__user_id=user.pk, end_date__isnull=True)
+        .select_related("organisation__territory")
+        .order_by("organisation__name", "id")
+    )
+
+
+def my_affiliation_requests(user) -> QuerySet[AffiliationRequest]:
+    """The user's own requests still waiting, or refused (confirmed ones are affiliations)."""
+    return (
+        AffiliationRequest.objects.filter(person__user_id=user.pk)
+        .exclude(status=AffiliationRequest.Status.CONFIRMED)
+        .select_related("organisation")
+    )
+
+
+def decidable_requests(user) -> QuerySet[AffiliationRequest]:
+    """The requests, whatever their status, of the organisations ``user`` manages (all of them
+    for the staff); never the user's own."""
+    requests = AffiliationRequest.objects.all()
+    if not sees_everyone(user):
+        managed = Affiliation.objects.filter(
+            person__user_id=user.pk,
+            end_date__isnull=True,
+            is_manager=True,
+        ).values("organisation_id")
+        requests = requests.filter(organisation_id__in=managed).exclude(person__user_id=user.pk)
+    return requests
+
+
+def requests_to_decide(user) -> QuerySet[AffiliationRequest]:
+    """The pending requests ``user`` may confirm or refuse, oldest first."""
+    return (
+        decidable_requests(user)
+        .filter(status=AffiliationRequest.Status.PENDING)
+        .select_related("person", "organisation")
+        .order_by("requested_at", "id")
+    )
+
+
+def get_request_to_decide(user, pk: int) -> AffiliationRequest:
+    """A request of an organisation ``user`` manages (already decided ones included: the
+    service says so), or 404 — the same whether it is missing or someone else's."""
+    request = decidable_requests(user).select_related("person", "organisation").filter(pk=pk)
+    found = request.first()
+    if found is None:
+        raise Http404
+    return found

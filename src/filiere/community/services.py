@@ -3,16 +3,34 @@ records an audit entry."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from filiere.accounts.models import User
+from filiere.accounts.permissions import is_signed_in, is_staff
 from filiere.audit.services import record
+from filiere.engine import identifiers
 
-from .models import Person, Profession, Sector, Skill, Territory, Visibility
-from .permissions import can_edit_person
+from .models import (
+    Affiliation,
+    AffiliationRequest,
+    AffiliationRole,
+    Commune,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Profession,
+    Sector,
+    Skill,
+    Territory,
+    TerritoryKind,
+    Visibility,
+)
+from .permissions import can_edit_person, can_manage_organisation
+from .selectors import find_organisation_by_identifier, has_manager
 
 
 class PermissionDenied(Exception):
@@ -140,3 +158,254 @@ def save_own_profile(*, user: User, changes: ProfileChanges) -> Person:
     """The "my profile" page: create the signed-in user's profile if needed, then update it."""
     person = Person.objects.filter(user=user).first() or create_profile(user=user)
     return update_profile(person=person, by=user, changes=changes)
+
+
+# --- Organisations and affiliations, self-service ----------------------------------------------
+
+
+class OrganisationError(ValueError):
+    """The organisation's data cannot be accepted; ``code`` says why, ``field`` where."""
+
+    def __init__(self, code: str, field: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+class DuplicateOrganisation(Exception):
+    """The company number is already registered: ``organisation`` is to be claimed instead."""
+
+    def __init__(self, organisation: Organisation):
+        super().__init__(organisation.name)
+        self.organisation = organisation
+
+
+class AffiliationError(ValueError):
+    """The affiliation request cannot be made or decided; ``code`` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+FRENCH, BELGIAN = "FR", "BE"
+
+
+@dataclass(frozen=True)
+class NewOrganisation:
+    """What the "create my organisation" form gives the service: a French organisation has a
+    SIRET, a NAF code and a seat commune; a Belgian one a BCE/KBO number, a NACE-BEL code and a
+    region (a Territory of kind ``region`` in Belgium)."""
+
+    name: str
+    kind: str
+    country: str
+    identifier: str
+    activity_code: str
+    seat_commune: Commune | None = None
+    region: Territory | None = None
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class AffiliationDeclaration:
+    role: str
+    title: str = ""
+    start_date: date | None = None
+
+
+def _checked(kind: str, raw: str, field: str) -> str:
+    result = identifiers.CHECKS[kind](raw)
+    if not result.ok:
+        raise OrganisationError(result.code, field)
+    return result.value
+
+
+def _organisation_fields(data: NewOrganisation) -> dict:
+    """The model fields of ``data``, every number checked; raises OrganisationError."""
+    if not data.name.strip():
+        raise OrganisationError("organisation.name_missing", "name")
+    if data.kind not in OrganisationKind.values:
+        raise OrganisationError("organisation.kind_unknown", "kind")
+    fields: dict = {"name": data.name.strip()[:200], "kind": data.kind, "website": data.website}
+    if data.country == FRENCH:
+        siret = _checked("siret", data.identifier, "identifier")
+        if data.seat_commune is None:
+            raise OrganisationError("organisation.seat_missing", "seat_commune")
+        fields |= {
+            "country": FRENCH,
+            "siret": siret,
+            "siren": siret[:9],
+            "naf_code": _checked("naf", data.activity_code, "activity_code"),
+            "seat_commune": data.seat_commune,
+            "territory": data.seat_commune.territory,
+        }
+    elif data.country == BELGIAN:
+        region = data.region
+        if region is None or region.kind != TerritoryKind.REGION or region.country != BELGIAN:
+            raise OrganisationError("organisation.seat_missing", "region")
+        fields |= {
+            "country": BELGIAN,
+            "bce_number": _checked("bce", data.identifier, "identifier"),
+            "nace_code": _checked("nace", data.activity_code, "activity_code"),
+            "territory": region,
+        }
+    else:
+        raise OrganisationError("organisation.country_unknown", "country")
+    return fields
+
+
+def _check_declaration(declaration: AffiliationDeclaration) -> None:
+    if declaration.role not in AffiliationRole.values:
+        raise AffiliationError("affiliation.role_unknown")
+
+
+@transaction.atomic
+def create_organisation(
+    *, by: User, data: NewOrganisation, affiliation: AffiliationDeclaration
+) -> Organisation:
+    """Register an organisation and its creator's affiliation, as its manager.
+
+    Raises DuplicateOrganisation when its SIREN/SIRET or BCE/KBO number is already registered
+    (the creator claims that one instead), OrganisationError on invalid data."""
+    if not is_signed_in(by):
+        raise PermissionDenied("Only members may register an organisation.")
+    fields = _organisation_fields(data)
+    _check_declaration(affiliation)
+    number = fields.get("siret") or fields["bce_number"]
+    existing = find_organisation_by_identifier(country=fields["country"], identifier=number)
+    if existing is not None:
+        raise DuplicateOrganisation(existing)
+    person = Person.objects.filter(user=by).first() or create_profile(user=by)
+    try:
+        # A savepoint: a concurrent registration of the same number loses on the unique
+        # constraint and is told to claim the winner's organisation.
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                slug=unique_slug(Organisation, fields["name"]), **fields
+            )
+    except IntegrityError:
+        existing = find_organisation_by_identifier(country=fields["country"], identifier=number)
+        if existing is None:
+            raise
+        raise DuplicateOrganisation(existing) from None
+    tie = Affiliation.objects.create(
+        person=person,
+        organisation=organisation,
+        role=affiliation.role,
+        title=affiliation.title,
+        start_date=affiliation.start_date,
+        is_manager=True,
+    )
+    record(
+        actor=by,
+        action="community.organisation.create",
+        obj=organisation,
+        data={"country": fields["country"], "identifier": number},
+    )
+    record(
+        actor=by,
+        action="community.affiliation.create",
+        obj=tie,
+        data={"organisation": organisation.pk, "manager": True},
+    )
+    return organisation
+
+
+@transaction.atomic
+def request_affiliation(
+    *, by: User, organisation: Organisation, declaration: AffiliationDeclaration
+) -> AffiliationRequest:
+    """``by`` declares working for ``organisation`` (claims it): pending until its manager or
+    the staff confirm it."""
+    if not is_signed_in(by):
+        raise PermissionDenied("Only members may join an organisation.")
+    _check_declaration(declaration)
+    person = Person.objects.filter(user=by).first() or create_profile(user=by)
+    if Affiliation.objects.filter(
+        person=person, organisation=organisation, end_date__isnull=True
+    ).exists():
+        raise AffiliationError("affiliation.already_member")
+    if AffiliationRequest.objects.filter(
+        person=person, organisation=organisation, status=AffiliationRequest.Status.PENDING
+    ).exists():
+        raise AffiliationError("affiliation.already_pending")
+    request = AffiliationRequest.objects.create(
+        person=person,
+        organisation=organisation,
+        role=declaration.role,
+        title=declaration.title,
+        start_date=declaration.start_date,
+    )
+    record(
+        actor=by,
+        action="community.affiliation.request",
+        obj=request,
+        data={"organisation": organisation.pk, "role": declaration.role},
+    )
+    return request
+
+
+def _pending_for_decision(by: User, request: AffiliationRequest) -> AffiliationRequest:
+    """The request, locked and still pending, that ``by`` may decide; raises otherwise."""
+    locked = (
+        AffiliationRequest.objects.select_for_update()
+        .select_related("person", "organisation")
+        .get(pk=request.pk)
+    )
+    if not can_manage_organisation(by, locked.organisation):
+        raise PermissionDenied("Only the organisation's manager or the staff may decide.")
+    if locked.person.user_id == by.pk and not is_staff(by):
+        raise PermissionDenied("Nobody confirms their own affiliation.")
+    if locked.status != AffiliationRequest.Status.PENDING:
+        raise AffiliationError("affiliation.not_pending")
+    return locked
+
+
+@transaction.atomic
+def confirm_affiliation(*, by: User, request: AffiliationRequest) -> Affiliation:
+    """The manager (or the staff) confirms: the person is affiliated from now on. When the
+    organisation has no manager (registered before self-service), the confirmed person
+    becomes its manager."""
+    pending = _pending_for_decision(by, request)
+    tie = Affiliation.objects.create(
+        person=pending.person,
+        organisation=pending.organisation,
+        role=pending.role,
+        title=pending.title,
+        start_date=pending.start_date,
+        is_manager=not has_manager(pending.organisation),
+    )
+    pending.status = AffiliationRequest.Status.CONFIRMED
+    pending.decided_by = by
+    pending.decided_at = timezone.now()
+    pending.affiliation = tie
+    pending.save(update_fields=["status", "decided_by", "decided_at", "affiliation"])
+    record(
+        actor=by,
+        action="community.affiliation.confirm",
+        obj=pending,
+        data={"organisation": pending.organisation_id, "manager": tie.is_manager},
+    )
+    return tie
+
+
+@transaction.atomic
+def refuse_affiliation(
+    *, by: User, request: AffiliationRequest, reason: str = ""
+) -> AffiliationRequest:
+    """The manager (or the staff) refuses: no affiliation; the person sees the refusal."""
+    pending = _pending_for_decision(by, request)
+    pending.status = AffiliationRequest.Status.REFUSED
+    pending.decided_by = by
+    pending.decided_at = timezone.now()
+    pending.reason = reason[:500]
+    pending.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    record(
+        actor=by,
+        action="community.affiliation.refuse",
+        obj=pending,
+        reason=pending.reason,
+        data={"organisation": pending.organisation_id},
+    )
+    return pending

@@ -8,6 +8,24 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("organisations/<slug:slug>/join/", views.organisation_join, name="organisation_join"),
     path("territories/", views.territories, name="territories"),
     path("profile/", views.my_profile, name="my_profile"),
+    path("my-organisations/", views.my_organisations, name="my_organisations"),
+    path("my-organisations/new/", views.organisation_new, name="organisation_new"),
+    path(
+        "my-organisations/new/<slug:country>/",
+        views.organisation_create,
+        name="organisation_create",
+    ),
+    path(
+        "my-organisations/requests/<int:pk>/confirm/",
+        views.affiliation_confirm,
+        name="affiliation_confirm",
+    ),
+    path(
+        "my-organisations/requests/<int:pk>/refuse/",
+        views.affiliation_refuse,
+        name="affiliation_refuse",
+    ),
 ]

@@ -27,6 +27,7 @@ validate_siret = _validator("siret")
 validate_bce = _validator("bce")
 validate_rna = _validator("rna")
 validate_naf = _validator("naf")
+validate_nace = _validator("nace")
 
 
 def normalise(kind: str, value: str) -> str:

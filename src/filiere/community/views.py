@@ -4,12 +4,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import DirectoryFilterForm, OrganisationFilterForm, ProfileForm
+from .forms import (
+    COUNTRIES,
+    AffiliationForm,
+    DirectoryFilterForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    ProfileForm,
+    RefusalForm,
+)
 from .permissions import can_edit_person
+from .phrases import service_error
 
 
 def _page(request, queryset):
@@ -86,3 +98,141 @@ def my_profile(request):
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(person, request.user))
     return render(request, "community/my_profile.html", {"form": form, "person": person})
+
+
+# --- Self-service organisations ----------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    """Where to go back after registering or joining (the apply page sends ``next``)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@login_required
+def my_organisations(request):
+    # permission: signed in; the user's own affiliations and requests, and the pending requests
+    # of the organisations they manage (every pending request for the staff)
+    return render(
+        request,
+        "community/my_organisations.html",
+        {
+            "affiliations": selectors.my_affiliations(request.user),
+            "my_requests": selectors.my_affiliation_requests(request.user),
+            "to_decide": selectors.requests_to_decide(request.user),
+            "refusal_form": RefusalForm(),
+        },
+    )
+
+
+@login_required
+def organisation_new(request):
+    # permission: signed in; chooses between a French and a Belgian organisation
+    return render(request, "community/organisation_new.html", {"next": _next_url(request)})
+
+
+@login_required
+def organisation_create(request, country: str):
+    # permission: signed in; any member registers an organisation and becomes its manager
+    if country not in COUNTRIES:
+        raise Http404
+    next_url = _next_url(request)
+    form = OrganisationForm(request.POST or None, country=COUNTRIES[country])
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.create_organisation(
+                by=request.user, data=form.new_organisation(), affiliation=form.declaration()
+            )
+        except services.DuplicateOrganisation as duplicate:
+            form.existing = duplicate.organisation
+            form.add_error("identifier", _("This organisation is already registered."))
+        except services.OrganisationError as error:
+            form.add_error(error.field or None, service_error(error.code))
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” is registered, and you manage it.") % {"name": organisation.name},
+            )
+            return redirect(next_url or "community:my_organisations")
+    if request.method == "POST" and not form.is_valid():
+        messages.error(
+            request, _("The organisation was not registered: please correct the errors below.")
+        )
+    return render(
+        request,
+        "community/organisation_create.html",
+        {"form": form, "country": country, "next": next_url},
+    )
+
+
+@login_required
+def organisation_join(request, slug: str):
+    # permission: signed in; asks to join (claim) a public organisation, pending until its
+    # manager or the staff confirm
+    organisation = selectors.get_organisation_for_viewer(request.user, slug)
+    next_url = _next_url(request)
+    form = AffiliationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_affiliation(
+                by=request.user, organisation=organisation, declaration=form.declaration()
+            )
+        except services.AffiliationError as error:
+            messages.error(request, service_error(error.code))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request to join “%(name)s” was sent: its manager or the staff will "
+                    "confirm it."
+                )
+                % {"name": organisation.name},
+            )
+        return redirect(next_url or "community:my_organisations")
+    return render(
+        request,
+        "community/organisation_join.html",
+        {"organisation": organisation, "form": form, "next": next_url},
+    )
+
+
+@login_required
+@require_POST
+def affiliation_confirm(request, pk: int):
+    # permission: the organisation's manager or staff; 404 for anyone else (the request's
+    # existence is not revealed)
+    pending = selectors.get_request_to_decide(request.user, pk)
+    try:
+        services.confirm_affiliation(by=request.user, request=pending)
+    except services.AffiliationError as error:
+        messages.error(request, service_error(error.code))
+    else:
+        messages.success(
+            request,
+            _("%(person)s now works for “%(organisation)s” on the platform.")
+            % {"person": pending.person.display_name, "organisation": pending.organisation.name},
+        )
+    return redirect("community:my_organisations")
+
+
+@login_required
+@require_POST
+def affiliation_refuse(request, pk: int):
+    # permission: the organisation's manager or staff; 404 for anyone else
+    pending = selectors.get_request_to_decide(request.user, pk)
+    form = RefusalForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.refuse_affiliation(by=request.user, request=pending, reason=reason)
+    except services.AffiliationError as error:
+        messages.error(request, service_error(error.code))
+    else:
+        messages.success(
+            request,
+            _("The request of %(person)s was refused.") % {"person": pending.person.display_name},
+        )
+    return redirect("community:my_organisations")

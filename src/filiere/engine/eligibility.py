@@ -100,6 +100,8 @@ class ApplicationSnapshot:
     seat_territory: str | None = None
     seat_country: str | None = None
     naf_code: str | None = None
+    #: The NACE-BEL code (``59.111``) of a Belgian organisation, which has no NAF code.
+    nace_code: str | None = None
     identifier_kind: str | None = None  # "siret", "bce", "siren", "rna"
     identifier: str | None = None
     #: An error code computed by the caller (e.g. ``siret.invalid_checksum``); when ``None`` and an
@@ -388,18 +390,34 @@ def _compact_naf(code: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class NafCodeRule(Rule):
-    """The NAF/APE code starts with one of ``prefixes`` ("58", "59.11", "62.01Z")."""
+    """The NAF/APE code starts with one of ``prefixes`` ("58", "59.11", "62.01Z"); for a Belgian
+    organisation, its NACE-BEL code does (see ``_check_nace_bel``)."""
 
     kind: ClassVar[str] = "naf_code"
     prefixes: tuple[str, ...]
 
     def check(self, snapshot: ApplicationSnapshot) -> _Outcome:
         allowed = tuple(self.prefixes)
+        if snapshot.seat_country == "BE" and (snapshot.nace_code or not snapshot.naf_code):
+            return self._check_nace_bel(snapshot.nace_code, allowed)
         if not snapshot.naf_code:
             return _failed("naf.missing", allowed=allowed)
         params: dict[str, ParamValue] = {"naf": snapshot.naf_code, "allowed": allowed}
         code = _compact_naf(snapshot.naf_code)
         if any(code.startswith(_compact_naf(prefix)) for prefix in self.prefixes):
+            return self.passed(**params)
+        return _failed("naf.not_allowed", **params)
+
+    def _check_nace_bel(self, nace_code: str | None, allowed: tuple[str, ...]) -> _Outcome:
+        """A Belgian organisation's NACE-BEL code, compared with the prefixes at the level of the
+        NACE Rev. 2 class both systems share: ``58.21Z`` accepts ``58.210``, ``59`` any 59.xxx.
+        A NAF prefix finer than the class (``59.11C``) accepts the whole class for Belgians."""
+        if not nace_code:
+            return _failed("naf.missing", allowed=allowed, system="nace-bel")
+        params: dict[str, ParamValue] = {"naf": nace_code, "allowed": allowed, "system": "nace-bel"}
+        digits = "".join(ch for ch in nace_code if ch.isdigit())
+        classes = [identifiers.nace_class(prefix) for prefix in self.prefixes]
+        if any(cls and digits.startswith(cls) for cls in classes):
             return self.passed(**params)
         return _failed("naf.not_allowed", **params)
 

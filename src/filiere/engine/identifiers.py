@@ -1,4 +1,4 @@
-"""Organisation identifiers: French SIREN/SIRET/RNA, Belgian BCE/KBO, NAF/APE codes.
+"""Organisation identifiers: French SIREN/SIRET/RNA, Belgian BCE/KBO, NAF/APE and NACE-BEL codes.
 
 Pure functions, no Django. Each ``check_*`` returns an :class:`IdentifierCheck` with the compact
 (normalised) value when valid, or an error code such as ``siret.invalid_checksum`` that the
@@ -26,6 +26,29 @@ from stdnum.fr import siret as fr_siret
 MAX_RAW_LENGTH = 40
 
 NAF_PATTERN = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
+NACE_BEL_PATTERN = re.compile(r"^\d{2}\.\d{3}$")
+# The divisions (first two digits) of NACE Rev. 2, which NAF rév. 2 and NACE-BEL 2008 both refine:
+# a code outside them cannot exist (00, 04, 34, 40, 44, 48, 54, 57, 67, 76, 83, 89 are unused).
+NACE_DIVISIONS = frozenset(
+    f"{n:02d}"
+    for n in (
+        *range(1, 4),
+        *range(5, 34),
+        *range(35, 40),
+        *range(41, 44),
+        *range(45, 48),
+        *range(49, 54),
+        *range(55, 57),
+        *range(58, 67),
+        68,
+        *range(69, 76),
+        *range(77, 83),
+        84,
+        85,
+        *range(86, 89),
+        *range(90, 100),
+    )
+)
 RNA_PATTERN = re.compile(r"^W\d{9}$")
 
 
@@ -117,12 +140,37 @@ def check_naf(raw: str) -> IdentifierCheck:
     return IdentifierCheck(kind="naf", value=value)
 
 
+def check_nace_bel(raw: str) -> IdentifierCheck:
+    """A Belgian NACE-BEL activity code (5 digits), stored as ``59.111`` (``59111`` accepted).
+
+    Checks the form and that the division (first two digits) exists in NACE Rev. 2; whether
+    the sub-class itself exists is not looked up.
+    """
+    if _too_long(raw):
+        return _fail("nace", "invalid_length")
+    value = re.sub(r"\s", "", raw)
+    if re.match(r"^\d{5}$", value):
+        value = f"{value[:2]}.{value[2:]}"
+    if not NACE_BEL_PATTERN.match(value):
+        return _fail("nace", "invalid_format")
+    if value[:2] not in NACE_DIVISIONS:
+        return _fail("nace", "unknown_division")
+    return IdentifierCheck(kind="nace", value=value)
+
+
+def nace_class(code: str) -> str:
+    """The NACE Rev. 2 class (4 digits, ``5911``) of a NAF (``59.11C``) or NACE-BEL (``59.111``)
+    code or prefix: both refine it, the first with a letter, the second with a fifth digit."""
+    return "".join(ch for ch in code if ch.isdigit())[:4]
+
+
 CHECKS = {
     "siren": check_siren,
     "siret": check_siret,
     "bce": check_bce,
     "rna": check_rna,
     "naf": check_naf,
+    "nace": check_nace_bel,
 }
 
 

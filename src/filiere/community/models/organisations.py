@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from filiere.engine import identifiers
 
 from ..phrases import NAF_LABELS
-from ..validators import validate_bce, validate_naf, validate_rna, validate_siren, validate_siret
+from ..validators import (
+    validate_bce,
+    validate_nace,
+    validate_naf,
+    validate_rna,
+    validate_siren,
+    validate_siret,
+)
 from .reference import Commune, Sector, Territory
 
 
@@ -21,8 +28,9 @@ class Organisation(models.Model):
     """A company, lab, school or other body of the cluster or one of its partners.
 
     Identifiers are stored in their compact form (digits only; ``W`` + digits for RNA;
-    ``59.11C`` for NAF). ``territory`` is the seat commune's territory for French members of
-    the three EPCI, or set directly for the others (Wallonia, Flanders, rest of France...).
+    ``59.11C`` for NAF, ``59.111`` for NACE-BEL). ``territory`` is the seat commune's territory
+    for French members of the three EPCI, or set directly for the others (Wallonia, Flanders,
+    rest of France...). French organisations have a NAF code, Belgian ones a NACE-BEL code.
     """
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -44,6 +52,13 @@ class Organisation(models.Model):
     rna = models.CharField(_("RNA number"), max_length=10, blank=True, validators=[validate_rna])
     naf_code = models.CharField(
         _("NAF/APE code"), max_length=6, blank=True, validators=[validate_naf]
+    )
+    nace_code = models.CharField(
+        _("NACE-BEL code"),
+        max_length=6,
+        blank=True,
+        validators=[validate_nace],
+        help_text=_("The activity code of a Belgian organisation, e.g. 59.111."),
     )
     seat_commune = models.ForeignKey(
         Commune,
@@ -78,6 +93,17 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [models.Index(fields=["kind", "name"])]
+        # One organisation per company: who registers a known number claims it instead.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siren"], condition=~models.Q(siren=""), name="organisation_unique_siren"
+            ),
+            models.UniqueConstraint(
+                fields=["bce_number"],
+                condition=~models.Q(bce_number=""),
+                name="organisation_unique_bce_number",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -119,6 +119,11 @@ class Affiliation(models.Model):
     title = models.CharField(_("position"), max_length=120, blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)
+    is_manager = models.BooleanField(
+        _("manages the organisation"),
+        default=False,
+        help_text=_("Confirms or refuses who else declares working there."),
+    )
 
     class Meta:
         # Undated affiliations last on every database (PostgreSQL would put NULLs first).
@@ -140,3 +145,66 @@ class Affiliation(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class AffiliationRequest(models.Model):
+    """Someone declares working for an organisation that already has members: the tie becomes
+    an :class:`Affiliation` only once the organisation's manager (or the staff) confirms it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUSED = "refused", _("Refused")
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="affiliation_requests",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="affiliation_requests",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=AffiliationRole.choices)
+    title = models.CharField(_("position"), max_length=120, blank=True)
+    start_date = models.DateField(_("since"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    affiliation = models.OneToOneField(
+        Affiliation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+        verbose_name=_("affiliation"),
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("affiliation request")
+        verbose_name_plural = _("affiliation requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=models.Q(status="pending"),
+                name="affiliation_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.organisation} ({self.get_status_display()})"
