@@ -55,7 +55,8 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-MFA_ROLES = {Role.STAFF, Role.COMMITTEE, Role.ADMIN}
+# Roles that must use a second factor (settings.FILIERE_MFA_REQUIRED_ROLES).
+MFA_ROLES = {Role.STAFF, Role.COMMITTEE, Role.ADMIN, Role.EXPERT}
 
 
 def user_with_role(role: str | None, *, with_totp: bool | None = None, **kwargs) -> User:

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from filiere.accounts.models import ApiToken, Role
 from filiere.accounts.services import create_api_token, grant_role
-from tests.accounts.factories import UserFactory, sign_in
+from tests.accounts.factories import UserFactory, activate_totp, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,9 @@ def test_token_created_on_my_account_page_works_until_revoked(client):
     user = UserFactory(first_name="Ada", last_name="Lovelace")
     sign_in(client, user)
     with translation.override("en"):
-        page = client.post(reverse("accounts:my_account"), {"name": "export script"})
+        page = client.post(
+            reverse("accounts:my_account"), {"name": "export script", "access": "read_write"}
+        )
     (key,) = re.findall(r'<code class="token">(flr_[^<]+)</code>', page.content.decode())
     api_client = Client()
 
@@ -49,6 +51,7 @@ def test_me_lists_the_roles_with_their_scope(client):
     user = UserFactory()
     grant_role(user=user, role=Role.EXPERT, by=None, scope_type="call", scope_id=12)
     grant_role(user=user, role=Role.APPLICANT, by=None)
+    activate_totp(user)  # experts need a second factor for their tokens to work
     _token, key = create_api_token(user=user, name="t")
 
     roles = client.get(ME, HTTP_ACCEPT_LANGUAGE="en", **bearer(key)).json()["roles"]
@@ -135,5 +138,13 @@ def test_token_list_shows_only_my_active_tokens_without_secrets(client):
     listed = client.get(f"{ME}/tokens", **bearer(key)).json()
 
     assert [t["name"] for t in listed] == ["mine"]
-    assert set(listed[0]) == {"id", "name", "hint", "created_at", "last_used_at"}
+    assert set(listed[0]) == {
+        "id",
+        "name",
+        "hint",
+        "created_at",
+        "expires_at",
+        "read_only",
+        "last_used_at",
+    }
     assert listed[0]["hint"] == key[:8]

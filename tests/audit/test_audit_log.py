@@ -30,13 +30,13 @@ def test_granting_and_revoking_a_role_are_recorded_with_who_what_and_why():
     revoke_role(grant=grant, by=admin, reason="conflict of interest")
 
     revoked, granted = AuditEntry.objects.filter(object_id=str(person.pk))[:2]
-    assert granted.action == "role.granted"
+    assert granted.action == "accounts.role.grant"
     assert granted.actor == admin
     assert granted.actor_label == admin.email
     assert granted.object_type == "accounts.user"
     assert granted.reason == "pool"
     assert granted.data == {"role": "expert", "scope_type": "call", "scope_id": 3}
-    assert revoked.action == "role.revoked"
+    assert revoked.action == "accounts.role.revoke"
     assert revoked.reason == "conflict of interest"
 
 
@@ -45,7 +45,7 @@ def test_set_up_by_the_platform_itself_is_recorded_as_system():
 
     grant_role(user=person, role=Role.STAFF, by=None)
 
-    entry = AuditEntry.objects.get(action="role.granted", object_id=str(person.pk))
+    entry = AuditEntry.objects.get(action="accounts.role.grant", object_id=str(person.pk))
     assert entry.actor is None
     assert entry.actor_label == "system"
 
@@ -123,7 +123,7 @@ def test_entries_cannot_be_changed_or_deleted_in_bulk(entry):
 
 def test_an_account_with_a_history_cannot_be_deleted():
     admin = user_with_role(Role.ADMIN)
-    grant_role(user=UserFactory(), role=Role.EXPERT, by=admin)
+    grant_role(user=UserFactory(), role=Role.EXPERT, by=admin, reason="pool")
 
     with pytest.raises(ProtectedError):
         admin.delete()

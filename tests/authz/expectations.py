@@ -10,8 +10,9 @@ a route that no longer exists. Add your routes to your app's section:
 
 Sample kwargs for parametrised routes are functions of the `World` (see rules.py), so they can
 create the object the route needs (``lambda w: {"pk": w.once("org", OrganisationFactory).pk}``).
-Staff, committee members and administrators hold a TOTP authenticator, so the MFA middleware
-lets them through; signed-in API callers use a personal token (``Authorization: Bearer``).
+Experts, staff, committee members and administrators hold a TOTP authenticator, so the MFA
+middleware lets them through; signed-in API callers use a personal token
+(``Authorization: Bearer``).
 """
 
 from .calls import CALLS_API, CALLS_PAGES
@@ -42,11 +43,12 @@ SIGNED_IN = expect(anonymous=LOGIN, others=OK)
 # Sign-in and sign-up forms: signed-in people are sent on to the home page.
 GUESTS = expect(anonymous=OK, others=HOME)
 STAFF_ONLY = expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN)
+ADMIN_ONLY = expect(anonymous=LOGIN, admin=OK, others=FORBIDDEN)
 # allauth asks for the password again before any change to the second factors.
 SIGNED_IN_RECONFIRMED = expect(anonymous=LOGIN, others=REAUTHENTICATE)
 API_SIGNED_IN = expect(anonymous=UNAUTHORIZED, others=OK)
 # Roles that are not required to use a second factor (and, in the matrix, have none).
-WITHOUT_MFA = ("member", "applicant", "expert")
+WITHOUT_MFA = ("member", "applicant")
 ONLY_WITH_MFA_RECONFIRMED = expect(
     anonymous=LOGIN, **dict.fromkeys(WITHOUT_MFA, NOT_FOUND), others=REAUTHENTICATE
 )
@@ -66,6 +68,12 @@ UI = {
 # --- accounts (our views) -----------------------------------------------------------------------
 ACCOUNTS = {
     "accounts:my_account": Route(SIGNED_IN),
+    "accounts:set_language": Route(
+        expect(anonymous=LOGIN, others=REDIRECT),
+        method="POST",
+        data={"language": "fr"},
+        note="saves the user's own language, then back to My account",
+    ),
     "accounts:revoke_token": Route(
         expect(anonymous=LOGIN, others=NOT_FOUND),
         method="POST",
@@ -73,6 +81,29 @@ ACCOUNTS = {
         note="someone else's token: 404, its existence is not revealed",
     ),
 }
+
+# --- accounts: the administrators' roles page --------------------------------------------------
+ROLES_PAGES = {
+    "roles:list": Route(ADMIN_ONLY),
+    "roles:revoke": [
+        Route(ADMIN_ONLY, kwargs=lambda w: {"pk": _stranger_grant(w).pk}, note="confirmation"),
+        Route(
+            expect(anonymous=LOGIN, admin=OK, others=FORBIDDEN),
+            method="POST",
+            kwargs=lambda w: {"pk": _stranger_grant(w).pk},
+            note="without a reason: the form again, nothing revoked",
+        ),
+    ],
+}
+
+
+def _stranger_grant(world):
+    from filiere.accounts.services import grant_role
+
+    return world.once(
+        "grant", lambda: grant_role(user=world.stranger, role="applicant", by=None, reason="matrix")
+    )
+
 
 # --- allauth ------------------------------------------------------------------------------------
 ALLAUTH = {
@@ -235,6 +266,7 @@ API_ME = {
 PAGES: dict[str, Route | list[Route]] = {
     **UI,
     **ACCOUNTS,
+    **ROLES_PAGES,
     **ALLAUTH,
     **FRAMEWORK,
     **ADMIN,

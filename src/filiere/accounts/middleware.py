@@ -1,11 +1,12 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .permissions import requires_mfa
+from .permissions import has_second_factor, requires_mfa
 
 
 class RequireMFAMiddleware:
-    """Send staff, committee members and administrators to set up TOTP before anything else.
+    """Send staff, committee members, experts and administrators to set up TOTP before anything
+    else (FILIERE_MFA_REQUIRED_ROLES, global or scoped grants alike).
 
     allauth then asks for the code at every sign-in; this closes the gap of an account that
     was given such a role but never activated a second factor.
@@ -22,13 +23,7 @@ class RequireMFAMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and requires_mfa(user)
-            and not _has_totp(user)
+            and not has_second_factor(user)
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

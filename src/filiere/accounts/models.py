@@ -119,6 +119,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the service from FILIERE_API_TOKEN_LIFETIME_DAYS: a forgotten key stops working.
+    expires_at = models.DateTimeField(_("expires at"))
+    # A read-only token may only read (GET, HEAD, OPTIONS): scripts that export data need no more.
+    read_only = models.BooleanField(_("read only"), default=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,7 +18,15 @@ def is_admin(user) -> bool:
 
 
 def requires_mfa(user) -> bool:
-    """Staff, committee members and administrators must sign in with a second factor."""
+    """Staff, committee members, experts and administrators (with a global or a scoped grant)
+    must sign in with a second factor (FILIERE_MFA_REQUIRED_ROLES)."""
     if not is_signed_in(user):
         return False
     return any(user.has_role_anywhere(role) for role in settings.FILIERE_MFA_REQUIRED_ROLES)
+
+
+def has_second_factor(user) -> bool:
+    """An active authenticator app (TOTP). Recovery codes alone are a way back in, not a factor."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,18 +1,48 @@
-from django.db import transaction
+"""Writes about accounts: roles, API tokens, the preferred language. Each one is audited."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from filiere.audit.services import record
 
+from . import scopes
 from .models import ApiToken, Role, RoleGrant, User, hash_token
+from .permissions import has_second_factor, requires_mfa
+
+LANGUAGES = ("fr", "en", "nl")
 
 
 class PermissionDenied(Exception):
     """The acting user may not do this."""
 
 
+class InvalidRequest(ValueError):
+    """The request cannot be carried out as asked; the message is for people."""
+
+
 def _require_admin(by: User | None) -> None:
     if by is not None and not by.has_role(Role.ADMIN):
         raise PermissionDenied("Only administrators manage roles.")
+
+
+def _require_reason(by: User | None, reason: str) -> None:
+    # The platform itself (by=None: set-up, demo) may act without one; a person must say why.
+    if by is not None and not reason.strip():
+        raise InvalidRequest(_("Give a reason: it is kept in the audit log."))
+
+
+def _scope_of(scope: models.Model | None, scope_type: str, scope_id: int) -> tuple[str, int]:
+    if scope is None:
+        return scope_type, scope_id
+    label = scope._meta.label
+    for kind in scopes.registered():
+        if kind.model.lower() == label.lower():
+            return kind.code, scope.pk
+    raise InvalidRequest(_("A role cannot be scoped to this kind of object."))
 
 
 @transaction.atomic
@@ -21,12 +51,20 @@ def grant_role(
     user: User,
     role: str,
     by: User | None,
+    reason: str = "",
+    scope: models.Model | None = None,
     scope_type: str = "",
     scope_id: int = 0,
-    reason: str = "",
 ) -> RoleGrant:
-    """Give `user` a role (optionally scoped). `by=None` means the platform itself (set-up)."""
+    """Give `user` a role, globally or for one object (`scope=call`, or `scope_type`/`scope_id`).
+
+    `by=None` means the platform itself (set-up). Granting a role that requires a second factor
+    revokes the user's API tokens: they were made under weaker rules."""
     _require_admin(by)
+    _require_reason(by, reason)
+    if role not in Role.values:
+        raise InvalidRequest(_("Unknown role."))
+    scope_type, scope_id = _scope_of(scope, scope_type, scope_id)
     grant, created = RoleGrant.objects.get_or_create(
         user=user,
         role=role,
@@ -41,11 +79,15 @@ def grant_role(
             user.save(update_fields=["is_staff", "is_superuser"])
         record(
             actor=by,
-            action="role.granted",
+            action="accounts.role.grant",
             obj=user,
             reason=reason,
             data={"role": role, "scope_type": scope_type, "scope_id": scope_id},
         )
+        if role in settings.FILIERE_MFA_REQUIRED_ROLES:
+            revoke_api_tokens(
+                user=user, by=by, reason=f"role {role} granted: a second factor is required"
+            )
     user.__dict__.pop("_role_set", None)
     return grant
 
@@ -53,27 +95,62 @@ def grant_role(
 @transaction.atomic
 def revoke_role(*, grant: RoleGrant, by: User | None, reason: str = "") -> None:
     _require_admin(by)
+    _require_reason(by, reason)
     if grant.revoked_at is not None:
         return
+    if grant.role == Role.ADMIN and not grant.scope_type:
+        others = RoleGrant.objects.filter(
+            role=Role.ADMIN, scope_type="", revoked_at__isnull=True
+        ).exclude(pk=grant.pk)
+        if by is not None and not others.exists():
+            raise InvalidRequest(
+                _("This is the last administrator: grant the role to someone else first.")
+            )
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     if grant.role == Role.ADMIN:
         User.objects.filter(pk=grant.user_id).update(is_staff=False, is_superuser=False)
     record(
         actor=by,
-        action="role.revoked",
+        action="accounts.role.revoke",
         obj=grant.user,
         reason=reason,
         data={"role": grant.role, "scope_type": grant.scope_type, "scope_id": grant.scope_id},
     )
+    grant.user.__dict__.pop("_role_set", None)
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+class TokenRefused(Exception):
+    """A known, unrevoked token that may not be used for this request; `code` says why:
+    ``token_expired``, ``second_factor_required`` or ``read_only_token``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @transaction.atomic
-def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with the raw key, which is never shown again."""
+def create_api_token(*, user: User, name: str, read_only: bool = False) -> tuple[ApiToken, str]:
+    """Create a token and return it with the raw key, which is never shown again. It expires
+    after FILIERE_API_TOKEN_LIFETIME_DAYS."""
     raw = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8])
-    record(actor=user, action="api_token.created", obj=token)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=hash_token(raw),
+        hint=raw[:8],
+        read_only=read_only,
+        expires_at=timezone.now() + timedelta(days=settings.FILIERE_API_TOKEN_LIFETIME_DAYS),
+    )
+    record(
+        actor=user,
+        action="api_token.created",
+        obj=token,
+        data={"read_only": read_only, "expires_at": token.expires_at.isoformat()},
+    )
     return token, raw
 
 
@@ -87,8 +164,28 @@ def revoke_api_token(*, token: ApiToken, by: User) -> None:
         record(actor=by, action="api_token.revoked", obj=token)
 
 
-def authenticate_api_key(raw: str) -> User | None:
-    """The active user behind a raw API key, or None."""
+@transaction.atomic
+def revoke_api_tokens(*, user: User, by: User | None, reason: str) -> int:
+    """Revoke every active token of `user` (after a password change, or a grant that requires a
+    second factor); one audit entry per token. Returns how many were revoked."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record(actor=by, action="api_token.revoked", obj=token, reason=reason)
+    return len(tokens)
+
+
+def password_changed(*, user: User) -> int:
+    """A new password (changed, reset or set): keys made under the old one stop working."""
+    return revoke_api_tokens(user=user, by=user, reason="password changed")
+
+
+def authenticate_api_key(raw: str, *, write: bool = False) -> User | None:
+    """The active user behind a raw API key; None for an unknown or revoked key or an inactive
+    account. Raises TokenRefused for a key that exists but may not be used now (expired, a user
+    who must use a second factor and has none, a read-only key asked to write)."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
@@ -97,7 +194,34 @@ def authenticate_api_key(raw: str) -> User | None:
     if token is None:
         return None
     now = timezone.now()
+    if token.expires_at <= now:
+        raise TokenRefused("token_expired")
+    if requires_mfa(token.user) and not has_second_factor(token.user):
+        raise TokenRefused("second_factor_required")
+    if write and token.read_only:
+        raise TokenRefused("read_only_token")
     # Write at most once a minute: a busy client must not turn reads into writes.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Preferences --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_preferred_language(*, user: User, language: str) -> None:
+    """The language of the user's interface (after sign-in) and of the e-mails they receive."""
+    if language not in LANGUAGES:
+        raise InvalidRequest(_("Unknown language."))
+    if user.preferred_language == language:
+        return
+    previous = user.preferred_language
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    record(
+        actor=user,
+        action="accounts.language.change",
+        obj=user,
+        data={"from": previous, "to": language},
+    )

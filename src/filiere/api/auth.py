@@ -7,24 +7,68 @@ Every operation names its rule with one of these:
 - ``auth=OPTIONAL`` — the same, but an anonymous caller is let through as ``AnonymousUser`` so the
   operation can serve public data to everyone and more to members (``request.user`` is set either
   way). A token that is wrong or revoked is refused (401) rather than silently treated as anonymous.
+
+A token that exists but may not be used answers in the API's error shape with its own code:
+401 ``token_expired``; 401 ``second_factor_required`` (its owner holds a role that requires a
+second factor and has not activated one); 403 ``read_only_token`` (a read-only token on POST, PUT,
+PATCH or DELETE).
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
-from filiere.accounts.services import authenticate_api_key
+from filiere.accounts.services import TokenRefused, authenticate_api_key
+
+from .errors import ApiError
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refusal(code: str) -> ApiError:
+    if code == "token_expired":
+        message = _("This API token has expired: create a new one on your account page.")
+        return ApiError(401, code, message)
+    if code == "second_factor_required":
+        message = _(
+            "Your roles require a second factor: activate an authenticator app on your account "
+            "page before using an API token."
+        )
+        return ApiError(401, code, message)
+    if code == "read_only_token":
+        return ApiError(403, code, _("This API token is read-only: it cannot change anything."))
+    return ApiError(401, "unauthorized", _("Authentication required."))
 
 
 class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer <key>`` with a key created on the “My account” page."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = authenticate_api_key(token)
+        try:
+            user = authenticate_api_key(token, write=request.method not in SAFE_METHODS)
+        except TokenRefused as refused:
+            # ninja answers with the first exception an authenticator raises.
+            raise _refusal(refused.code) from None
         if user is not None:
             request.user = user
         return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in browser's session, with the CSRF check on unsafe methods.
+
+    ninja's SessionAuth checks CSRF before looking at the session, so a caller with no session
+    at all got 403 on POST/DELETE; without a signed-in session there is nothing to protect, and
+    the caller is simply not authenticated (401)."""
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 class _Anonymous:
@@ -37,6 +81,7 @@ class _Anonymous:
 
 
 token_auth = ApiTokenAuth()
+# The class names are the OpenAPI security scheme names (ApiTokenAuth, SessionAuth).
 session_auth = SessionAuth(csrf=True)
 
 SIGNED_IN = [token_auth, session_auth]

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from filiere.accounts import services
@@ -34,6 +35,8 @@ class TokenOut(Schema):
     name: str
     hint: str
     created_at: datetime
+    expires_at: datetime
+    read_only: bool
     last_used_at: datetime | None
 
 
@@ -65,12 +68,12 @@ def me(request):  # permission: signed in (token or session); only the caller's 
     summary="My active API tokens",
 )
 def my_tokens(request):  # permission: signed in; only the caller's own tokens
-    return request.auth.api_tokens.filter(revoked_at__isnull=True)
+    return request.auth.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 @router.delete(
     "/tokens/{token_id}",
-    response={204: None, 401: ErrorOut, 404: ErrorOut},
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=SIGNED_IN,
     summary="Revoke a token",
 )

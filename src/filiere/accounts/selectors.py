@@ -1,0 +1,30 @@
+"""Reads about accounts, for display."""
+
+from django.db.models import Q, QuerySet
+
+from . import scopes
+from .models import RoleGrant
+
+
+def active_grants(*, person: str = "", role: str = "") -> QuerySet[RoleGrant]:
+    """Current role grants, filtered by a piece of the person's name or e-mail and by role."""
+    grants = RoleGrant.objects.filter(revoked_at__isnull=True).select_related("user", "granted_by")
+    if person:
+        for word in person.split():
+            grants = grants.filter(
+                Q(user__email__icontains=word)
+                | Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+            )
+    if role:
+        grants = grants.filter(role=role)
+    return grants.order_by("user__email", "role", "scope_type", "scope_id")
+
+
+def with_scope_labels(grants) -> list[RoleGrant]:
+    """The grants, each with `scope_label` ("Call for projects: …"), one query per scope type."""
+    grants = list(grants)
+    labels = scopes.describe_many([(g.scope_type, g.scope_id) for g in grants])
+    for grant in grants:
+        grant.scope_label = labels[(grant.scope_type, grant.scope_id)]
+    return grants
