@@ -255,8 +255,11 @@ CONTENT_SECURITY_POLICY = {
 FILIERE_PLATFORM_NAME = os.environ.get("FILIERE_PLATFORM_NAME", "Filière — Pôle Images")
 # The public address of the platform, for links in e-mails (no request at hand when they go).
 FILIERE_SITE_URL = os.environ.get("FILIERE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Roles whose holders must use a second factor (enforced right after sign-in).
-FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin")
+# Roles whose holders must use a second factor (enforced right after sign-in, and for API
+# tokens); experts read confidential files.
+FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin", "expert")
+# API tokens expire this many days after they are created.
+FILIERE_API_TOKEN_LIFETIME_DAYS = int(os.environ.get("FILIERE_API_TOKEN_LIFETIME_DAYS", "90"))
 FILIERE_DIRECTORY_PAGE_SIZE = 24
 FILIERE_API_PAGE_SIZE = 50
 
