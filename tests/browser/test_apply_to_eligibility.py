@@ -118,8 +118,13 @@ def staff_page(browser, live_server):
 def test_applicant_applies_submits_corrects_and_staff_declare_it_eligible(
     page, staff_page, axe, call, scanner, tmp_path
 ):
-    applicant, organisation = applicant_with_organisation(email="camille@example.org")
-    staff = user_with_role(Role.STAFF, with_totp=False, email="instruction@example.org")
+    # Both chose English: sign-in lands in each person's preferred language.
+    applicant, organisation = applicant_with_organisation(
+        email="camille@example.org", preferred_language="en"
+    )
+    staff = user_with_role(
+        Role.STAFF, with_totp=False, email="instruction@example.org", preferred_language="en"
+    )
     secret = activate_totp(staff)
     files = {}
     for _label, name in REQUIRED_DOCUMENTS:

@@ -24,7 +24,7 @@ def submit_credentials(page, email: str, password: str = PASSWORD) -> None:
 
 
 def test_member_signs_in_with_email_and_password_and_sees_their_account(page, axe):
-    member = UserFactory(email="camille@example.org")
+    member = UserFactory(email="camille@example.org", preferred_language="en")
 
     submit_credentials(page, member.email)
 
@@ -48,7 +48,7 @@ def test_wrong_password_is_refused_with_a_message(page, axe):
 
 
 def test_staff_with_totp_is_asked_for_the_code_and_then_let_in(page, axe):
-    staff = user_with_role(Role.STAFF, with_totp=False)
+    staff = user_with_role(Role.STAFF, with_totp=False, preferred_language="en")
     secret = activate_totp(staff)
 
     submit_credentials(page, staff.email)
@@ -90,3 +90,12 @@ def test_staff_without_totp_activates_it_from_the_qr_code_page(page, axe):
     page.wait_for_url(lambda url: "/totp/activate/" not in url)
     page.goto("/en/me/")
     assert page.locator("h1").inner_text() == "My account"
+
+
+def test_sign_in_lands_in_the_language_chosen_on_my_account(page):
+    member = UserFactory(preferred_language="nl")
+
+    submit_credentials(page, member.email)
+
+    page.wait_for_url(re.compile(r"/nl/$"))
+    assert page.locator("html").get_attribute("lang") == "nl"
