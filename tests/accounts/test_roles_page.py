@@ -216,3 +216,14 @@ def test_scope_types_form_a_registry_that_another_app_can_extend():
     assert scopes.describe("organisation", 12) == "organisation 12"
     with pytest.raises(ValueError):
         scopes.register("call", label="Call", model="accounts.User")
+
+
+def test_administrators_find_the_page_in_the_navigation(admin_client):
+    assert (
+        f'href="{reverse("roles:list")}"' in admin_client.get(reverse("ui:home")).content.decode()
+    )
+
+    staff = user_with_role(Role.STAFF, with_totp=False)
+    other = type(admin_client)()
+    sign_in(other, staff, secret=activate_totp(staff))
+    assert f'href="{reverse("roles:list")}"' not in other.get(reverse("ui:home")).content.decode()

@@ -7,6 +7,7 @@ def site(request):
         "platform_name": settings.FILIERE_PLATFORM_NAME,
         "language_neutral_path": _language_neutral_path(request),
         "is_staff_member": _is_staff_member(request),
+        "is_platform_admin": _is_platform_admin(request),
     }
 
 
@@ -16,6 +17,12 @@ def _is_staff_member(request) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.has_role("staff") or user.has_role("admin")
+
+
+def _is_platform_admin(request) -> bool:
+    """Whether to show the link to the roles page (which checks the role again)."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.has_role("admin"))
 
 
 def _language_neutral_path(request) -> str:
