@@ -3,8 +3,10 @@ and antivirus: checked by content with the extension agreeing, stored as pending
 once a real clamd found them clean, blocked when infected."""
 
 import html
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -306,3 +308,39 @@ def test_a_rules_file_named_hta_is_refused_even_if_it_starts_like_a_pdf(client):
     )
     assert response.status_code == 200
     assert "The rules must be a PDF file." in response.content.decode()
+
+
+# --- files stored while no scanner answered ------------------------------------------------------
+
+
+def test_scan_pending_files_clears_what_waited_for_the_scanner(
+    client, settings, clamd, django_capture_on_commit_callbacks
+):
+    socket_path = settings.FILIERE_CLAMD_SOCKET
+    settings.FILIERE_CLAMD_SOCKET = ""  # stored while no scanner is configured
+    application = ApplicationFactory()
+    client.force_login(application.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            _team_url(application), {"body": "x", "attachment": upload("a.pdf", pdf_bytes())}
+        )
+    call = _replace_rules_pdf(
+        DesignCallFactory(published=True),
+        "reglement.pdf",
+        b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n",
+        django_capture_on_commit_callbacks,
+    )
+    message = Message.objects.get()
+    assert (message.attachment_scan_status, call.rules_pdf_scan_status) == ("pending", "pending")
+
+    settings.FILIERE_CLAMD_SOCKET = socket_path
+    out = io.StringIO()
+    call_command("scan_pending_files", stdout=out)
+
+    message.refresh_from_db()
+    call.refresh_from_db()
+    assert message.attachment_scan_status == "clean"
+    assert call.rules_pdf_scan_status == "infected"
+    assert "attachment: 1 scanned (1 clean)" in out.getvalue()
+    assert "rules_pdf: 1 scanned (1 infected)" in out.getvalue()
+    assert client.get(_team_download_url(message)).status_code == 200
