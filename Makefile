@@ -27,6 +27,8 @@ system-deps:
 
 install: $(STAMP) node_modules/.installed-stamp
 
+# DEBUG is off unless DJANGO_DEBUG=1: the demo and the development server turn it on.
+demo: export DJANGO_DEBUG = 1
 demo: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
@@ -34,6 +36,7 @@ demo: install
 	$(MANAGE) demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
+serve: export DJANGO_DEBUG = 1
 serve: install
 	$(MANAGE) runserver 127.0.0.1:8000
 

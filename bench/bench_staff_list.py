@@ -22,6 +22,8 @@ SIZES = {"full": 10_000, "quick": 1_000}
 
 def _setup(var_dir: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filiere.settings")
+    # Development settings (DEBUG is off unless asked): no HTTPS redirect for the test client.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ["FILIERE_VAR_DIR"] = var_dir
     os.environ.pop("DATABASE_URL", None)
     import django

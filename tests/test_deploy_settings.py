@@ -9,7 +9,13 @@ import os
 import secrets
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from filiere.accounts.models import User
 
 PROJECT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -20,7 +26,9 @@ PRODUCTION = {
 
 
 def run_django(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "filiere.settings", **env}
+    # The caller's DJANGO_DEBUG never leaks in: each case says what it sets.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_DEBUG"}
+    environment = {**inherited, "DJANGO_SETTINGS_MODULE": "filiere.settings", **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
@@ -30,6 +38,16 @@ def run_django(*args: str, **env: str) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+def settings_values(names: list[str], **env: str) -> dict:
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
+    )
+    result = run_django("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def production_settings(**env: str) -> dict:
@@ -45,13 +63,7 @@ def production_settings(**env: str) -> dict:
         "X_FRAME_OPTIONS",
         "SILENCED_SYSTEM_CHECKS",
     ]
-    code = (
-        "import json; from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
-    )
-    result = run_django("shell", "-c", code, **{**PRODUCTION, **env})
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_values(names, **{**PRODUCTION, **env})
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -97,3 +109,44 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_when_django_debug_is_not_set():
+    env = {key: value for key, value in PRODUCTION.items() if key != "DJANGO_DEBUG"}
+
+    values = settings_values(["DEBUG", "SECURE_SSL_REDIRECT"], **env)
+
+    assert values == {"DEBUG": False, "SECURE_SSL_REDIRECT": True}
+
+
+def test_debug_is_on_only_when_asked():
+    assert settings_values(["DEBUG"], DJANGO_DEBUG="1") == {"DEBUG": True}
+
+
+def test_without_django_debug_or_a_secret_key_the_checks_refuse_to_start():
+    result = run_django("check", DJANGO_ALLOWED_HOSTS="filiere.example.org")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command("demo", "--scale", "0.1", stdout=StringIO())
+
+    # Nothing was reset: no demo account exists.
+    assert not User.objects.filter(email="applicant@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_demo_runs_with_debug_off_when_told_it_is_not_production(settings):
+    settings.DEBUG = False
+    out = StringIO()
+
+    call_command("demo", "--scale", "0.1", "--i-know-this-is-not-production", stdout=out)
+
+    assert "Demo loaded" in out.getvalue()
+    assert User.objects.filter(email="applicant@example.org").exists()

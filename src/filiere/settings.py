@@ -6,6 +6,7 @@ development platform on embedded SQLite. Production sets at least ``DJANGO_DEBUG
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,13 +29,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-# A development key is only acceptable while DEBUG is on; production must provide its own.
+# Off unless DJANGO_DEBUG=1 (`make demo` and `make serve` set it): a forgotten variable must give
+# production settings, never debug pages. The test suite is the exception: pytest imports this
+# module before any conftest can set the environment, and it runs with the development defaults
+# (no HTTPS redirect, the development key); pytest-django then turns DEBUG off in every test.
+DEBUG = env_bool("DJANGO_DEBUG", "pytest" in sys.modules)
+# A development key is only acceptable while DEBUG is on; production must provide its own. Without
+# one, Django refuses every use of the key and the system checks (`check`, `migrate`, `runserver`)
+# stop with "DJANGO_SECRET_KEY must be set" (filiere/ui/checks.py), while tools that never sign
+# anything (mypy's Django plugin, makemessages) still load these settings.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
     "dev-only-insecure-key-change-me" if DEBUG else ""
 )
-if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -68,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CsrfViewMiddleware, which reads the body it limits.
+    "filiere.ui.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +203,16 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every request body (forms, API) is refused with 413 past this size (ui/middleware.py), except
+# on the upload pages below, which accept their largest file and check each file's own limit.
+FILIERE_MAX_BODY_BYTES = int(os.environ.get("FILIERE_MAX_BODY_BYTES", str(1024 * 1024)))
+FILIERE_UPLOAD_URL_NAMES = (
+    "calls:document_upload",
+    "calls:design_call_create",
+    "calls:design_call_edit",
+    "calls:staff_post_message",
+    "calls:application_messages",
+)
 
 # --- E-mail ---
 EMAIL_BACKEND = os.environ.get(
@@ -215,6 +233,8 @@ TASKS = {
 }
 
 # --- Security ---
+# A refused CSRF check shows the site's own page (not Django's), without the technical reason.
+CSRF_FAILURE_VIEW = "filiere.ui.views.csrf_failure"
 # `make check-deploy` (manage.py check --deploy --fail-level WARNING with production variables) is
 # clean with nothing silenced. Silence a check here only with a comment saying why it is safe.
 SILENCED_SYSTEM_CHECKS: list[str] = []
@@ -255,13 +275,14 @@ CONTENT_SECURITY_POLICY = {
 FILIERE_PLATFORM_NAME = os.environ.get("FILIERE_PLATFORM_NAME", "Filière — Pôle Images")
 # The public address of the platform, for links in e-mails (no request at hand when they go).
 FILIERE_SITE_URL = os.environ.get("FILIERE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Roles whose holders must use a second factor (enforced right after sign-in, and for API
-# tokens); experts read confidential files.
-FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin", "expert")
-# API tokens expire this many days after they are created.
-FILIERE_API_TOKEN_LIFETIME_DAYS = int(os.environ.get("FILIERE_API_TOKEN_LIFETIME_DAYS", "90"))
+# Roles whose holders must use a second factor (enforced right after sign-in).
+FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin")
 FILIERE_DIRECTORY_PAGE_SIZE = 24
 FILIERE_API_PAGE_SIZE = 50
+# API rate limits (api/throttling.py, docs/api.md): "count/period", period s, m, h or d. Per token
+# (or signed-in session), and per client address for anonymous callers; over it, 429.
+FILIERE_API_RATE_SIGNED_IN = os.environ.get("FILIERE_API_RATE_SIGNED_IN", "300/m")
+FILIERE_API_RATE_ANONYMOUS = os.environ.get("FILIERE_API_RATE_ANONYMOUS", "60/m")
 
 # --- Applications: uploaded documents and the antivirus (calls/services/documents.py, scanning.py)
 # Largest accepted file, and per document-type code where another limit applies.
@@ -270,6 +291,10 @@ FILIERE_UPLOAD_MAX_BYTES_BY_TYPE: dict[str, int] = {
     "storyboard": 50 * 1024 * 1024,
     "bible": 50 * 1024 * 1024,
 }
+# What an upload page accepts in one request: its largest file and the form around it.
+FILIERE_UPLOAD_REQUEST_MAX_BYTES = max(
+    FILIERE_UPLOAD_MAX_BYTES, *FILIERE_UPLOAD_MAX_BYTES_BY_TYPE.values()
+) + (1024 * 1024)
 # Office files are ZIP archives: refuse more than this once unpacked (zip bombs).
 FILIERE_UPLOAD_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 # clamd (ClamAV daemon), by unix socket or TCP. Neither set: files stay "waiting for the

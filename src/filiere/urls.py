@@ -4,7 +4,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from filiere.api.errors import or_api_error
 from filiere.api.router import api
+from filiere.ui import views as ui_views
 
 # The admin signs in through allauth like every page, so its second factor cannot be bypassed.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -29,3 +31,9 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+# The site's own error pages (ui/views.py); under /api/ the API's error shape.
+handler400 = or_api_error(ui_views.bad_request, 400)
+handler403 = or_api_error(ui_views.permission_denied, 403)
+handler404 = or_api_error(ui_views.page_not_found, 404)
+handler500 = or_api_error(ui_views.server_error, 500)

@@ -1,13 +1,12 @@
 """The community read API: the directory's rules through tokens, filters, pagination, errors."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from filiere.accounts.models import Role
 from filiere.accounts.services import create_api_token
 from filiere.community.models import OrganisationKind, Visibility
+from tests.api.queries import operation_queries
 from tests.factories import (
     AffiliationFactory,
     OrganisationFactory,
@@ -480,10 +479,7 @@ def test_sectors_and_professions_in_three_languages(client):
 
 
 def _queries(client, url, **headers) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, **headers)
-    assert response.status_code == 200, response.content
-    return len(queries)
+    return operation_queries(client, url, **headers)
 
 
 def _people(n: int) -> None:

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def run(*args) -> str:
     out = StringIO()
-    call_command("demo", *args, stdout=out)
+    # Tests run with DEBUG off, as production does.
+    call_command("demo", "--i-know-this-is-not-production", *args, stdout=out)
     return out.getvalue()
 
 

@@ -17,7 +17,7 @@ below (``READ_ERRORS``, ``DETAIL_ERRORS``...) so that the OpenAPI document shows
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
@@ -34,6 +34,70 @@ class ErrorOut(Schema):
 AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut}
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ErrorOut}
 DETAIL_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut}
+
+
+# The answers every operation may give by the way it is declared (see ``document_answers``).
+ANSWERS = {
+    401: "Missing, invalid, expired or refused credentials (`unauthorized`...).",
+    403: "Not allowed (`forbidden`), or a session without its CSRF token.",
+    404: "Not found, or hidden from the caller (`not_found`): the same answer.",
+    413: "The request body is larger than the platform accepts (`too_large`).",
+    422: "Invalid input (`invalid_input`): `fields` has the messages per parameter or field.",
+    429: "Too many requests (`throttled`): wait the seconds given in `Retry-After`.",
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def document_answers(schema: dict[str, Any], operations: dict[str, Any]) -> None:
+    """Complete the OpenAPI ``schema`` with the answers that follow from each operation's
+    declaration (``operations``: operationId → ninja Operation); answers an operation declares
+    itself are kept as they are."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for item in schema["paths"].values():
+        for method, details in item.items():
+            operation = operations.get(details.get("operationId"))
+            if method not in UNSAFE_METHODS | {"get"} or operation is None:
+                continue
+            callbacks = operation.auth_callbacks
+            if callbacks:
+                # A callback with no security scheme is the anonymous one of auth.OPTIONAL.
+                schemes = [type(c).__name__ for c in callbacks if _is_scheme(c)]
+                security = [{name: []} for name in dict.fromkeys(schemes)]
+                if len(schemes) < len(callbacks):
+                    security.append({})
+                details["security"] = security
+            parameters = details.get("parameters", [])
+            codes = set()
+            if callbacks:
+                codes.add(401)
+            if method in UNSAFE_METHODS:
+                codes.add(403)
+            if any(p["in"] == "path" for p in parameters):
+                codes.add(404)
+            if "requestBody" in details:
+                codes |= {413, 422}
+            if any(p["in"] != "path" or _typed(p) for p in parameters):
+                codes.add(422)
+            if operation.throttle_objects:
+                codes.add(429)
+            # ninja keys the answers by int (JSON turns them into strings).
+            answers = details.setdefault("responses", {})
+            for code in sorted(codes):
+                answers.setdefault(code, {"description": ANSWERS[code], "content": error})
+            if 429 in answers:
+                answers[429].setdefault("headers", {})["Retry-After"] = {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+
+
+def _is_scheme(callback: Any) -> bool:
+    return hasattr(callback, "openapi_security_schema")
+
+
+def _typed(parameter: dict[str, Any]) -> bool:
+    """A path parameter that is not free text (an id) can be refused as invalid."""
+    return parameter.get("schema", {}).get("type", "string") != "string"
 
 
 class ApiError(Exception):
@@ -141,3 +205,35 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(ValidationError, validation_error)
+
+
+# --- Django's own error answers under /api/ ---------------------------------------------------
+# A URL that matches no operation (``/api/v1/nope``, ``/api/v1/me/tokens/x``), or an exception no
+# operation handled, reaches Django's error handlers (``urls.py``): under ``/api/`` they answer
+# in the shape above, elsewhere with the site's pages.
+
+API_PREFIX = "/api/"
+
+
+def _django_error(status: int) -> tuple[str, str]:
+    if status == 400:
+        return "bad_request", _("The request could not be understood.")
+    if status == 403:
+        return "forbidden", _("You are not allowed to do this.")
+    if status == 404:
+        return "not_found", _("Not found.")
+    return "server_error", _("Something went wrong on our side: please try again later.")
+
+
+def or_api_error(page_view, status: int):
+    """Django's ``handler<status>`` that answers ``page_view`` for pages and JSON under /api/."""
+
+    def handler(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return page_view(request, *args, **kwargs)
+        code, message = _django_error(status)
+        body = {"code": code, "message": message, "params": {}, "fields": {}}
+        return JsonResponse(body, status=status)
+
+    handler.__name__ = getattr(page_view, "__name__", "handler")
+    return handler

@@ -6,15 +6,42 @@ The authorization matrix (tests/test_authorization_matrix.py) reads the OpenAPI 
 operation needs an entry in tests/authz/expectations.py.
 """
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from . import applications, errors, language, me, organisations, people, reference
+from .throttling import ApiRateThrottle
 
-api = NinjaAPI(
+
+class FiliereApi(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document says what every operation may answer.
+
+    The error answers that follow from how an operation is declared are added to its document in
+    one place (``errors.document_answers``) rather than by each operation: 401 when it has
+    authentication, 403 on unsafe methods, 404 with a path parameter, 413 with a body, 422 with
+    parameters, 429 for every throttled operation; and operations open to anonymous callers
+    (``auth=OPTIONAL``) list the empty security requirement."""
+
+    def get_openapi_schema(self, **kwargs: Any):
+        schema = super().get_openapi_schema(**kwargs)
+        operations = {
+            self.get_openapi_operation_id(operation): operation
+            for bound in self._get_bound_routers()
+            for path_view in bound.path_operations.values()
+            for operation in path_view.operations
+        }
+        errors.document_answers(schema, operations)
+        return schema
+
+
+api = FiliereApi(
     title="Filière API",
     version="1.0.0",
     description="Open data and platform operations of the Filière creative-industries cluster.",
     urls_namespace="api-v1",
+    # Every operation: per token or account, per address when anonymous (throttling.py).
+    throttle=[ApiRateThrottle()],
 )
 
 errors.install(api)  # one error shape for every operation (see errors.py)

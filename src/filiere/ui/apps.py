@@ -6,3 +6,6 @@ class UiConfig(AppConfig):
     name = "filiere.ui"
     label = "ui"
     verbose_name = _("User interface")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks

@@ -98,7 +98,7 @@ class Command(BaseCommand):
 
     def _accounts(self, builder: DemoBuilder, seed: int) -> list[tuple[str, str, str]]:
         password_hash = make_password(DEMO_PASSWORD)
-        applicant_org = next(o for o in builder.organisations if o.kind == OrganisationKind.COMPANY)
+        applicant_org = builder.applicant_organisation()
         printed = []
         for email, first, last, roles, has_profile in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(email=email)

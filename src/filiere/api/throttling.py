@@ -1,0 +1,78 @@
+"""Rate limits of the API: per token, per signed-in account, and per address for anonymous callers.
+
+Every operation counts against one bucket, chosen after authentication:
+
+- a request with an API token (``Authorization: Bearer``) — that token's bucket;
+- a browser session — the signed-in account's bucket;
+- anonymous — the client address's bucket (``audit.context.client_ip``, which trusts
+  ``X-Forwarded-For`` only behind ``FILIERE_TRUSTED_PROXY_COUNT`` proxies).
+
+The limits are the settings ``FILIERE_API_RATE_SIGNED_IN`` (tokens and sessions) and
+``FILIERE_API_RATE_ANONYMOUS``, ``"count/period"`` with a period of ``s``, ``m``, ``h`` or ``d``
+(``"120/m"``), read at each request. A request over the limit gets 429 ``throttled`` in the API's
+error shape (``errors.py``) with ``Retry-After``: the seconds until the oldest counted request
+leaves the window. Refused requests are not counted.
+
+The counts live in Django's cache (the database cache, shared by every server process). Reading
+and writing a bucket are two steps, so two requests at the same instant may both pass: the limit
+stops floods and scripts, not the odd extra request.
+"""
+
+import hashlib
+import math
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja.throttling import BaseThrottle
+
+from filiere.audit.context import client_ip
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"120/m"`` → ``(120, 60)``: at most 120 requests in any 60 seconds."""
+    count, period = rate.split("/", 1)
+    return int(count), PERIODS[period.strip()[0]]
+
+
+def bucket(request: HttpRequest) -> tuple[str, str]:
+    """The setting that limits this caller, and the cache key of its bucket."""
+    user = getattr(request, "auth", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            # Per token: a hash, so that the key never appears in the cache table.
+            ident = "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()
+        else:
+            ident = f"user:{user.pk}"
+        return "FILIERE_API_RATE_SIGNED_IN", ident
+    return "FILIERE_API_RATE_ANONYMOUS", f"address:{client_ip(request) or 'unknown'}"
+
+
+class ApiRateThrottle(BaseThrottle):
+    """A sliding window per bucket: the cache keeps the times of the requests still in it."""
+
+    def __init__(self) -> None:
+        # ninja keeps one throttle object for every request: the answer of ``wait()`` belongs to
+        # the thread that was just refused.
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        setting, ident = bucket(request)
+        limit, window = parse_rate(getattr(settings, setting))
+        key = f"filiere-api-rate:{ident}"
+        now = time.time()
+        history = [moment for moment in cache.get(key, []) if moment > now - window]
+        if len(history) >= limit:
+            self._local.wait = max(1, math.ceil(min(history) + window - now))
+            return False
+        history.append(now)
+        cache.set(key, history, window)
+        return True
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)

@@ -1,0 +1,58 @@
+"""A cap on the size of every request body (POST, PUT, PATCH, DELETE).
+
+Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` only counts form fields, not files, and nothing limits
+a JSON body: without this cap any form or API operation would read whatever a client sends. A
+body larger than ``FILIERE_MAX_BODY_BYTES`` (by its ``Content-Length``, which is all a WSGI
+server lets Django read) is refused with 413 before the view or the CSRF check reads it. The
+upload pages named in ``FILIERE_UPLOAD_URL_NAMES`` accept up to
+``FILIERE_UPLOAD_REQUEST_MAX_BYTES`` instead, and check each file's own limit themselves.
+
+The answer is the site's error page, or under ``/api/`` the API's error shape (``too_large``).
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from .views import error_page
+
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def body_limit(request: HttpRequest) -> int:
+    match = request.resolver_match
+    if match is not None and match.view_name in settings.FILIERE_UPLOAD_URL_NAMES:
+        return settings.FILIERE_UPLOAD_REQUEST_MAX_BYTES
+    return settings.FILIERE_MAX_BODY_BYTES
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django reads nothing of a body whose length it cannot parse
+
+
+class BodySizeLimitMiddleware:
+    """Must come before CsrfViewMiddleware, whose process_view reads the form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.method not in BODY_METHODS:
+            return None
+        limit = body_limit(request)
+        if declared_length(request) <= limit:
+            return None
+        megabytes = f"{limit / (1024 * 1024):.0f}"
+        message = _("The request is too large: at most %(size)s MB can be sent here.") % {
+            "size": megabytes
+        }
+        if request.path.startswith("/api/"):
+            body = {"code": "too_large", "message": message, "params": {"limit": limit}}
+            return JsonResponse({**body, "fields": {}}, status=413)
+        return error_page(request, 413, _("Request too large"), message)
