@@ -38,6 +38,8 @@ from .models import (
 
 # --- Where things are ---------------------------------------------------------------------
 
+#: The cluster's own territories (the 2009 call's lead applicants are seated there).
+CLUSTER_TERRITORIES = ("mel", "valenciennes", "porte-du-hainaut")
 # Share of French organisations and people per EPCI (the rest: rest of France).
 TERRITORY_WEIGHTS = {"mel": 0.72, "valenciennes": 0.14, "porte-du-hainaut": 0.08, "france": 0.06}
 # Within an EPCI, these communes draw most of the activity; others weigh by population.
@@ -820,6 +822,16 @@ class DemoBuilder:
         self.people = people
         self.organisations = organisations
         return self.counts
+
+    def applicant_organisation(self) -> Organisation:
+        """The company the demo applicant account applies for (after ``write``): the first one
+        seated in the cluster's territories, so that its files meet the 2009 call's rules (a
+        company of the rest of France would not)."""
+        companies = [o for o in self.organisations if o.kind == OrganisationKind.COMPANY]
+        return next(
+            (o for o in companies if getattr(o.territory, "code", "") in CLUSTER_TERRITORIES),
+            companies[0],
+        )
 
 
 def remove_demo_data() -> tuple[int, int]:

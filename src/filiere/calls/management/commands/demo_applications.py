@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from filiere.calls.demo import remove_demo_applications, seed_demo_applications
+from filiere.calls.demo import landing_pages, remove_demo_applications, seed_demo_applications
 from filiere.calls.models import Call
 
 
@@ -38,3 +38,7 @@ class Command(BaseCommand):
             f"{time.perf_counter() - started:.1f} s ({states}); {result.documents} documents, "
             f"{result.messages} messages."
         )
+        self.stdout.write("")
+        self.stdout.write("Where each demo account starts (after signing in):")
+        for email, path, what in landing_pages(found):
+            self.stdout.write(f"  {email:<23} → {path}  ({what})")

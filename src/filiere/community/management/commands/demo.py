@@ -57,8 +57,23 @@ class Command(BaseCommand):
             help="Multiply people and organisations (1 = about 300 people, 130 organisations).",
         )
         parser.add_argument("--seed", type=int, default=2009, help="Random seed (default 2009).")
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="Run even with DEBUG off (the command resets the demo accounts' passwords).",
+        )
 
-    def handle(self, *args, scale: float, seed: int, **options):
+    def handle(self, *args, scale: float, seed: int, not_production: bool = False, **options):
+        # The demo accounts have a published password: never reset them on a production site by
+        # mistake. DEBUG is on only when DJANGO_DEBUG=1 (`make demo` sets it).
+        if not settings.DEBUG and not not_production:
+            raise CommandError(
+                "DEBUG is off, so this may be a production site: the demo command resets the "
+                "demo accounts (known e-mails, published password) and replaces the demo data. "
+                "Run it with DJANGO_DEBUG=1 (as `make demo` does), or add "
+                "--i-know-this-is-not-production."
+            )
         if not 0 < scale <= 100:
             raise CommandError("--scale must be more than 0 and at most 100.")
         started = time.perf_counter()
