@@ -12,6 +12,7 @@ from filiere.accounts.models import Role
 from filiere.accounts.services import grant_role
 from filiere.audit.models import AuditEntry
 from filiere.audit.services import record
+from filiere.calls.models import TeamMember
 from filiere.calls.services import instruction
 from tests.accounts.factories import activate_totp
 from tests.calls.instruction_factories import (
@@ -96,6 +97,14 @@ def test_scoped_staff_do_not_read_their_own_file(client, two_calls):
     html = page(client, holder)
     assert own.reference not in html
     assert page(client, user_with_role("staff")).count(own.reference) >= 1
+
+
+def test_staff_do_not_read_a_file_they_are_invited_to(client, two_calls):
+    staff, [(_call, application), _] = two_calls
+    TeamMember.objects.create(
+        application=application, email=staff.email.upper(), role="producer", accepted_at=None
+    )
+    assert application.reference not in page(client, staff)
 
 
 @pytest.mark.parametrize("role", ["member", "applicant", "expert", "committee"])

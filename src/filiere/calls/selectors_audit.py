@@ -5,8 +5,9 @@ Who reads which entries:
 - global staff and administrators: every call, its applications and what hangs off them
   (documents, messages…), and the funds;
 - a staff grant scoped to a call (``RoleGrant(role=staff, scope_type="call")``): that call only;
-- nobody reads, through this page, the entries of an application they lead or were invited to:
-  the staff's side of their own file stays closed to them whatever their grants.
+- nobody reads, through this page, the entries of an application they lead or are on the team
+  of (invited or accepted): the staff's side of their own file stays closed to them whatever
+  their grants (the rule of ``docs/calls/instructing.md``, "Nobody instructs a file they are on").
 
 The audit app knows objects by type and id only; this module says which ids belong to a call.
 """
@@ -99,7 +100,10 @@ def _ids(model: type[Model], *, calls: QuerySet[Call] | None, applications: Quer
 
 
 def _own_applications(user) -> QuerySet[Application]:
-    return Application.objects.filter(Q(lead=user) | Q(team__user=user))
+    """Files ``user`` leads or is on the team of, invited (to their address) or accepted."""
+    return Application.objects.filter(
+        Q(lead=user) | Q(team__user=user) | Q(team__email__iexact=user.email)
+    )
 
 
 @dataclass(frozen=True)
