@@ -3,7 +3,8 @@
 Routes come from the URL resolver (every pattern, the language-prefixed ones once, admin and
 allauth included) and from the OpenAPI schema (every path × method). Expectations are declared
 in tests/authz/expectations.py (one section per app); a route without one fails here, and so does
-a declaration whose route has gone.
+a declaration whose route has gone. Besides the global roles, ``call_staff`` holds a staff grant
+scoped to one call (``World.staff_call``).
 """
 
 import re
@@ -17,7 +18,7 @@ from filiere.accounts.services import create_api_token
 from filiere.api.router import api
 from tests.accounts.factories import UserFactory, user_with_role
 from tests.authz.expectations import API, PAGES, admin_route
-from tests.authz.rules import ANONYMOUS, ROLES, Route, World
+from tests.authz.rules import ANONYMOUS, CALL_STAFF, ROLES, Route, World
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
@@ -72,9 +73,23 @@ def _page_expectation(key: str) -> Route | list[Route] | None:
     return admin_route(name, pattern)
 
 
+def _call_staff(call):
+    """A member with a second factor and a staff grant scoped to ``call`` only."""
+    from filiere.accounts.services import grant_role
+
+    user = user_with_role(Role.MEMBER, with_totp=True)
+    grant_role(user=user, role=Role.STAFF, scope_type="call", scope_id=call.pk, by=None)
+    user.refresh_from_db()
+    return user
+
+
 @pytest.fixture
 def world(db):
-    users = {role: user_with_role(role) for role in ROLES if role != ANONYMOUS}
+    from tests.calls.instruction_factories import CallFactory
+
+    staff_call = CallFactory()
+    users = {role: user_with_role(role) for role in ROLES if role not in (ANONYMOUS, CALL_STAFF)}
+    users[CALL_STAFF] = _call_staff(staff_call)
     users[ANONYMOUS] = None
     keys = {
         role: create_api_token(user=user, name="matrix")[1]
@@ -83,7 +98,8 @@ def world(db):
     }
     assert users["member"].role_set() == frozenset()
     assert users["admin"].has_role(Role.ADMIN)
-    return World(users=users, keys=keys, stranger=UserFactory())
+    assert not users[CALL_STAFF].has_role(Role.STAFF)  # not global staff
+    return World(users=users, keys=keys, stranger=UserFactory(), staff_call=staff_call)
 
 
 def _resolve(sample, world):

@@ -1,5 +1,6 @@
 """/api/v1/applications: all for staff (with the list's filters), own for others, transitions
-for staff with JSON errors carrying the engine's code and a translated message."""
+for staff with JSON errors carrying the engine's code and a translated message, and the lead's
+verbs (submit, resubmit, withdraw) through the same services as the pages."""
 
 import json
 from decimal import Decimal
@@ -78,6 +79,19 @@ def test_detail_for_staff_has_labels_and_allowed_transitions(client, staff):
     assert body["notes_count"] == 0
     codes = [t["code"] for t in body["allowed_transitions"]]
     assert codes[:3] == ["request_correction", "declare_eligible", "declare_ineligible"]
+    operations = {t["code"]: t["operation"] for t in body["allowed_transitions"]}
+    # A correction request has its own page (items and a date); decisions go through here.
+    assert operations["request_correction"] is None
+    assert operations["declare_eligible"] == "transitions"
+
+
+def post_verb(client, user, application, verb, payload=None):
+    return client.post(
+        f"/api/v1/applications/{application.pk}/{verb}",
+        data=json.dumps(payload) if payload is not None else "",
+        content_type="application/json",
+        **auth(user),
+    )
 
 
 def post_transition(client, user, application, payload):
@@ -96,7 +110,7 @@ def test_staff_transition_and_audit(client, staff):
     )
     assert response.status_code == 200
     assert response.json()["state"] == "ineligible"
-    entry = AuditEntry.objects.get(action="application.transition")
+    entry = AuditEntry.objects.get(action="calls.application.declare_ineligible")
     assert (entry.data["from"], entry.data["to"], entry.reason) == (
         "submitted",
         "ineligible",
@@ -122,20 +136,30 @@ def test_transition_errors_are_json_with_engine_codes(client, staff):
     assert response.json()["code"] == "request.invalid"
 
 
-def test_lead_cannot_decide_but_may_withdraw(client):
+def test_lead_cannot_decide_and_withdraws_through_the_verb(client):
     application = ApplicationFactory()
     response = post_transition(client, application.lead, application, {"code": "declare_eligible"})
     assert response.status_code == 403
     assert response.json()["params"]["why"] == "actor"
+    # Not through the generic door: it names the verb to use.
     response = post_transition(client, application.lead, application, {"code": "withdraw"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "workflow.service_owned"
+    assert response.json()["params"]["operation"] == "withdraw"
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+    response = post_verb(client, application.lead, application, "withdraw", {"reason": "Financé"})
     assert response.status_code == 200
     assert response.json()["state"] == "withdrawn"
+    entry = AuditEntry.objects.get(action="calls.application.withdraw")
+    assert (entry.actor, entry.reason) == (application.lead, "Financé")
 
 
 def test_transition_on_someone_elses_application_is_404(client):
     application = ApplicationFactory()
     other = user_with_role("applicant")
-    response = post_transition(client, other, application, {"code": "withdraw"})
+    response = post_transition(client, other, application, {"code": "record_withdrawal"})
     assert response.status_code == 404
     application.refresh_from_db()
     assert application.state == "submitted"
@@ -159,3 +183,263 @@ def test_the_list_pages_like_the_rest_of_the_api(client, staff):
     assert len(second["results"]) == 1 and second["next"] is None
     bad = client.get("/api/v1/applications?page=0", **auth(staff))
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_input"
+
+
+# --- the lead's verbs: the same services as the pages -----------------------------------------
+
+
+def _complete_draft(**kwargs):
+    from filiere.calls.models import DocumentRequirement, DocumentType
+    from tests.calls.apply_factories import DraftFactory, make_complete, stored_document
+
+    application = make_complete(DraftFactory(**kwargs))
+    DocumentRequirement.objects.create(
+        call=application.call, document_type=DocumentType.objects.get(code="synopsis")
+    )
+    stored_document(application)
+    return application
+
+
+def _close(call):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    call.closes_at = timezone.now() - timedelta(minutes=1)
+    call.save(update_fields=["closes_at"])
+
+
+def test_submit_through_the_api_files_the_application_with_its_receipt(client):
+    from filiere.calls.models import Submission
+
+    application = _complete_draft()
+    response = post_verb(client, application.lead, application, "submit")
+    assert response.status_code == 200
+    assert response.json()["state"] == "submitted"
+    submission = Submission.objects.get(application=application)
+    # The one audit vocabulary, the same entry as the page's.
+    entry = AuditEntry.objects.get(action="calls.application.submit")
+    assert entry.data["sha256"] == submission.sha256
+    assert (entry.data["from"], entry.data["to"]) == ("draft", "submitted")
+    receipt = client.get(f"/api/v1/applications/{application.pk}/receipt", **auth(application.lead))
+    assert receipt.json()["sha256"] == submission.sha256
+
+
+def test_submit_after_the_deadline_is_409_and_changes_nothing(client):
+    from filiere.calls.models import Submission
+
+    application = _complete_draft()
+    _close(application.call)
+    response = post_verb(client, application.lead, application, "submit")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "apply.deadline_passed"
+    assert body["message"]
+    assert set(body["params"]) >= {"closes_at", "now"}
+    application.refresh_from_db()
+    assert (application.state, application.submitted_at) == ("draft", None)
+    assert not Submission.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="calls.application.submit").exists()
+
+
+def test_the_generic_door_refuses_submit_even_before_the_deadline(client):
+    # The hole of issue #8: {"code": "submit"} after the close gave 200 and no Submission.
+    from filiere.calls.models import Submission
+
+    for closed in (False, True):
+        application = _complete_draft()
+        if closed:
+            _close(application.call)
+        response = post_transition(client, application.lead, application, {"code": "submit"})
+        assert response.status_code == 400
+        assert response.json()["code"] == "workflow.service_owned"
+        assert response.json()["params"]["operation"] == "submit"
+        application.refresh_from_db()
+        assert application.state == "draft"
+    assert not Submission.objects.exists()
+
+
+def test_the_generic_door_refuses_resubmit_and_a_correction_request(client, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from filiere.calls.models import CorrectionRequest
+
+    incomplete = ApplicationFactory(
+        state="incomplete", correction_until=timezone.now() + timedelta(days=3)
+    )
+    response = post_transition(client, incomplete.lead, incomplete, {"code": "resubmit"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "workflow.service_owned"
+    assert response.json()["params"]["operation"] == "resubmit"
+
+    submitted = ApplicationFactory()
+    response = post_transition(
+        client, staff, submitted, {"code": "request_correction", "reason": "Kbis"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "workflow.service_owned"
+    submitted.refresh_from_db()
+    incomplete.refresh_from_db()
+    assert (submitted.state, incomplete.state) == ("submitted", "incomplete")
+    assert not CorrectionRequest.objects.exists()
+
+
+def test_only_the_lead_submits_through_the_api(client):
+    from tests.calls.apply_factories import invite
+    from tests.factories import UserFactory
+
+    application = _complete_draft()
+    partner = UserFactory()
+    invite(application, partner)
+    response = post_verb(client, partner, application, "submit")
+    assert response.status_code == 403
+    assert response.json()["code"] == "apply.only_lead_submits"
+    stranger = UserFactory()
+    assert post_verb(client, stranger, application, "submit").status_code == 404
+    application.refresh_from_db()
+    assert application.state == "draft"
+
+
+def test_an_incomplete_draft_is_409_with_the_missing_items(client):
+    from tests.calls.apply_factories import DraftFactory
+
+    application = DraftFactory()
+    response = post_verb(client, application.lead, application, "submit")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "apply.incomplete"
+    assert {item["code"] for item in body["params"]["missing"]} >= {"apply.summary_missing"}
+
+
+def test_resubmit_through_the_api_while_the_window_is_open(client, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from filiere.calls.models import Resubmission
+    from filiere.calls.services.instruction import request_correction
+    from filiere.calls.services.submission import submit_application
+
+    application = _complete_draft()
+    submit_application(application=application, by=application.lead)
+    request_correction(
+        application=application,
+        items=["Kbis"],
+        until=timezone.now() + timedelta(days=2),
+        by=staff,
+    )
+    response = post_verb(client, application.lead, application, "resubmit")
+    assert response.status_code == 200
+    assert response.json()["state"] == "submitted"
+    assert Resubmission.objects.filter(application=application).count() == 1
+    assert AuditEntry.objects.filter(action="calls.application.resubmit").count() == 1
+    # Again: no correction is asked for any more.
+    response = post_verb(client, application.lead, application, "resubmit")
+    assert response.status_code == 409
+    assert response.json()["code"] == "apply.not_resubmittable"
+
+
+def test_withdraw_after_a_decision_is_409(client):
+    application = ApplicationFactory(state="awarded")
+    response = post_verb(client, application.lead, application, "withdraw")
+    assert response.status_code == 409
+    assert response.json()["code"] == "apply.not_withdrawable"
+
+
+# --- nobody instructs their own file -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("relation", ["lead", "member", "invited"])
+def test_staff_cannot_decide_a_file_they_are_on(client, relation):
+    from tests.calls.apply_factories import invite
+
+    staff = user_with_role("staff")
+    if relation == "lead":
+        application = ApplicationFactory(lead=staff)
+    else:
+        application = ApplicationFactory()
+        invite(application, staff, accepted=relation == "member")
+    response = post_transition(client, staff, application, {"code": "declare_eligible"})
+    assert response.status_code in (403, 404)
+    application.refresh_from_db()
+    assert application.state == "submitted"
+    detail = client.get(f"/api/v1/applications/{application.pk}", **auth(staff))
+    if relation == "invited":
+        assert detail.status_code == 404  # not staff here, and not (yet) on the team
+    else:
+        body = detail.json()
+        assert "labels" not in body and "notes_count" not in body  # the applicant's view
+        assert "declare_eligible" not in {t["code"] for t in body["allowed_transitions"]}
+    listed = client.get("/api/v1/applications", **auth(staff)).json()
+    assert application.reference not in {row["reference"] for row in listed["results"]}
+
+
+# --- a staff grant scoped to one call ----------------------------------------------------------
+
+
+def _call_staff(call):
+    from filiere.accounts.services import grant_role
+
+    user = user_with_role("member", with_totp=True)  # staff sign in with a second factor
+    grant_role(user=user, role="staff", scope_type="call", scope_id=call.pk, by=None)
+    user.refresh_from_db()
+    return user
+
+
+def test_call_scoped_staff_instruct_their_call_only(client):
+    mine = ApplicationFactory()
+    other = ApplicationFactory()
+    scoped = _call_staff(mine.call)
+
+    listed = client.get("/api/v1/applications", **auth(scoped)).json()
+    assert [row["reference"] for row in listed["results"]] == [mine.reference]
+    listed = client.get(f"/api/v1/applications?call={other.call.slug}", **auth(scoped)).json()
+    assert listed["results"] == []
+
+    detail = client.get(f"/api/v1/applications/{mine.pk}", **auth(scoped)).json()
+    assert detail["labels"] == []
+    assert client.get(f"/api/v1/applications/{other.pk}", **auth(scoped)).status_code == 404
+
+    response = post_transition(client, scoped, mine, {"code": "declare_eligible"})
+    assert response.status_code == 200
+    assert response.json()["state"] == "eligible"
+    response = post_transition(client, scoped, other, {"code": "declare_eligible"})
+    assert response.status_code == 404
+
+
+def test_call_scoped_staff_cannot_decide_their_own_file(client):
+    application = ApplicationFactory()
+    scoped = _call_staff(application.call)
+    # Issue #8: the API counted the grant and let its holder decide the file they lead.
+    application.lead = scoped
+    application.save(update_fields=["lead"])
+    response = post_transition(client, scoped, application, {"code": "declare_eligible"})
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+
+# --- the receipt: team addresses for the lead only ---------------------------------------------
+
+
+def test_the_receipt_shows_team_addresses_to_the_lead_only(client):
+    from filiere.calls.services.submission import submit_application
+    from tests.calls.apply_factories import invite
+    from tests.factories import UserFactory
+
+    application = _complete_draft()
+    first, second = UserFactory(), UserFactory()
+    invite(application, first)
+    invite(application, second, can_edit=False)
+    submit_application(application=application, by=application.lead)
+    url = f"/api/v1/applications/{application.pk}/receipt"
+
+    lead_view = client.get(url, **auth(application.lead)).json()
+    assert {m["email"] for m in lead_view["content"]["team"]} == {first.email, second.email}
+
+    member_view = client.get(url, **auth(first)).json()
+    assert first.email in json.dumps(member_view)  # their own
+    assert second.email not in json.dumps(member_view)
+    assert sorted(m["role"] for m in member_view["content"]["team"]) == ["author", "author"]

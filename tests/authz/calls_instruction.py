@@ -1,12 +1,26 @@
 """Authorization matrix entries of the instruction pages and the applications API.
 
 Samples: a submitted application of the `stranger` (a member who holds none of the matrix
-roles) on a closed call, with a message carrying an attachment, a label and a finished export.
-Instruction pages are for staff: anonymous visitors are sent to sign in, other roles get 403.
+roles) on a closed call — the call of `call_staff`'s scoped grant — with a message carrying an
+attachment, a label and a finished export. Instruction pages are for staff: anonymous visitors
+are sent to sign in, other roles get 403. `call_staff` gets what the staff get on the pages of
+its call's instruction (list, application, decisions, transitions, CSV export, PDF dossier) and
+403 on the rest (notes, labels, messages, bulk actions, saved filters, the documents' ZIP).
 The applicant team's message pages answer 404 to anyone not on the team (staff included).
 """
 
-from .rules import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, UNAUTHORIZED, Outcome, Route, expect
+from .rules import (
+    CALL_STAFF,
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    UNAUTHORIZED,
+    Outcome,
+    Route,
+    expect,
+)
 
 BAD_REQUEST = Outcome(400, label="400")
 
@@ -16,15 +30,44 @@ STAFF_REDIRECT = expect(anonymous=LOGIN, staff=REDIRECT, admin=REDIRECT, others=
 STAFF_EMPTY_FORM = expect(anonymous=LOGIN, staff=BAD_REQUEST, admin=BAD_REQUEST, others=FORBIDDEN)
 STAFF_NOT_FOUND = expect(anonymous=LOGIN, staff=NOT_FOUND, admin=NOT_FOUND, others=FORBIDDEN)
 TEAM_ONLY = expect(anonymous=LOGIN, others=NOT_FOUND)
+# Instruction of one call: the call-scoped grant counts like the global staff role.
+CALL_STAFF_PAGE = expect(anonymous=LOGIN, staff=OK, admin=OK, **{CALL_STAFF: OK}, others=FORBIDDEN)
+CALL_STAFF_EMPTY_FORM = expect(
+    anonymous=LOGIN,
+    staff=BAD_REQUEST,
+    admin=BAD_REQUEST,
+    **{CALL_STAFF: BAD_REQUEST},
+    others=FORBIDDEN,
+)
 
 
 def _application(world):
     def make():
         from tests.calls.instruction_factories import ApplicationFactory
 
-        return ApplicationFactory(lead=world.stranger, state="submitted")
+        return ApplicationFactory(call=world.staff_call, lead=world.stranger, state="submitted")
 
     return world.once("instruction:application", make)
+
+
+def _other_call_application(world):
+    def make():
+        from tests.calls.instruction_factories import ApplicationFactory
+
+        return ApplicationFactory(lead=world.stranger, state="submitted")
+
+    return world.once("instruction:other-call-application", make)
+
+
+def _own_application(world, role: str):
+    """An application of the staff call led by the matrix user of ``role`` (their own file)."""
+
+    def make():
+        from tests.calls.instruction_factories import ApplicationFactory
+
+        return ApplicationFactory(call=world.staff_call, lead=world.users[role], state="submitted")
+
+    return world.once(f"instruction:own:{role}", make)
 
 
 def _app_kwargs(world) -> dict:
@@ -43,6 +86,7 @@ def _message(world):
             author=world.stranger,
             body="Voici le devis corrigé.",
             attachment_name="devis.pdf",
+            attachment_scan_status="clean",  # as if the antivirus had checked it
         )
         message.attachment.save("a1b2c3.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
         message.save()
@@ -86,7 +130,6 @@ def _foreign_saved_filter(world):
         return SavedFilter.objects.create(
             user=world.stranger, call=_application(world).call, name="theirs", query="q=x"
         )
-            attachment_scan_status="clean",  # as if the antivirus had checked it
 
     return world.once("instruction:saved-filter", make)
 
@@ -96,10 +139,17 @@ def _call_kwargs(world) -> dict:
 
 
 INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
-    "calls:staff_applications": Route(STAFF_PAGE, kwargs=_call_kwargs),
+    "calls:staff_applications": [
+        Route(CALL_STAFF_PAGE, kwargs=_call_kwargs),
+        Route(
+            STAFF_PAGE,
+            kwargs=lambda w: {"slug": _other_call_application(w).call.slug},
+            note="another call: the call-scoped grant does not reach it",
+        ),
+    ],
     "calls:staff_export_list": [
-        Route(STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "csv"}, note="CSV"),
-        Route(STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "xlsx"}, note="XLSX"),
+        Route(CALL_STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "csv"}, note="CSV"),
+        Route(CALL_STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "xlsx"}, note="XLSX"),
     ],
     "calls:staff_bulk": Route(
         STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="nothing selected: back"
@@ -122,10 +172,57 @@ INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
     "calls:staff_export_download": Route(
         STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "pk": _export(w).pk}
     ),
-    "calls:staff_application": Route(STAFF_PAGE, kwargs=_app_kwargs),
-    "calls:staff_decide": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
-    "calls:staff_request_correction": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
-    "calls:staff_transition": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_application": [
+        Route(CALL_STAFF_PAGE, kwargs=_app_kwargs),
+        Route(
+            STAFF_PAGE,
+            kwargs=lambda w: {
+                "slug": _other_call_application(w).call.slug,
+                "reference": _other_call_application(w).reference,
+            },
+            note="an application of another call",
+        ),
+        Route(
+            expect(
+                anonymous=LOGIN, staff=FORBIDDEN, admin=OK, **{CALL_STAFF: OK}, others=FORBIDDEN
+            ),
+            kwargs=lambda w: {
+                "slug": w.staff_call.slug,
+                "reference": _own_application(w, "staff").reference,
+            },
+            note="led by the staff user: nobody instructs their own file",
+        ),
+        Route(
+            expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN),
+            kwargs=lambda w: {
+                "slug": w.staff_call.slug,
+                "reference": _own_application(w, CALL_STAFF).reference,
+            },
+            note="led by the call-scoped staff user: their own file",
+        ),
+    ],
+    "calls:staff_decide": [
+        Route(CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+        Route(
+            expect(
+                anonymous=LOGIN,
+                staff=FORBIDDEN,
+                admin=BAD_REQUEST,
+                **{CALL_STAFF: BAD_REQUEST},
+                others=FORBIDDEN,
+            ),
+            method="POST",
+            kwargs=lambda w: {
+                "slug": w.staff_call.slug,
+                "reference": _own_application(w, "staff").reference,
+            },
+            note="led by the staff user: refused before the form",
+        ),
+    ],
+    "calls:staff_request_correction": Route(
+        CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs
+    ),
+    "calls:staff_transition": Route(CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
     "calls:staff_post_message": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
     "calls:staff_message_attachment": Route(
         STAFF_PAGE, kwargs=lambda w: {**_app_kwargs(w), "pk": _message(w).pk}
@@ -137,7 +234,7 @@ INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
         method="POST",
         kwargs=lambda w: {**_app_kwargs(w), "pk": _label(w).pk},
     ),
-    "calls:staff_dossier_pdf": Route(STAFF_PAGE, kwargs=_app_kwargs),
+    "calls:staff_dossier_pdf": Route(CALL_STAFF_PAGE, kwargs=_app_kwargs),
     "calls:application_messages": Route(
         TEAM_ONLY,
         kwargs=lambda w: {"reference": _application(w).reference},
@@ -150,7 +247,9 @@ INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
     ),
 }
 
-_STAFF_OR_404 = expect(anonymous=UNAUTHORIZED, staff=OK, admin=OK, others=NOT_FOUND)
+_STAFF_OR_404 = expect(
+    anonymous=UNAUTHORIZED, staff=OK, admin=OK, **{CALL_STAFF: OK}, others=NOT_FOUND
+)
 
 INSTRUCTION_API: dict[str, Route | list[Route]] = {
     "GET /api/v1/applications": Route(
@@ -161,9 +260,38 @@ INSTRUCTION_API: dict[str, Route | list[Route]] = {
         kwargs=lambda w: {"application_id": _application(w).pk},
         note="someone else's application: 404 except for staff",
     ),
-    "POST /api/v1/applications/{application_id}/transitions": Route(
-        expect(anonymous=UNAUTHORIZED, staff=BAD_REQUEST, admin=BAD_REQUEST, others=NOT_FOUND),
+    "POST /api/v1/applications/{application_id}/transitions": [
+        Route(
+            expect(
+                anonymous=UNAUTHORIZED,
+                staff=BAD_REQUEST,
+                admin=BAD_REQUEST,
+                **{CALL_STAFF: BAD_REQUEST},
+                others=NOT_FOUND,
+            ),
+            kwargs=lambda w: {"application_id": _application(w).pk},
+            note="staff of its call reach the operation (400: no JSON body); others get 404",
+        ),
+        Route(
+            expect(anonymous=UNAUTHORIZED, staff=BAD_REQUEST, admin=BAD_REQUEST, others=NOT_FOUND),
+            kwargs=lambda w: {"application_id": _other_call_application(w).pk},
+            note="another call: 404 for the call-scoped grant",
+        ),
+    ],
+    # The lead's verbs: the applying side's gatekeeper (404 for everyone else, staff included).
+    "POST /api/v1/applications/{application_id}/submit": Route(
+        expect(anonymous=UNAUTHORIZED, others=NOT_FOUND),
         kwargs=lambda w: {"application_id": _application(w).pk},
-        note="staff reach the operation (400: no JSON body); others get 404",
+        note="someone else's application",
+    ),
+    "POST /api/v1/applications/{application_id}/resubmit": Route(
+        expect(anonymous=UNAUTHORIZED, others=NOT_FOUND),
+        kwargs=lambda w: {"application_id": _application(w).pk},
+        note="someone else's application",
+    ),
+    "POST /api/v1/applications/{application_id}/withdraw": Route(
+        expect(anonymous=UNAUTHORIZED, others=NOT_FOUND),
+        kwargs=lambda w: {"application_id": _application(w).pk},
+        note="someone else's application",
     ),
 }

@@ -16,7 +16,11 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 
 ANONYMOUS = "anonymous"
-ROLES = ("anonymous", "member", "applicant", "expert", "committee", "staff", "admin")
+#: ``call_staff`` holds a staff grant scoped to one call (``World.staff_call``) and a second
+#: factor: the pages and API operations of that call's instruction let it in like the staff,
+#: everything else treats it like a member (``others``).
+CALL_STAFF = "call_staff"
+ROLES = ("anonymous", "member", "applicant", "expert", "committee", "staff", "admin", CALL_STAFF)
 
 
 @dataclass(frozen=True)
@@ -83,12 +87,15 @@ class Route:
 
 @dataclass
 class World:
-    """What the matrix creates before calling a route: one user per role, their API keys, and
-    `stranger`, a member who is none of them (the owner of 'someone else's' objects)."""
+    """What the matrix creates before calling a route: one user per role, their API keys,
+    `stranger`, a member who is none of them (the owner of 'someone else's' objects), and the
+    call that `call_staff` instructs."""
 
     users: dict[str, Any]
     keys: dict[str, str]
     stranger: Any
+    #: The call of ``call_staff``'s scoped grant (instruction samples live in it).
+    staff_call: Any = None
     cache: dict[str, Any] = field(default_factory=dict)
 
     def once(self, name: str, make: Callable[[], Any]) -> Any:

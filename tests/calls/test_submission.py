@@ -334,8 +334,9 @@ def test_withdrawal_until_a_decision_with_an_audited_reason(client):
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == "withdrawn"
-    entry = AuditEntry.objects.get(action="calls.application.withdrawn")
+    entry = AuditEntry.objects.get(action="calls.application.withdraw")
     assert (entry.reason, entry.actor) == ("Projet financé ailleurs", application.lead)
+    assert (entry.data["from"], entry.data["to"]) == ("submitted", "withdrawn")
 
 
 def test_withdrawal_is_refused_after_a_decision_and_for_team_members():

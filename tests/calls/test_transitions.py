@@ -7,8 +7,10 @@ from django.core import mail
 from filiere.audit.models import AuditEntry
 from filiere.calls.models import Application
 from filiere.calls.services.transitions import (
+    DECISIONS,
     TransitionError,
     actor_kinds,
+    record_decision,
     transition_application,
 )
 from filiere.engine.workflow import Actor
@@ -38,7 +40,9 @@ def test_transition_updates_state_and_writes_audit_with_from_and_to(staff):
 
     assert application.state == "eligible"
     assert Application.objects.get(pk=application.pk).state == "eligible"
-    entry = AuditEntry.objects.get(action="application.transition", object_id=str(application.pk))
+    entry = AuditEntry.objects.get(
+        action="calls.application.declare_eligible", object_id=str(application.pk)
+    )
     assert entry.actor == staff
     assert entry.data["from"] == "submitted"
     assert entry.data["to"] == "eligible"
@@ -55,7 +59,7 @@ def test_transition_refused_from_wrong_state_with_engine_code(staff):
     assert refused.value.params["why"] == "state"
     assert refused.value.message
     assert Application.objects.get(pk=application.pk).state == "draft"
-    assert not AuditEntry.objects.filter(action="application.transition").exists()
+    assert not AuditEntry.objects.filter(action__startswith="calls.application.").exists()
 
 
 def test_applicant_cannot_declare_own_application_eligible():
@@ -95,13 +99,21 @@ def test_reason_is_audited(staff):
         by=staff,
         reason="Siège hors territoire.",
     )
-    entry = AuditEntry.objects.get(action="application.transition")
+    entry = AuditEntry.objects.get(action="calls.application.declare_ineligible")
     assert entry.reason == "Siège hors territoire."
 
 
-def test_lead_may_withdraw_before_decision():
+def test_the_lead_withdraws_through_the_withdrawal_service_only():
     application = ApplicationFactory(state="eligible")
-    transition_application(application=application, code="withdraw", by=application.lead)
+    with pytest.raises(TransitionError) as refused:
+        transition_application(application=application, code="withdraw", by=application.lead)
+    assert refused.value.code == "workflow.service_owned"
+    transition_application(
+        application=application,
+        code="withdraw",
+        by=application.lead,
+        service="withdraw_application",
+    )
     assert application.state == "withdrawn"
 
 
@@ -153,6 +165,10 @@ def test_every_staff_transition_of_the_table_is_reachable_through_the_service(st
         ("close", ""),
     ]
     for code, reason in path:
-        transition_application(application=application, code=code, by=staff, reason=reason)
+        if code in DECISIONS:
+            record_decision(application=application, code=code, by=staff, reason=reason)
+        else:
+            transition_application(application=application, code=code, by=staff, reason=reason)
     assert application.state == "closed"
-    assert AuditEntry.objects.filter(action="application.transition").count() == len(path)
+    entries = AuditEntry.objects.filter(action__startswith="calls.application.")
+    assert [e.data["transition"] for e in entries.order_by("pk")] == [code for code, _ in path]

@@ -21,11 +21,17 @@ from filiere.engine.workflow import (
     is_terminal,
     is_withdrawable,
     reachable_states,
+    service_owned_codes,
     to_dot,
     to_mermaid,
 )
 
 NOON = datetime(2009, 10, 15, 10, 0, tzinfo=UTC)  # 12:00 Europe/Paris
+
+
+def _owner(code: str) -> str:
+    """The owning service's name, as that service passes it (``""``: the generic door)."""
+    return TRANSITIONS_BY_CODE[code].service
 
 
 def test_every_state_is_reachable_from_draft() -> None:
@@ -67,19 +73,19 @@ def test_the_happy_path_of_the_issue() -> None:
     ]
     state = State.DRAFT
     for code, actor, reason in path:
-        state = check_transition(state, code, [actor], reason).target
+        state = check_transition(state, code, [actor], reason, service=_owner(code)).target
     assert state is State.CLOSED
 
 
 def test_lead_submits_and_staff_are_told() -> None:
-    transition = check_transition("draft", "submit", ["applicant_lead"])
+    transition = check_transition("draft", "submit", ["applicant_lead"], service=_owner("submit"))
     assert transition.target is State.SUBMITTED
     assert transition.notify == (Party.APPLICANT_TEAM, Party.STAFF)
 
 
 def test_staff_cannot_submit_for_the_applicant() -> None:
     with pytest.raises(WorkflowError) as caught:
-        check_transition(State.DRAFT, "submit", [Actor.STAFF])
+        check_transition(State.DRAFT, "submit", [Actor.STAFF], service="submit_application")
     assert caught.value.code == "workflow.not_allowed"
     assert caught.value.params == {
         "transition": "submit",
@@ -91,7 +97,7 @@ def test_staff_cannot_submit_for_the_applicant() -> None:
 
 def test_a_decision_cannot_be_taken_on_a_dossier_not_before_the_committee() -> None:
     with pytest.raises(WorkflowError) as caught:
-        check_transition(State.ELIGIBLE, "award", [Actor.COMMITTEE])
+        check_transition(State.ELIGIBLE, "award", [Actor.COMMITTEE], service="record_decision")
     assert caught.value.code == "workflow.not_allowed"
     assert caught.value.params["why"] == "state"
 
@@ -145,14 +151,23 @@ def test_a_person_with_several_kinds_gets_the_union() -> None:
 
 def test_correction_round_trip() -> None:
     state = check_transition(
-        State.SUBMITTED, "request_correction", [Actor.STAFF], "Missing: Kbis extract"
+        State.SUBMITTED,
+        "request_correction",
+        [Actor.STAFF],
+        "Missing: Kbis extract",
+        service="request_correction",
     ).target
     assert state is State.INCOMPLETE
-    assert check_transition(state, "resubmit", [Actor.APPLICANT_LEAD]).target is State.SUBMITTED
+    resubmitted = check_transition(
+        state, "resubmit", [Actor.APPLICANT_LEAD], service="resubmit_application"
+    )
+    assert resubmitted.target is State.SUBMITTED
 
 
 def test_deferred_dossier_can_return_to_a_later_committee() -> None:
-    state = check_transition(State.COMMITTEE, "defer", [Actor.COMMITTEE], "Budget unclear").target
+    state = check_transition(
+        State.COMMITTEE, "defer", [Actor.COMMITTEE], "Budget unclear", service="record_decision"
+    ).target
     assert check_transition(state, "reschedule", [Actor.STAFF]).target is State.COMMITTEE
 
 
@@ -162,7 +177,10 @@ def test_deferred_dossier_can_return_to_a_later_committee() -> None:
 )
 def test_withdrawal_is_possible_until_a_decision(state: str) -> None:
     assert is_withdrawable(state)
-    assert check_transition(state, "withdraw", [Actor.APPLICANT_LEAD]).target is State.WITHDRAWN
+    withdrawn = check_transition(
+        state, "withdraw", [Actor.APPLICANT_LEAD], service="withdraw_application"
+    )
+    assert withdrawn.target is State.WITHDRAWN
 
 
 @pytest.mark.parametrize(
@@ -171,7 +189,7 @@ def test_withdrawal_is_possible_until_a_decision(state: str) -> None:
 def test_withdrawal_is_refused_after_a_decision(state: str) -> None:
     assert not is_withdrawable(state)
     with pytest.raises(WorkflowError):
-        check_transition(state, "withdraw", [Actor.APPLICANT_LEAD])
+        check_transition(state, "withdraw", [Actor.APPLICANT_LEAD], service="withdraw_application")
 
 
 def test_staff_recording_a_withdrawal_must_say_why() -> None:
@@ -215,7 +233,7 @@ def test_check_agrees_with_allowed_transitions(
 ) -> None:
     allowed = {t.code for t in allowed_transitions(state, actors)}
     try:
-        transition = check_transition(state, code, actors, reason)
+        transition = check_transition(state, code, actors, reason, service=_owner(code))
     except WorkflowError as error:
         if error.code == "workflow.reason_required":
             assert code in allowed
@@ -231,8 +249,11 @@ def test_check_agrees_with_allowed_transitions(
 def test_mermaid_lists_every_edge_of_the_table() -> None:
     diagram = to_mermaid()
     assert diagram.startswith("stateDiagram-v2\n    [*] --> draft\n")
-    assert "    draft --> submitted: submit (applicant_lead)\n" in diagram
-    assert "    committee --> rejected: reject (committee, staff, reason)\n" in diagram
+    assert "    draft --> submitted: submit (applicant_lead, via submit_application)\n" in diagram
+    assert (
+        "    committee --> rejected: reject (committee, staff, reason, via record_decision)\n"
+        in diagram
+    )
     edges = sum(len(t.sources) for t in TRANSITIONS)
     assert diagram.count(": ") == edges
     assert "    withdrawn --> [*]\n" in diagram
@@ -247,3 +268,42 @@ def test_dot_marks_terminal_states() -> None:
 def test_the_documentation_shows_the_current_diagram() -> None:
     doc = Path(__file__).resolve().parents[2] / "docs" / "engine" / "rules-and-workflow.md"
     assert f"```mermaid\n{to_mermaid()}```" in doc.read_text(encoding="utf-8")
+
+
+# --- one door per verb -------------------------------------------------------------------------
+
+SERVICE_OWNED = {
+    "submit": "submit_application",
+    "resubmit": "resubmit_application",
+    "request_correction": "request_correction",
+    "withdraw": "withdraw_application",
+    "award": "record_decision",
+    "reject": "record_decision",
+    "defer": "record_decision",
+}
+
+
+def test_transitions_with_their_own_checks_name_their_service() -> None:
+    assert {t.code: t.service for t in TRANSITIONS if t.service_owned} == SERVICE_OWNED
+    assert service_owned_codes() == frozenset(SERVICE_OWNED)
+
+
+@pytest.mark.parametrize("code", sorted(SERVICE_OWNED))
+def test_the_generic_door_cannot_fire_a_service_owned_transition(code: str) -> None:
+    transition = TRANSITIONS_BY_CODE[code]
+    source = sorted(transition.sources)[0]
+    every_actor = list(Actor)
+    for service in ("", "transition_application", "someone_else"):
+        with pytest.raises(WorkflowError) as caught:
+            check_transition(source, code, every_actor, "a reason", service=service)
+        assert caught.value.code == "workflow.service_owned"
+        assert caught.value.params == {"transition": code, "service": SERVICE_OWNED[code]}
+    fired = check_transition(source, code, every_actor, "a reason", service=SERVICE_OWNED[code])
+    assert fired is transition
+
+
+def test_a_submission_after_the_deadline_cannot_go_around_the_submit_service() -> None:
+    # The hole of issue #8: "submit" fired by code, without the deadline check.
+    with pytest.raises(WorkflowError) as caught:
+        check_transition(State.DRAFT, "submit", [Actor.APPLICANT_LEAD])
+    assert caught.value.code == "workflow.service_owned"

@@ -2,12 +2,17 @@
 
 Two sections, one per audience, sharing this router:
 
-- **staff** (instruction): every application, with the staff list's filters (the same query
-  parameters as the HTML list: ``call``, ``status``, ``genre``, ``territory``, ``organisation``,
-  ``min_amount``, ``max_amount``, ``missing_documents``, ``q``, ``sort``), the detail with labels
-  and the number of private notes, and ``POST /applications/{id}/transitions``.
+- **staff** (instruction): the applications they instruct — every call's for the global staff,
+  their calls' for holders of a call-scoped staff grant, never one they are on (lead, invited or
+  accepted member) — with the staff list's filters (the same query parameters as the HTML list:
+  ``call``, ``status``, ``genre``, ``territory``, ``organisation``, ``min_amount``,
+  ``max_amount``, ``missing_documents``, ``q``, ``sort``), the detail with labels and the number of
+  private notes, and ``POST /applications/{id}/transitions`` for the transitions without a
+  service of their own (and the committee's decisions, through their service).
 - **applicant** (own applications): an applicant only ever sees the applications they lead or are
-  on the team of, never staff notes or labels; anyone else's application is a 404.
+  on the team of, never staff notes or labels; anyone else's application is a 404. The lead
+  files through the verbs ``POST /applications/{id}/submit``, ``/resubmit`` and ``/withdraw``,
+  which call the same services as the pages (deadline, completeness, receipt).
 
 Errors have the API's one shape (``api/errors.py``) and lists its one page shape
 (``api/pagination.py``).
@@ -26,10 +31,15 @@ from pydantic import ValidationError as PydanticValidationError
 from filiere.calls import selectors_staff
 from filiere.calls.filters import ApplicationFilterForm
 from filiere.calls.models import Application, Call
-from filiere.calls.permissions import sees_every_application
+from filiere.calls.permissions import instructs, is_lead, staff_call_ids
+from filiere.calls.phrases import applying_message
+from filiere.calls.services import submission as submission_services
+from filiere.calls.services.applications import ApplyError
 from filiere.calls.services.transitions import (
+    DECISIONS,
     TransitionError,
     allowed_for,
+    record_decision,
     transition_application,
 )
 
@@ -60,6 +70,9 @@ class TransitionOut(Schema):
     code: str
     target: str
     reason_required: bool
+    #: Where to fire it: ``submit``, ``resubmit``, ``withdraw`` (the verbs), ``transitions``, or
+    #: ``None`` for what only a page offers (a correction request, with its items and date).
+    operation: str | None
 
 
 class ApplicationDetailOut(ApplicationOut):
@@ -77,6 +90,14 @@ class StaffApplicationDetailOut(ApplicationDetailOut):
 class TransitionIn(Schema):
     code: str
     reason: str = ""
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+#: The API's door for each transition that has a service of its own (see ``_operation``).
+_VERBS = {"submit": "submit", "resubmit": "resubmit", "withdraw": "withdraw"}
 
 
 def _row(application: Application) -> dict:
@@ -108,17 +129,53 @@ def _page(request: HttpRequest, queryset, query: PageQuery) -> dict:
     return {**page, "results": [_row(a) for a in page["results"]]}
 
 
-def _visible(user, pk: int) -> Application:
-    """Staff see every application; others only their own (404 otherwise)."""
-    queryset = Application.objects.select_related(
-        "call", "organisation__territory", "genre", "stage", "lead"
+def _visible(user, pk: int) -> tuple[Application, bool]:
+    """(application, as staff): staff of its call who are not on its team read it as staff; its
+    lead and accepted members as their own; 404 for everyone else."""
+    application = (
+        Application.objects.select_related(
+            "call", "organisation__territory", "genre", "stage", "lead"
+        )
+        .filter(pk=pk)
+        .first()
     )
-    if not sees_every_application(user):
-        queryset = own_applications(user, queryset)
-    application = queryset.filter(pk=pk).first()
     if application is None:
         raise Http404
-    return application
+    if instructs(user, application):
+        return application, True
+    if own_applications(user, Application.objects.filter(pk=pk)).exists():
+        return application, False
+    raise Http404
+
+
+def _is_instructor(user) -> bool:
+    """Holds a staff role, globally or for at least one call."""
+    calls = staff_call_ids(user)
+    return calls is None or bool(calls)
+
+
+def _operation(transition) -> str | None:
+    if transition.code in _VERBS:
+        return _VERBS[transition.code]
+    if not transition.service_owned or transition.code in DECISIONS:
+        return "transitions"
+    return None
+
+
+def _apply_error(error: ApplyError, *, forbidden: tuple[str, ...]):
+    """An ``apply.*`` refusal in the API's error shape: 403 for the wrong person, 409 otherwise
+    (the deadline passed, already submitted, items missing: the application's state)."""
+    params = {
+        name: value.isoformat() if isinstance(value, datetime) else value
+        for name, value in error.params.items()
+    }
+    missing = getattr(error, "missing", None)
+    if missing is not None:
+        params["missing"] = [
+            {"step": item.step, "code": item.code, "message": str(item.message)} for item in missing
+        ]
+    status = 403 if error.code in forbidden else 409
+    return _error(status, error.code, applying_message(error.code, error.params), params)
 
 
 @router.get(
@@ -128,10 +185,11 @@ def _visible(user, pk: int) -> Application:
     summary="Applications (all for staff, own for others)",
 )
 def list_applications(request, query: Query[PageQuery], call: str = ""):
-    # permission: signed in; staff see every application (with the staff list's filters),
-    # everyone else only the applications they lead or are on the team of
+    # permission: signed in; staff see the applications they instruct (every call's, or their
+    # calls' for a call-scoped grant; never one they are on), with the staff list's filters;
+    # everyone else only the applications they lead or are on the team of (invitation accepted)
     user = request.auth
-    if sees_every_application(user):
+    if _is_instructor(user):
         return _staff_list(request, call, query)
     queryset = own_applications(user).select_related(
         "call", "organisation__territory", "genre", "stage"
@@ -148,19 +206,25 @@ def list_applications(request, query: Query[PageQuery], call: str = ""):
     summary="One application",
 )
 def application_detail(request, application_id: int):
-    # permission: signed in; staff: any application (with labels); others: their own only (404)
+    # permission: signed in; staff of its call who are not on its team: with labels; its lead
+    # and accepted members: their own view; 404 for everyone else
     user = request.auth
-    application = _visible(user, application_id)
+    application, as_staff = _visible(user, application_id)
     data = {
         **_row(application),
         "summary": application.summary,
         "lead": str(application.lead),
         "allowed_transitions": [
-            {"code": t.code, "target": t.target.value, "reason_required": t.reason_required}
+            {
+                "code": t.code,
+                "target": t.target.value,
+                "reason_required": t.reason_required,
+                "operation": _operation(t),
+            }
             for t in allowed_for(user, application)
         ],
     }
-    if sees_every_application(user):
+    if as_staff:
         return StaffApplicationDetailOut(**_staff_extra(application), **data)
     return ApplicationDetailOut(**data)
 
@@ -175,7 +239,8 @@ def application_detail(request, application_id: int):
         409: ErrorOut,
     },
     auth=SIGNED_IN,
-    summary="Fire a transition (declare eligible, ineligible with a reason, …)",
+    summary="Fire a transition (declare eligible, ineligible with a reason, …); not those with "
+    "their own operation (submit, resubmit, withdraw) or page (a correction request)",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -185,10 +250,11 @@ def application_detail(request, application_id: int):
 )
 def fire_transition(request, application_id: int):
     # permission: signed in; the application must be visible to the caller (404 otherwise:
-    # staff see all, others their own) and the engine's table decides (staff for instruction,
-    # the lead for a withdrawal): 403 for the wrong actor, 409 from the wrong state
+    # staff of its call, its team) and the engine's table decides (staff who are not on its
+    # team): 403 for the wrong actor, 409 from the wrong state; 400 ``workflow.service_owned``
+    # for a transition with its own service (submit, resubmit, withdraw, correction request)
     user = request.auth
-    application = _visible(user, application_id)
+    application, _as_staff = _visible(user, application_id)
     try:
         payload = TransitionIn.model_validate_json(request.body or b"")
     except PydanticValidationError:
@@ -198,14 +264,105 @@ def fire_transition(request, application_id: int):
             _('Send JSON such as {"code": "declare_ineligible", "reason": "…"}.'),
         )
     try:
-        transition_application(
-            application=application, code=payload.code, by=user, reason=payload.reason
-        )
+        if payload.code in DECISIONS:
+            record_decision(
+                application=application, code=payload.code, by=user, reason=payload.reason
+            )
+        else:
+            # The generic door: the engine refuses the transitions that have their own service.
+            transition_application(
+                application=application, code=payload.code, by=user, reason=payload.reason
+            )
     except TransitionError as error:
         status = 400
         if error.code == "workflow.not_allowed":
             status = 409 if error.params.get("why") == "state" else 403
-        return Status(status, error.to_json())
+        body = error.to_json()
+        if error.code == "workflow.service_owned" and payload.code in _VERBS:
+            body["params"]["operation"] = _VERBS[payload.code]
+        return Status(status, body)
+    return application_detail(request, application_id)
+
+
+# --- the lead's verbs (the same services as the pages) ----------------------------------------
+
+_VERB_RESPONSES = {
+    200: ApplicationDetailOut,
+    400: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+}
+
+
+@router.post(
+    "/{application_id}/submit",
+    response=_VERB_RESPONSES,
+    auth=SIGNED_IN,
+    summary="Submit my application (before the call closes, once complete)",
+)
+def submit(request, application_id: int):
+    # permission: signed in; the lead or an accepted team member sees it (404 for everyone
+    # else); only the lead submits (403); the deadline, completeness and state say 409 and change
+    # nothing. The same service as the page: Submission, receipt, audit, e-mails.
+    from filiere.calls.selectors_applicant import get_application_for_member
+
+    application = get_application_for_member(request.auth, application_id)
+    try:
+        submission_services.submit_application(application=application, by=request.auth)
+    except ApplyError as error:
+        return _apply_error(error, forbidden=("apply.only_lead_submits",))
+    return application_detail(request, application_id)
+
+
+@router.post(
+    "/{application_id}/resubmit",
+    response=_VERB_RESPONSES,
+    auth=SIGNED_IN,
+    summary="Send my corrected application again (while the correction window is open)",
+)
+def resubmit(request, application_id: int):
+    # permission: signed in; the lead or an accepted team member sees it (404 for everyone
+    # else); only the lead sends it again (403); outside the correction window, incomplete or
+    # in another state: 409, nothing changed. The same service as the page.
+    from filiere.calls.selectors_applicant import get_application_for_member
+
+    application = get_application_for_member(request.auth, application_id)
+    try:
+        submission_services.resubmit_application(application=application, by=request.auth)
+    except ApplyError as error:
+        return _apply_error(error, forbidden=("apply.only_lead_resubmits",))
+    return application_detail(request, application_id)
+
+
+@router.post(
+    "/{application_id}/withdraw",
+    response=_VERB_RESPONSES,
+    auth=SIGNED_IN,
+    summary="Withdraw my application (until a decision), with an optional reason",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": WithdrawIn.model_json_schema()}},
+        }
+    },
+)
+def withdraw(request, application_id: int):
+    # permission: signed in; the lead or an accepted team member sees it (404 for everyone
+    # else); only the lead withdraws (403); after a decision: 409. The same service as the page.
+    from filiere.calls.selectors_applicant import get_application_for_member
+
+    application = get_application_for_member(request.auth, application_id)
+    try:
+        payload = WithdrawIn.model_validate_json(request.body or b"{}")
+    except PydanticValidationError:
+        return _error(400, "request.invalid", _('Send JSON such as {"reason": "…"}, or nothing.'))
+    try:
+        submission_services.withdraw_application(
+            application=application, by=request.auth, reason=payload.reason
+        )
+    except ApplyError as error:
+        return _apply_error(error, forbidden=("apply.only_lead_withdraws",))
     return application_detail(request, application_id)
 
 
@@ -220,7 +377,7 @@ def _staff_list(request: HttpRequest, call_slug: str, query: PageQuery) -> dict:
         if call is None:
             raise Http404
     form = ApplicationFilterForm(request.GET.copy(), call=call)
-    queryset = selectors_staff.staff_applications(call, form.filters())
+    queryset = selectors_staff.staff_applications(call, form.filters(), viewer=request.auth)
     if call is None and form.filters().sort == "reference":
         queryset = queryset.order_by("call__slug", "reference", "id")
     return _page(request, queryset, query)
@@ -259,6 +416,9 @@ class ReceiptDocumentOut(Schema):
 
 
 class ReceiptOut(Schema):
+    """The acknowledgement. ``sha256`` is computed over the whole ``content``: only the lead's
+    copy checks against it, as team members do not get the other members' addresses."""
+
     reference: str
     submitted_at: datetime
     submitted_by: str
@@ -275,7 +435,8 @@ class ReceiptOut(Schema):
 )
 def application_receipt(request, application_id: int):
     # permission: signed in; the lead or a team member who accepted, once submitted (404 for
-    # everyone else, staff included: they read the file through the staff operations)
+    # everyone else, staff included: they read the file through the staff operations). The team
+    # members' e-mail addresses are shown to the lead only.
     from filiere.calls.selectors_applicant import get_application_for_member
 
     application = get_application_for_member(request.auth, application_id)
@@ -288,5 +449,18 @@ def application_receipt(request, application_id: int):
         "submitted_by": submission.content.get("submitted_by", ""),
         "sha256": submission.sha256,
         "documents": submission.content.get("documents", []),
-        "content": submission.content,
+        "content": _receipt_content(submission.content, request.auth, application),
     }
+
+
+def _receipt_content(content: dict, user, application: Application) -> dict:
+    """The submitted content as the caller may read it: the lead gets it whole (the hash checks
+    against it); a team member gets the team's roles with their own address only."""
+    if is_lead(user, application):
+        return content
+    own = (user.email or "").lower()
+    team = [
+        member if (member.get("email") or "").lower() == own else {"role": member.get("role")}
+        for member in content.get("team", [])
+    ]
+    return {**content, "team": team}

@@ -9,6 +9,13 @@
 - It is edited by its lead and by members allowed to edit, while the engine says the file is
   editable; only the lead submits, sends corrections and withdraws.
 - Its documents are downloaded by the team and by the staff.
+- Instruction (the staff's side of one call's applications: the list, one application, its
+  decisions, correction requests and other transitions) is open to the global staff and to
+  holders of a staff grant scoped to that call (``RoleGrant(role=staff, scope_type="call",
+  scope_id=call.pk)``), pages and API alike (:func:`instructs`, ``call_staff_required``). Call
+  design, notes, labels, messages, bulk actions and exports stay with the global staff.
+- Nobody acts as staff or committee on an application they are on (:func:`on_team`: its lead, or
+  a team member, invited or accepted), whatever their grants.
 """
 
 from __future__ import annotations
@@ -18,11 +25,16 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 
+from filiere.accounts.models import Role
 from filiere.accounts.permissions import is_signed_in, is_staff
 from filiere.engine import workflow
 
-from .models import Application, TeamMember
+from .models import Application, Call, TeamMember
+
+#: The scope name of a role granted for one call (``RoleGrant.scope_type``).
+CALL_SCOPE = "call"
 
 # --- Calls --------------------------------------------------------------------------------------
 
@@ -46,12 +58,82 @@ def staff_required(view):
     return wrapper
 
 
+def is_call_staff(user, call_id: int) -> bool:
+    """Global staff (or an administrator), or a staff grant scoped to this call."""
+    return is_staff(user) or (
+        is_signed_in(user) and user.has_role(Role.STAFF, scope_type=CALL_SCOPE, scope_id=call_id)
+    )
+
+
+def staff_call_ids(user) -> frozenset[int] | None:
+    """The calls ``user`` instructs: ``None`` for every call (global staff), else the ids of the
+    calls of their call-scoped staff grants (possibly none)."""
+    if is_staff(user):
+        return None
+    if not is_signed_in(user):
+        return frozenset()
+    return frozenset(
+        scope_id
+        for role, scope_type, scope_id in user.role_set()
+        if role == Role.STAFF and scope_type == CALL_SCOPE
+    )
+
+
+def call_staff_required(view):
+    """Instruction pages of one call (``slug``): anonymous → sign-in page; signed in without
+    staff for that call (globally or by a call-scoped grant) → 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff(request.user):
+            call_id = Call.objects.filter(slug=kwargs.get("slug")).values_list("pk", flat=True)
+            if not any(is_call_staff(request.user, pk) for pk in call_id):
+                raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 # --- Applications -------------------------------------------------------------------------------
 
 
 def sees_every_application(user) -> bool:
     """The staff read every application; everyone else only those they lead or joined."""
     return is_staff(user)
+
+
+def on_team(user, application: Application) -> bool:
+    """``user`` leads ``application`` or is on its team, invited or accepted (an invitation sent
+    to their address counts): a conflict of interest for instructing or deciding it."""
+    if not is_signed_in(user):
+        return False
+    if application.lead_id == user.pk:
+        return True
+    return application.team.filter(Q(user=user) | Q(email__iexact=user.email)).exists()
+
+
+def not_on_team_q(user) -> Q:
+    """Applications ``user`` is not on (lead, or invited or accepted team member): a filter."""
+    mine = TeamMember.objects.filter(application=OuterRef("pk")).filter(
+        Q(user=user) | Q(email__iexact=user.email)
+    )
+    return ~Q(lead=user) & ~Q(Exists(mine))
+
+
+def instructs(user, application: Application) -> bool:
+    """May ``user`` act as staff on ``application``: staff of its call, and not on its team."""
+    return is_call_staff(user, application.call_id) and not on_team(user, application)
+
+
+def instructable_q(user) -> Q:
+    """The applications ``user`` instructs, as a filter (nothing for people without staff)."""
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    calls = staff_call_ids(user)
+    scope = Q() if calls is None else Q(call_id__in=sorted(calls))
+    return scope & not_on_team_q(user)
 
 
 def membership(user, application: Application) -> TeamMember | None:
@@ -109,15 +191,21 @@ def can_view_documents(user, application: Application) -> bool:
     return is_member(user, application) or is_staff(user)
 
 
-def applying_actor_kinds(user, application: Application) -> list[str]:
-    """The engine actors ``user`` holds when submitting: the lead, and the staff.
+def acts_as_staff_or_committee(user, application: Application) -> tuple[bool, bool]:
+    """(staff, committee) actor kinds ``user`` holds for ``application``: from their global or
+    call-scoped grants, and never on an application they are on."""
+    if not is_signed_in(user) or on_team(user, application):
+        return False, False
+    committee = user.has_role(Role.COMMITTEE) or user.has_role(
+        Role.COMMITTEE, scope_type=CALL_SCOPE, scope_id=application.call_id
+    )
+    return is_call_staff(user, application.call_id), committee
 
-    Narrower than ``services.transitions.actor_kinds`` (no call-scoped staff, no committee):
-    submission and resubmission only ever ask for the lead.
+
+def applying_actor_kinds(user, application: Application) -> list[str]:
+    """The engine actors ``user`` holds when submitting, withdrawing or resubmitting: the lead.
+
+    Submission, resubmission and withdrawal only ever ask for the lead; staff rights play no
+    part on the applying side.
     """
-    kinds = []
-    if is_lead(user, application):
-        kinds.append(workflow.Actor.APPLICANT_LEAD.value)
-    if is_staff(user):
-        kinds.append(workflow.Actor.STAFF.value)
-    return kinds
+    return [workflow.Actor.APPLICANT_LEAD.value] if is_lead(user, application) else []

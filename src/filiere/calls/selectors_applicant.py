@@ -151,7 +151,8 @@ def budget_template_code(application: Application) -> str:
 
 
 def engine_partners(application: Application) -> tuple[Partner, ...]:
-    """The team members' organisations, as the engine's partners."""
+    """The organisations of the team members who accepted their invitation, as the engine's
+    partners: a pending invitation satisfies no partner rule (it may never be accepted)."""
     return tuple(
         Partner(
             name=member.organisation.name,
@@ -160,7 +161,7 @@ def engine_partners(application: Application) -> tuple[Partner, ...]:
             kind=member.organisation.kind,
         )
         for member in application.team.all()
-        if member.organisation is not None
+        if member.organisation is not None and member.accepted_at is not None
     )
 
 

@@ -32,6 +32,7 @@ from .models import (
     State,
     TeamMember,
 )
+from .permissions import instructable_q
 from .selectors_applicant import (
     engine_lines,
     engine_partners,
@@ -102,11 +103,18 @@ def attach_missing_documents(applications) -> None:
         application.missing_documents = bool(flags.get(application.pk))
 
 
-def staff_applications(call: Call | None, filters: ApplicationFilters | None = None) -> QuerySet:
+def staff_applications(
+    call: Call | None, filters: ApplicationFilters | None = None, *, viewer=None
+) -> QuerySet:
     """The call's applications (every call's with ``call=None``), filtered and sorted, with what
-    a list row shows (constant number of queries: one for the rows, one for their labels)."""
+    a list row shows (constant number of queries: one for the rows, one for their labels).
+
+    With ``viewer``: only the applications they instruct (the calls of their staff grants, never
+    an application they are on; ``permissions.instructable_q``)."""
     filters = filters or ApplicationFilters()
     qs = Application.objects.all() if call is None else Application.objects.filter(call=call)
+    if viewer is not None:
+        qs = qs.filter(instructable_q(viewer))
     qs = qs.select_related("call", "organisation__territory", "genre", "stage").prefetch_related(
         Prefetch("labels", queryset=Label.objects.order_by("name"))
     )

@@ -91,8 +91,15 @@ def request_correction(
     if message.strip():
         reason = f"{message.strip()}\n\n{reason}"
     with transaction.atomic():
+        # The owning service of ``request_correction``: its one audit entry carries the items.
         transition_application(
-            application=application, code="request_correction", by=by, reason=reason, now=now
+            application=application,
+            code="request_correction",
+            by=by,
+            reason=reason,
+            now=now,
+            service="request_correction",
+            data={"items": items, "until": until.isoformat()},
         )
         Application.objects.filter(pk=application.pk).update(correction_until=until)
         application.correction_until = until
@@ -102,13 +109,6 @@ def request_correction(
             message=message.strip(),
             until=until,
             requested_by=by,
-        )
-        record(
-            actor=by,
-            action="application.correction_requested",
-            obj=application,
-            reason=message.strip(),
-            data={"items": items, "until": until.isoformat()},
         )
     return correction
 

@@ -12,9 +12,14 @@ request, and withdrawal.
 4. refuse while anything is missing (the completeness panel: required answers and documents,
    eligibility failures translated from the engine's codes, infected files);
 5. create the :class:`~filiere.calls.models.Submission` (one-to-one with the application: a second
-   submission fails on the database constraint, reported as ``apply.already_submitted``), set the
-   state, write the audit entry, and e-mail the receipt after the commit (and the ``submit``
-   transition's e-mails to the team and the staff, :func:`~.transitions.notify_after_commit`).
+   submission fails on the database constraint, reported as ``apply.already_submitted``), fire
+   ``submit`` through :func:`~.transitions.transition_application` as its owning service (the
+   state, the ``calls.application.submit`` audit entry with the receipt's hash, the e-mails to the
+   team and the staff after the commit), and e-mail the receipt after the commit.
+
+``submit``, ``resubmit`` and ``withdraw`` are owned by the services of this module
+(``Transition.service``): the generic transition service refuses them to anyone else, so pages
+and API alike go through these checks.
 
 Documents: a file still waiting for the antivirus (``pending``) or whose scan failed
 (``error``) counts as present; its SHA-256 is in the receipt and it stays blocked from download
@@ -36,14 +41,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from filiere.audit.services import record
 from filiere.engine import workflow
 
 from ..models import Application, Document, Resubmission, State, Submission
 from ..permissions import applying_actor_kinds
 from ..selectors_applicant import answers_by_code, missing_items, with_related
 from .applications import ApplyError, budget_rows, canonical_json
-from .transitions import TransitionError, notify_after_commit, transition_application
+from .transitions import TransitionError, transition_application
 
 
 class SubmissionRefused(ApplyError):
@@ -134,7 +138,12 @@ def submit_application(*, application: Application, by) -> Submission:
             # queue of late requests after the closing second drains twice as fast).
             fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
             try:
-                workflow.check_transition(fresh.state, "submit", applying_actor_kinds(by, fresh))
+                workflow.check_transition(
+                    fresh.state,
+                    "submit",
+                    applying_actor_kinds(by, fresh),
+                    service="submit_application",
+                )
             except workflow.WorkflowError as error:
                 if error.params.get("why") == "actor":
                     raise ApplyError("apply.only_lead_submits") from None
@@ -152,19 +161,17 @@ def submit_application(*, application: Application, by) -> Submission:
                 sha256=receipt_hash(content),
                 content=content,
             )
-            Application.objects.filter(pk=fresh.pk).update(
-                state=State.SUBMITTED, submitted_at=now, updated_at=now
-            )
-            record(
-                actor=by,
-                action="calls.application.submitted",
-                obj=fresh,
+            # The team and the staff are told like for any transition (the lead, who acted,
+            # gets the receipt instead).
+            transition_application(
+                application=fresh,
+                code="submit",
+                by=by,
+                now=now,
+                service="submit_application",
                 data={"sha256": submission.sha256, "submitted_at": now.isoformat()},
             )
             transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
-            # The team and the staff are told like for any transition (the lead, who acted,
-            # gets the receipt instead).
-            notify_after_commit(application_id=fresh.pk, code="submit", by=by)
     except IntegrityError:
         # Another request recorded the submission between our check and our insert.
         raise ApplyError("apply.already_submitted") from None
@@ -198,27 +205,25 @@ def send_receipt_email(*, submission_id: int) -> None:
 def withdraw_application(*, application: Application, by, reason: str = "") -> Application:
     """The lead withdraws a submitted file, until a decision (engine: ``withdraw``).
 
-    Goes through :func:`~.transitions.transition_application` (its audit entry, and the e-mails
-    to the team, the staff and the experts after the commit) and keeps the applicant side's own
-    ``calls.application.withdrawn`` entry with the optional reason.
+    Fires ``withdraw`` through :func:`~.transitions.transition_application` as its owning
+    service: the ``calls.application.withdraw`` audit entry with the optional reason, and the
+    e-mails to the team, the staff and the experts after the commit.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        previous = locked.state
         try:
-            transition_application(application=locked, code="withdraw", by=by, reason=reason)
+            transition_application(
+                application=locked,
+                code="withdraw",
+                by=by,
+                reason=reason,
+                service="withdraw_application",
+            )
         except TransitionError as error:
             if error.params.get("why") == "actor":
                 raise ApplyError("apply.only_lead_withdraws") from None
             raise ApplyError("apply.not_withdrawable") from None
-        record(
-            actor=by,
-            action="calls.application.withdrawn",
-            obj=locked,
-            reason=reason,
-            data={"from": previous},
-        )
     application.state = locked.state
     return locked
 
@@ -230,9 +235,10 @@ def resubmit_application(*, application: Application, by) -> Resubmission:
     the correction window has closed (``now > correction_until``; the closing second is on
     time), let the engine check the state and the actor (the lead), refuse while anything is
     missing, then record a :class:`Resubmission` with the SHA-256 of the content sent again,
-    fire ``resubmit`` through :func:`~.transitions.transition_application` (state back to
-    *submitted*, correction window and requests closed, audit, e-mails to the team and the staff
-    after the commit) and write the ``calls.application.resubmitted`` audit entry. The original
+    fire ``resubmit`` through :func:`~.transitions.transition_application` as its owning service
+    (state back to *submitted*, correction window and requests closed, the
+    ``calls.application.resubmit`` audit entry with the new hash, e-mails to the team and the
+    staff after the commit). The original
     :class:`Submission` (the acknowledgement that met the deadline) is kept unchanged.
     """
     with transaction.atomic():
@@ -240,7 +246,12 @@ def resubmit_application(*, application: Application, by) -> Resubmission:
         now = timezone.now()
         fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
         try:
-            workflow.check_transition(fresh.state, "resubmit", applying_actor_kinds(by, fresh))
+            workflow.check_transition(
+                fresh.state,
+                "resubmit",
+                applying_actor_kinds(by, fresh),
+                service="resubmit_application",
+            )
         except workflow.WorkflowError as error:
             if error.params.get("why") == "actor":
                 raise ApplyError("apply.only_lead_resubmits") from None
@@ -261,11 +272,12 @@ def resubmit_application(*, application: Application, by) -> Resubmission:
             sha256=receipt_hash(content),
             content=content,
         )
-        transition_application(application=locked, code="resubmit", by=by, now=now)
-        record(
-            actor=by,
-            action="calls.application.resubmitted",
-            obj=locked,
+        transition_application(
+            application=locked,
+            code="resubmit",
+            by=by,
+            now=now,
+            service="resubmit_application",
             data={"sha256": resubmission.sha256, "resubmitted_at": now.isoformat()},
         )
     application.state = locked.state

@@ -2,8 +2,14 @@
 
 The rules are the engine's transition table (``filiere.engine.workflow``): this service works out
 which kinds of actor the user is for this application, asks the engine, records the new state
-under a row lock, writes the audit entry and, once the transaction has committed, enqueues the
-e-mails to the parties the transition names (``calls.notifications``).
+under a row lock, writes the audit entry (``calls.application.<code>``, one per state change,
+web and API alike) and, once the transaction has committed, enqueues the e-mails to the parties
+the transition names (``calls.notifications``).
+
+Transitions with checks of their own (``Transition.service``: submit, resubmit, a correction
+request, the lead's withdrawal, the committee's decisions) are refused here unless their owning
+service calls with ``service=`` set to its name; pages and the API never pass it, they call the
+owning service (``submission.submit_application``...).
 """
 
 from __future__ import annotations
@@ -16,8 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from filiere.accounts.models import Role
-from filiere.accounts.permissions import is_staff
 from filiere.audit.services import record
 from filiere.engine import workflow
 from filiere.engine.workflow import Actor, State, WorkflowError
@@ -25,12 +29,14 @@ from filiere.engine.workflow import Actor, State, WorkflowError
 from .. import phrases
 from ..models import Application, CorrectionRequest
 from ..models import State as AppState
+from ..permissions import acts_as_staff_or_committee
 
 __all__ = [
     "TransitionError",
     "actor_kinds",
     "allowed_for",
     "notify_after_commit",
+    "record_decision",
     "state_label",
     "transition_application",
     "transition_label",
@@ -64,6 +70,8 @@ def workflow_message(code: str, params: Mapping[str, object]) -> str:
         return gettext("You may not “%(transition)s” this application.") % {
             "transition": transition
         }
+    if code == "workflow.service_owned":
+        return gettext("“%(transition)s” has its own form: use it.") % {"transition": transition}
     if code == "workflow.reason_required":
         return gettext("Give a reason to “%(transition)s”: the applicant will receive it.") % {
             "transition": transition
@@ -101,26 +109,37 @@ class TransitionError(Exception):
 
 
 def actor_kinds(user, application: Application) -> frozenset[Actor]:
-    """The engine's actor kinds ``user`` holds for ``application`` (``None``: the system)."""
+    """The engine's actor kinds ``user`` holds for ``application`` (``None``: the system).
+
+    Staff: global, or a staff grant scoped to the application's call; committee: global or
+    call-scoped. Neither for someone on the application's team (its lead, an invited or accepted
+    member): nobody instructs or decides their own file.
+    """
     if user is None:
         return frozenset({Actor.SYSTEM})
     kinds: set[Actor] = set()
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    if is_staff(user) or user.has_role(Role.STAFF, scope_type="call", scope_id=application.call_id):
+    staff, committee = acts_as_staff_or_committee(user, application)
+    if staff:
         kinds.add(Actor.STAFF)
-    if user.has_role(Role.COMMITTEE) or user.has_role(
-        Role.COMMITTEE, scope_type="call", scope_id=application.call_id
-    ):
+    if committee:
         kinds.add(Actor.COMMITTEE)
     if application.lead_id == user.pk:
         kinds.add(Actor.APPLICANT_LEAD)
     return frozenset(kinds)
 
 
-def allowed_for(user, application: Application) -> list[workflow.Transition]:
-    """The transitions ``user`` may fire on ``application`` now, in table order (for menus)."""
-    return workflow.allowed_transitions(application.state, actor_kinds(user, application))
+def allowed_for(
+    user, application: Application, *, generic_only: bool = False
+) -> list[workflow.Transition]:
+    """The transitions ``user`` may fire on ``application`` now, in table order (for menus).
+
+    ``generic_only`` leaves out the transitions that have their own service (and form)."""
+    transitions = workflow.allowed_transitions(application.state, actor_kinds(user, application))
+    if generic_only:
+        transitions = [t for t in transitions if not t.service_owned]
+    return transitions
 
 
 # --- notifications ------------------------------------------------------------------------------
@@ -162,13 +181,18 @@ def transition_application(
     reason: str = "",
     now: datetime | None = None,
     notify: bool = True,
+    service: str = "",
+    data: Mapping[str, object] | None = None,
 ) -> Application:
     """Fire transition ``code`` on ``application`` as ``by`` (a user, or ``None`` for the system).
 
-    Raises :class:`TransitionError` with the engine's code when the table refuses it. On success
-    the row is updated under ``select_for_update``, an ``application.transition`` audit entry
-    records from/to and the reason, and the parties named by the transition are e-mailed after
-    commit, each in their preferred language. ``application`` is updated in place and returned.
+    Raises :class:`TransitionError` with the engine's code when the table refuses it
+    (``workflow.service_owned`` for a transition that has its own service, unless ``service``
+    names it: only that service passes it). On success the row is updated under
+    ``select_for_update``, a ``calls.application.<code>`` audit entry records from/to, the actor
+    kinds, the reason and the owning service's ``data``, and the parties named by the transition
+    are e-mailed after commit, each in their preferred language. ``application`` is updated in
+    place and returned.
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -176,7 +200,7 @@ def transition_application(
         locked = Application.objects.select_for_update().get(pk=application.pk)
         kinds = actor_kinds(by, locked)
         try:
-            chosen = workflow.check_transition(locked.state, code, kinds, reason)
+            chosen = workflow.check_transition(locked.state, code, kinds, reason, service=service)
         except WorkflowError as error:
             raise TransitionError(error.code, dict(error.params)) from None
         source = locked.state
@@ -195,10 +219,11 @@ def transition_application(
         locked.save(update_fields=fields)
         record(
             actor=by,
-            action="application.transition",
+            action=f"calls.application.{chosen.code}",
             obj=locked,
             reason=reason,
             data={
+                **(data or {}),
                 "transition": chosen.code,
                 "from": source,
                 "to": chosen.target.value,
@@ -210,3 +235,21 @@ def transition_application(
     for name in ("state", "correction_until", "submitted_at", "updated_at"):
         setattr(application, name, getattr(locked, name))
     return application
+
+
+# --- decisions ----------------------------------------------------------------------------------
+
+DECISIONS = frozenset(
+    t.code for t in workflow.TRANSITIONS if t.service == "record_decision"
+)  # award, reject, defer
+
+
+def record_decision(*, application: Application, code: str, by, reason: str = "") -> Application:
+    """Record the decision ``code`` (award, reject with its grounds, defer with what to improve)
+    taken on an application before the committee, as staff or a committee member who is not on
+    its team. The owner of the decisions until the committee stage has its own service."""
+    if code not in DECISIONS:
+        raise TransitionError("workflow.unknown_transition", {"transition": code})
+    return transition_application(
+        application=application, code=code, by=by, reason=reason, service="record_decision"
+    )

@@ -1,14 +1,19 @@
 """Instruction pages (staff): the list of a call's applications, one application with its
 eligibility check, decisions, correction requests, messages, private notes and labels, exports.
 
-Every view here is for staff (``calls.permissions.staff_required``): anonymous visitors are sent
-to sign in, everyone else gets 403.
+Every view here is for staff: anonymous visitors are sent to sign in, everyone else gets 403.
+The list, one application, its decisions, correction requests and other transitions, the CSV
+export and the PDF dossier are also open to holders of a staff grant scoped to the call
+(``calls.permissions.call_staff_required``); the rest needs the global staff role
+(``staff_required``). Nobody reaches an application they are on (lead, invited or accepted team
+member) through these pages: 403, and it is left out of their lists.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,9 +36,15 @@ from ..forms.staff import (
     TransitionForm,
 )
 from ..models import Application, ExportJob, Label, SavedFilter
-from ..permissions import staff_required
+from ..permissions import call_staff_required, instructable_q, on_team, staff_required
 from ..services import instruction
-from ..services.transitions import TransitionError, allowed_for, transition_application
+from ..services.transitions import (
+    DECISIONS,
+    TransitionError,
+    allowed_for,
+    record_decision,
+    transition_application,
+)
 from ..throttle import Throttled
 from .files import serve_attachment, throttled
 
@@ -60,13 +71,14 @@ def _application_url(application) -> str:
 # --- the list -----------------------------------------------------------------------------------
 
 
-@staff_required
+@call_staff_required
 @require_GET
 def application_list(request, slug: str):
-    # permission: staff (Role.STAFF or ADMIN); 403 for other signed-in people
+    # permission: staff of this call (global, or a staff grant scoped to it); 403 for other
+    # signed-in people; the applications the viewer is on are left out
     call = selectors_staff.get_call_for_staff(slug)
     form = ApplicationFilterForm(request.GET or None, call=call)
-    queryset = selectors_staff.staff_applications(call, form.filters())
+    queryset = selectors_staff.staff_applications(call, form.filters(), viewer=request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors_staff.attach_missing_documents(page.object_list)
     query = filter_querystring(request.GET)
@@ -87,9 +99,11 @@ def application_list(request, slug: str):
     return render(request, template, context)
 
 
-def _selected(call, ids):
+def _selected(call, ids, user):
+    # Never the applications the staff member is on (lead or team member).
     return list(
         Application.objects.filter(call=call, pk__in=ids)
+        .filter(instructable_q(user))
         .select_related("call", "organisation__territory", "genre", "stage")
         .order_by("reference")
     )
@@ -98,7 +112,7 @@ def _selected(call, ids):
 @staff_required
 @require_POST
 def bulk_action(request, slug: str):
-    # permission: staff; acts only on applications of this call
+    # permission: staff; acts only on applications of this call that the staff member is not on
     call = selectors_staff.get_call_for_staff(slug)
     ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
     form = BulkActionForm(request.POST, application_ids=ids)
@@ -111,10 +125,16 @@ def bulk_action(request, slug: str):
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    selected = _selected(call, form.cleaned_data["applications"])
+    selected = _selected(call, form.cleaned_data["applications"], request.user)
+    if len(selected) < len(set(form.cleaned_data["applications"])):
+        messages.error(
+            request, _("Applications you are on, or not of this call, were left out of the action.")
+        )
     action = form.cleaned_data["action"]
     if action in ("export_csv", "export_xlsx"):
-        queryset = selectors_staff.staff_applications(call).filter(pk__in=[a.pk for a in selected])
+        queryset = selectors_staff.staff_applications(call, viewer=request.user).filter(
+            pk__in=[a.pk for a in selected]
+        )
         return _export_response(call, queryset, action.removeprefix("export_"))
     if action == "message":
         try:
@@ -163,15 +183,17 @@ def _export_response(call, queryset, kind: str):
     return response
 
 
-@staff_required
+@call_staff_required
 @require_GET
 def export_list(request, slug: str, kind: str):
-    # permission: staff; the filtered list of this call as CSV or XLSX
+    # permission: staff of this call (global or call-scoped); the filtered list as CSV or XLSX,
+    # without the applications the viewer is on
     call = selectors_staff.get_call_for_staff(slug)
     if kind not in ("csv", "xlsx"):
         raise Http404
     form = ApplicationFilterForm(request.GET or None, call=call)
-    return _export_response(call, selectors_staff.staff_applications(call, form.filters()), kind)
+    queryset = selectors_staff.staff_applications(call, form.filters(), viewer=request.user)
+    return _export_response(call, queryset, kind)
 
 
 @staff_required
@@ -264,8 +286,7 @@ def _detail_context(request, application, **forms):
         for result in (report.results if report else ())
     ]
     transitions = allowed_for(request.user, application)
-    other = [t for t in transitions if t.code not in {"declare_eligible", "declare_ineligible"}]
-    other = [t for t in other if t.code != "request_correction"]
+    other = _other_transitions(transitions)
     codes = {t.code for t in transitions}
     return {
         "call": application.call,
@@ -289,16 +310,30 @@ def _detail_context(request, application, **forms):
     }
 
 
-def _load(slug: str, reference: str):
+def _other_transitions(transitions):
+    """The generic form's choices: what the generic service fires, and the decisions (their
+    service is called below); never the verbs with their own form (submit, a correction...)."""
+    return [
+        t
+        for t in transitions
+        if (not t.service_owned or t.code in DECISIONS)
+        and t.code not in {"declare_eligible", "declare_ineligible"}
+    ]
+
+
+def _load(request, slug: str, reference: str):
     call = selectors_staff.get_call_for_staff(slug)
-    return selectors_staff.get_application_for_staff(call, reference)
+    application = selectors_staff.get_application_for_staff(call, reference)
+    if on_team(request.user, application):
+        raise PermissionDenied  # nobody instructs a file they lead or are on the team of
+    return application
 
 
-@staff_required
+@call_staff_required
 @require_GET
 def application_detail(request, slug: str, reference: str):
     # permission: staff; everything about the application, private notes and labels included
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     return render(request, "calls/staff/application.html", _detail_context(request, application))
 
 
@@ -311,11 +346,11 @@ def _render_with_errors(request, application, **forms):
     )
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def decide(request, slug: str, reference: str):
     # permission: staff; eligible or ineligible (reason required, sent to the applicant)
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, decision_form=form)
@@ -333,11 +368,11 @@ def decide(request, slug: str, reference: str):
     return redirect(_application_url(application))
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def request_correction(request, slug: str, reference: str):
     # permission: staff; reopens the listed items until a date
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, correction_form=form)
@@ -356,21 +391,33 @@ def request_correction(request, slug: str, reference: str):
     return redirect(_application_url(application))
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def fire_transition(request, slug: str, reference: str):
-    # permission: staff; any transition the engine's table allows staff from the current state
-    application = _load(slug, reference)
-    form = TransitionForm(request.POST, transitions=allowed_for(request.user, application))
+    # permission: staff of this call, not on the application's team; a transition the engine's
+    # table allows staff from the current state, except those with their own form and service
+    application = _load(request, slug, reference)
+    form = TransitionForm(
+        request.POST, transitions=_other_transitions(allowed_for(request.user, application))
+    )
     if not form.is_valid():
         return _render_with_errors(request, application, transition_form=form)
+    code = form.cleaned_data["code"]
     try:
-        transition_application(
-            application=application,
-            code=form.cleaned_data["code"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        )
+        if code in DECISIONS:
+            record_decision(
+                application=application,
+                code=code,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        else:
+            transition_application(
+                application=application,
+                code=code,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
     except TransitionError as error:
         messages.error(request, error.message)
         return _render_with_errors(request, application, transition_form=form)
@@ -385,7 +432,7 @@ def fire_transition(request, slug: str, reference: str):
 @require_POST
 def post_message(request, slug: str, reference: str):
     # permission: staff; a message to the applicant team (e-mailed to them)
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_with_errors(request, application, message_form=form)
@@ -409,7 +456,7 @@ def post_message(request, slug: str, reference: str):
 def message_attachment(request, slug: str, reference: str, pk: int):
     # permission: staff; an attachment of a message on this application, only once the
     # antivirus found it clean (409 with the reason before)
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
     return serve_attachment(request, message)
 
@@ -418,7 +465,7 @@ def message_attachment(request, slug: str, reference: str, pk: int):
 @require_POST
 def add_note(request, slug: str, reference: str):
     # permission: staff; private note (never shown to applicants)
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, note_form=form)
@@ -431,7 +478,7 @@ def add_note(request, slug: str, reference: str):
 @require_POST
 def add_label(request, slug: str, reference: str):
     # permission: staff; private label (never shown to applicants)
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     form = LabelForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, label_form=form)
@@ -443,17 +490,17 @@ def add_label(request, slug: str, reference: str):
 @require_POST
 def remove_label(request, slug: str, reference: str, pk: int):
     # permission: staff
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     label = get_object_or_404(Label, pk=pk, call=application.call)
     instruction.remove_label(application=application, label=label, by=request.user)
     return redirect(_application_url(application) + "#labels")
 
 
-@staff_required
+@call_staff_required
 @require_GET
 def dossier_pdf(request, slug: str, reference: str):
     # permission: staff; the application as a PDF dossier (without notes or labels)
-    application = _load(slug, reference)
+    application = _load(request, slug, reference)
     response = HttpResponse(exports.dossier_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{application.reference}.pdf"'
     return response

@@ -1,0 +1,293 @@
+"""One door for every state change (issue #8 §2), as an attacker would try it on the pages.
+
+- The staff's generic transition form offers, and accepts, no transition that has its own service
+  (a correction request without its window and ``CorrectionRequest``, a submission...).
+- Nobody acts as staff on an application they lead or are on the team of, whatever their grants.
+- A staff grant scoped to one call instructs that call: its list, applications and decisions,
+  nothing of other calls, no call design.
+- Only team members who accepted their invitation count as partners for eligibility rules.
+- Lists show each person only their rows: two teams, a pending invitee, a read-only partner.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from filiere.accounts.models import Role
+from filiere.accounts.services import create_api_token, grant_role
+from filiere.audit.models import AuditEntry
+from filiere.calls import selectors_applicant, selectors_staff
+from filiere.calls.models import Application, CorrectionRequest
+from filiere.community.models import Territory
+from filiere.engine.eligibility import Status
+from tests.calls.apply_factories import invite
+from tests.calls.instruction_factories import ApplicationFactory, CallFactory
+from tests.factories import OrganisationFactory, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff_url(name, application, **extra):
+    return reverse(
+        name,
+        kwargs={"slug": application.call.slug, "reference": application.reference, **extra},
+    )
+
+
+def _call_staff(call):
+    user = user_with_role(Role.MEMBER, with_totp=True)
+    grant_role(user=user, role=Role.STAFF, scope_type="call", scope_id=call.pk, by=None)
+    user.refresh_from_db()
+    return user
+
+
+# --- the generic form cannot fire a transition that has its own service -----------------------
+
+
+def test_the_generic_form_cannot_request_a_correction(client):
+    staff = user_with_role("staff")
+    application = ApplicationFactory(state="submitted")
+    client.force_login(staff)
+    page = client.get(_staff_url("calls:staff_application", application)).content.decode()
+    assert (
+        'value="request_correction"'
+        not in page.split('id="transition', 1)[-1].split("</form>", 1)[0]
+    )
+
+    response = client.post(
+        _staff_url("calls:staff_transition", application),
+        {"code": "request_correction", "reason": "Kbis"},
+    )
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert (application.state, application.correction_until) == ("submitted", None)
+    assert not CorrectionRequest.objects.exists()
+
+
+def test_a_correction_request_through_its_own_form_opens_the_window(client):
+    staff = user_with_role("staff")
+    application = ApplicationFactory(state="submitted")
+    client.force_login(staff)
+    until = timezone.localtime() + timedelta(days=5)
+    response = client.post(
+        _staff_url("calls:staff_request_correction", application),
+        {"items": "Kbis", "until": until.strftime("%Y-%m-%dT%H:%M"), "message": ""},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "incomplete"
+    assert application.correction_until is not None
+    assert CorrectionRequest.objects.filter(application=application).count() == 1
+    entry = AuditEntry.objects.get(action="calls.application.request_correction")
+    assert entry.data["items"] == ["Kbis"]
+
+
+def test_decisions_go_through_their_service_from_the_generic_form(client):
+    staff = user_with_role("staff")
+    application = ApplicationFactory(state="committee")
+    client.force_login(staff)
+    response = client.post(_staff_url("calls:staff_transition", application), {"code": "award"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "awarded"
+    assert AuditEntry.objects.get(action="calls.application.award").actor == staff
+
+
+# --- nobody instructs their own file --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relation", ["lead", "member", "invited"])
+def test_staff_cannot_decide_a_file_they_are_on(client, relation):
+    staff = user_with_role("staff")
+    if relation == "lead":
+        application = ApplicationFactory(lead=staff)
+    else:
+        application = ApplicationFactory()
+        invite(application, staff, accepted=relation == "member")
+    client.force_login(staff)
+
+    assert client.get(_staff_url("calls:staff_application", application)).status_code == 403
+    response = client.post(
+        _staff_url("calls:staff_decide", application), {"decision": "declare_eligible"}
+    )
+    assert response.status_code == 403
+    response = client.post(
+        _staff_url("calls:staff_transition", application),
+        {"code": "record_withdrawal", "reason": "Par courrier"},
+    )
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+    listed = client.get(
+        reverse("calls:staff_applications", kwargs={"slug": application.call.slug})
+    ).content.decode()
+    assert application.reference not in listed
+
+
+def test_staff_cannot_bulk_decide_their_own_file(client):
+    staff = user_with_role("staff")
+    call = CallFactory()
+    own = ApplicationFactory(call=call, lead=staff)
+    other = ApplicationFactory(call=call)
+    client.force_login(staff)
+    response = client.post(
+        reverse("calls:staff_bulk", kwargs={"slug": call.slug}),
+        {"action": "declare_eligible", "applications": [own.pk, other.pk]},
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.state, other.state) == ("submitted", "eligible")
+
+
+# --- a staff grant scoped to one call ---------------------------------------------------------
+
+
+def test_call_scoped_staff_instruct_their_call_and_nothing_else(client):
+    mine = ApplicationFactory()
+    other = ApplicationFactory()
+    scoped = _call_staff(mine.call)
+    client.force_login(scoped)
+
+    listed = client.get(reverse("calls:staff_applications", kwargs={"slug": mine.call.slug}))
+    assert listed.status_code == 200
+    assert mine.reference in listed.content.decode()
+    assert (
+        client.get(
+            reverse("calls:staff_applications", kwargs={"slug": other.call.slug})
+        ).status_code
+        == 403
+    )
+    assert client.get(_staff_url("calls:staff_application", mine)).status_code == 200
+    assert client.get(_staff_url("calls:staff_application", other)).status_code == 403
+    assert client.get(reverse("calls:design_calls")).status_code == 403
+
+    response = client.post(
+        _staff_url("calls:staff_decide", mine), {"decision": "declare_eligible", "reason": ""}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.state == "eligible"
+
+
+def test_call_scoped_staff_cannot_decide_their_own_file(client):
+    application = ApplicationFactory()
+    scoped = _call_staff(application.call)
+    Application.objects.filter(pk=application.pk).update(lead=scoped)
+    client.force_login(scoped)
+    response = client.post(
+        _staff_url("calls:staff_decide", application), {"decision": "declare_eligible"}
+    )
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+
+# --- only accepted team members are partners -----------------------------------------------------
+
+
+def _walloon_company():
+    return OrganisationFactory(
+        seat_commune=None,
+        territory=Territory.objects.get(code="wallonia"),
+        country="BE",
+        siren="",
+        siret="",
+    )
+
+
+PARTNER_RULE = [{"kind": "required_partner", "min_count": 1, "territories": ["wallonia"]}]
+
+
+def _partner_results(application):
+    application = Application.objects.get(pk=application.pk)
+    staff_report, error = selectors_staff.eligibility_report(application)
+    assert error == ""
+    applicant_report = selectors_applicant.eligibility_report(application, now=timezone.now())
+    return [
+        next(r.status for r in report.results if r.kind == "required_partner")
+        for report in (staff_report, applicant_report)
+    ]
+
+
+def test_a_pending_invitation_does_not_satisfy_a_partner_rule():
+    application = ApplicationFactory(call=CallFactory(eligibility_rules=PARTNER_RULE))
+    partner = UserFactory()
+    member = invite(application, partner, accepted=False)
+    member.organisation = _walloon_company()
+    member.save(update_fields=["organisation"])
+
+    assert _partner_results(application) == [Status.FAILED, Status.FAILED]
+
+    member.user = partner
+    member.accepted_at = timezone.now()
+    member.save(update_fields=["user", "accepted_at"])
+    assert _partner_results(application) == [Status.PASSED, Status.PASSED]
+
+
+# --- lists show each person their own rows only ---------------------------------------------------
+
+
+def _api_references(client, user):
+    token = create_api_token(user=user, name="t")[1]
+    body = client.get("/api/v1/applications", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    return {row["reference"] for row in body["results"]}
+
+
+def test_lists_never_show_another_teams_rows(client):
+    call = CallFactory()
+    team_a = ApplicationFactory(call=call)
+    team_b = ApplicationFactory(call=call)
+    read_only = UserFactory()
+    invite(team_a, read_only, can_edit=False)
+    pending = UserFactory()
+    invite(team_a, pending, accepted=False)
+
+    assert _api_references(client, team_a.lead) == {team_a.reference}
+    assert _api_references(client, team_b.lead) == {team_b.reference}
+    assert _api_references(client, read_only) == {team_a.reference}
+    assert _api_references(client, pending) == set()
+
+    for user, expected, hidden in (
+        (team_a.lead, team_a, team_b),
+        (read_only, team_a, team_b),
+        (team_b.lead, team_b, team_a),
+    ):
+        client.force_login(user)
+        page = client.get(reverse("calls:my_applications")).content.decode()
+        assert expected.reference in page
+        assert hidden.reference not in page
+    client.force_login(pending)
+    page = client.get(reverse("calls:my_applications")).content.decode()
+    # The invitation is listed (to accept it), the file is not open to them yet.
+    assert team_b.reference not in page
+    assert reverse("calls:application_detail", args=[team_a.pk]) not in page
+    assert client.get(reverse("calls:application_detail", args=[team_a.pk])).status_code == 404
+    # None of them reaches the staff list.
+    for user in (team_a.lead, read_only, pending):
+        client.force_login(user)
+        assert (
+            client.get(reverse("calls:staff_applications", kwargs={"slug": call.slug})).status_code
+            == 403
+        )
+
+
+def test_the_staff_lists_leave_out_the_staff_members_own_file(client):
+    call = CallFactory()
+    staff = user_with_role("staff")
+    own = ApplicationFactory(call=call, lead=staff)
+    other = ApplicationFactory(call=call)
+    assert _api_references(client, staff) == {other.reference}
+    client.force_login(staff)
+    page = client.get(reverse("calls:staff_applications", kwargs={"slug": call.slug}))
+    assert other.reference in page.content.decode()
+    assert own.reference not in page.content.decode()
+    csv = b"".join(
+        client.get(
+            reverse("calls:staff_export_list", kwargs={"slug": call.slug, "kind": "csv"})
+        ).streaming_content
+    ).decode()
+    assert other.reference in csv and own.reference not in csv
