@@ -137,6 +137,19 @@ def test_filter_by_application_shows_its_documents_too(client, two_calls):
     assert other.reference not in html
 
 
+def test_a_correction_request_shows_its_items(client, two_calls):
+    """Its details hold a key named "items", which a template would read instead of the pairs."""
+    staff, [(_call, application), _] = two_calls
+    instruction.request_correction(
+        application=application,
+        items=["Signed quote"],
+        until=timezone.now() + dt.timedelta(days=5),
+        by=staff,
+    )
+    html = page(client, staff, application=application.reference, action="correction")
+    assert "items: [&#x27;Signed quote&#x27;]" in html
+
+
 def test_filter_by_object_type_and_id(client, two_calls):
     staff, [(_call, application), (_c2, other)] = two_calls
     html = page(client, staff, object_type="calls.application", object_id=str(other.pk))

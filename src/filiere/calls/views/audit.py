@@ -47,9 +47,14 @@ def audit_log(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = list(page.object_list)
     applications = selectors_audit.applications_by_id(entries)
-    rows = [(entry, applications.get(entry.object_id)) for entry in entries]
+    # The details as pairs here: in a template, ``data.items`` reads a key named "items" first.
+    rows = [(entry, applications.get(entry.object_id), _details(entry.data)) for entry in entries]
     return render(
         request,
         "calls/staff/audit_log.html",
         {"form": form, "page": page, "rows": rows},
     )
+
+
+def _details(data) -> list[tuple[str, object]]:
+    return sorted(data.items()) if isinstance(data, dict) else []
