@@ -45,7 +45,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "territory", "siren", "bce_number", "naf_code"]
+    list_display = ["name", "kind", "territory", "siren", "bce_number", "naf_code", "nace_code"]
     list_filter = ["kind", "territory", "sectors"]
     search_fields = ["name", "siren", "siret", "bce_number"]
     autocomplete_fields = ["seat_commune"]
