@@ -285,6 +285,8 @@ def test_a_profile_detail_has_the_bio_languages_and_all_affiliations(client, dir
         ("profession=astronaut", {"profession": ["Unknown value “astronaut”."]}),
         ("territory=atlantis", {"territory": ["Unknown value “atlantis”."]}),
         ("organisation_kind=guild", {"organisation_kind": ["Unknown value “guild”."]}),
+        # Given empty, a filter is a mistake too (absent means "any").
+        ("territory=", {"territory": ["Unknown value “”."]}),
         ("sectors=animation", {"sectors": ["Unknown parameter."]}),
         (
             "colour=red&sector=cooking",

@@ -95,3 +95,45 @@ def test_list_operations_document_their_filters_and_pagination(schema):
         "sector",
         "territory",
     }
+
+
+def test_public_operations_let_anonymous_callers_in_and_say_so(schema):
+    # /calls was public but documented as needing credentials.
+    for path in ("/api/v1/calls", "/api/v1/calls/{slug}", "/api/v1/sectors"):
+        security = schema["paths"][path]["get"]["security"]
+        assert security == [{"ApiTokenAuth": []}, {"SessionAuth": []}, {}], path
+    assert {} not in schema["paths"]["/api/v1/me"]["get"]["security"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "codes"),
+    [
+        ("get", "/api/v1/calls", {"200", "401", "422", "429"}),
+        ("get", "/api/v1/calls/{slug}", {"200", "401", "404", "429"}),
+        ("get", "/api/v1/me", {"200", "401", "429"}),
+        ("delete", "/api/v1/me/tokens/{token_id}", {"204", "401", "403", "404", "422", "429"}),
+    ],
+)
+def test_the_error_answers_each_operation_can_give_are_documented(schema, method, path, codes):
+    answers = schema["paths"][path][method]["responses"]
+
+    assert set(answers) == codes
+    for code in codes - {"200", "204"}:
+        assert _schema_of(answers[code]) == {"$ref": "#/components/schemas/ErrorOut"}
+    assert answers["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+
+
+def test_filters_over_closed_sets_are_declared_as_enums(schema):
+    def parameter(path, name):
+        (found,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+        return found["schema"]
+
+    assert parameter("/api/v1/calls", "phase")["enum"] == ["closed", "open", "upcoming"]
+    assert "serious-game" in parameter("/api/v1/calls", "genre")["enum"]
+    assert "mel" in parameter("/api/v1/people", "territory")["enum"]
+    assert "animation" in parameter("/api/v1/people", "sector")["enum"]
+    assert "research_lab" in parameter("/api/v1/organisations", "kind")["enum"]
+    assert "wallonia" in parameter("/api/v1/organisations", "territory")["enum"]
+    # Query strings have no null: an optional filter is simply absent.
+    assert parameter("/api/v1/people", "territory")["type"] == "string"
+    assert "anyOf" not in parameter("/api/v1/people", "page_size")

@@ -18,7 +18,7 @@ from filiere.calls.models import Call, Fund, Genre
 
 from .auth import OPTIONAL
 from .errors import DETAIL_ERRORS, READ_ERRORS
-from .filters import reject_unknown_parameters, reject_unknown_values
+from .filters import one_of, reject_unknown_parameters, reject_unknown_values
 from .pagination import PageQuery, page_of, paginate
 
 router = Router(tags=["calls"])
@@ -155,9 +155,21 @@ class CallDetailOut(CallOut):
 
 
 class CallsQuery(PageQuery):
-    phase: str = Field("", description="open, upcoming or closed.")
-    fund: str = Field("", max_length=60, description="A fund's slug.")
-    genre: str = Field("", max_length=50, description="A genre's code, e.g. `serious-game`.")
+    phase: str | None = Field(
+        None,
+        description="open, upcoming or closed, at the time of the request.",
+        json_schema_extra=one_of(lambda: Call.Phase.values),
+    )
+    fund: str | None = Field(
+        None,
+        description="A fund's slug.",
+        json_schema_extra=one_of(lambda: Fund.objects.values_list("slug", flat=True)),
+    )
+    genre: str | None = Field(
+        None,
+        description="A genre's code, e.g. `serious-game`.",
+        json_schema_extra=one_of(lambda: Genre.objects.values_list("code", flat=True)),
+    )
 
 
 @router.get(
@@ -182,9 +194,9 @@ def list_calls(request, query: Query[CallsQuery]):
     )
     rows = selectors.filter_calls(
         selectors.published_calls().order_by("-closes_at", "pk"),
-        phase=query.phase,
-        fund=query.fund,
-        genre=query.genre,
+        phase=query.phase or "",
+        fund=query.fund or "",
+        genre=query.genre or "",
     )
     return paginate(request, rows, query)
 

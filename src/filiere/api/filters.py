@@ -3,7 +3,16 @@
 A web page may quietly ignore a filter it does not know; an API client is better served by a
 422 that names the mistake than by an unfiltered list that looks like an answer. Both checks
 raise ``invalid_input`` (see ``errors``) with a message per offending parameter.
+
+A filter over a closed set of values (territory codes, sector slugs, organisation kinds...) is
+declared ``str | None = Field(None, json_schema_extra=one_of(...))``: absent means "any", the
+OpenAPI document lists the accepted values as the parameter's ``enum`` (read when the document is
+made, as they are rows of reference tables), and any other value, the empty one included, is
+refused by ``check_filters``.
 """
+
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,10 +22,31 @@ from ninja import Schema
 from .errors import invalid_input
 
 
+def not_null(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` of an optional query parameter (``X | None = None``): a query string
+    has no null, the parameter is simply absent, so the document says ``X`` only."""
+    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1:
+        schema.update(branches[0])
+
+
+def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` that lists ``values()`` as the parameter's enum (none listed while
+    the table is empty: every value is then refused)."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        not_null(schema)
+        choices = sorted(values())
+        if choices:
+            schema["enum"] = choices
+
+    return extra
+
+
 def check_filters(
     request: HttpRequest,
     schema: type[Schema],
-    values: dict[str, tuple[str, QuerySet | list[str], str]],
+    values: dict[str, tuple[str | None, QuerySet | list[str], str]],
 ) -> None:
     """Refuse query parameters that ``schema`` does not declare (``?sectors=`` for ``sector``),
     and filter values that name nothing: ``{"sector": (value, Sector.objects.all(), "slug")}``
@@ -26,7 +56,7 @@ def check_filters(
     for name in sorted(set(request.GET) - set(schema.model_fields)):
         fields[name] = [_("Unknown parameter.")]
     for name, (value, known, lookup) in values.items():
-        if value and not _known(value, known, lookup):
+        if value is not None and not _known(value, known, lookup):
             fields[name] = [_unknown_value(value)]
     if fields:
         raise invalid_input(fields)
@@ -47,11 +77,13 @@ def reject_unknown_parameters(request: HttpRequest, schema: type[Schema]) -> Non
     check_filters(request, schema, {})
 
 
-def reject_unknown_values(values: dict[str, tuple[str, QuerySet | list[str], str]]) -> None:
+def reject_unknown_values(
+    values: dict[str, tuple[str | None, QuerySet | list[str], str]],
+) -> None:
     """Only the second half of ``check_filters``: values that name nothing."""
     fields = {}
     for name, (value, known, lookup) in values.items():
-        if value and not _known(value, known, lookup):
+        if value is not None and not _known(value, known, lookup):
             fields[name] = [_unknown_value(value)]
     if fields:
         raise invalid_input(fields)

@@ -14,9 +14,9 @@ from filiere.community.forms import MAX_QUERY_LENGTH
 from filiere.community.models import Affiliation, Organisation, OrganisationKind
 from filiere.community.selectors import OrganisationFilters
 
-from .auth import OPTIONAL, OPTIONAL_OPENAPI
+from .auth import OPTIONAL
 from .errors import DETAIL_ERRORS, READ_ERRORS
-from .filters import check_filters
+from .filters import check_filters, one_of
 from .pagination import PageQuery, page_of, paginate
 from .reference import CommuneRef, SectorOut, TerritoryRef
 
@@ -82,9 +82,21 @@ class OrganisationsQuery(PageQuery):
     q: str = Field(
         "", max_length=MAX_QUERY_LENGTH, description="Words to find in the name or description."
     )
-    kind: str = Field("", max_length=20, description="e.g. `company`, `research_lab`, `school`.")
-    sector: str = Field("", max_length=40, description="A sector's slug, e.g. `video-games`.")
-    territory: str = Field("", max_length=40, description="A territory's code, e.g. `wallonia`.")
+    kind: str | None = Field(
+        None,
+        description="e.g. `company`, `research_lab`, `school`.",
+        json_schema_extra=one_of(lambda: OrganisationKind.values),
+    )
+    sector: str | None = Field(
+        None,
+        description="A sector's slug, e.g. `video-games`.",
+        json_schema_extra=one_of(lambda: selectors.sectors().values_list("slug", flat=True)),
+    )
+    territory: str | None = Field(
+        None,
+        description="A territory's code, e.g. `wallonia`.",
+        json_schema_extra=one_of(lambda: selectors.territories().values_list("code", flat=True)),
+    )
 
 
 def _filters(request, query: OrganisationsQuery) -> OrganisationFilters:
@@ -98,7 +110,10 @@ def _filters(request, query: OrganisationsQuery) -> OrganisationFilters:
         },
     )
     return OrganisationFilters(
-        q=query.q, kind=query.kind, sector=query.sector, territory=query.territory
+        q=query.q,
+        kind=query.kind or "",
+        sector=query.sector or "",
+        territory=query.territory or "",
     )
 
 
@@ -106,7 +121,6 @@ def _filters(request, query: OrganisationsQuery) -> OrganisationFilters:
     "",
     response={200: page_of(OrganisationOut), **READ_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="Search organisations",
     description=(
         "Organisations matching every filter given, by name. "
@@ -123,7 +137,6 @@ def list_organisations(request, query: Query[OrganisationsQuery]):
     "/{slug}",
     response={200: OrganisationDetailOut, **DETAIL_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="One organisation with its members",
 )
 def organisation_detail(request, slug: str):

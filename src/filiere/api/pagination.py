@@ -34,6 +34,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 
+from .filters import not_null
+
 # Past this page number the request is refused: it can only be a mistake.
 MAX_PAGE = 100_000
 
@@ -47,6 +49,7 @@ class PageQuery(Schema):
             "Rows per page. Default and maximum: the platform's API page size (50); "
             "a larger value is clamped to it."
         ),
+        json_schema_extra=not_null,
     )
 
 

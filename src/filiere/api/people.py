@@ -15,9 +15,9 @@ from filiere.community.forms import MAX_QUERY_LENGTH
 from filiere.community.models import Affiliation, OrganisationKind
 from filiere.community.selectors import PeopleFilters
 
-from .auth import OPTIONAL, OPTIONAL_OPENAPI
+from .auth import OPTIONAL
 from .errors import DETAIL_ERRORS, READ_ERRORS
-from .filters import check_filters
+from .filters import check_filters, one_of
 from .pagination import PageQuery, page_of, paginate
 from .reference import ProfessionOut, SectorOut, TerritoryRef
 
@@ -84,12 +84,30 @@ class PeopleQuery(PageQuery):
         max_length=MAX_QUERY_LENGTH,
         description="Words to find in the name, headline, skills or professions (all of them).",
     )
-    skill: str = Field("", max_length=60, description="A skill's slug, e.g. `blender`.")
-    profession: str = Field("", max_length=60, description="A profession's slug.")
-    sector: str = Field("", max_length=40, description="A sector's slug, e.g. `animation`.")
-    territory: str = Field("", max_length=40, description="A territory's code, e.g. `mel`.")
-    organisation_kind: str = Field(
-        "", max_length=20, description="Works in an organisation of this kind, e.g. `company`."
+    skill: str | None = Field(
+        None,
+        description="A skill's slug, e.g. `blender`.",
+        json_schema_extra=one_of(lambda: selectors.skills().values_list("slug", flat=True)),
+    )
+    profession: str | None = Field(
+        None,
+        description="A profession's slug.",
+        json_schema_extra=one_of(lambda: selectors.professions().values_list("slug", flat=True)),
+    )
+    sector: str | None = Field(
+        None,
+        description="A sector's slug, e.g. `animation`.",
+        json_schema_extra=one_of(lambda: selectors.sectors().values_list("slug", flat=True)),
+    )
+    territory: str | None = Field(
+        None,
+        description="A territory's code, e.g. `mel`.",
+        json_schema_extra=one_of(lambda: selectors.territories().values_list("code", flat=True)),
+    )
+    organisation_kind: str | None = Field(
+        None,
+        description="Works in an organisation of this kind, e.g. `company`.",
+        json_schema_extra=one_of(lambda: OrganisationKind.values),
     )
 
 
@@ -107,11 +125,11 @@ def _filters(request, query: PeopleQuery) -> PeopleFilters:
     )
     return PeopleFilters(
         q=query.q,
-        skill=query.skill,
-        profession=query.profession,
-        sector=query.sector,
-        territory=query.territory,
-        organisation_kind=query.organisation_kind,
+        skill=query.skill or "",
+        profession=query.profession or "",
+        sector=query.sector or "",
+        territory=query.territory or "",
+        organisation_kind=query.organisation_kind or "",
     )
 
 
@@ -119,7 +137,6 @@ def _filters(request, query: PeopleQuery) -> PeopleFilters:
     "",
     response={200: page_of(PersonOut), **READ_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="Search the directory",
     description=(
         "The profiles the caller may see, matching every filter given, by last name. "
@@ -137,7 +154,6 @@ def list_people(request, query: Query[PeopleQuery]):
     "/{slug}",
     response={200: PersonDetailOut, **DETAIL_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="One profile",
 )
 def person_detail(request, slug: str):

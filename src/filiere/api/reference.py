@@ -11,7 +11,7 @@ from ninja import Router, Schema
 
 from filiere.community import selectors
 
-from .auth import OPTIONAL, OPTIONAL_OPENAPI
+from .auth import OPTIONAL
 from .errors import AUTH_ERRORS, DETAIL_ERRORS
 
 router = Router(tags=["reference"])
@@ -72,7 +72,6 @@ class TerritoryDetailOut(TerritoryOut):
     "/territories",
     response={200: list[TerritoryOut], **AUTH_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="Territories",
     description=(
         "The cluster's three EPCI, then the partner territories (Belgian regions, rest of "
@@ -88,7 +87,6 @@ def list_territories(request):  # permission: public (reference data)
     "/territories/{code}",
     response={200: TerritoryDetailOut, **DETAIL_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="One territory with its communes",
 )
 def territory_detail(request, code: str):  # permission: public (reference data); 404 if unknown
@@ -99,7 +97,6 @@ def territory_detail(request, code: str):  # permission: public (reference data)
     "/sectors",
     response={200: list[SectorOut], **AUTH_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="Sectors",
 )
 def list_sectors(request):  # permission: public (reference data)
@@ -110,7 +107,6 @@ def list_sectors(request):  # permission: public (reference data)
     "/professions",
     response={200: list[ProfessionOut], **AUTH_ERRORS},
     auth=OPTIONAL,
-    openapi_extra=OPTIONAL_OPENAPI,
     summary="Professions",
     description=(
         "The sector's professions, with their French ROME code and ISCO-08 group when known "
