@@ -21,35 +21,24 @@ from django.apps import apps
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 
-from filiere.accounts.models import Role
-from filiere.accounts.permissions import is_signed_in, is_staff
+from filiere.accounts.permissions import is_staff
 from filiere.audit import selectors as audit_selectors
 from filiere.audit.models import AuditEntry
 
 from .models import Application, Call, Fund
-
-
-def scoped_call_ids(user) -> frozenset[int]:
-    """The calls ``user`` instructs through a staff grant scoped to a call."""
-    if not is_signed_in(user):
-        return frozenset()
-    return frozenset(
-        scope_id
-        for role, scope_type, scope_id in user.role_set()
-        if role == Role.STAFF and scope_type == "call"
-    )
+from .permissions import staff_call_ids
 
 
 def reads_audit_log(user) -> bool:
     """Staff (global or for at least one call) and administrators."""
-    return is_staff(user) or bool(scoped_call_ids(user))
+    calls = staff_call_ids(user)
+    return calls is None or bool(calls)
 
 
 def audited_calls(user) -> QuerySet[Call]:
-    """The calls whose entries ``user`` reads, newest first (none for everyone else)."""
-    if is_staff(user):
-        return Call.objects.all()
-    return Call.objects.filter(pk__in=scoped_call_ids(user))
+    """The calls whose entries ``user`` reads: those they instruct (``staff_call_ids``)."""
+    calls = staff_call_ids(user)
+    return Call.objects.all() if calls is None else Call.objects.filter(pk__in=calls)
 
 
 def _as_text(queryset: QuerySet) -> QuerySet:
