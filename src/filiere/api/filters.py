@@ -31,14 +31,12 @@ def not_null(schema: dict[str, Any]) -> None:
 
 
 def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
-    """``json_schema_extra`` that lists ``values()`` as the parameter's enum (none listed while
-    the table is empty: every value is then refused)."""
+    """``json_schema_extra`` that lists ``values()`` as the parameter's enum (empty while the
+    table is: every value is then refused)."""
 
     def extra(schema: dict[str, Any]) -> None:
         not_null(schema)
-        choices = sorted(values())
-        if choices:
-            schema["enum"] = choices
+        schema["enum"] = sorted(values())
 
     return extra
 
