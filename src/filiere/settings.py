@@ -1,8 +1,9 @@
 """The only settings module of Filière.
 
-Every deploy-time value comes from an environment variable; the defaults give a working
-development platform on embedded SQLite. Production sets at least ``DJANGO_DEBUG=0``,
-``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` and ``DATABASE_URL`` (PostgreSQL).
+Every deploy-time value comes from an environment variable. DEBUG is off unless
+``DJANGO_DEBUG=1``, which ``make demo`` and ``make serve`` set for a development platform on
+embedded SQLite. Production sets at least ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` and
+``DATABASE_URL`` (PostgreSQL).
 """
 
 import os
