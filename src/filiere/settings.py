@@ -276,8 +276,11 @@ CONTENT_SECURITY_POLICY = {
 FILIERE_PLATFORM_NAME = os.environ.get("FILIERE_PLATFORM_NAME", "Filière — Pôle Images")
 # The public address of the platform, for links in e-mails (no request at hand when they go).
 FILIERE_SITE_URL = os.environ.get("FILIERE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Roles whose holders must use a second factor (enforced right after sign-in).
-FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin")
+# Roles whose holders must use a second factor (enforced right after sign-in, and for API
+# tokens); experts read confidential files.
+FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin", "expert")
+# API tokens expire this many days after they are created.
+FILIERE_API_TOKEN_LIFETIME_DAYS = int(os.environ.get("FILIERE_API_TOKEN_LIFETIME_DAYS", "90"))
 FILIERE_DIRECTORY_PAGE_SIZE = 24
 FILIERE_API_PAGE_SIZE = 50
 # API rate limits (api/throttling.py, docs/api.md): "count/period", period s, m, h or d. Per token
@@ -304,6 +307,10 @@ FILIERE_CLAMD_SOCKET = os.environ.get("FILIERE_CLAMD_SOCKET", "")
 FILIERE_CLAMD_HOST = os.environ.get("FILIERE_CLAMD_HOST", "")
 FILIERE_CLAMD_PORT = int(os.environ.get("FILIERE_CLAMD_PORT", "3310"))
 FILIERE_CLAMD_TIMEOUT = float(os.environ.get("FILIERE_CLAMD_TIMEOUT", "60"))
+# Per user, (count, seconds): uploads (documents and message attachments) and messages
+# (calls/throttle.py, kept in the cache above).
+FILIERE_UPLOAD_RATE = (30, 10 * 60)
+FILIERE_MESSAGE_RATE = (20, 10 * 60)
 
 LOGGING = {
     "version": 1,
@@ -311,7 +318,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
-# Per user, (count, seconds): uploads (documents and message attachments) and messages
-# (calls/throttle.py, kept in the cache above).
-FILIERE_UPLOAD_RATE = (30, 10 * 60)
-FILIERE_MESSAGE_RATE = (20, 10 * 60)

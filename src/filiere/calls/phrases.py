@@ -115,7 +115,7 @@ IDENTIFIER_KINDS = {
 }
 
 BUDGET_CHAPTERS = {
-    # Audiovisual (CNC devis, DOMAIN §3.5)
+    # Audiovisual (CNC devis, docs/domain.md, Budget)
     "rights": gettext_lazy("1. Artistic rights"),
     "crew": gettext_lazy("2. Crew"),
     "cast": gettext_lazy("3. Cast"),

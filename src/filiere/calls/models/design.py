@@ -210,7 +210,7 @@ class CoFunder(models.Model):
 
 
 class Criterion(models.Model):
-    """An evaluation criterion with its weight (the default grid is in DOMAIN §1.9)."""
+    """An evaluation criterion with its weight (the default grid: docs/domain.md)."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     code = models.SlugField(_("code"), max_length=50)

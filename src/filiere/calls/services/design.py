@@ -67,7 +67,7 @@ class NotAllowed(Exception):
     """Only staff design calls."""
 
 
-#: DOMAIN §1.9: the default scoring grid every new call starts with (staff edit it).
+#: docs/domain.md (Criteria): the default scoring grid every new call starts with (staff edit it).
 DEFAULT_CRITERIA: tuple[tuple[str, str, str, str, int], ...] = (
     (
         "artistic-quality",
@@ -225,7 +225,7 @@ def create_call(
     rules_pdf: File | None = None,
     with_defaults: bool = True,
 ) -> Call:
-    """A new, unpublished call; with the default criteria grid (DOMAIN §1.9) and the 2009 rule
+    """A new, unpublished call; with the default criteria grid (docs/domain.md) and the 2009 rule
     set unless ``with_defaults`` is false."""
     _check(by)
     _validate_call(data)

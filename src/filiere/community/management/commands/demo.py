@@ -184,7 +184,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{email:<{width}}  {DEMO_PASSWORD:<17}  {label}")
         self.stdout.write("")
         self.stdout.write(
-            "Staff, committee and admin sign in with a second factor. Their TOTP secrets "
+            "Experts, committee, staff and admin sign in with a second factor. Their TOTP secrets "
             "(add them to an authenticator app, or run `oathtool --totp -b SECRET`):"
         )
         for email, _label, secret in accounts:
