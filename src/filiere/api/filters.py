@@ -6,9 +6,9 @@ raise ``invalid_input`` (see ``errors``) with a message per offending parameter.
 
 A filter over a closed set of values (territory codes, sector slugs, organisation kinds...) is
 declared ``str | None = Field(None, json_schema_extra=one_of(...))``: absent means "any", the
-OpenAPI document lists the accepted values as the parameter's ``enum`` (read when the document is
-made, as they are rows of reference tables), and any other value, the empty one included, is
-refused by ``check_filters``.
+OpenAPI document lists the accepted values as the parameter's ``enum`` (read when the document
+is served, as they are rows of reference tables: ``fill_enums``), and any other value, the empty
+one included, is refused by ``check_filters``.
 """
 
 from collections.abc import Callable, Iterable
@@ -30,15 +30,39 @@ def not_null(schema: dict[str, Any]) -> None:
         schema.update(branches[0])
 
 
+#: Value sources of closed filters, by the marker ``one_of`` leaves in the document.
+_VALUE_SOURCES: dict[str, Callable[[], Iterable[str]]] = {}
+_MARKER = "x-filiere-values"
+
+
 def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
     """``json_schema_extra`` that lists ``values()`` as the parameter's enum (empty while the
-    table is: every value is then refused)."""
+    table is: every value is then refused).
+
+    The values are rows of reference tables: the schema only gets a marker here, and
+    ``fill_enums`` reads the rows when the document is served, so that building the operations
+    (at import, or to list the routes) never touches the database."""
+    key = f"values-{len(_VALUE_SOURCES)}"
+    _VALUE_SOURCES[key] = values
 
     def extra(schema: dict[str, Any]) -> None:
         not_null(schema)
-        schema["enum"] = sorted(values())
+        schema[_MARKER] = key
 
     return extra
+
+
+def fill_enums(node: Any) -> None:
+    """Replace every ``one_of`` marker of an OpenAPI document by the enum of current values."""
+    if isinstance(node, dict):
+        key = node.pop(_MARKER, None)
+        if key is not None:
+            node["enum"] = sorted(_VALUE_SOURCES[key]())
+        for value in node.values():
+            fill_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            fill_enums(value)
 
 
 def check_filters(

@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from . import applications, errors, language, me, organisations, people, reference
+from . import applications, errors, filters, language, me, organisations, people, reference
 from .throttling import ApiRateThrottle
 
 
@@ -21,7 +21,9 @@ class FiliereApi(NinjaAPI):
     one place (``errors.document_answers``) rather than by each operation: 401 when it has
     authentication, 403 on unsafe methods, 404 with a path parameter, 413 with a body, 422 with
     parameters, 429 for every throttled operation; and operations open to anonymous callers
-    (``auth=OPTIONAL``) list the empty security requirement."""
+    (``auth=OPTIONAL``) list the empty security requirement. Closed filters get their enum of
+    current values (``filters.fill_enums``): the only part of the document read from the
+    database, so ``NinjaAPI.get_openapi_schema`` alone lists the operations without it."""
 
     def get_openapi_schema(self, **kwargs: Any):
         schema = super().get_openapi_schema(**kwargs)
@@ -32,6 +34,7 @@ class FiliereApi(NinjaAPI):
             for operation in path_view.operations
         }
         errors.document_answers(schema, operations)
+        filters.fill_enums(schema)  # closed filters: the values in the database now
         return schema
 
 
