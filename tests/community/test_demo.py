@@ -83,7 +83,7 @@ def test_demo_accounts_sign_in_ready_for_every_role():
             )
         )
         assert held == set(roles)
-        needs_totp = bool({Role.STAFF, Role.COMMITTEE, Role.ADMIN} & set(roles))
+        needs_totp = bool({Role.EXPERT, Role.STAFF, Role.COMMITTEE, Role.ADMIN} & set(roles))
         assert (
             Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).count()
             == needs_totp
