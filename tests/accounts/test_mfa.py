@@ -24,6 +24,16 @@ def test_role_requiring_mfa_without_totp_is_sent_to_activation_from_any_page(cli
     assert response["Location"] == reverse("mfa_activate_totp")
 
 
+def test_session_without_second_factor_gets_the_api_error_not_a_redirect(client):
+    # The same rule as for an API token of that account: a program cannot follow the redirect.
+    sign_in(client, user_with_role(Role.EXPERT, with_totp=False))
+
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "second_factor_required"
+
+
 def test_admin_without_totp_cannot_reach_the_admin(client):
     sign_in(client, user_with_role(Role.ADMIN, with_totp=False))
 

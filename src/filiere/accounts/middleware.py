@@ -1,5 +1,7 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .permissions import has_second_factor, requires_mfa
 
@@ -13,6 +15,7 @@ class RequireMFAMiddleware:
     """
 
     ALLOWED_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/en/accounts/", "/nl/accounts/")
+    API_PREFIX = "/api/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,5 +28,20 @@ class RequireMFAMiddleware:
             and requires_mfa(user)
             and not has_second_factor(user)
         ):
+            if request.path.startswith(self.API_PREFIX):
+                # A program cannot follow a redirect to a form: the API's error shape, as for
+                # a token of the same account (api/auth.py).
+                return JsonResponse(
+                    {
+                        "code": "second_factor_required",
+                        "message": _(
+                            "Your roles require a second factor: activate an authenticator app "
+                            "on your account page."
+                        ),
+                        "params": {},
+                        "fields": {},
+                    },
+                    status=401,
+                )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
