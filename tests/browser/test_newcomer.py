@@ -254,5 +254,5 @@ def test_belgian_newcomer_registers_by_bce_number_and_is_eligible(
     )
     apply_and_submit(page, axe, organisation="Meuse Productions SRL", tmp_path=tmp_path)
     # Every automatic check passes, the activity code read from the NACE-BEL code.
-    expect(page.get_by_text("OK: The NAF/APE code 59.111 is accepted.")).to_be_visible()
+    expect(page.get_by_text("OK: The NACE-BEL code 59.111 is accepted.")).to_be_visible()
     submit(page, axe)

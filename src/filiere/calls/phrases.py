@@ -291,6 +291,14 @@ MESSAGES: dict[str, Any] = {
         "The NAF/APE code %(naf)s is not accepted (it must start with %(allowed)s)."
     ),
     "naf_code.passed": gettext_lazy("The NAF/APE code %(naf)s is accepted."),
+    # The same rule judged on a Belgian organisation's NACE-BEL code (params["system"]).
+    "naf.missing/nace-bel": gettext_lazy(
+        "The applicant's NACE-BEL activity code is missing (accepted: %(allowed)s)."
+    ),
+    "naf.not_allowed/nace-bel": gettext_lazy(
+        "The NACE-BEL code %(naf)s is not accepted (its NACE class must match %(allowed)s)."
+    ),
+    "naf_code.passed/nace-bel": gettext_lazy("The NACE-BEL code %(naf)s is accepted."),
     "identifier.missing": gettext_lazy("A company number is needed: %(accepted)s."),
     "identifier.kind_not_accepted": gettext_lazy(
         "A %(kind)s is not accepted here (accepted: %(accepted)s)."
@@ -466,7 +474,8 @@ def message(code: str, params: Mapping[str, Any] | None = None, labels: Labels =
         shown["number"] = str(int(params["index"]) + 1)
         if isinstance(params.get("field"), str):
             shown["field"] = str(RULE_FIELDS.get(params["field"], params["field"]))
-    template = MESSAGES.get(code)
+    template = MESSAGES.get(f"{code}/{params['system']}") if "system" in params else None
+    template = template or MESSAGES.get(code)
     if template is None:
         return _("Check failed: %(code)s") % {"code": code} if "." in code else code
     try:
