@@ -427,6 +427,14 @@ def test_organisation_detail_has_identifiers_and_member_roles(client):
     assert client.get(f"{ORGANISATIONS}/nothing").status_code == 404
 
 
+def test_belgian_organisation_detail_has_its_nace_bel_code(client):
+    OrganisationFactory(slug="studio-liege", country="BE", naf_code="", nace_code="59.111")
+
+    detail = client.get(f"{ORGANISATIONS}/studio-liege").json()
+
+    assert (detail["country"], detail["nace_code"]) == ("BE", "59.111")
+
+
 # --- Reference data ------------------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ class OrganisationDetailOut(OrganisationOut):
     rna: str
     naf_code: str
     naf_label: str
+    nace_code: str = Field(description="Belgian activity code (NACE-BEL), e.g. `59.111`.")
     members: list[MemberOut] = Field(
         description="Current and past members whose profile the caller may see."
     )
