@@ -613,6 +613,8 @@ class DemoBuilder:
                     name=name,
                     kind=OrganisationKind.COMPANY,
                     bce_number=self._bce(),
+                    # NACE-BEL: game publishing for the games studios, film production else.
+                    nace_code="58.210" if " Games " in f" {name} " else "59.111",
                     territory=self.territories[territory],
                     country="BE",
                     website=f"https://{slugify(name)}.example.be",
