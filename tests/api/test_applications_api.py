@@ -121,10 +121,11 @@ def test_staff_transition_and_audit(client, staff):
 def test_transition_errors_are_json_with_engine_codes(client, staff):
     application = ApplicationFactory()
     response = post_transition(client, staff, application, {"code": "declare_ineligible"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.json()
     assert body["code"] == "workflow.reason_required"
     assert body["message"]
+    assert body["fields"]["reason"] == [body["message"]]
 
     response = post_transition(client, staff, application, {"code": "award"})
     assert response.status_code == 409
@@ -132,8 +133,9 @@ def test_transition_errors_are_json_with_engine_codes(client, staff):
     assert response.json()["params"]["why"] == "state"
 
     response = post_transition(client, staff, application, {"nope": 1})
-    assert response.status_code == 400
-    assert response.json()["code"] == "request.invalid"
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    assert list(response.json()["fields"]) == ["code"]
 
 
 def test_lead_cannot_decide_and_withdraws_through_the_verb(client):
@@ -143,7 +145,7 @@ def test_lead_cannot_decide_and_withdraws_through_the_verb(client):
     assert response.json()["params"]["why"] == "actor"
     # Not through the generic door: it names the verb to use.
     response = post_transition(client, application.lead, application, {"code": "withdraw"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "workflow.service_owned"
     assert response.json()["params"]["operation"] == "withdraw"
     application.refresh_from_db()
@@ -251,7 +253,7 @@ def test_the_generic_door_refuses_submit_even_before_the_deadline(client):
         if closed:
             _close(application.call)
         response = post_transition(client, application.lead, application, {"code": "submit"})
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert response.json()["code"] == "workflow.service_owned"
         assert response.json()["params"]["operation"] == "submit"
         application.refresh_from_db()
@@ -270,7 +272,7 @@ def test_the_generic_door_refuses_resubmit_and_a_correction_request(client, staf
         state="incomplete", correction_until=timezone.now() + timedelta(days=3)
     )
     response = post_transition(client, incomplete.lead, incomplete, {"code": "resubmit"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "workflow.service_owned"
     assert response.json()["params"]["operation"] == "resubmit"
 
@@ -278,7 +280,7 @@ def test_the_generic_door_refuses_resubmit_and_a_correction_request(client, staf
     response = post_transition(
         client, staff, submitted, {"code": "request_correction", "reason": "Kbis"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "workflow.service_owned"
     submitted.refresh_from_db()
     incomplete.refresh_from_db()
@@ -443,3 +445,156 @@ def test_the_receipt_shows_team_addresses_to_the_lead_only(client):
     assert first.email in json.dumps(member_view)  # their own
     assert second.email not in json.dumps(member_view)
     assert sorted(m["role"] for m in member_view["content"]["team"]) == ["author", "author"]
+
+
+# --- the document says what the transitions and withdraw operations answer -------------------
+
+
+def _operation_body(client, path):
+    document = client.get("/api/v1/openapi.json").json()
+    return document["paths"][path]["post"]
+
+
+def test_the_transition_body_lists_the_generic_codes_and_the_answers(client):
+    operation = _operation_body(client, "/api/v1/applications/{application_id}/transitions")
+    variants = operation["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    codes = {code for variant in variants for code in variant["properties"]["code"]["enum"]}
+    assert {"declare_eligible", "declare_ineligible", "record_withdrawal", "award"} <= codes
+    # The verbs with their own operation or page are not in it.
+    assert not codes & {"submit", "resubmit", "withdraw", "request_correction"}
+    with_reason = next(v for v in variants if "reason" in v["required"])
+    assert "declare_ineligible" in with_reason["properties"]["code"]["enum"]
+    assert "declare_eligible" not in with_reason["properties"]["code"]["enum"]
+    assert "400" not in operation["responses"]
+    assert {"403", "404", "409", "422"} <= set(operation["responses"])
+
+
+def test_an_unknown_code_is_422_and_changes_nothing(client, staff):
+    application = ApplicationFactory()
+    response = post_transition(client, staff, application, {"code": "approve_everything"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "workflow.unknown_transition"
+    assert list(response.json()["fields"]) == ["code"]
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+
+def test_a_blank_reason_is_422_where_the_document_requires_one(client, staff):
+    application = ApplicationFactory()
+    response = post_transition(
+        client, staff, application, {"code": "declare_ineligible", "reason": "   "}
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "workflow.reason_required"
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+
+@pytest.mark.parametrize(
+    "body", ["[null, null]", "null", '"Financé"', "3", '{"reason": null}', '{"reason": 5}', "{"]
+)
+def test_withdraw_takes_an_object_or_nothing(client, body):
+    # Found by schemathesis: [null, null] was read as an empty object and withdrew the file.
+    application = ApplicationFactory()
+    response = client.post(
+        f"/api/v1/applications/{application.pk}/withdraw",
+        data=body,
+        content_type="application/json",
+        **auth(application.lead),
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+    for accepted in ("", "{}"):
+        other = ApplicationFactory(lead=application.lead)
+        response = client.post(
+            f"/api/v1/applications/{other.pk}/withdraw",
+            data=accepted,
+            content_type="application/json",
+            **auth(application.lead),
+        )
+        assert response.status_code == 200
+        assert response.json()["state"] == "withdrawn"
+
+
+def test_a_transition_body_that_is_not_an_object_is_422(client, staff):
+    application = ApplicationFactory()
+    for body in ("[null, null]", '["declare_eligible"]', '"declare_eligible"', ""):
+        response = client.post(
+            f"/api/v1/applications/{application.pk}/transitions",
+            data=body,
+            content_type="application/json",
+            **auth(staff),
+        )
+        assert response.status_code == 422, body
+        assert response.json()["code"] == "invalid_input"
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+
+# --- schemathesis on real files: what the document allows is accepted, the rest refused -------
+
+
+@pytest.fixture
+def api_schema():
+    import schemathesis
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from filiere.wsgi import application
+
+    # Requests keep the test's database connection, as Django's test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _fuzz_on(api_schema, path: str, application_id: int, headers: dict) -> list[str]:
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis import GenerationMode
+    from schemathesis.checks import CHECKS
+
+    checks = list(CHECKS.get_all())
+    operation = api_schema[path]["POST"]
+    failures = []
+    for mode in GenerationMode:
+
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def run(case):
+            case.path_parameters = {"application_id": application_id}
+            case.call_and_validate(headers=headers, checks=checks)
+
+        try:
+            run()
+        except BaseExceptionGroup as failure:
+            failures.append(f"{path} ({mode.value}): {failure!r}\n{failure}")
+    return failures
+
+
+def test_the_transitions_operation_conforms_on_a_real_file(api_schema, staff):
+    # Found by schemathesis against the demo: an unknown or service-owned code, allowed by the
+    # document, answered 400 (neither accepted nor a documented refusal).
+    application = ApplicationFactory()
+    headers = {"Authorization": auth(staff)["HTTP_AUTHORIZATION"]}
+    path = "/api/v1/applications/{application_id}/transitions"
+    assert _fuzz_on(api_schema, path, application.pk, headers) == []
+
+
+def test_the_withdraw_operation_conforms_on_a_real_file(api_schema):
+    application = ApplicationFactory()
+    headers = {"Authorization": auth(application.lead)["HTTP_AUTHORIZATION"]}
+    path = "/api/v1/applications/{application_id}/withdraw"
+    assert _fuzz_on(api_schema, path, application.pk, headers) == []

@@ -2,11 +2,13 @@
 
 Samples: a submitted application of the `stranger` (a member who holds none of the matrix
 roles) on a closed call — the call of `call_staff`'s scoped grant — with a message carrying an
-attachment, a label and a finished export. Instruction pages are for staff: anonymous visitors
-are sent to sign in, other roles get 403. `call_staff` gets what the staff get on the pages of
-its call's instruction (list, application, decisions, transitions, CSV export, PDF dossier) and
-403 on the rest (notes, labels, messages, bulk actions, saved filters, the documents' ZIP).
-The applicant team's message pages answer 404 to anyone not on the team (staff included).
+attachment, a label and a finished export requested by `staff`. Instruction pages are for
+staff: anonymous visitors are sent to sign in, other roles get 403. `call_staff` gets what the
+staff get on every instruction page of its call (list, application, decisions, transitions,
+messages, notes, labels, bulk actions, saved filters, exports) and 403 on other calls; an export
+is read by whoever asked for it only (404 for the others). The list of the calls one instructs
+is for staff and `call_staff`. The applicant team's message pages answer 404 to anyone not on
+the team (staff included).
 """
 
 from .rules import (
@@ -23,15 +25,25 @@ from .rules import (
 )
 
 BAD_REQUEST = Outcome(400, label="400")
+UNPROCESSABLE = Outcome(422, label="422")
 
 STAFF_PAGE = expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN)
 STAFF_REDIRECT = expect(anonymous=LOGIN, staff=REDIRECT, admin=REDIRECT, others=FORBIDDEN)
 # An empty form reaches the view: staff get the page back with its errors (400).
 STAFF_EMPTY_FORM = expect(anonymous=LOGIN, staff=BAD_REQUEST, admin=BAD_REQUEST, others=FORBIDDEN)
-STAFF_NOT_FOUND = expect(anonymous=LOGIN, staff=NOT_FOUND, admin=NOT_FOUND, others=FORBIDDEN)
 TEAM_ONLY = expect(anonymous=LOGIN, others=NOT_FOUND)
 # Instruction of one call: the call-scoped grant counts like the global staff role.
 CALL_STAFF_PAGE = expect(anonymous=LOGIN, staff=OK, admin=OK, **{CALL_STAFF: OK}, others=FORBIDDEN)
+CALL_STAFF_REDIRECT = expect(
+    anonymous=LOGIN, staff=REDIRECT, admin=REDIRECT, **{CALL_STAFF: REDIRECT}, others=FORBIDDEN
+)
+CALL_STAFF_NOT_FOUND = expect(
+    anonymous=LOGIN, staff=NOT_FOUND, admin=NOT_FOUND, **{CALL_STAFF: NOT_FOUND}, others=FORBIDDEN
+)
+# One's own export: the one `staff` asked for; the other staff of the call get 404.
+OWN_EXPORT = expect(
+    anonymous=LOGIN, staff=OK, admin=NOT_FOUND, **{CALL_STAFF: NOT_FOUND}, others=FORBIDDEN
+)
 CALL_STAFF_EMPTY_FORM = expect(
     anonymous=LOGIN,
     staff=BAD_REQUEST,
@@ -139,6 +151,7 @@ def _call_kwargs(world) -> dict:
 
 
 INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
+    "calls:staff_calls": Route(CALL_STAFF_PAGE, note="the calls the viewer instructs"),
     "calls:staff_applications": [
         Route(CALL_STAFF_PAGE, kwargs=_call_kwargs),
         Route(
@@ -151,26 +164,44 @@ INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
         Route(CALL_STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "csv"}, note="CSV"),
         Route(CALL_STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "kind": "xlsx"}, note="XLSX"),
     ],
-    "calls:staff_bulk": Route(
-        STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="nothing selected: back"
-    ),
+    "calls:staff_bulk": [
+        Route(
+            CALL_STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="nothing selected: back"
+        ),
+        Route(
+            STAFF_REDIRECT,
+            method="POST",
+            kwargs=lambda w: {"slug": _other_call_application(w).call.slug},
+            note="another call: the call-scoped grant does not reach it",
+        ),
+    ],
     "calls:staff_save_filter": Route(
-        STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="no name: back to the list"
+        CALL_STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="no name: back to the list"
     ),
     "calls:staff_delete_filter": Route(
-        STAFF_NOT_FOUND,
+        CALL_STAFF_NOT_FOUND,
         method="POST",
         kwargs=lambda w: {**_call_kwargs(w), "pk": _foreign_saved_filter(w).pk},
         note="someone else's saved filter",
     ),
-    "calls:staff_documents_zip": Route(
-        STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="starts the export"
-    ),
+    "calls:staff_documents_zip": [
+        Route(CALL_STAFF_REDIRECT, method="POST", kwargs=_call_kwargs, note="starts the export"),
+        Route(
+            STAFF_REDIRECT,
+            method="POST",
+            kwargs=lambda w: {"slug": _other_call_application(w).call.slug},
+            note="another call: the call-scoped grant does not reach it",
+        ),
+    ],
     "calls:staff_export": Route(
-        STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "pk": _export(w).pk}
+        OWN_EXPORT,
+        kwargs=lambda w: {**_call_kwargs(w), "pk": _export(w).pk},
+        note="asked for by the staff user",
     ),
     "calls:staff_export_download": Route(
-        STAFF_PAGE, kwargs=lambda w: {**_call_kwargs(w), "pk": _export(w).pk}
+        OWN_EXPORT,
+        kwargs=lambda w: {**_call_kwargs(w), "pk": _export(w).pk},
+        note="asked for by the staff user",
     ),
     "calls:staff_application": [
         Route(CALL_STAFF_PAGE, kwargs=_app_kwargs),
@@ -223,14 +254,25 @@ INSTRUCTION_PAGES: dict[str, Route | list[Route]] = {
         CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs
     ),
     "calls:staff_transition": Route(CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
-    "calls:staff_post_message": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_post_message": Route(CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
     "calls:staff_message_attachment": Route(
-        STAFF_PAGE, kwargs=lambda w: {**_app_kwargs(w), "pk": _message(w).pk}
+        CALL_STAFF_PAGE, kwargs=lambda w: {**_app_kwargs(w), "pk": _message(w).pk}
     ),
-    "calls:staff_add_note": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
-    "calls:staff_add_label": Route(STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+    "calls:staff_add_note": [
+        Route(CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
+        Route(
+            STAFF_EMPTY_FORM,
+            method="POST",
+            kwargs=lambda w: {
+                "slug": _other_call_application(w).call.slug,
+                "reference": _other_call_application(w).reference,
+            },
+            note="an application of another call",
+        ),
+    ],
+    "calls:staff_add_label": Route(CALL_STAFF_EMPTY_FORM, method="POST", kwargs=_app_kwargs),
     "calls:staff_remove_label": Route(
-        STAFF_REDIRECT,
+        CALL_STAFF_REDIRECT,
         method="POST",
         kwargs=lambda w: {**_app_kwargs(w), "pk": _label(w).pk},
     ),
@@ -264,16 +306,18 @@ INSTRUCTION_API: dict[str, Route | list[Route]] = {
         Route(
             expect(
                 anonymous=UNAUTHORIZED,
-                staff=BAD_REQUEST,
-                admin=BAD_REQUEST,
-                **{CALL_STAFF: BAD_REQUEST},
+                staff=UNPROCESSABLE,
+                admin=UNPROCESSABLE,
+                **{CALL_STAFF: UNPROCESSABLE},
                 others=NOT_FOUND,
             ),
             kwargs=lambda w: {"application_id": _application(w).pk},
-            note="staff of its call reach the operation (400: no JSON body); others get 404",
+            note="staff of its call reach the operation (422: no JSON body); others get 404",
         ),
         Route(
-            expect(anonymous=UNAUTHORIZED, staff=BAD_REQUEST, admin=BAD_REQUEST, others=NOT_FOUND),
+            expect(
+                anonymous=UNAUTHORIZED, staff=UNPROCESSABLE, admin=UNPROCESSABLE, others=NOT_FOUND
+            ),
             kwargs=lambda w: {"application_id": _other_call_application(w).pk},
             note="another call: 404 for the call-scoped grant",
         ),

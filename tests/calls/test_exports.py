@@ -150,13 +150,55 @@ def test_zip_contains_only_clean_files_by_reference(
         assert archive.read("EI2009-0001/synopsis/synopsis.pdf") == b"%PDF-1 first"
 
 
-def test_export_progress_page_while_running(staff_client, call):
+def test_export_progress_page_while_running(client, call):
+    staff = user_with_role("staff")
+    client.force_login(staff)
     job = ExportJob.objects.create(
-        call=call, requested_by=user_with_role("staff"), status="running", done=3, total=12
+        call=call, requested_by=staff, status="running", done=3, total=12
     )
     url = reverse("calls:staff_export", kwargs={"slug": call.slug, "pk": job.pk})
-    page = staff_client.get(url).content.decode()
+    page = client.get(url).content.decode()
     assert 'value="25"' in page
     assert 'hx-trigger="every 2s"' in page
     download = reverse("calls:staff_export_download", kwargs={"slug": call.slug, "pk": job.pk})
-    assert staff_client.get(download).status_code == 404
+    assert client.get(download).status_code == 404
+
+
+@pytest.mark.parametrize("relation", ["lead", "member", "invited"])
+def test_zip_leaves_out_the_files_the_requester_is_on(
+    client, call, relation, django_capture_on_commit_callbacks
+):
+    # Issue #8: the CSV export left them out, the ZIP still had their own files.
+    from tests.calls.apply_factories import invite
+
+    staff = user_with_role("staff")
+    if relation == "lead":
+        own = ApplicationFactory(call=call, reference="EI2009-0001", lead=staff)
+    else:
+        own = ApplicationFactory(call=call, reference="EI2009-0001")
+        invite(own, staff, accepted=relation == "member")
+    other = ApplicationFactory(call=call, reference="EI2009-0002")
+    add_document(own, "synopsis", name="own.pdf")
+    add_document(other, "synopsis", name="other.pdf")
+    client.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("calls:staff_documents_zip", kwargs={"slug": call.slug}))
+    job = ExportJob.objects.get()
+    download = client.get(
+        reverse("calls:staff_export_download", kwargs={"slug": call.slug, "pk": job.pk})
+    )
+    names = exports.zip_names(b"".join(download.streaming_content))
+    assert names == ["EI2009-0002/synopsis/other.pdf"]
+    assert (job.done, job.total) == (1, 1)
+
+
+def test_an_export_is_read_by_whoever_asked_for_it_only(client, call):
+    # Its content depends on who asked (their own files are left out).
+    job = ExportJob.objects.create(
+        call=call, requested_by=user_with_role("staff"), status=ExportJob.Status.DONE
+    )
+    client.force_login(user_with_role("staff"))
+    for name in ("calls:staff_export", "calls:staff_export_download"):
+        url = reverse(name, kwargs={"slug": call.slug, "pk": job.pk})
+        assert client.get(url).status_code == 404

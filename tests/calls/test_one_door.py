@@ -18,12 +18,20 @@ from django.utils import timezone
 from filiere.accounts.models import Role
 from filiere.accounts.services import create_api_token, grant_role
 from filiere.audit.models import AuditEntry
-from filiere.calls import selectors_applicant, selectors_staff
-from filiere.calls.models import Application, CorrectionRequest
+from filiere.calls import exports, selectors_applicant, selectors_staff
+from filiere.calls.exports import zip_names
+from filiere.calls.models import (
+    Application,
+    CorrectionRequest,
+    ExportJob,
+    Label,
+    SavedFilter,
+)
+from filiere.calls.services import instruction
 from filiere.community.models import Territory
 from filiere.engine.eligibility import Status
 from tests.calls.apply_factories import invite
-from tests.calls.instruction_factories import ApplicationFactory, CallFactory
+from tests.calls.instruction_factories import ApplicationFactory, CallFactory, add_document
 from tests.factories import OrganisationFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +299,205 @@ def test_the_staff_lists_leave_out_the_staff_members_own_file(client):
         ).streaming_content
     ).decode()
     assert other.reference in csv and own.reference not in csv
+
+
+# --- a staff grant scoped to one call: the rest of the instruction pages ------------------------
+# Issue #8: notes, labels, messages, bulk actions, saved filters and the documents' ZIP checked
+# the global staff role only: the page showed the forms to a call-scoped holder, posting gave 403.
+
+
+def _call_url(name, call, **extra):
+    return reverse(name, kwargs={"slug": call.slug, **extra})
+
+
+def test_call_scoped_staff_write_notes_labels_and_messages_on_their_call(client):
+    mine = ApplicationFactory()
+    other = ApplicationFactory()
+    scoped = _call_staff(mine.call)
+    client.force_login(scoped)
+
+    page = client.get(_staff_url("calls:staff_application", mine)).content.decode()
+    assert _staff_url("calls:staff_add_note", mine) in page
+
+    assert (
+        client.post(_staff_url("calls:staff_add_note", mine), {"body": "Solide."}).status_code
+        == 302
+    )
+    assert (
+        client.post(_staff_url("calls:staff_add_label", mine), {"name": "à revoir"}).status_code
+        == 302
+    )
+    response = client.post(_staff_url("calls:staff_post_message", mine), {"body": "Un devis ?"})
+    assert response.status_code == 302
+    assert list(mine.staff_notes.values_list("body", flat=True)) == ["Solide."]
+    label = Label.objects.get(call=mine.call, name="à revoir")
+    assert list(label.applications.all()) == [mine]
+    message = mine.messages.get()
+    assert (message.author, message.from_staff, message.body) == (scoped, True, "Un devis ?")
+    response = client.post(_staff_url("calls:staff_remove_label", mine, pk=label.pk))
+    assert response.status_code == 302
+    assert not label.applications.exists()
+
+    # Another call's application: refused, nothing written.
+    assert client.post(_staff_url("calls:staff_add_note", other), {"body": "x"}).status_code == 403
+    assert client.post(_staff_url("calls:staff_add_label", other), {"name": "x"}).status_code == 403
+    assert (
+        client.post(_staff_url("calls:staff_post_message", other), {"body": "x"}).status_code == 403
+    )
+    assert not other.staff_notes.exists() and not other.messages.exists()
+    assert not Label.objects.filter(call=other.call).exists()
+
+
+def test_call_scoped_staff_use_bulk_actions_and_saved_filters_on_their_call(client):
+    call = CallFactory()
+    first = ApplicationFactory(call=call)
+    second = ApplicationFactory(call=call)
+    other = ApplicationFactory()
+    scoped = _call_staff(call)
+    client.force_login(scoped)
+
+    response = client.post(
+        _call_url("calls:staff_bulk", call),
+        {"action": "declare_eligible", "applications": [first.pk, second.pk]},
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == ("eligible", "eligible")
+    response = client.post(
+        _call_url("calls:staff_bulk", call),
+        {"action": "message", "body": "Bonne nouvelle.", "applications": [first.pk]},
+    )
+    assert response.status_code == 302
+    assert first.messages.get().author == scoped
+
+    response = client.post(
+        _call_url("calls:staff_save_filter", call), {"name": "Éligibles", "status": "eligible"}
+    )
+    assert response.status_code == 302
+    saved = SavedFilter.objects.get(user=scoped, call=call)
+    assert (saved.name, saved.query) == ("Éligibles", "status=eligible")
+    listed = client.get(_call_url("calls:staff_applications", call)).content.decode()
+    assert "Éligibles" in listed
+    response = client.post(_call_url("calls:staff_delete_filter", call, pk=saved.pk))
+    assert response.status_code == 302
+    assert not SavedFilter.objects.exists()
+
+    # Another call: refused, nothing changed.
+    response = client.post(
+        _call_url("calls:staff_bulk", other.call),
+        {"action": "declare_eligible", "applications": [other.pk]},
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(_call_url("calls:staff_save_filter", other.call), {"name": "x"}).status_code
+        == 403
+    )
+    other.refresh_from_db()
+    assert other.state == "submitted"
+    assert not SavedFilter.objects.exists()
+
+
+def test_call_scoped_staff_prepare_the_zip_of_their_call(
+    client, django_capture_on_commit_callbacks
+):
+    mine = ApplicationFactory(reference="EI2009-0101")
+    add_document(mine, "synopsis", name="synopsis.pdf", data=b"%PDF-1 mine")
+    other = ApplicationFactory()
+    scoped = _call_staff(mine.call)
+    client.force_login(scoped)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_call_url("calls:staff_documents_zip", mine.call))
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.requested_by == scoped
+    assert client.get(response["Location"]).status_code == 200
+    download = client.get(_call_url("calls:staff_export_download", mine.call, pk=job.pk))
+    assert zip_names(b"".join(download.streaming_content)) == ["EI2009-0101/synopsis/synopsis.pdf"]
+
+    assert client.post(_call_url("calls:staff_documents_zip", other.call)).status_code == 403
+    assert ExportJob.objects.count() == 1
+
+
+@pytest.mark.parametrize("grant", ["global", "call"])
+@pytest.mark.parametrize("relation", ["lead", "member", "invited"])
+def test_nobody_writes_notes_labels_or_messages_as_staff_on_a_file_they_are_on(
+    client, relation, grant
+):
+    call = CallFactory()
+    scoped = user_with_role("staff") if grant == "global" else _call_staff(call)
+    if relation == "lead":
+        application = ApplicationFactory(call=call, lead=scoped)
+    else:
+        application = ApplicationFactory(call=call)
+        invite(application, scoped, accepted=relation == "member")
+    client.force_login(scoped)
+
+    for name, data in (
+        ("calls:staff_add_note", {"body": "Parfait."}),
+        ("calls:staff_add_label", {"name": "coup de cœur"}),
+        ("calls:staff_post_message", {"body": "Validé."}),
+    ):
+        assert client.post(_staff_url(name, application), data).status_code == 403, name
+    response = client.post(
+        _call_url("calls:staff_bulk", call),
+        {"action": "message", "body": "Validé.", "applications": [application.pk]},
+    )
+    assert response.status_code == 302  # left out, with a message
+    assert not application.staff_notes.exists()
+    assert not application.messages.exists()
+    assert not application.labels.exists()
+    # The services say the same, whatever door calls them.
+    with pytest.raises(instruction.NotAllowed):
+        instruction.add_note(application=application, by=scoped, body="Parfait.")
+    with pytest.raises(instruction.NotAllowed):
+        instruction.add_label(application=application, name="coup de cœur", by=scoped)
+    with pytest.raises(instruction.NotAllowed):
+        instruction.post_message(application=application, by=scoped, body="x", from_staff=True)
+    with pytest.raises(instruction.NotAllowed):
+        instruction.bulk_message(applications=[application], body="x", by=scoped)
+
+
+def test_the_services_refuse_another_calls_application_to_a_call_scoped_holder():
+    mine = ApplicationFactory()
+    other = ApplicationFactory()
+    scoped = _call_staff(mine.call)
+    with pytest.raises(instruction.NotAllowed):
+        instruction.add_note(application=other, by=scoped, body="x")
+    with pytest.raises(instruction.NotAllowed):
+        instruction.save_filter(user=scoped, call=other.call, name="x", query="")
+    with pytest.raises(PermissionError):
+        exports.start_documents_zip(call=other.call, by=scoped)
+    assert instruction.add_note(application=mine, by=scoped, body="ok").author == scoped
+
+
+# --- a call-scoped holder finds their calls from the menu ----------------------------------------
+
+
+def test_call_scoped_staff_find_their_calls_application_list_from_the_menu(client):
+    mine = ApplicationFactory()
+    other = ApplicationFactory()
+    scoped = _call_staff(mine.call)
+    client.force_login(scoped)
+
+    home = client.get(reverse("ui:home")).content.decode()
+    landing = reverse("calls:staff_calls")
+    assert f'href="{landing}"' in home
+    page = client.get(landing)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert _call_url("calls:staff_applications", mine.call) in text
+    assert _call_url("calls:staff_applications", other.call) not in text
+    # The list's way back leads to that page, not to call design (403 for them).
+    listed = client.get(_call_url("calls:staff_applications", mine.call)).content.decode()
+    assert landing in listed
+    assert reverse("calls:design_calls") not in listed
+
+
+def test_the_menu_shows_no_instruction_link_without_a_staff_grant(client):
+    member = user_with_role(Role.MEMBER)
+    client.force_login(member)
+    home = client.get(reverse("ui:home")).content.decode()
+    assert reverse("calls:staff_calls") not in home
+    assert client.get(reverse("calls:staff_calls")).status_code == 403

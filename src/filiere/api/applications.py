@@ -8,7 +8,9 @@ Two sections, one per audience, sharing this router:
   ``call``, ``status``, ``genre``, ``territory``, ``organisation``, ``min_amount``,
   ``max_amount``, ``missing_documents``, ``q``, ``sort``), the detail with labels and the number of
   private notes, and ``POST /applications/{id}/transitions`` for the transitions without a
-  service of their own (and the committee's decisions, through their service).
+  service of their own (and the committee's decisions, through their service). Its body says in
+  the OpenAPI document which codes it takes and which need a reason; anything else is refused
+  with 422 (``invalid_input``, ``workflow.service_owned``, ``workflow.reason_required``).
 - **applicant** (own applications): an applicant only ever sees the applications they lead or are
   on the team of, never staff notes or labels; anyone else's application is a 404. The lead
   files through the verbs ``POST /applications/{id}/submit``, ``/resubmit`` and ``/withdraw``,
@@ -26,6 +28,7 @@ from decimal import Decimal
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from filiere.calls import selectors_staff
@@ -42,9 +45,10 @@ from filiere.calls.services.transitions import (
     record_decision,
     transition_application,
 )
+from filiere.engine import workflow
 
 from .auth import SIGNED_IN
-from .errors import ErrorOut
+from .errors import ApiError, ErrorOut, invalid_input
 from .pagination import PageQuery, page_of, paginate
 
 router = Router(tags=["applications"])
@@ -87,13 +91,88 @@ class StaffApplicationDetailOut(ApplicationDetailOut):
     missing_documents: bool
 
 
-class TransitionIn(Schema):
+class _Body(BaseModel):
+    """A JSON object (a ninja ``Schema`` would also read attributes of a list or a string)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class TransitionIn(_Body):
     code: str
     reason: str = ""
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(_Body):
     reason: str = ""
+
+
+#: What the generic door fires: the transitions without a service of their own, and the
+#: decisions (through theirs), in the table's order.
+GENERIC_CODES = tuple(
+    t.code for t in workflow.TRANSITIONS if not t.service_owned or t.code in DECISIONS
+)
+_NEEDS_REASON = tuple(c for c in GENERIC_CODES if workflow.TRANSITIONS_BY_CODE[c].reason_required)
+
+#: The body of ``POST /applications/{id}/transitions`` as the OpenAPI document gives it: one of
+#: the generic codes, with a reason (not blank) for those that require one.
+TRANSITION_BODY = {
+    "title": "TransitionIn",
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["code"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "enum": [c for c in GENERIC_CODES if c not in _NEEDS_REASON],
+                },
+                "reason": {"type": "string", "description": "Optional, sent to the applicant."},
+            },
+        },
+        {
+            "type": "object",
+            "required": ["code", "reason"],
+            "properties": {
+                "code": {"type": "string", "enum": list(_NEEDS_REASON)},
+                "reason": {
+                    "type": "string",
+                    "pattern": "\\S",
+                    "description": "Required (not blank), sent to the applicant.",
+                },
+            },
+        },
+    ],
+}
+
+WITHDRAW_BODY = {
+    "title": "WithdrawIn",
+    "type": "object",
+    "properties": {
+        "reason": {"type": "string", "description": "Optional, sent to the instruction team."}
+    },
+}
+
+
+def _read_body(model: type[_Body], body: bytes):
+    """``model`` read from the request's JSON body, or 422 ``invalid_input`` naming the field."""
+    try:
+        return model.model_validate_json(body)
+    except PydanticValidationError as error:
+        fields: dict[str, list[str]] = {}
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"]) or "__all__"
+            fields.setdefault(name, []).append(_field_message(problem["type"]))
+        raise invalid_input(fields) from None
+
+
+def _field_message(kind: str) -> str:
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "string_type":
+        return _("Enter a text.")
+    if kind == "model_type":
+        return _("Send a JSON object.")
+    return _("This value is not valid.")
 
 
 #: The API's door for each transition that has a service of its own (see ``_operation``).
@@ -233,10 +312,10 @@ def application_detail(request, application_id: int):
     "/{application_id}/transitions",
     response={
         200: ApplicationDetailOut,
-        400: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        422: ErrorOut,
     },
     auth=SIGNED_IN,
     summary="Fire a transition (declare eligible, ineligible with a reason, …); not those with "
@@ -244,25 +323,20 @@ def application_detail(request, application_id: int):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": TransitionIn.model_json_schema()}},
+            "content": {"application/json": {"schema": TRANSITION_BODY}},
         }
     },
 )
 def fire_transition(request, application_id: int):
     # permission: signed in; the application must be visible to the caller (404 otherwise:
     # staff of its call, its team) and the engine's table decides (staff who are not on its
-    # team): 403 for the wrong actor, 409 from the wrong state; 400 ``workflow.service_owned``
-    # for a transition with its own service (submit, resubmit, withdraw, correction request)
+    # team): 403 for the wrong actor, 409 from the wrong state; 422 for a body the document
+    # does not allow: not an object, an unknown code, ``workflow.service_owned`` for a
+    # transition with its own service (submit, resubmit, withdraw, correction request),
+    # ``workflow.reason_required``
     user = request.auth
     application, _as_staff = _visible(user, application_id)
-    try:
-        payload = TransitionIn.model_validate_json(request.body or b"")
-    except PydanticValidationError:
-        return _error(
-            400,
-            "request.invalid",
-            _('Send JSON such as {"code": "declare_ineligible", "reason": "…"}.'),
-        )
+    payload = _read_body(TransitionIn, request.body)
     try:
         if payload.code in DECISIONS:
             record_decision(
@@ -274,13 +348,17 @@ def fire_transition(request, application_id: int):
                 application=application, code=payload.code, by=user, reason=payload.reason
             )
     except TransitionError as error:
-        status = 400
         if error.code == "workflow.not_allowed":
-            status = 409 if error.params.get("why") == "state" else 403
+            return Status(409 if error.params.get("why") == "state" else 403, error.to_json())
+        # The rest is the body: a code the document does not list, or a missing reason.
         body = error.to_json()
+        field = "reason" if error.code == "workflow.reason_required" else "code"
+        body["fields"] = {field: [error.message]}
         if error.code == "workflow.service_owned" and payload.code in _VERBS:
             body["params"]["operation"] = _VERBS[payload.code]
-        return Status(status, body)
+        raise ApiError(
+            422, error.code, error.message, params=body["params"], fields=body["fields"]
+        ) from None
     return application_detail(request, application_id)
 
 
@@ -288,7 +366,6 @@ def fire_transition(request, application_id: int):
 
 _VERB_RESPONSES = {
     200: ApplicationDetailOut,
-    400: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
@@ -343,20 +420,18 @@ def resubmit(request, application_id: int):
     openapi_extra={
         "requestBody": {
             "required": False,
-            "content": {"application/json": {"schema": WithdrawIn.model_json_schema()}},
+            "content": {"application/json": {"schema": WITHDRAW_BODY}},
         }
     },
 )
 def withdraw(request, application_id: int):
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
-    # else); only the lead withdraws (403); after a decision: 409. The same service as the page.
+    # else); only the lead withdraws (403); after a decision: 409; a body other than a JSON
+    # object with an optional text ``reason``: 422. The same service as the page.
     from filiere.calls.selectors_applicant import get_application_for_member
 
     application = get_application_for_member(request.auth, application_id)
-    try:
-        payload = WithdrawIn.model_validate_json(request.body or b"{}")
-    except PydanticValidationError:
-        return _error(400, "request.invalid", _('Send JSON such as {"reason": "…"}, or nothing.'))
+    payload = _read_body(WithdrawIn, request.body or b"{}")
     try:
         submission_services.withdraw_application(
             application=application, by=request.auth, reason=payload.reason

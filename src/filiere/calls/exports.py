@@ -28,10 +28,10 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from filiere.accounts.permissions import is_staff
 from filiere.audit.services import record
 
 from .models import Application, BudgetLine, Call, Document, ExportJob
+from .permissions import is_call_staff, not_on_team_q
 
 PARIS = ZoneInfo("Europe/Paris")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -301,12 +301,17 @@ def dossier_pdf(application: Application) -> bytes:
 # --- ZIP of a call's documents (background task with progress) ---------------------------------
 
 
-def zip_documents_queryset(call: Call) -> QuerySet:
-    """Clean documents of the call's submitted applications, grouped by reference."""
+def zip_documents_queryset(call: Call, *, viewer=None) -> QuerySet:
+    """Clean documents of the call's submitted applications, grouped by reference.
+
+    With ``viewer``: without the applications they lead or are on the team of (invited or
+    accepted), as in the staff list and its CSV export."""
+    applications = Application.objects.filter(call=call, submitted_at__isnull=False)
+    if viewer is not None:
+        applications = applications.filter(not_on_team_q(viewer))
     return (
         Document.objects.filter(
-            application__call=call,
-            application__submitted_at__isnull=False,
+            application__in=applications.values("pk"),
             scan_status=Document.Scan.CLEAN,
         )
         .select_related("application", "document_type")
@@ -329,9 +334,10 @@ def _zip_name(document: Document, used: set[str]) -> str:
 
 
 def start_documents_zip(*, call: Call, by) -> ExportJob:
-    """Create the export and build it in the background after commit."""
-    if not is_staff(by):
-        raise PermissionError("staff only")
+    """Create the export and build it in the background after commit: staff of the call
+    (global or call-scoped); the ZIP leaves out the applications ``by`` is on."""
+    if not is_call_staff(by, call.pk):
+        raise PermissionError("not staff of this call")
     with transaction.atomic():
         job = ExportJob.objects.create(call=call, requested_by=by)
         record(actor=by, action="call.documents_exported", obj=call, data={"export": job.pk})
@@ -341,8 +347,8 @@ def start_documents_zip(*, call: Call, by) -> ExportJob:
 
 
 def build_documents_zip_now(*, job_id: int, progress_every: int = 20) -> ExportJob:
-    job = ExportJob.objects.select_related("call").get(pk=job_id)
-    documents = list(zip_documents_queryset(job.call))
+    job = ExportJob.objects.select_related("call", "requested_by").get(pk=job_id)
+    documents = list(zip_documents_queryset(job.call, viewer=job.requested_by))
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.RUNNING, total=len(documents), done=0
     )

@@ -12,8 +12,12 @@
 - Instruction (the staff's side of one call's applications: the list, one application, its
   decisions, correction requests and other transitions) is open to the global staff and to
   holders of a staff grant scoped to that call (``RoleGrant(role=staff, scope_type="call",
-  scope_id=call.pk)``), pages and API alike (:func:`instructs`, ``call_staff_required``). Call
-  design, notes, labels, messages, bulk actions and exports stay with the global staff.
+  scope_id=call.pk)``), pages and API alike (:func:`instructs`, ``call_staff_required``): the
+  list and its exports, one application, its decisions, correction requests and other
+  transitions, messages, private notes, the call's labels, the holder's own saved filters and
+  export jobs, bulk actions and the ZIP of documents. Call design stays with the global staff.
+  Holders of such grants reach their calls from ``instructor_required`` pages (the list of the
+  calls they instruct).
 - Nobody acts as staff or committee on an application they are on (:func:`on_team`: its lead, or
   a team member, invited or accepted), whatever their grants.
 """
@@ -77,6 +81,27 @@ def staff_call_ids(user) -> frozenset[int] | None:
         for role, scope_type, scope_id in user.role_set()
         if role == Role.STAFF and scope_type == CALL_SCOPE
     )
+
+
+def instructs_some_call(user) -> bool:
+    """Global staff, or the holder of a staff grant for at least one call."""
+    calls = staff_call_ids(user)
+    return calls is None or bool(calls)
+
+
+def instructor_required(view):
+    """Pages of everyone who instructs a call: anonymous → sign-in page; signed in without any
+    staff grant (global or for a call) → 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not instructs_some_call(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def call_staff_required(view):

@@ -8,6 +8,7 @@ def site(request):
         "language_neutral_path": _language_neutral_path(request),
         "is_staff_member": _is_staff_member(request),
         "is_platform_admin": _is_platform_admin(request),
+        "instructs_a_call": _instructs_a_call(request),
     }
 
 
@@ -17,6 +18,15 @@ def _is_staff_member(request) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.has_role("staff") or user.has_role("admin")
+
+
+def _instructs_a_call(request) -> bool:
+    """Whether to show the link to the calls one instructs to the holder of a staff grant scoped
+    to a call (``RoleGrant.scope_type == "call"``); the page checks the grants again."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return any(role == "staff" and scope == "call" for role, scope, _id in user.role_set())
 
 
 def _is_platform_admin(request) -> bool:

@@ -1,6 +1,10 @@
 """Writes of the instruction team: eligibility decisions, correction requests, messages, private
 notes and labels, bulk actions and saved filters. State changes go through
-:func:`filiere.calls.services.transitions.transition_application`."""
+:func:`filiere.calls.services.transitions.transition_application`.
+
+Each service checks the rule the pages and the API check (``calls.permissions``): staff of the
+application's call, globally or by a grant scoped to that call (``is_call_staff``), and never on
+an application they lead or are on the team of (``instructs``)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from filiere.accounts.permissions import is_staff
 from filiere.audit.services import record
 
 from .. import throttle
@@ -28,6 +31,7 @@ from ..models import (
     State,
 )
 from ..notifications import enqueue_message_notification
+from ..permissions import instructs, is_call_staff
 from .documents import CheckedUpload, check_attachment
 from .transitions import TransitionError, transition_application
 
@@ -53,9 +57,15 @@ class NotAllowed(PermissionError):
     """The user may not do this (the views check first; services check again)."""
 
 
-def _require_staff(user) -> None:
-    if not is_staff(user):
-        raise NotAllowed("staff only")
+def _require_instructs(user, application: Application) -> None:
+    """Staff of the application's call (global or call-scoped), and not on its team."""
+    if not instructs(user, application):
+        raise NotAllowed("not an instructor of this application")
+
+
+def _require_call_staff(user, call: Call) -> None:
+    if not is_call_staff(user, call.pk):
+        raise NotAllowed("not staff of this call")
 
 
 # --- eligibility --------------------------------------------------------------------------------
@@ -164,7 +174,7 @@ def post_message(
     the content; ``documents.UploadError``), stored under a random name as ``pending``, and
     served only once the antivirus, run after the commit, says it is clean."""
     if from_staff:
-        _require_staff(by)
+        _require_instructs(by, application)
     throttle.hit(scope="message", user=by)
     if attachment is not None:
         throttle.hit(scope="upload", user=by)
@@ -245,7 +255,7 @@ def open_attachment(*, message: Message):
 
 
 def add_note(*, application: Application, by, body: str) -> StaffNote:
-    _require_staff(by)
+    _require_instructs(by, application)
     with transaction.atomic():
         note = StaffNote.objects.create(application=application, author=by, body=body)
         record(actor=by, action="application.note_added", obj=application, data={"note": note.pk})
@@ -253,7 +263,8 @@ def add_note(*, application: Application, by, body: str) -> StaffNote:
 
 
 def add_label(*, application: Application, name: str, by) -> Label:
-    _require_staff(by)
+    """Labels belong to the call: whoever instructs it shares them."""
+    _require_instructs(by, application)
     name = " ".join(name.split())[:60]
     with transaction.atomic():
         label, _created = Label.objects.get_or_create(call_id=application.call_id, name=name)
@@ -263,7 +274,9 @@ def add_label(*, application: Application, name: str, by) -> Label:
 
 
 def remove_label(*, application: Application, label: Label, by) -> None:
-    _require_staff(by)
+    _require_instructs(by, application)
+    if label.call_id != application.call_id:
+        raise NotAllowed("a label of another call")
     with transaction.atomic():
         label.applications.remove(application)
         record(
@@ -299,8 +312,11 @@ def bulk_transition(
 
 
 def bulk_message(*, applications: Iterable[Application], body: str, by) -> int:
-    """One message to each selected application: one action against the message limit."""
-    _require_staff(by)
+    """One message to each selected application: one action against the message limit.
+    Every application must be one ``by`` instructs (nothing is sent otherwise)."""
+    applications = list(applications)
+    for application in applications:
+        _require_instructs(by, application)
     throttle.hit(scope="message", user=by)
     count = 0
     with transaction.atomic():
@@ -314,7 +330,8 @@ def bulk_message(*, applications: Iterable[Application], body: str, by) -> int:
 
 
 def save_filter(*, user, call: Call, name: str, query: str) -> SavedFilter:
-    _require_staff(user)
+    """A filter of ``call``'s list, for ``user`` only (staff of that call)."""
+    _require_call_staff(user, call)
     saved, _created = SavedFilter.objects.update_or_create(
         user=user, call=call, name=name.strip()[:80], defaults={"query": query[:2000]}
     )

@@ -1,12 +1,12 @@
 """Instruction pages (staff): the list of a call's applications, one application with its
 eligibility check, decisions, correction requests, messages, private notes and labels, exports.
 
-Every view here is for staff: anonymous visitors are sent to sign in, everyone else gets 403.
-The list, one application, its decisions, correction requests and other transitions, the CSV
-export and the PDF dossier are also open to holders of a staff grant scoped to the call
-(``calls.permissions.call_staff_required``); the rest needs the global staff role
-(``staff_required``). Nobody reaches an application they are on (lead, invited or accepted team
-member) through these pages: 403, and it is left out of their lists.
+Every view here is for the staff of the call: the global staff and holders of a staff grant
+scoped to that call (``calls.permissions.call_staff_required``); anonymous visitors are sent to
+sign in, everyone else gets 403. The services check the same rule again. Nobody reaches an
+application they are on (lead, invited or accepted team member) through these pages: 403, and it
+is left out of their lists, bulk actions and exports. ``instructed_calls`` lists the calls a
+person instructs (their way in from the menu).
 """
 
 from __future__ import annotations
@@ -35,8 +35,14 @@ from ..forms.staff import (
     SavedFilterForm,
     TransitionForm,
 )
-from ..models import Application, ExportJob, Label, SavedFilter
-from ..permissions import call_staff_required, instructable_q, on_team, staff_required
+from ..models import Application, Call, ExportJob, Label, SavedFilter
+from ..permissions import (
+    call_staff_required,
+    instructable_q,
+    instructor_required,
+    on_team,
+    staff_call_ids,
+)
 from ..services import instruction
 from ..services.transitions import (
     DECISIONS,
@@ -66,6 +72,21 @@ def _application_url(application) -> str:
         "calls:staff_application",
         kwargs={"slug": application.call.slug, "reference": application.reference},
     )
+
+
+# --- the calls one instructs ---------------------------------------------------------------------
+
+
+@instructor_required
+@require_GET
+def instructed_calls(request):
+    # permission: signed in with a staff role, global or for at least one call (403 otherwise);
+    # lists only the calls the viewer instructs
+    calls = staff_call_ids(request.user)
+    queryset = Call.objects.select_related("fund").order_by("-closes_at", "slug")
+    if calls is not None:
+        queryset = queryset.filter(pk__in=sorted(calls))
+    return render(request, "calls/staff/calls.html", {"calls": queryset})
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -109,10 +130,11 @@ def _selected(call, ids, user):
     )
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def bulk_action(request, slug: str):
-    # permission: staff; acts only on applications of this call that the staff member is not on
+    # permission: staff of this call (global or call-scoped); acts only on applications of this
+    # call that the staff member is not on
     call = selectors_staff.get_call_for_staff(slug)
     ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
     form = BulkActionForm(request.POST, application_ids=ids)
@@ -196,10 +218,11 @@ def export_list(request, slug: str, kind: str):
     return _export_response(call, queryset, kind)
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def save_filter(request, slug: str):
-    # permission: staff; saves a filter for the signed-in staff member only
+    # permission: staff of this call (global or call-scoped); saves a filter of this call for the
+    # signed-in staff member only
     call = selectors_staff.get_call_for_staff(slug)
     form = SavedFilterForm(request.POST)
     query = filter_querystring(request.POST)
@@ -213,10 +236,11 @@ def save_filter(request, slug: str):
     return redirect(_list_url(call, query))
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def delete_filter(request, slug: str, pk: int):
-    # permission: staff; only one's own saved filters (404 for others')
+    # permission: staff of this call (global or call-scoped); only one's own saved filters (404
+    # for others')
     call = selectors_staff.get_call_for_staff(slug)
     saved = get_object_or_404(SavedFilter, pk=pk, call=call, user=request.user)
     instruction.delete_saved_filter(saved_filter=saved, by=request.user)
@@ -227,33 +251,38 @@ def delete_filter(request, slug: str, pk: int):
 # --- the ZIP of documents -----------------------------------------------------------------------
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def documents_zip(request, slug: str):
-    # permission: staff; starts a background export of this call's clean documents
+    # permission: staff of this call (global or call-scoped); starts a background export of this
+    # call's clean documents, without the applications the requester is on
     call = selectors_staff.get_call_for_staff(slug)
     job = exports.start_documents_zip(call=call, by=request.user)
     return redirect("calls:staff_export", slug=call.slug, pk=job.pk)
 
 
-@staff_required
+@call_staff_required
 @require_GET
 def export_job(request, slug: str, pk: int):
-    # permission: staff; the progress page of an export of this call
+    # permission: staff of this call (global or call-scoped); the progress page of one's own
+    # export of this call (404 for someone else's: its content depends on who asked)
     call = selectors_staff.get_call_for_staff(slug)
-    job = get_object_or_404(ExportJob, pk=pk, call=call)
+    job = get_object_or_404(ExportJob, pk=pk, call=call, requested_by=request.user)
     template = "calls/staff/export.html"
     if _is_partial(request):
         template += "#progress"
     return render(request, template, {"call": call, "job": job})
 
 
-@staff_required
+@call_staff_required
 @require_GET
 def export_download(request, slug: str, pk: int):
-    # permission: staff; the finished file of an export of this call (404 until it is ready)
+    # permission: staff of this call (global or call-scoped); the finished file of one's own
+    # export of this call (404 until it is ready, and for someone else's)
     call = selectors_staff.get_call_for_staff(slug)
-    job = get_object_or_404(ExportJob, pk=pk, call=call, status=ExportJob.Status.DONE)
+    job = get_object_or_404(
+        ExportJob, pk=pk, call=call, requested_by=request.user, status=ExportJob.Status.DONE
+    )
     if not job.file:
         raise Http404
     return FileResponse(
@@ -428,10 +457,11 @@ def fire_transition(request, slug: str, reference: str):
     return redirect(_application_url(application))
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def post_message(request, slug: str, reference: str):
-    # permission: staff; a message to the applicant team (e-mailed to them)
+    # permission: staff of this call, not on the application's team; a message to the
+    # applicant team (e-mailed to them)
     application = _load(request, slug, reference)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -451,20 +481,22 @@ def post_message(request, slug: str, reference: str):
     return redirect(_application_url(application) + "#messages")
 
 
-@staff_required
+@call_staff_required
 @require_GET
 def message_attachment(request, slug: str, reference: str, pk: int):
-    # permission: staff; an attachment of a message on this application, only once the
+    # permission: staff of this call, not on the application's team; an attachment of a
+    # message on this application, only once the
     # antivirus found it clean (409 with the reason before)
     application = _load(request, slug, reference)
     message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
     return serve_attachment(request, message)
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def add_note(request, slug: str, reference: str):
-    # permission: staff; private note (never shown to applicants)
+    # permission: staff of this call, not on the application's team; private note (never shown
+    # to applicants)
     application = _load(request, slug, reference)
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -474,10 +506,11 @@ def add_note(request, slug: str, reference: str):
     return redirect(_application_url(application) + "#notes")
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def add_label(request, slug: str, reference: str):
-    # permission: staff; private label (never shown to applicants)
+    # permission: staff of this call, not on the application's team; a label of the call (never
+    # shown to applicants)
     application = _load(request, slug, reference)
     form = LabelForm(request.POST)
     if not form.is_valid():
@@ -486,10 +519,10 @@ def add_label(request, slug: str, reference: str):
     return redirect(_application_url(application) + "#labels")
 
 
-@staff_required
+@call_staff_required
 @require_POST
 def remove_label(request, slug: str, reference: str, pk: int):
-    # permission: staff
+    # permission: staff of this call, not on the application's team
     application = _load(request, slug, reference)
     label = get_object_or_404(Label, pk=pk, call=application.call)
     instruction.remove_label(application=application, label=label, by=request.user)

@@ -30,6 +30,7 @@ urlpatterns += [
 # --- instruction ---------------------------------------------------------------------------------
 _APP = "instruction/<slug:slug>/applications/<str:reference>/"
 urlpatterns += [
+    path("instruction/", instruction.instructed_calls, name="staff_calls"),
     path(
         "instruction/<slug:slug>/applications/",
         instruction.application_list,
