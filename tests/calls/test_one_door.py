@@ -4,7 +4,8 @@
   (a correction request without its window and ``CorrectionRequest``, a submission...).
 - Nobody acts as staff on an application they lead or are on the team of, whatever their grants.
 - A staff grant scoped to one call instructs that call: its list, applications and decisions,
-  nothing of other calls, no call design.
+  notes, labels, messages, bulk actions, saved filters and the documents' ZIP (pages and services),
+  nothing of other calls, no call design; the menu leads its holder to the calls they instruct.
 - Only team members who accepted their invitation count as partners for eligibility rules.
 - Lists show each person only their rows: two teams, a pending invitee, a read-only partner.
 """
