@@ -137,3 +137,13 @@ def test_filters_over_closed_sets_are_declared_as_enums(schema):
     # Query strings have no null: an optional filter is simply absent.
     assert parameter("/api/v1/people", "territory")["type"] == "string"
     assert "anyOf" not in parameter("/api/v1/people", "page_size")
+
+
+def test_the_reference_page_shows_every_operation_of_the_document(client, schema):
+    page = client.get("/api/v1/docs").content.decode()
+
+    for path, item in schema["paths"].items():
+        for method in item:
+            assert f"<code>{method.upper()} {path}</code>" in page
+    assert '<main id="main"' in page
+    assert "swagger" not in page.lower()

@@ -115,3 +115,15 @@ def test_account_entrance_pages_are_accessible(page, axe, path):
     assert page.locator("h1").count() == 1
     assert page.locator("main form input[type=email]").is_visible()
     axe(page)
+
+
+def test_api_reference_page_is_accessible_and_lists_every_operation(page, axe):
+    # Swagger UI failed axe (contrast, nested controls, no lang, no <main>); ours is plain HTML.
+    page.goto("/api/v1/docs")
+
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("main h1").count() == 1
+    submit = page.get_by_role("heading", name="POST /api/v1/applications/{application_id}/submit")
+    assert submit.count() == 1
+    assert page.locator("main section").count() == page.locator("main nav li a").count() > 15
+    axe(page)

@@ -11,6 +11,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from . import applications, errors, filters, language, me, organisations, people, reference
+from .docs import ReadableDocs
 from .throttling import ApiRateThrottle
 
 
@@ -43,6 +44,7 @@ api = FiliereApi(
     version="1.0.0",
     description="Open data and platform operations of the Filière creative-industries cluster.",
     urls_namespace="api-v1",
+    docs=ReadableDocs(),  # the reference as accessible HTML in the site's layout (docs.py)
     # Every operation: per token or account, per address when anonymous (throttling.py).
     throttle=[ApiRateThrottle()],
 )
