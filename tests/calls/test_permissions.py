@@ -44,8 +44,10 @@ def test_documents_are_for_the_team_and_the_staff():
     assert not permissions.can_view_documents(UserFactory(), application)
 
 
-def test_design_and_instruction_share_one_staff_decorator():
-    assert design.staff_required is instruction.staff_required is permissions.staff_required
+def test_design_and_instruction_take_their_staff_decorators_from_one_module():
+    # Design is for global staff; instruction also admits a staff grant scoped to the call.
+    assert design.staff_required is permissions.staff_required
+    assert instruction.call_staff_required is permissions.call_staff_required
 
 
 def test_staff_required_sends_anonymous_to_sign_in_and_refuses_non_staff():
