@@ -537,24 +537,6 @@ def test_a_transition_body_that_is_not_an_object_is_422(client, staff):
 # --- schemathesis on real files: what the document allows is accepted, the rest refused -------
 
 
-@pytest.fixture
-def api_schema():
-    import schemathesis
-    from django.core import signals
-    from django.db import close_old_connections
-
-    from filiere.wsgi import application
-
-    # Requests keep the test's database connection, as Django's test client does.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
 def _fuzz_on(api_schema, path: str, application_id: int, headers: dict) -> list[str]:
     from hypothesis import HealthCheck, given, settings
     from schemathesis import GenerationMode

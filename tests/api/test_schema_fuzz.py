@@ -9,9 +9,6 @@ the document".
 """
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -19,7 +16,6 @@ from schemathesis.checks import CHECKS
 
 from filiere.accounts.models import Role
 from filiere.accounts.services import create_api_token, grant_role
-from filiere.wsgi import application
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,20 +27,6 @@ FEW_EXAMPLES = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-
-
-@pytest.fixture
-def api_schema():
-    # Django closes the database connection at the end of every request; inside a test's
-    # transaction that would lose it, so the requests keep it, as Django's test client does.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        # Loaded inside the test: the document lists enum values read from the database.
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 def member_token() -> dict[str, str]:

@@ -36,6 +36,7 @@ from filiere.calls.filters import ApplicationFilterForm
 from filiere.calls.models import Application, Call
 from filiere.calls.permissions import instructs, is_lead, staff_call_ids
 from filiere.calls.phrases import applying_message
+from filiere.calls.selectors_applicant import applications_of, get_application_for_member
 from filiere.calls.services import submission as submission_services
 from filiere.calls.services.applications import ApplyError
 from filiere.calls.services.transitions import (
@@ -382,8 +383,6 @@ def submit(request, application_id: int):
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead submits (403); the deadline, completeness and state say 409 and change
     # nothing. The same service as the page: Submission, receipt, audit, e-mails.
-    from filiere.calls.selectors_applicant import get_application_for_member
-
     application = get_application_for_member(request.auth, application_id)
     try:
         submission_services.submit_application(application=application, by=request.auth)
@@ -402,8 +401,6 @@ def resubmit(request, application_id: int):
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead sends it again (403); outside the correction window, incomplete or
     # in another state: 409, nothing changed. The same service as the page.
-    from filiere.calls.selectors_applicant import get_application_for_member
-
     application = get_application_for_member(request.auth, application_id)
     try:
         submission_services.resubmit_application(application=application, by=request.auth)
@@ -428,8 +425,6 @@ def withdraw(request, application_id: int):
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead withdraws (403); after a decision: 409; a body other than a JSON
     # object with an optional text ``reason``: 422. The same service as the page.
-    from filiere.calls.selectors_applicant import get_application_for_member
-
     application = get_application_for_member(request.auth, application_id)
     payload = _read_body(WithdrawIn, request.body or b"{}")
     try:
@@ -477,8 +472,6 @@ def _staff_extra(application: Application) -> dict:
 
 def own_applications(user, queryset=None):
     """Applications ``user`` leads or joined (invitation accepted): the applying side's rule."""
-    from filiere.calls.selectors_applicant import applications_of
-
     mine = applications_of(user)
     return mine if queryset is None else queryset.filter(pk__in=mine.values("pk"))
 
@@ -512,8 +505,6 @@ def application_receipt(request, application_id: int):
     # permission: signed in; the lead or a team member who accepted, once submitted (404 for
     # everyone else, staff included: they read the file through the staff operations). The team
     # members' e-mail addresses are shown to the lead only.
-    from filiere.calls.selectors_applicant import get_application_for_member
-
     application = get_application_for_member(request.auth, application_id)
     submission = getattr(application, "submission", None)
     if submission is None:
