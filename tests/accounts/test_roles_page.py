@@ -74,6 +74,38 @@ def test_admin_grants_a_role_for_a_fund_or_the_whole_platform(admin_client):
     }
 
 
+def test_the_administrator_role_cannot_be_scoped_to_a_call(admin_client):
+    # An administrator reaches the Django admin (every account, profile and audit entry): a
+    # "call administrator" would have been a superuser able to reset anyone's password.
+    person = UserFactory(email="someone@example.org")
+    call = CallFactory()
+
+    response = admin_client.post(
+        reverse("roles:list"),
+        {"email": person.email, "role": Role.ADMIN, "scope": f"call:{call.pk}", "reason": "x"},
+    )
+
+    assert response.status_code == 200
+    assert "The administrator role is for the whole platform" in response.content.decode()
+    person.refresh_from_db()
+    assert not RoleGrant.objects.filter(user=person).exists()
+    assert (person.is_staff, person.is_superuser) == (False, False)
+
+
+def test_django_admin_access_follows_the_global_administrator_grant_only():
+    admin = user_with_role(Role.ADMIN)
+    other = user_with_role(Role.ADMIN)
+    staff_grant = grant_role(user=admin, role=Role.STAFF, by=other, reason="also instructs")
+
+    revoke_role(grant=staff_grant, by=other, reason="no longer")
+    admin.refresh_from_db()
+    assert (admin.is_staff, admin.is_superuser) == (True, True)
+
+    revoke_role(grant=RoleGrant.objects.get(user=admin, role=Role.ADMIN), by=other, reason="left")
+    admin.refresh_from_db()
+    assert (admin.is_staff, admin.is_superuser) == (False, False)
+
+
 def test_a_grant_without_reason_is_refused_with_a_message(admin_client):
     person = UserFactory()
 

@@ -65,6 +65,10 @@ def grant_role(
     if role not in Role.values:
         raise InvalidRequest(_("Unknown role."))
     scope_type, scope_id = _scope_of(scope, scope_type, scope_id)
+    if role == Role.ADMIN and scope_type:
+        # Administrators reach the Django admin (every user, profile and audit entry): the role
+        # has no meaning for one fund or one call.
+        raise InvalidRequest(_("The administrator role is for the whole platform, not one scope."))
     grant, created = RoleGrant.objects.get_or_create(
         user=user,
         role=role,
@@ -74,9 +78,8 @@ def grant_role(
         defaults={"granted_by": by},
     )
     if created:
-        if role == Role.ADMIN and not user.is_staff:
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
+        if role == Role.ADMIN:
+            _sync_django_admin_access(user)
         record(
             actor=by,
             action="accounts.role.grant",
@@ -90,6 +93,17 @@ def grant_role(
             )
     user.__dict__.pop("_role_set", None)
     return grant
+
+
+def _sync_django_admin_access(user: User) -> None:
+    """Django admin access (is_staff, is_superuser) follows one thing only: an active global
+    administrator grant."""
+    admin = RoleGrant.objects.filter(
+        user=user, role=Role.ADMIN, scope_type="", revoked_at__isnull=True
+    ).exists()
+    if (user.is_staff, user.is_superuser) != (admin, admin):
+        user.is_staff = user.is_superuser = admin
+        user.save(update_fields=["is_staff", "is_superuser"])
 
 
 @transaction.atomic
@@ -109,7 +123,7 @@ def revoke_role(*, grant: RoleGrant, by: User | None, reason: str = "") -> None:
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     if grant.role == Role.ADMIN:
-        User.objects.filter(pk=grant.user_id).update(is_staff=False, is_superuser=False)
+        _sync_django_admin_access(grant.user)
     record(
         actor=by,
         action="accounts.role.revoke",
