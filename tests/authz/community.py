@@ -5,7 +5,7 @@ several scenarios (one Route each, with its own sample and a note); build sample
 shared factories inside the kwargs functions.
 """
 
-from .rules import LOGIN, NOT_FOUND, OK, REDIRECT, Route, expect
+from .rules import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Route, expect
 
 PUBLIC = expect(everyone=OK)
 SIGNED_IN = expect(anonymous=LOGIN, others=OK)
@@ -153,4 +153,31 @@ COMMUNITY_PAGES |= {
             note="the member manages the organisation",
         ),
     ],
+}
+
+
+def _tie(world):
+    from filiere.community.models import Affiliation, AffiliationRole
+    from tests.factories import PersonFactory
+
+    return world.once(
+        "tie",
+        lambda: Affiliation.objects.create(
+            person=PersonFactory(),
+            organisation=_organisation(world),
+            role=AffiliationRole.EMPLOYEE,
+        ),
+    )
+
+
+# Staff correct who acts for an organisation (a reason is required: the matrix posts none, so
+# nothing changes and the page says why); everyone else is refused.
+TIE_CORRECTION = expect(anonymous=LOGIN, staff=REDIRECT, admin=REDIRECT, others=FORBIDDEN)
+COMMUNITY_PAGES |= {
+    name: Route(
+        TIE_CORRECTION,
+        method="POST",
+        kwargs=lambda w: {"slug": _organisation(w).slug, "pk": _tie(w).pk},
+    )
+    for name in ("community:affiliation_end", "community:affiliation_make_manager")
 }

@@ -13,7 +13,7 @@ from filiere.audit.models import AuditEntry
 from filiere.calls.selectors_applicant import organisations_for_applicant, snapshot_of
 from filiere.calls.selectors_staff import build_eligibility_snapshot
 from filiere.calls.services.applications import ApplyError, create_application
-from filiere.community import services
+from filiere.community import selectors, services
 from filiere.community.models import (
     Affiliation,
     AffiliationRequest,
@@ -411,3 +411,88 @@ def test_a_belgian_company_passes_the_activity_code_rule_for_applicant_and_staff
     for snapshot in (snapshot_of(application, now=now), build_eligibility_snapshot(application)):
         result = evaluate(rules, snapshot).results[0]
         assert (result.status, result.code) == (Status.PASSED, "naf_code.passed")
+
+
+# --- Corrections: a second person decides, and the staff can undo a wrong tie ----------------
+
+
+def test_staff_never_confirm_their_own_request():
+    organisation = OrganisationFactory()  # no manager: staff decide its first request
+    staff = user_with_role(Role.STAFF)
+    request = services.request_affiliation(
+        by=staff, organisation=organisation, declaration=EMPLOYEE
+    )
+
+    with pytest.raises(services.PermissionDenied):
+        services.confirm_affiliation(by=staff, request=request)
+    assert not selectors.requests_to_decide(staff).filter(pk=request.pk).exists()
+    assert not Affiliation.objects.filter(organisation=organisation).exists()
+
+
+def test_a_refused_person_waits_before_asking_the_same_organisation_again():
+    organisation = OrganisationFactory()
+    manager = manager_of(organisation)
+    asker = UserFactory()
+    request = services.request_affiliation(
+        by=asker, organisation=organisation, declaration=EMPLOYEE
+    )
+    services.refuse_affiliation(by=manager, request=request, reason="Not one of ours")
+
+    with pytest.raises(services.AffiliationError) as again:
+        services.request_affiliation(by=asker, organisation=organisation, declaration=EMPLOYEE)
+    assert again.value.code == "affiliation.recently_refused"
+    # Other organisations are not affected.
+    services.request_affiliation(by=asker, organisation=OrganisationFactory(), declaration=EMPLOYEE)
+
+
+def test_staff_end_a_squatters_tie_and_give_the_company_to_its_people(client):
+    # Someone registered a company that is not theirs, and manages it; its real producer asked
+    # to join. The staff end the squatter's tie and make the producer the manager.
+    squatter = UserFactory()
+    organisation = services.create_organisation(by=squatter, data=french(), affiliation=FOUNDER)
+    producer = UserFactory()
+    request = services.request_affiliation(
+        by=producer, organisation=organisation, declaration=EMPLOYEE
+    )
+    staff = user_with_role(Role.STAFF)
+    tie = services.confirm_affiliation(by=staff, request=request)
+    squatter_tie = Affiliation.objects.get(organisation=organisation, person__user=squatter)
+    client.force_login(staff)
+    page = reverse("community:organisation", args=[organisation.slug])
+    assert "End the affiliation of" in client.get(page).content.decode()
+
+    refused = client.post(
+        reverse("community:affiliation_end", args=[organisation.slug, squatter_tie.pk])
+    )
+    squatter_tie.refresh_from_db()
+    assert refused.status_code == 302 and squatter_tie.end_date is None  # a reason is required
+
+    client.post(
+        reverse("community:affiliation_end", args=[organisation.slug, squatter_tie.pk]),
+        {"reason": "Not the company's: SIRET checked with the producer"},
+    )
+    client.post(
+        reverse("community:affiliation_make_manager", args=[organisation.slug, tie.pk]),
+        {"reason": "The producer of the company"},
+    )
+
+    squatter_tie.refresh_from_db()
+    tie.refresh_from_db()
+    assert squatter_tie.end_date is not None and not squatter_tie.is_manager
+    assert tie.is_manager
+    assert list(organisations_for_applicant(squatter)) == []
+    assert actions(squatter_tie)[-1] == "community.affiliation.end"
+    assert actions(tie)[-1] == "community.affiliation.make_manager"
+    assert AuditEntry.objects.get(action="community.affiliation.end").reason.startswith("Not the")
+
+
+def test_only_staff_correct_ties_and_never_their_own():
+    organisation = OrganisationFactory()
+    manager = manager_of(organisation)
+    tie = Affiliation.objects.get(organisation=organisation)
+    with pytest.raises(services.PermissionDenied):
+        services.end_affiliation(by=manager, affiliation=tie, reason="mine")
+    staff = user_with_role(Role.STAFF)
+    own = AffiliationFactory(person=PersonFactory(user=staff), organisation=organisation)
+    with pytest.raises(services.PermissionDenied):
+        services.make_manager(by=staff, affiliation=own, reason="me")

@@ -363,4 +363,10 @@ class RefusalForm(forms.Form):
     )
 
 
+class TieCorrectionForm(forms.Form):
+    """The staff's reason for ending an affiliation or moving the manager role."""
+
+    reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=500)
+
+
 COUNTRIES = {"fr": FRENCH, "be": BELGIAN}

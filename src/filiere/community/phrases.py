@@ -40,6 +40,11 @@ SERVICE_ERRORS = {
         "You already asked to join this organisation: your request is waiting for confirmation."
     ),
     "affiliation.not_pending": _("This request has already been decided."),
+    "affiliation.recently_refused": _(
+        "Your last request to join this organisation was refused less than 30 days ago."
+    ),
+    "affiliation.already_ended": _("This affiliation has already ended."),
+    "affiliation.reason_missing": _("Give a reason: it is kept in the audit log."),
 }
 
 

@@ -276,6 +276,23 @@ def find_organisation_by_identifier(*, country: str, identifier: str) -> Organis
     return None
 
 
+def current_ties(organisation: Organisation) -> QuerySet[Affiliation]:
+    """Everyone who acts for ``organisation`` now, managers first: for the staff's corrections
+    (the staff see every profile)."""
+    return (
+        Affiliation.objects.filter(organisation=organisation, end_date__isnull=True)
+        .select_related("person")
+        .order_by("-is_manager", "person__last_name", "id")
+    )
+
+
+def get_current_tie(organisation: Organisation, pk: int) -> Affiliation:
+    tie = current_ties(organisation).filter(pk=pk).first()
+    if tie is None:
+        raise Http404
+    return tie
+
+
 def has_manager(organisation: Organisation) -> bool:
     return Affiliation.objects.filter(
         organisation=organisation, end_date__isnull=True, is_manager=True
@@ -313,7 +330,7 @@ def my_affiliation_requests(user) -> QuerySet[AffiliationRequest]:
 
 def decidable_requests(user) -> QuerySet[AffiliationRequest]:
     """The requests, whatever their status, of the organisations ``user`` manages (all of them
-    for the staff); never the user's own."""
+    for the staff); never the user's own, staff included."""
     requests = AffiliationRequest.objects.all()
     if not sees_everyone(user):
         managed = Affiliation.objects.filter(
@@ -321,8 +338,8 @@ def decidable_requests(user) -> QuerySet[AffiliationRequest]:
             end_date__isnull=True,
             is_manager=True,
         ).values("organisation_id")
-        requests = requests.filter(organisation_id__in=managed).exclude(person__user_id=user.pk)
-    return requests
+        requests = requests.filter(organisation_id__in=managed)
+    return requests.exclude(person__user_id=user.pk)
 
 
 def requests_to_decide(user) -> QuerySet[AffiliationRequest]:

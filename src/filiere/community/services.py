@@ -3,7 +3,7 @@ records an audit entry."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -312,6 +312,10 @@ def create_organisation(
     return organisation
 
 
+#: Days during which a refused person may not ask the same organisation again.
+REFUSAL_COOLDOWN_DAYS = 30
+
+
 @transaction.atomic
 def request_affiliation(
     *, by: User, organisation: Organisation, declaration: AffiliationDeclaration
@@ -330,6 +334,14 @@ def request_affiliation(
         person=person, organisation=organisation, status=AffiliationRequest.Status.PENDING
     ).exists():
         raise AffiliationError("affiliation.already_pending")
+    if AffiliationRequest.objects.filter(
+        person=person,
+        organisation=organisation,
+        status=AffiliationRequest.Status.REFUSED,
+        decided_at__gte=timezone.now() - timedelta(days=REFUSAL_COOLDOWN_DAYS),
+    ).exists():
+        # A refusal stands for a while: the manager's list is not flooded with the same request.
+        raise AffiliationError("affiliation.recently_refused")
     request = AffiliationRequest.objects.create(
         person=person,
         organisation=organisation,
@@ -355,8 +367,9 @@ def _pending_for_decision(by: User, request: AffiliationRequest) -> AffiliationR
     )
     if not can_manage_organisation(by, locked.organisation):
         raise PermissionDenied("Only the organisation's manager or the staff may decide.")
-    if locked.person.user_id == by.pk and not is_staff(by):
-        raise PermissionDenied("Nobody confirms their own affiliation.")
+    if locked.person.user_id == by.pk:
+        # Staff included: a second person decides, or anyone could make themselves manager.
+        raise PermissionDenied("Nobody decides their own affiliation request.")
     if locked.status != AffiliationRequest.Status.PENDING:
         raise AffiliationError("affiliation.not_pending")
     return locked
@@ -409,3 +422,60 @@ def refuse_affiliation(
         data={"organisation": pending.organisation_id},
     )
     return pending
+
+
+def _current_tie_for_staff(by: User, affiliation: Affiliation) -> Affiliation:
+    if not is_staff(by):
+        raise PermissionDenied("Only the staff correct who works for an organisation.")
+    locked = Affiliation.objects.select_for_update().select_related("person").get(pk=affiliation.pk)
+    if locked.person.user_id == by.pk:
+        raise PermissionDenied("Nobody corrects their own affiliation.")
+    if locked.end_date is not None:
+        raise AffiliationError("affiliation.already_ended")
+    return locked
+
+
+@transaction.atomic
+def end_affiliation(*, by: User, affiliation: Affiliation, reason: str) -> Affiliation:
+    """The staff end a tie that is wrong or over (someone who registered a company that is not
+    theirs, a person who left): from today the person no longer acts for the organisation."""
+    if not reason.strip():
+        raise AffiliationError("affiliation.reason_missing")
+    tie = _current_tie_for_staff(by, affiliation)
+    tie.end_date = timezone.localdate()
+    was_manager, tie.is_manager = tie.is_manager, False
+    tie.save(update_fields=["end_date", "is_manager"])
+    record(
+        actor=by,
+        action="community.affiliation.end",
+        obj=tie,
+        reason=reason[:500],
+        data={"organisation": tie.organisation_id, "was_manager": was_manager},
+    )
+    return tie
+
+
+@transaction.atomic
+def make_manager(*, by: User, affiliation: Affiliation, reason: str) -> Affiliation:
+    """The staff make this current affiliate the organisation's manager (who confirms the others)
+    in place of whoever was."""
+    if not reason.strip():
+        raise AffiliationError("affiliation.reason_missing")
+    tie = _current_tie_for_staff(by, affiliation)
+    previous = list(
+        Affiliation.objects.select_for_update()
+        .filter(organisation_id=tie.organisation_id, end_date__isnull=True, is_manager=True)
+        .exclude(pk=tie.pk)
+        .values_list("pk", flat=True)
+    )
+    Affiliation.objects.filter(pk__in=previous).update(is_manager=False)
+    tie.is_manager = True
+    tie.save(update_fields=["is_manager"])
+    record(
+        actor=by,
+        action="community.affiliation.make_manager",
+        obj=tie,
+        reason=reason[:500],
+        data={"organisation": tie.organisation_id, "previous_managers": previous},
+    )
+    return tie

@@ -9,6 +9,16 @@ urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="organisation_join"),
+    path(
+        "organisations/<slug:slug>/ties/<int:pk>/end/",
+        views.affiliation_end,
+        name="affiliation_end",
+    ),
+    path(
+        "organisations/<slug:slug>/ties/<int:pk>/manager/",
+        views.affiliation_make_manager,
+        name="affiliation_make_manager",
+    ),
     path("territories/", views.territories, name="territories"),
     path("profile/", views.my_profile, name="my_profile"),
     path("my-organisations/", views.my_organisations, name="my_organisations"),

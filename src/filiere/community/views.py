@@ -3,12 +3,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from filiere.accounts.permissions import is_staff
 
 from . import selectors, services
 from .forms import (
@@ -19,6 +22,7 @@ from .forms import (
     OrganisationForm,
     ProfileForm,
     RefusalForm,
+    TieCorrectionForm,
 )
 from .permissions import can_edit_person
 from .phrases import service_error
@@ -69,7 +73,44 @@ def organisations(request):
 def organisation_detail(request, slug: str):
     # permission: public; its members are shown only when the viewer may see their profile
     organisation = selectors.get_organisation_for_viewer(request.user, slug)
-    return render(request, "community/organisation_detail.html", {"organisation": organisation})
+    context = {"organisation": organisation}
+    if is_staff(request.user):
+        context |= {"ties": selectors.current_ties(organisation), "tie_form": TieCorrectionForm()}
+    return render(request, "community/organisation_detail.html", context)
+
+
+def _correct_tie(request, slug: str, pk: int, service, done: str):
+    if not is_staff(request.user):
+        raise PermissionDenied
+    organisation = selectors.get_organisation_for_viewer(request.user, slug)
+    tie = selectors.get_current_tie(organisation, pk)
+    form = TieCorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, service_error("affiliation.reason_missing"))
+    else:
+        try:
+            service(by=request.user, affiliation=tie, reason=form.cleaned_data["reason"])
+        except services.AffiliationError as error:
+            messages.error(request, service_error(error.code))
+        else:
+            messages.success(request, done % {"person": tie.person.display_name})
+    return redirect("community:organisation", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def affiliation_end(request, slug: str, pk: int):
+    # permission: staff only (403 for others); not on their own affiliation; a reason is required
+    return _correct_tie(
+        request, slug, pk, services.end_affiliation, _("%(person)s no longer acts for it.")
+    )
+
+
+@login_required
+@require_POST
+def affiliation_make_manager(request, slug: str, pk: int):
+    # permission: staff only (403 for others); not on their own affiliation; a reason is required
+    return _correct_tie(request, slug, pk, services.make_manager, _("%(person)s now manages it."))
 
 
 def territories(request):
