@@ -1,4 +1,5 @@
-"""The API's rate limits (docs/api.md, "Rate limits"): per token, per account, per address.
+"""The API's rate limits (docs/api.md, "Rate limits"): per account (every token and the session
+together), per address (per /64 network for IPv6).
 
 These tests keep the documented limits (tests/conftest.py raises them for every other test) and
 count in the database cache, as production does.
@@ -48,7 +49,7 @@ def test_anonymous_caller_gets_429_with_retry_after_past_the_limit_of_its_addres
     assert Client(REMOTE_ADDR="203.0.113.8").get(URL).status_code == 200
 
 
-def test_token_gets_429_past_its_limit_and_another_token_is_counted_apart():
+def test_token_gets_429_past_the_limit_of_its_account_and_another_token_does_not_reset_it():
     user = UserFactory()
     _token, key = create_api_token(user=user, name="script")
     _other, other_key = create_api_token(user=user, name="other script")
@@ -61,9 +62,36 @@ def test_token_gets_429_past_its_limit_and_another_token_is_counted_apart():
     assert refused.status_code == 429
     assert refused.json()["code"] == "throttled"
     assert 1 <= int(refused["Retry-After"]) <= 60
-    assert client.get(URL, **bearer(other_key)).status_code == 200
-    # Anonymous callers from the same address are counted by address, not by that token.
+    # More tokens give no more requests: the account is counted, not the key.
+    assert client.get(URL, **bearer(other_key)).status_code == 429
+    assert client.get(URL, **bearer(create_api_token(user=user, name="x")[1])).status_code == 429
+    # Anonymous callers from the same address are counted by address, not by that account.
     assert client.get(URL).status_code == 200
+    assert (
+        Client().get(URL, **bearer(create_api_token(user=UserFactory(), name="y")[1])).status_code
+        == 200
+    )
+
+
+def test_a_junk_token_beside_a_session_does_not_open_a_new_count(settings):
+    settings.FILIERE_API_RATE_SIGNED_IN = "3/m"
+    client = Client()
+    sign_in(client, UserFactory())
+    for _ in range(3):
+        assert client.get("/api/v1/me").status_code == 200
+
+    answers = {client.get("/api/v1/me", **bearer(f"junk{n}")).status_code for n in range(5)}
+
+    assert answers == {429}
+
+
+def test_ipv6_callers_are_counted_by_their_64_network(settings):
+    settings.FILIERE_API_RATE_ANONYMOUS = "3/m"
+    for host in range(1, 4):
+        assert Client(REMOTE_ADDR=f"2001:db8:1:2::{host}").get(URL).status_code == 200
+
+    assert Client(REMOTE_ADDR="2001:db8:1:2::99").get(URL).status_code == 429
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").get(URL).status_code == 200
 
 
 def test_signed_in_session_is_counted_per_account(settings):

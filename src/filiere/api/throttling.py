@@ -2,10 +2,11 @@
 
 Every operation counts against one bucket, chosen after authentication:
 
-- a request with an API token (``Authorization: Bearer``) — that token's bucket;
-- a browser session — the signed-in account's bucket;
+- a signed-in caller, by API token or browser session — the account's bucket, whatever token
+  it uses (more tokens, or a junk ``Authorization`` header beside a session, give no more);
 - anonymous — the client address's bucket (``audit.context.client_ip``, which trusts
-  ``X-Forwarded-For`` only behind ``FILIERE_TRUSTED_PROXY_COUNT`` proxies).
+  ``X-Forwarded-For`` only behind ``FILIERE_TRUSTED_PROXY_COUNT`` proxies); an IPv6 caller's
+  bucket is its /64 network, which one machine usually holds whole.
 
 The limits are the settings ``FILIERE_API_RATE_SIGNED_IN`` (tokens and sessions) and
 ``FILIERE_API_RATE_ANONYMOUS``, ``"count/period"`` with a period of ``s``, ``m``, ``h`` or ``d``
@@ -18,7 +19,7 @@ and writing a bucket are two steps, so two requests at the same instant may both
 stops floods and scripts, not the odd extra request.
 """
 
-import hashlib
+import ipaddress
 import math
 import threading
 import time
@@ -43,14 +44,18 @@ def bucket(request: HttpRequest) -> tuple[str, str]:
     """The setting that limits this caller, and the cache key of its bucket."""
     user = getattr(request, "auth", None)
     if user is not None and getattr(user, "is_authenticated", False):
-        header = request.headers.get("Authorization", "")
-        if header.lower().startswith("bearer "):
-            # Per token: a hash, so that the key never appears in the cache table.
-            ident = "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()
-        else:
-            ident = f"user:{user.pk}"
-        return "FILIERE_API_RATE_SIGNED_IN", ident
-    return "FILIERE_API_RATE_ANONYMOUS", f"address:{client_ip(request) or 'unknown'}"
+        return "FILIERE_API_RATE_SIGNED_IN", f"user:{user.pk}"
+    return "FILIERE_API_RATE_ANONYMOUS", f"address:{_network(client_ip(request))}"
+
+
+def _network(address: str | None) -> str:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class ApiRateThrottle(BaseThrottle):
