@@ -205,15 +205,9 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every request body (forms, API) is refused with 413 past this size (ui/middleware.py), except
-# on the upload pages below, which accept their largest file and check each file's own limit.
+# on the pages that receive a file, which accept that file's limit and the form around it
+# (FILIERE_UPLOAD_BODY_LIMITS, after the file limits below).
 FILIERE_MAX_BODY_BYTES = int(os.environ.get("FILIERE_MAX_BODY_BYTES", str(1024 * 1024)))
-FILIERE_UPLOAD_URL_NAMES = (
-    "calls:document_upload",
-    "calls:design_call_create",
-    "calls:design_call_edit",
-    "calls:staff_post_message",
-    "calls:application_messages",
-)
 
 # --- E-mail ---
 EMAIL_BACKEND = os.environ.get(
@@ -299,6 +293,17 @@ FILIERE_UPLOAD_MAX_BYTES_BY_TYPE: dict[str, int] = {
 FILIERE_UPLOAD_REQUEST_MAX_BYTES = max(
     FILIERE_UPLOAD_MAX_BYTES, *FILIERE_UPLOAD_MAX_BYTES_BY_TYPE.values()
 ) + (1024 * 1024)
+# Message attachments and a call's rules PDF (calls/services/documents.py).
+FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+FILIERE_RULES_PDF_MAX_BYTES = 10 * 1024 * 1024
+_FORM_AROUND_FILE = 1024 * 1024
+FILIERE_UPLOAD_BODY_LIMITS = {
+    "calls:document_upload": FILIERE_UPLOAD_REQUEST_MAX_BYTES,
+    "calls:design_call_create": FILIERE_RULES_PDF_MAX_BYTES + _FORM_AROUND_FILE,
+    "calls:design_call_edit": FILIERE_RULES_PDF_MAX_BYTES + _FORM_AROUND_FILE,
+    "calls:staff_post_message": FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES + _FORM_AROUND_FILE,
+    "calls:application_messages": FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES + _FORM_AROUND_FILE,
+}
 # Office files are ZIP archives: refuse more than this once unpacked (zip bombs).
 FILIERE_UPLOAD_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 # clamd (ClamAV daemon), by unix socket or TCP. Neither set: files stay "waiting for the

@@ -61,7 +61,7 @@ def test_the_csrf_check_does_not_read_a_body_over_the_cap():
 
 def test_upload_pages_accept_more_than_the_cap(client):
     url = reverse("calls:document_upload", args=[1])
-    assert "calls:document_upload" in settings.FILIERE_UPLOAD_URL_NAMES
+    assert "calls:document_upload" in settings.FILIERE_UPLOAD_BODY_LIMITS
 
     response = client.post(url, {"file": TOO_LARGE})
 
@@ -70,9 +70,22 @@ def test_upload_pages_accept_more_than_the_cap(client):
 
 
 def test_upload_pages_refuse_more_than_their_largest_file(client, settings):
-    settings.FILIERE_UPLOAD_REQUEST_MAX_BYTES = 2 * 1024 * 1024
+    settings.FILIERE_UPLOAD_BODY_LIMITS = {"calls:document_upload": 2 * 1024 * 1024}
     url = reverse("calls:document_upload", args=[1])
 
     response = client.post(url, {"file": "x" * (2 * 1024 * 1024 + 1)})
+
+    assert response.status_code == 413
+
+
+def test_message_pages_accept_an_attachment_not_a_storyboard(client):
+    # A message attachment is at most 10 MiB: the page refuses a 30 MiB body before reading it,
+    # where a document page (storyboards: 50 MiB) would take it.
+    thirty_mib = str(30 * 1024 * 1024)
+    url = reverse("calls:application_messages", args=["FIL-2009-0001"])
+
+    response = client.post(
+        url, data=b"", content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=thirty_mib
+    )
 
     assert response.status_code == 413

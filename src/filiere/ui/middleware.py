@@ -4,8 +4,8 @@ Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` only counts form fields, not files, and
 a JSON body: without this cap any form or API operation would read whatever a client sends. A
 body larger than ``FILIERE_MAX_BODY_BYTES`` (by its ``Content-Length``, which is all a WSGI
 server lets Django read) is refused with 413 before the view or the CSRF check reads it. The
-upload pages named in ``FILIERE_UPLOAD_URL_NAMES`` accept up to
-``FILIERE_UPLOAD_REQUEST_MAX_BYTES`` instead, and check each file's own limit themselves.
+upload pages named in ``FILIERE_UPLOAD_BODY_LIMITS`` accept their own limit instead (their
+largest file and the form around it), and check each file's own limit themselves.
 
 The answer is the site's error page, or under ``/api/`` the API's error shape (``too_large``).
 """
@@ -21,8 +21,8 @@ BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 def body_limit(request: HttpRequest) -> int:
     match = request.resolver_match
-    if match is not None and match.view_name in settings.FILIERE_UPLOAD_URL_NAMES:
-        return settings.FILIERE_UPLOAD_REQUEST_MAX_BYTES
+    if match is not None and match.view_name in settings.FILIERE_UPLOAD_BODY_LIMITS:
+        return settings.FILIERE_UPLOAD_BODY_LIMITS[match.view_name]
     return settings.FILIERE_MAX_BODY_BYTES
 
 

@@ -317,11 +317,11 @@ RULES_PDF_KINDS = ("pdf",)
 
 
 def attachment_max_bytes() -> int:
-    return int(getattr(settings, "FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES)
 
 
 def rules_pdf_max_bytes() -> int:
-    return int(getattr(settings, "FILIERE_RULES_PDF_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.FILIERE_RULES_PDF_MAX_BYTES)
 
 
 def check_attachment(uploaded_file) -> CheckedUpload:
