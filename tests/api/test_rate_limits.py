@@ -73,16 +73,27 @@ def test_token_gets_429_past_the_limit_of_its_account_and_another_token_does_not
     )
 
 
-def test_a_junk_token_beside_a_session_does_not_open_a_new_count(settings):
+def test_a_wrong_key_beside_a_session_is_refused_not_a_way_around_the_count(settings):
     settings.FILIERE_API_RATE_SIGNED_IN = "3/m"
     client = Client()
     sign_in(client, UserFactory())
     for _ in range(3):
         assert client.get("/api/v1/me").status_code == 200
 
-    answers = {client.get("/api/v1/me", **bearer(f"junk{n}")).status_code for n in range(5)}
+    answers = {client.get("/api/v1/me", **bearer(f"junk{n}")).status_code for n in range(3)}
 
-    assert answers == {429}
+    assert answers == {401}
+    assert client.get("/api/v1/me").status_code == 429
+
+
+def test_guessing_keys_is_throttled_like_an_anonymous_caller(settings):
+    settings.FILIERE_API_RATE_ANONYMOUS = "3/m"
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    answers = [client.get(URL, **bearer(f"flr_guess{n}")).status_code for n in range(5)]
+
+    assert answers == [401, 401, 401, 429, 429]
+    refused = client.get(URL, **bearer("flr_guess9"))
+    assert refused.json()["code"] == "throttled" and int(refused["Retry-After"]) >= 1
 
 
 def test_ipv6_callers_are_counted_by_their_64_network(settings):

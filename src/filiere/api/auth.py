@@ -24,6 +24,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from filiere.accounts.services import TokenRefused, authenticate_api_key
 
 from .errors import ApiError
+from .throttling import count_unknown_key
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -40,6 +41,12 @@ def _refusal(code: str) -> ApiError:
         return ApiError(401, code, message)
     if code == "read_only_token":
         return ApiError(403, code, _("This API token is read-only: it cannot change anything."))
+    if code == "unknown_key":
+        message = _(
+            "This API token is not valid (unknown or revoked): create a new one on your "
+            "account page."
+        )
+        return ApiError(401, "unauthorized", message)
     return ApiError(401, "unauthorized", _("Authentication required."))
 
 
@@ -52,8 +59,12 @@ class ApiTokenAuth(HttpBearer):
         except TokenRefused as refused:
             # ninja answers with the first exception an authenticator raises.
             raise _refusal(refused.code) from None
-        if user is not None:
-            request.user = user
+        if user is None:
+            # A wrong key is refused, whatever else the request carries (a session), and
+            # counted: guessing keys is throttled like any anonymous caller.
+            count_unknown_key(request)
+            raise _refusal("unknown_key")
+        request.user = user
         return user
 
 

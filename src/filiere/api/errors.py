@@ -14,6 +14,7 @@ into this shape. Declare the answers in each operation's ``response=`` with the 
 below (``READ_ERRORS``, ``DETAIL_ERRORS``...) so that the OpenAPI document shows them.
 """
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -190,7 +191,11 @@ def install(api: NinjaAPI) -> None:
             code, message = "throttled", _("Too many requests: try again later.")
         else:
             code, message = "error", str(exc)
-        return _respond(api, request, exc.status_code, {"code": code, "message": message})
+        response = _respond(api, request, exc.status_code, {"code": code, "message": message})
+        wait = getattr(exc, "wait", None)
+        if exc.status_code == 429 and wait:
+            response["Retry-After"] = str(math.ceil(wait))
+        return response
 
     def validation_error(request, exc: ValidationError):
         fields: dict[str, list[str]] = {}

@@ -27,6 +27,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from ninja.errors import Throttled
 from ninja.throttling import BaseThrottle
 
 from filiere.audit.context import client_ip
@@ -58,6 +59,29 @@ def _network(address: str | None) -> str:
     return str(ip)
 
 
+def _count(ident: str, limit: int, window: int) -> int | None:
+    """Count one request in ``ident``'s window; the seconds to wait when it is already full
+    (then nothing is counted), None when it passes."""
+    key = f"filiere-api-rate:{ident}"
+    now = time.time()
+    history = [moment for moment in cache.get(key, []) if moment > now - window]
+    if len(history) >= limit:
+        return max(1, math.ceil(min(history) + window - now))
+    history.append(now)
+    cache.set(key, history, window)
+    return None
+
+
+def count_unknown_key(request: HttpRequest) -> None:
+    """A request with a key that matches no token is refused at authentication, before the
+    operation's throttle runs: it counts against its address's anonymous limit here, so that
+    guessing keys is throttled like any anonymous caller (429 past the limit)."""
+    ident = f"address:{_network(client_ip(request))}"
+    wait = _count(ident, *parse_rate(settings.FILIERE_API_RATE_ANONYMOUS))
+    if wait is not None:
+        raise Throttled(wait=wait)
+
+
 class ApiRateThrottle(BaseThrottle):
     """A sliding window per bucket: the cache keeps the times of the requests still in it."""
 
@@ -68,16 +92,9 @@ class ApiRateThrottle(BaseThrottle):
 
     def allow_request(self, request: HttpRequest) -> bool:
         setting, ident = bucket(request)
-        limit, window = parse_rate(getattr(settings, setting))
-        key = f"filiere-api-rate:{ident}"
-        now = time.time()
-        history = [moment for moment in cache.get(key, []) if moment > now - window]
-        if len(history) >= limit:
-            self._local.wait = max(1, math.ceil(min(history) + window - now))
-            return False
-        history.append(now)
-        cache.set(key, history, window)
-        return True
+        wait = _count(ident, *parse_rate(getattr(settings, setting)))
+        self._local.wait = wait
+        return wait is None
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)
