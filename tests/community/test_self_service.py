@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from filiere.accounts.models import Role
 from filiere.audit.models import AuditEntry
-from filiere.calls.selectors_applicant import organisations_for_applicant, snapshot_of
-from filiere.calls.selectors_staff import build_eligibility_snapshot
+from filiere.calls import selectors_staff
+from filiere.calls.selectors_applicant import eligibility_report, organisations_for_applicant
 from filiere.calls.services.applications import ApplyError, create_application
 from filiere.community import selectors, services
 from filiere.community.models import (
@@ -20,7 +20,7 @@ from filiere.community.models import (
     AffiliationRole,
     Organisation,
 )
-from filiere.engine.eligibility import NafCodeRule, Status, evaluate
+from filiere.engine.eligibility import Status
 from tests.calls.apply_factories import DraftFactory, OpenCallFactory
 from tests.factories import (
     AffiliationFactory,
@@ -406,10 +406,14 @@ def test_a_belgian_company_passes_the_activity_code_rule_for_applicant_and_staff
     user = UserFactory()
     organisation = services.create_organisation(by=user, data=belgian(), affiliation=FOUNDER)
     application = DraftFactory(organisation=organisation, lead=user)
-    rules = [NafCodeRule(prefixes=("59", "58.21Z", "62.01Z"))]
-    now = datetime(2009, 9, 1, tzinfo=UTC)
-    for snapshot in (snapshot_of(application, now=now), build_eligibility_snapshot(application)):
-        result = evaluate(rules, snapshot).results[0]
+    application.call.eligibility_rules = [
+        {"kind": "naf_code", "prefixes": ["59", "58.21Z", "62.01Z"]}
+    ]
+    application.call.save(update_fields=["eligibility_rules"])
+    staff_report, _error = selectors_staff.eligibility_report(application)
+    applicant_report = eligibility_report(application, now=datetime(2009, 9, 1, tzinfo=UTC))
+    for report in (applicant_report, staff_report):
+        result = next(r for r in report.results if r.kind == "naf_code")
         assert (result.status, result.code) == (Status.PASSED, "naf_code.passed")
 
 

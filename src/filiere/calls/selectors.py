@@ -15,7 +15,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from filiere.community.models import OrganisationKind, Territory
-from filiere.engine.eligibility import Rule, RuleConfigError, rules_from_json
+from filiere.engine.eligibility import (
+    AmountCeilingRule,
+    FinancingPlanRule,
+    Rule,
+    RuleConfigError,
+    rules_from_json,
+)
+from filiere.engine.money import Money
 
 from . import phrases
 from .models import (
@@ -45,13 +52,36 @@ def rule_labels() -> phrases.Labels:
     )
 
 
-def call_rules(call: Call) -> list[Rule]:
-    """The call's eligibility rules as engine rules; stored rules are validated on save, so an
-    error here means hand-edited data: it is reported as no rule rather than a crash."""
+def call_rules(call: Call, *, strict: bool = False) -> list[Rule]:
+    """The call's eligibility rules as configured, as engine rules. Stored rules are validated on
+    save, so an error here means hand-edited data: reported as no rule rather than a crash, or
+    raised (``RuleConfigError``) with ``strict`` for the staff, who must be told."""
     try:
-        return rules_from_json(call.eligibility_rules)
+        return rules_from_json(call.eligibility_rules or [])
     except RuleConfigError:
+        if strict:
+            raise
         return []
+
+
+def rules_in_force(call: Call, *, strict: bool = False) -> list[Rule]:
+    """What an application of ``call`` is checked against, for the applicant and the staff
+    alike: the configured rules, plus what the call's own fields imply when no rule says it
+    (the ceiling, absolute and % of the budget, and a balanced financing plan)."""
+    rules = call_rules(call, strict=strict)
+    kinds = {rule.kind for rule in rules}
+    if "amount_ceiling" not in kinds and (call.ceiling_amount or call.ceiling_percent):
+        rules.append(
+            AmountCeilingRule(
+                absolute=Money.from_decimal(call.ceiling_amount)
+                if call.ceiling_amount is not None
+                else None,
+                percent_of_budget=call.ceiling_percent,
+            )
+        )
+    if "financing_plan" not in kinds:
+        rules.append(FinancingPlanRule())
+    return rules
 
 
 def _listing() -> QuerySet[Call]:

@@ -26,16 +26,11 @@ from filiere.accounts.permissions import is_signed_in
 from filiere.community.models import Affiliation, Organisation, OrganisationKind, Territory
 from filiere.engine import budget as engine_budget
 from filiere.engine.eligibility import (
-    AmountCeilingRule,
     ApplicationSnapshot,
     EligibilityReport,
-    FinancingPlanRule,
     Partner,
-    Rule,
-    RuleConfigError,
     Status,
     evaluate,
-    rules_from_json,
 )
 from filiere.engine.money import Money
 
@@ -53,6 +48,7 @@ from .models import (
     TeamMember,
 )
 from .permissions import can_edit_application, is_lead, membership
+from .selectors import rules_in_force
 
 # --- Membership -----------------------------------------------------------------------------
 
@@ -189,8 +185,14 @@ def engine_sources(application: Application) -> tuple[engine_budget.FinancingSou
     )
 
 
-def snapshot_of(application: Application, *, now: datetime) -> ApplicationSnapshot:
-    """The application as plain values (use :func:`with_related` to avoid one query per part)."""
+def snapshot_of(application: Application, *, submitted_at: datetime | None) -> ApplicationSnapshot:
+    """The application as the engine sees it, for the applicant and the staff alike (use
+    :func:`with_related` to avoid one query per part). ``submitted_at``: the real submission for
+    a submitted file, or "now" for a draft (what would happen if it were sent now).
+
+    A document counts as present unless the antivirus found it infected or could not scan it:
+    such a file is never served to the staff, so it cannot count for them, nor be promised to
+    the applicant."""
     organisation = application.organisation
     identifier_kind, identifier = organisation_identifier(organisation)
     territory = organisation.territory
@@ -211,35 +213,15 @@ def snapshot_of(application: Application, *, now: datetime) -> ApplicationSnapsh
         documents=frozenset(
             d.document_type.code
             for d in application.documents.all()
-            if d.scan_status != Document.Scan.INFECTED
+            if d.scan_status not in (Document.Scan.INFECTED, Document.Scan.ERROR)
         ),
-        submitted_at=now,
+        submitted_at=submitted_at,
         closes_at=application.call.closes_at,
     )
 
 
-def call_rules(call: Call) -> list[Rule]:
-    """The call's configured rules, plus what its own fields imply when no rule says it: the
-    ceiling (absolute and % of the budget) and a balanced financing plan."""
-    try:
-        rules = rules_from_json(call.eligibility_rules or [])
-    except RuleConfigError:
-        rules = []  # the call editor refuses invalid rules; never block applicants on them
-    kinds = {rule.kind for rule in rules}
-    if "amount_ceiling" not in kinds and (call.ceiling_amount or call.ceiling_percent):
-        rules.append(
-            AmountCeilingRule(
-                absolute=_money(call.ceiling_amount),
-                percent_of_budget=call.ceiling_percent,
-            )
-        )
-    if "financing_plan" not in kinds:
-        rules.append(FinancingPlanRule())
-    return rules
-
-
 def eligibility_report(application: Application, *, now: datetime) -> EligibilityReport:
-    return evaluate(call_rules(application.call), snapshot_of(application, now=now))
+    return evaluate(rules_in_force(application.call), snapshot_of(application, submitted_at=now))
 
 
 def with_related(queryset: QuerySet[Application]) -> QuerySet[Application]:

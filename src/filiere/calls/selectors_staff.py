@@ -14,13 +14,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from filiere.engine.eligibility import (
-    ApplicationSnapshot,
     EligibilityReport,
     RuleConfigError,
     evaluate,
-    rules_from_json,
 )
-from filiere.engine.money import Money
 
 from .models import (
     Application,
@@ -33,12 +30,8 @@ from .models import (
     TeamMember,
 )
 from .permissions import instructable_q
-from .selectors_applicant import (
-    engine_lines,
-    engine_partners,
-    engine_sources,
-    organisation_identifier,
-)
+from .selectors import rules_in_force
+from .selectors_applicant import snapshot_of
 
 SORTS = {
     "reference": "reference",
@@ -200,51 +193,15 @@ def saved_filters(user, call: Call) -> QuerySet:
 # --- eligibility --------------------------------------------------------------------------------
 
 
-def build_eligibility_snapshot(application: Application) -> ApplicationSnapshot:
-    """The engine's plain view of an application (prefetched relations are reused).
-
-    Shares its parts with ``selectors_applicant.snapshot_of`` but not its whole: here the real
-    submission date, and files the antivirus could not scan do not count as present.
-    """
-    organisation = application.organisation
-    territory = organisation.territory
-    kind, identifier = organisation_identifier(organisation)
-    documents = frozenset(
-        document.document_type.code
-        for document in application.documents.all()
-        if document.scan_status not in (Document.Scan.INFECTED, Document.Scan.ERROR)
-    )
-    return ApplicationSnapshot(
-        organisation_kind=organisation.kind,
-        seat_territory=territory.code if territory else None,
-        seat_country=organisation.country or None,
-        naf_code=organisation.naf_code or None,
-        nace_code=organisation.nace_code or None,
-        identifier_kind=kind,
-        identifier=identifier,
-        partners=engine_partners(application),
-        genre=application.genre.code if application.genre else None,
-        stage=application.stage.code if application.stage else None,
-        requested_amount=(
-            Money.from_decimal(application.requested_amount)
-            if application.requested_amount is not None
-            else None
-        ),
-        budget_lines=engine_lines(application),
-        financing_sources=engine_sources(application),
-        documents=documents,
-        submitted_at=application.submitted_at,
-        closes_at=application.call.closes_at,
-    )
-
-
 def eligibility_report(application: Application) -> tuple[EligibilityReport | None, str]:
-    """(report, "") or (None, error code) when the call's rules cannot be read."""
+    """(report, "") or (None, error code) when the call's rules cannot be read. The same rules
+    and snapshot as the applicant's panel (``selectors.rules_in_force``, ``snapshot_of``), at
+    the real submission time."""
     try:
-        rules = rules_from_json(application.call.eligibility_rules or [])
+        rules = rules_in_force(application.call, strict=True)
     except RuleConfigError as error:
         return None, error.code
-    return evaluate(rules, build_eligibility_snapshot(application)), ""
+    return evaluate(rules, snapshot_of(application, submitted_at=application.submitted_at)), ""
 
 
 # --- the applicant team's side of messaging (gatekeeper: no notes, no labels) -------------------
