@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from filiere.audit.models import AuditEntry
-from filiere.calls.models import Application
+from filiere.calls.models import Application, State
 from filiere.calls.services.transitions import (
     DECISIONS,
     TransitionError,
@@ -13,6 +13,7 @@ from filiere.calls.services.transitions import (
     record_decision,
     transition_application,
 )
+from filiere.engine import workflow
 from filiere.engine.workflow import Actor
 from tests.calls.instruction_factories import ApplicationFactory
 from tests.factories import user_with_role
@@ -172,3 +173,9 @@ def test_every_staff_transition_of_the_table_is_reachable_through_the_service(st
     assert application.state == "closed"
     entries = AuditEntry.objects.filter(action__startswith="calls.application.")
     assert [e.data["transition"] for e in entries.order_by("pk")] == [code for code, _ in path]
+
+
+def test_the_models_states_are_the_workflow_tables_states_in_the_same_order():
+    # The transitions live in the engine; the database column's choices must name exactly its
+    # states, or a state could be stored that no transition knows (or one could not be stored).
+    assert State.values == [state.value for state in workflow.State]

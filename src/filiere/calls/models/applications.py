@@ -10,7 +10,8 @@ from .design import MONEY, Call, DocumentType, Genre, Question, Stage
 
 
 class State(models.TextChoices):
-    """Mirrors filiere.engine.workflow (the transitions live there, as data)."""
+    """The states of filiere.engine.workflow, with their labels (the transitions live there, as
+    data); tests/calls/test_transitions.py holds the two lists equal, in the same order."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
