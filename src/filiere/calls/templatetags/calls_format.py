@@ -1,4 +1,5 @@
-"""Template filters of the calls app: amounts, percentages, moments, phases, countdowns."""
+"""Template filters of the calls app, in the reader's language (all through ``calls.phrases``):
+amounts, percentages, moments, phases, budget chapters."""
 
 from django import template
 
@@ -31,3 +32,8 @@ def phase_label(value):
         return Call.Phase(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def chapter_label(code):
+    return phrases.BUDGET_CHAPTERS.get(code, code)
