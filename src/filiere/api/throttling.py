@@ -14,23 +14,20 @@ The limits are the settings ``FILIERE_API_RATE_SIGNED_IN`` (tokens and sessions)
 error shape (``errors.py``) with ``Retry-After``: the seconds until the oldest counted request
 leaves the window. Refused requests are not counted.
 
-The counts live in Django's cache (the database cache, shared by every server process). Reading
-and writing a bucket are two steps, so two requests at the same instant may both pass: the limit
-stops floods and scripts, not the odd extra request.
+The counting is ``filiere.ui.ratelimit`` (a sliding window in the shared cache), as for the
+upload and message limits.
 """
 
 import ipaddress
-import math
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.errors import Throttled
 from ninja.throttling import BaseThrottle
 
 from filiere.audit.context import client_ip
+from filiere.ui import ratelimit
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -60,16 +57,8 @@ def _network(address: str | None) -> str:
 
 
 def _count(ident: str, limit: int, window: int) -> int | None:
-    """Count one request in ``ident``'s window; the seconds to wait when it is already full
-    (then nothing is counted), None when it passes."""
-    key = f"filiere-api-rate:{ident}"
-    now = time.time()
-    history = [moment for moment in cache.get(key, []) if moment > now - window]
-    if len(history) >= limit:
-        return max(1, math.ceil(min(history) + window - now))
-    history.append(now)
-    cache.set(key, history, window)
-    return None
+    """Count one request in ``ident``'s window; the seconds to wait when it is already full."""
+    return ratelimit.take(f"filiere-api-rate:{ident}", limit=limit, window=window)
 
 
 def count_unknown_key(request: HttpRequest) -> None:

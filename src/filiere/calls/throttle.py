@@ -5,19 +5,18 @@ at most ``count`` actions in any ``seconds``-long window (a sliding window: the 
 times of the last actions). Services call :func:`hit` before doing the work; a refused action
 raises :class:`Throttled`, with the seconds to wait, and nothing is recorded for it.
 
-The cache is the database cache in production (``CACHES``; ``manage.py createcachetable``), shared
-by every worker. Reading and writing the entry are two steps, so two requests of the same user at
-the same instant may both pass: the limit stops floods and scripts, not the odd extra request.
+The counting is ``filiere.ui.ratelimit`` (a sliding window in the shared cache), as for the API.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from filiere.ui import ratelimit
 
 #: The default limits, (count, seconds), when settings do not say.
 DEFAULTS = {
@@ -75,14 +74,11 @@ def hit(*, scope: str, user, now: float | None = None) -> None:
     rate = rate_for(scope)
     if rate.count <= 0:
         return
-    now = time.time() if now is None else now
-    key = _key(scope, user.pk)
-    recent = [moment for moment in cache.get(key, []) if moment > now - rate.seconds]
-    if len(recent) >= rate.count:
-        retry_after = max(1, math.ceil(recent[-rate.count] + rate.seconds - now))
+    retry_after = ratelimit.take(
+        _key(scope, user.pk), limit=rate.count, window=rate.seconds, now=now
+    )
+    if retry_after is not None:
         raise Throttled(scope=scope, limit=rate.count, window=rate.seconds, retry_after=retry_after)
-    recent.append(now)
-    cache.set(key, recent[-rate.count :], timeout=rate.seconds)
 
 
 def reset(*, scope: str, user) -> None:
