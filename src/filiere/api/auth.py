@@ -97,6 +97,3 @@ session_auth = SessionAuth(csrf=True)
 
 SIGNED_IN = [token_auth, session_auth]
 OPTIONAL = [token_auth, session_auth, _Anonymous()]
-# For the OpenAPI document of OPTIONAL operations (``openapi_extra=OPTIONAL_OPENAPI``): a token,
-# a session, or nothing at all (the empty requirement).
-OPTIONAL_OPENAPI = {"security": [{"ApiTokenAuth": []}, {"SessionAuth": []}, {}]}

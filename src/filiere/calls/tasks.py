@@ -1,7 +1,9 @@
 """Background work of the calls app (django-tasks; run ``manage.py db_worker``).
 
 Tasks are thin: they call a service. They are enqueued after the commit of the transaction
-that made them necessary (``transaction.on_commit``).
+that made them necessary (``transaction.on_commit``). Services enqueue tasks and tasks call
+services, so each side imports the other inside its functions, which breaks the import cycle
+(issue #9 is to give the app one direction instead).
 """
 
 from django_tasks import task
