@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
-from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models import CharField, Model, QuerySet
 from django.db.models.functions import Cast
 
 from filiere.accounts.permissions import is_staff
@@ -26,13 +26,7 @@ from filiere.audit import selectors as audit_selectors
 from filiere.audit.models import AuditEntry
 
 from .models import Application, Call, Fund
-from .permissions import staff_call_ids
-
-
-def reads_audit_log(user) -> bool:
-    """Staff (global or for at least one call) and administrators."""
-    calls = staff_call_ids(user)
-    return calls is None or bool(calls)
+from .permissions import instructs_some_call, not_on_team_q, staff_call_ids
 
 
 def audited_calls(user) -> QuerySet[Call]:
@@ -88,13 +82,6 @@ def _ids(model: type[Model], *, calls: QuerySet[Call] | None, applications: Quer
     )
 
 
-def _own_applications(user) -> QuerySet[Application]:
-    """Files ``user`` leads or is on the team of, invited (to their address) or accepted."""
-    return Application.objects.filter(
-        Q(lead=user) | Q(team__user=user) | Q(team__email__iexact=user.email)
-    )
-
-
 @dataclass(frozen=True)
 class AuditFilters:
     """The page's filters, all optional; ``application`` is a reference (``EI2009-0042``)."""
@@ -115,7 +102,7 @@ def audit_entries(user, filters: AuditFilters | None = None) -> QuerySet[AuditEn
     One SQL query however many calls and types: the ids are subqueries.
     """
     filters = filters or AuditFilters()
-    if not reads_audit_log(user):
+    if not instructs_some_call(user):
         return AuditEntry.objects.none()
     calls: QuerySet[Call] | None = None if is_staff(user) else audited_calls(user)
     if filters.call is not None:
@@ -138,7 +125,7 @@ def audit_entries(user, filters: AuditFilters | None = None) -> QuerySet[AuditEn
     }
     if with_funds:
         objects[_label(Fund)] = None
-    own = _own_applications(user)
+    own = Application.objects.exclude(not_on_team_q(user))
     hidden = {
         label: _ids(model, calls=None, applications=own)
         for label, model in types.items()

@@ -18,11 +18,8 @@ from django.core.cache import cache
 
 from filiere.ui import ratelimit
 
-#: The default limits, (count, seconds), when settings do not say.
-DEFAULTS = {
-    "upload": ("FILIERE_UPLOAD_RATE", (30, 600)),
-    "message": ("FILIERE_MESSAGE_RATE", (20, 600)),
-}
+#: The setting of each scope's limit, (count, seconds).
+SETTINGS = {"upload": "FILIERE_UPLOAD_RATE", "message": "FILIERE_MESSAGE_RATE"}
 
 
 class Throttled(Exception):
@@ -56,8 +53,7 @@ class Rate:
 
 
 def rate_for(scope: str) -> Rate:
-    setting, default = DEFAULTS[scope]
-    count, seconds = getattr(settings, setting, default)
+    count, seconds = getattr(settings, SETTINGS[scope])
     return Rate(int(count), int(seconds))
 
 

@@ -156,7 +156,7 @@ def update_profile(*, person: Person, by: User, changes: ProfileChanges) -> Pers
 @transaction.atomic
 def save_own_profile(*, user: User, changes: ProfileChanges) -> Person:
     """The "my profile" page: create the signed-in user's profile if needed, then update it."""
-    person = Person.objects.filter(user=user).first() or create_profile(user=user)
+    person = create_profile(user=user)
     return update_profile(person=person, by=user, changes=changes)
 
 
@@ -276,7 +276,7 @@ def create_organisation(
     existing = find_organisation_by_identifier(country=fields["country"], identifier=number)
     if existing is not None:
         raise DuplicateOrganisation(existing)
-    person = Person.objects.filter(user=by).first() or create_profile(user=by)
+    person = create_profile(user=by)
     try:
         # A savepoint: a concurrent registration of the same number loses on the unique
         # constraint and is told to claim the winner's organisation.
@@ -325,7 +325,7 @@ def request_affiliation(
     if not is_signed_in(by):
         raise PermissionDenied("Only members may join an organisation.")
     _check_declaration(declaration)
-    person = Person.objects.filter(user=by).first() or create_profile(user=by)
+    person = create_profile(user=by)
     if Affiliation.objects.filter(
         person=person, organisation=organisation, end_date__isnull=True
     ).exists():

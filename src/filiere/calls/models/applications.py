@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .design import MONEY, Call, DocumentType, Genre, Question, Stage
+from .design import MONEY, Call, DocumentType, Genre, Question, ScanStatus, Stage
 
 
 class State(models.TextChoices):
@@ -210,11 +210,7 @@ def _document_path(instance: "Document", filename: str) -> str:
 
 
 class Document(models.Model):
-    class Scan(models.TextChoices):
-        PENDING = "pending", _("Waiting for the antivirus")
-        CLEAN = "clean", _("Checked")
-        INFECTED = "infected", _("Infected: blocked")
-        ERROR = "error", _("Could not be checked: blocked")
+    Scan = ScanStatus  # one antivirus vocabulary for documents, attachments and rules PDFs
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)

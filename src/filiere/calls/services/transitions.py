@@ -130,16 +130,9 @@ def actor_kinds(user, application: Application) -> frozenset[Actor]:
     return frozenset(kinds)
 
 
-def allowed_for(
-    user, application: Application, *, generic_only: bool = False
-) -> list[workflow.Transition]:
-    """The transitions ``user`` may fire on ``application`` now, in table order (for menus).
-
-    ``generic_only`` leaves out the transitions that have their own service (and form)."""
-    transitions = workflow.allowed_transitions(application.state, actor_kinds(user, application))
-    if generic_only:
-        transitions = [t for t in transitions if not t.service_owned]
-    return transitions
+def allowed_for(user, application: Application) -> list[workflow.Transition]:
+    """The transitions ``user`` may fire on ``application`` now, in table order (for menus)."""
+    return workflow.allowed_transitions(application.state, actor_kinds(user, application))
 
 
 # --- notifications ------------------------------------------------------------------------------

@@ -6,10 +6,6 @@ PostgreSQL, a trigger). Who reads what is ``selectors_audit``'s rule.
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -18,25 +14,12 @@ from filiere.accounts.permissions import is_staff
 
 from .. import selectors_audit
 from ..forms.audit import AuditFilterForm
+from ..permissions import instructor_required
 
 PAGE_SIZE = 50
 
 
-def audit_reader_required(view):
-    """Anonymous → sign-in page; signed in without a staff grant (global or for a call) → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors_audit.reads_audit_log(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@audit_reader_required
+@instructor_required
 @require_GET
 def audit_log(request):
     # permission: staff or admin (every call), or a staff grant scoped to a call (that call);

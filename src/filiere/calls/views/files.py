@@ -4,7 +4,7 @@ a download the browser never renders; before that, a page that says why (409).""
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-from ..services import instruction
+from ..services import documents, instruction
 
 
 def blocked_page(request, *, name: str, status: str):
@@ -20,7 +20,7 @@ def serve_attachment(request, message):
     """The attachment as a download the browser never renders, or the page saying why not."""
     try:
         stored = instruction.open_attachment(message=message)
-    except instruction.AttachmentNotServable as blocked:
+    except documents.NotServable as blocked:
         return blocked_page(request, name=message.attachment_name, status=blocked.scan_status)
     except FileNotFoundError:
         raise Http404 from None

@@ -35,14 +35,14 @@ from ..forms.staff import (
     SavedFilterForm,
     TransitionForm,
 )
-from ..models import Application, Call, ExportJob, Label, SavedFilter
+from ..models import Application, ExportJob, Label, SavedFilter
 from ..permissions import (
     call_staff_required,
     instructable_q,
     instructor_required,
     on_team,
-    staff_call_ids,
 )
+from ..selectors_audit import audited_calls
 from ..services import instruction
 from ..services.transitions import (
     DECISIONS,
@@ -82,11 +82,8 @@ def _application_url(application) -> str:
 def instructed_calls(request):
     # permission: signed in with a staff role, global or for at least one call (403 otherwise);
     # lists only the calls the viewer instructs
-    calls = staff_call_ids(request.user)
-    queryset = Call.objects.select_related("fund").order_by("-closes_at", "slug")
-    if calls is not None:
-        queryset = queryset.filter(pk__in=sorted(calls))
-    return render(request, "calls/staff/calls.html", {"calls": queryset})
+    calls = audited_calls(request.user).select_related("fund").order_by("-closes_at", "slug")
+    return render(request, "calls/staff/calls.html", {"calls": calls})
 
 
 # --- the list -----------------------------------------------------------------------------------
