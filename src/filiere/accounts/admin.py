@@ -1,5 +1,9 @@
+from __future__ import annotations
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import ApiToken, RoleGrant, User
 
@@ -11,14 +15,14 @@ class RoleGrantInline(admin.TabularInline):
     fields = ("role", "scope_type", "scope_id", "granted_at", "granted_by", "revoked_at")
     readonly_fields = ("granted_at", "granted_by", "revoked_at")
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Grants go through services (audited); revoke with a new grant state, never edit.
         return False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -41,5 +45,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "hint", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("user", "name", "hint", "created_at", "last_used_at", "revoked_at")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

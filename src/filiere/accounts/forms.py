@@ -1,9 +1,12 @@
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import scopes
-from .models import Role, User
+from .models import LANGUAGE_CHOICES, Role, User
 
 GLOBAL_SCOPE = ""
 REASON_REQUIRED = _("Give a reason: it is kept in the audit log.")
@@ -27,7 +30,7 @@ class ApiTokenForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].help_text = _(
             "A name that tells you where the token is used, e.g. “data export script”. "
@@ -42,7 +45,7 @@ class ApiTokenForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the site and of your e-mails"),
-        choices=User._meta.get_field("preferred_language").choices,
+        choices=LANGUAGE_CHOICES,
     )
 
 
@@ -77,9 +80,9 @@ class GrantRoleForm(forms.Form):
         error_messages={"required": REASON_REQUIRED},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = _scope_choices()
+        cast(forms.ChoiceField, self.fields["scope"]).choices = _scope_choices()
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"]
@@ -88,7 +91,7 @@ class GrantRoleForm(forms.Form):
             raise forms.ValidationError(_("No active account uses this address."))
         return user
 
-    def clean_scope(self):
+    def clean_scope(self) -> models.Model | None:
         value = self.cleaned_data.get("scope") or GLOBAL_SCOPE
         if value == GLOBAL_SCOPE:
             return None

@@ -1,4 +1,8 @@
-from django.http import JsonResponse
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +21,10 @@ class RequireMFAMiddleware:
     ALLOWED_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/en/accounts/", "/nl/accounts/")
     API_PREFIX = "/api/"
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = request.user
         if (
             user.is_authenticated

@@ -15,13 +15,18 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+#: The languages of the interface and of the e-mails, for a person to choose from.
+LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English"), ("nl", "Nederlands")]
+
+
 class User(AbstractUser):
     """An account. Sign-in is by e-mail; the profile lives in `community.Person`."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
     # People sign in with their e-mail address; a username is optional (allauth leaves it
     # empty), and NULL rather than "" so that any number of accounts may go without one.
-    username = models.CharField(
+    # django-stubs types AbstractUser.username as a str: a NULL one is what this field is for.
+    username = models.CharField(  # type: ignore[assignment]
         _("username"),
         max_length=150,
         unique=True,
@@ -33,7 +38,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
-        choices=[("fr", "Français"), ("en", "English"), ("nl", "Nederlands")],
+        choices=LANGUAGE_CHOICES,
         default="fr",
         help_text=_("Used for the e-mails the platform sends you."),
     )
@@ -83,6 +88,9 @@ class RoleGrant(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    #: "Call for projects: …", set for display by ``selectors.with_scope_labels``.
+    scope_label: str
 
     class Meta:
         verbose_name = _("role grant")

@@ -1,5 +1,7 @@
 """Reads about accounts, for display."""
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from . import scopes
@@ -21,7 +23,7 @@ def active_grants(*, person: str = "", role: str = "") -> QuerySet[RoleGrant]:
     return grants.order_by("user__email", "role", "scope_type", "scope_id")
 
 
-def with_scope_labels(grants) -> list[RoleGrant]:
+def with_scope_labels(grants: Iterable[RoleGrant]) -> list[RoleGrant]:
     """The grants, each with `scope_label` ("Call for projects: …"), one query per scope type."""
     grants = list(grants)
     labels = scopes.describe_many([(g.scope_type, g.scope_id) for g in grants])

@@ -1,4 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,9 +23,15 @@ from .i18n import remember_language
 from .models import ApiToken, RoleGrant
 from .permissions import is_admin
 
+if TYPE_CHECKING:
+    from .types import AuthenticatedHttpRequest
+
+#: A view that answers a signed-in person.
+SignedInView = Callable[..., HttpResponseBase]
+
 
 @login_required  # permission: signed in; shows only the user's own roles and tokens
-def my_account(request):
+def my_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -50,7 +61,7 @@ def my_account(request):
 
 @login_required  # permission: signed in, and the token must be the user's own (404 otherwise)
 @require_POST
-def revoke_token(request, pk: int):
+def revoke_token(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.revoke_api_token(token=token, by=request.user)
     messages.success(request, _("Token revoked."))
@@ -59,7 +70,7 @@ def revoke_token(request, pk: int):
 
 @login_required  # permission: signed in; changes only the user's own preferred language
 @require_POST
-def set_language(request):
+def set_language(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed languages."))
@@ -76,12 +87,12 @@ def set_language(request):
 # --- Roles, for administrators ------------------------------------------------------------------
 
 
-def admin_required(view):
+def admin_required(view: SignedInView) -> SignedInView:
     """Anonymous → sign-in page; signed in without the administrator role → 403. (The MFA
     middleware has already sent an administrator without a second factor to set one up.)"""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_admin(request.user):
@@ -92,7 +103,7 @@ def admin_required(view):
 
 
 @admin_required  # permission: administrators (global admin role, with a second factor)
-def roles(request):
+def roles(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GrantRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -118,7 +129,7 @@ def roles(request):
 
 
 @admin_required  # permission: administrators; GET confirms, POST revokes with a reason
-def revoke_role(request, pk: int):
+def revoke_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(RoleGrant.objects.select_related("user"), pk=pk, revoked_at=None)
     form = RevokeRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
