@@ -1,10 +1,12 @@
 """Where the current action comes from, so that services can audit without taking `request`."""
 
 import ipaddress
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ current_origin: ContextVar[RequestOrigin] = ContextVar(
 )
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or, behind FILIERE_TRUSTED_PROXY_COUNT reverse proxies,
     the address the outermost trusted proxy saw (the same rule as allauth's login throttling).
     X-Forwarded-For is ignored when no proxy is trusted: a client could write anything in it."""
@@ -39,10 +41,10 @@ def client_ip(request) -> str | None:
 class AuditOriginMiddleware:
     """Remember the client address for the duration of one request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         token = current_origin.set(RequestOrigin(ip_address=client_ip(request)))
         try:
             return self.get_response(request)

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import get_language_from_path
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "platform_name": settings.FILIERE_PLATFORM_NAME,
         "language_neutral_path": _language_neutral_path(request),
@@ -12,7 +15,7 @@ def site(request):
     }
 
 
-def _is_staff_member(request) -> bool:
+def _is_staff_member(request: HttpRequest) -> bool:
     """Whether to show the staff menu (the pages themselves check permissions again)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -20,7 +23,7 @@ def _is_staff_member(request) -> bool:
     return user.has_role("staff") or user.has_role("admin")
 
 
-def _instructs_a_call(request) -> bool:
+def _instructs_a_call(request: HttpRequest) -> bool:
     """Whether to show the link to the calls one instructs to the holder of a staff grant scoped
     to a call (``RoleGrant.scope_type == "call"``); the page checks the grants again."""
     user = getattr(request, "user", None)
@@ -29,13 +32,13 @@ def _instructs_a_call(request) -> bool:
     return any(role == "staff" and scope == "call" for role, scope, _id in user.role_set())
 
 
-def _is_platform_admin(request) -> bool:
+def _is_platform_admin(request: HttpRequest) -> bool:
     """Whether to show the link to the roles page (which checks the role again)."""
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and user.has_role("admin"))
 
 
-def _language_neutral_path(request) -> str:
+def _language_neutral_path(request: HttpRequest) -> str:
     """The current page's path without its language prefix (/en/..., /nl/...), for the language
     switcher: Django's set_language view (outside the i18n patterns, so in the default language)
     can only translate a path of the default language into another one."""

@@ -10,6 +10,9 @@ largest file and the form around it), and check each file's own limit themselves
 The answer is the site's error page, or under ``/api/`` the API's error shape (``too_large``).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -36,13 +39,19 @@ def declared_length(request: HttpRequest) -> int:
 class BodySizeLimitMiddleware:
     """Must come before CsrfViewMiddleware, whose process_view reads the form."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         if request.method not in BODY_METHODS:
             return None
         limit = body_limit(request)

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
 
-def home(request):  # permission: public
+def home(request: HttpRequest) -> HttpResponse:  # permission: public
     return render(request, "ui/home.html")
 
 
@@ -14,18 +14,20 @@ def home(request):  # permission: public
 # detail of what went wrong inside (exceptions and CSRF reasons are for the logs, not the page).
 
 
-def error_page(request, status: int, title: str, message: str) -> HttpResponse:
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     context = {"status": status, "title": title, "message": message}
     return render(request, "ui/error.html", context, status=status)
 
 
-def bad_request(request, exception=None):  # permission: public (error page)
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # permission: public (error page)
     return error_page(
         request, 400, _("Bad request"), _("The request could not be understood. Please try again.")
     )
 
 
-def permission_denied(request, exception=None):  # permission: public (error page)
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # permission: public (error page)
     return error_page(
         request,
         403,
@@ -34,7 +36,8 @@ def permission_denied(request, exception=None):  # permission: public (error pag
     )
 
 
-def page_not_found(request, exception=None):  # permission: public (error page)
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # permission: public (error page)
     return error_page(
         request,
         404,
@@ -43,7 +46,8 @@ def page_not_found(request, exception=None):  # permission: public (error page)
     )
 
 
-def csrf_failure(request, reason=""):  # permission: public (error page)
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # permission: public (error page)
     return error_page(
         request,
         403,
@@ -55,7 +59,8 @@ def csrf_failure(request, reason=""):  # permission: public (error page)
     )
 
 
-def server_error(request):  # permission: public (error page)
+def server_error(request: HttpRequest) -> HttpResponse:
+    # permission: public (error page)
     # Something is already broken (maybe the database): no context processors, no query, no
     # session; the layout is rendered with only what it needs.
     context = {
