@@ -1,5 +1,11 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,13 +23,27 @@ from .services import (
 )
 from .validators import normalise
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from filiere.accounts.models import User
+
+    from .models import Organisation
+
 MAX_QUERY_LENGTH = 100
 
 
 class SlugChoiceField(forms.ModelChoiceField):
     """A select of reference rows addressed by slug/code in the URL, labelled in the UI language."""
 
-    def __init__(self, queryset, *, to_field_name="slug", empty_label, label):
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        *,
+        to_field_name: str = "slug",
+        empty_label: StrOrPromise,
+        label: StrOrPromise,
+    ) -> None:
         super().__init__(
             queryset=queryset,
             to_field_name=to_field_name,
@@ -168,7 +188,7 @@ class ProfileForm(forms.Form):
     )
 
     @classmethod
-    def initial_for(cls, person: Person | None, user) -> dict:
+    def initial_for(cls, person: Person | None, user: User) -> dict[str, Any]:
         if person is None:
             return {
                 "first_name": user.first_name,
@@ -241,7 +261,7 @@ class AffiliationForm(forms.Form):
         help_text=_("The date you started working there, if you want to give it."),
     )
 
-    def clean_start_date(self):
+    def clean_start_date(self) -> datetime.date | None:
         start = self.cleaned_data["start_date"]
         if start and start > timezone.localdate():
             raise ValidationError(_("This date is in the future."))
@@ -281,9 +301,9 @@ class OrganisationForm(AffiliationForm):
         "start_date",
     ]
 
-    def __init__(self, *args, country: str, **kwargs):
+    def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
         self.country = country
-        self.existing = None
+        self.existing: Organisation | None = None
         if country == FRENCH:
             extra = {
                 "identifier": forms.CharField(

@@ -11,18 +11,25 @@
   refuse who else declares working there.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 
 from filiere.accounts.permissions import is_signed_in, is_staff
 
-from .models import Affiliation, Person, Visibility
+from .models import Affiliation, Organisation, Person, Visibility
+
+if TYPE_CHECKING:
+    from filiere.accounts.types import AnyUser
 
 
-def sees_everyone(viewer) -> bool:
+def sees_everyone(viewer: AnyUser | None) -> bool:
     return is_staff(viewer)
 
 
-def visibility_q(viewer, prefix: str = "") -> Q:
+def visibility_q(viewer: AnyUser | None, prefix: str = "") -> Q:
     """The condition on Person rows (reached through ``prefix``) that ``viewer`` may see."""
     if sees_everyone(viewer):
         return Q()
@@ -33,11 +40,11 @@ def visibility_q(viewer, prefix: str = "") -> Q:
     return Q(**{f"{prefix}visibility": Visibility.PUBLIC}) & consented
 
 
-def is_owner(viewer, person: Person) -> bool:
+def is_owner(viewer: AnyUser | None, person: Person) -> bool:
     return is_signed_in(viewer) and person.user_id is not None and person.user_id == viewer.pk
 
 
-def can_view_person(viewer, person: Person) -> bool:
+def can_view_person(viewer: AnyUser | None, person: Person) -> bool:
     if sees_everyone(viewer) or is_owner(viewer, person):
         return True
     if person.consent_at is None:
@@ -47,15 +54,15 @@ def can_view_person(viewer, person: Person) -> bool:
     return person.visibility == Visibility.MEMBERS and is_signed_in(viewer)
 
 
-def can_edit_person(viewer, person: Person) -> bool:
+def can_edit_person(viewer: AnyUser | None, person: Person) -> bool:
     return is_owner(viewer, person) or sees_everyone(viewer)
 
 
-def can_view_organisation(viewer, organisation) -> bool:
+def can_view_organisation(viewer: AnyUser | None, organisation: Organisation) -> bool:
     return True
 
 
-def can_manage_organisation(viewer, organisation) -> bool:
+def can_manage_organisation(viewer: AnyUser | None, organisation: Organisation) -> bool:
     """The staff, or a current manager of ``organisation``."""
     if sees_everyone(viewer):
         return True

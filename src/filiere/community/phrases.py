@@ -1,6 +1,13 @@
 """Codes from the engine and the services, turned into translated sentences."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 IDENTIFIER_ERRORS = {
     "siren.invalid_format": _("A SIREN number has 9 digits."),
@@ -52,7 +59,7 @@ def service_error(code: str) -> str:
     return str(SERVICE_ERRORS.get(code) or IDENTIFIER_ERRORS.get(code, GENERIC_IDENTIFIER_ERROR))
 
 
-def identifier_error(code: str) -> str:
+def identifier_error(code: str) -> StrOrPromise:
     return IDENTIFIER_ERRORS.get(code, GENERIC_IDENTIFIER_ERROR)
 
 

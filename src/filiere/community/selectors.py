@@ -1,10 +1,15 @@
 """Reads of the community, with the visibility rules applied (see ``permissions``)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+
+from filiere.accounts.permissions import is_signed_in
 
 from .models import (
     Affiliation,
@@ -19,6 +24,10 @@ from .models import (
     TerritoryKind,
 )
 from .permissions import sees_everyone, visibility_q
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+    from filiere.accounts.types import AnyUser
 
 # Free-text search looks at this many words at most; the rest is ignored.
 MAX_SEARCH_WORDS = 6
@@ -44,7 +53,7 @@ class OrganisationFilters:
     territory: str = ""
 
 
-def visible_people(viewer) -> QuerySet[Person]:
+def visible_people(viewer: AnyUser | None) -> QuerySet[Person]:
     """Every profile ``viewer`` may see (anonymous: public ones; members: public and
     members-only; owner: also their own; staff: all)."""
     return Person.objects.filter(visibility_q(viewer))
@@ -81,7 +90,7 @@ def _person_text_q(word: str) -> Q:
     )
 
 
-def search_people(viewer, filters: PeopleFilters) -> QuerySet[Person]:
+def search_people(viewer: AnyUser | None, filters: PeopleFilters) -> QuerySet[Person]:
     """The directory: visible profiles matching every filter, ready to list without N+1."""
     people = visible_people(viewer)
     for word in _words(filters.q):
@@ -127,7 +136,7 @@ def search_people(viewer, filters: PeopleFilters) -> QuerySet[Person]:
     )
 
 
-def get_person_for_viewer(viewer, slug: str) -> Person:
+def get_person_for_viewer(viewer: AnyUser | None, slug: str) -> Person:
     """The profile, or 404 — the same 404 whether it is missing or hidden from ``viewer``."""
     person = (
         visible_people(viewer)
@@ -149,8 +158,8 @@ def get_person_for_viewer(viewer, slug: str) -> Person:
     return person
 
 
-def person_of_user(user) -> Person | None:
-    if not getattr(user, "is_authenticated", False):
+def person_of_user(user: AnyUser | None) -> Person | None:
+    if not is_signed_in(user):
         return None
     return (
         Person.objects.filter(user=user)
@@ -180,7 +189,7 @@ def search_organisations(filters: OrganisationFilters) -> QuerySet[Organisation]
     return organisations.select_related("territory", "seat_commune").prefetch_related("sectors")
 
 
-def get_organisation_for_viewer(viewer, slug: str) -> Organisation:
+def get_organisation_for_viewer(viewer: AnyUser | None, slug: str) -> Organisation:
     """An organisation (public) with the members ``viewer`` may see in ``visible_members``."""
     members = (
         Affiliation.objects.filter(visibility_q(viewer, prefix="person__"))
@@ -310,7 +319,7 @@ def belgian_regions() -> QuerySet[Territory]:
     )
 
 
-def my_affiliations(user) -> QuerySet[Affiliation]:
+def my_affiliations(user: User) -> QuerySet[Affiliation]:
     """The signed-in user's current affiliations, with their organisation."""
     return (
         Affiliation.objects.filter(person__user_id=user.pk, end_date__isnull=True)
@@ -319,7 +328,7 @@ def my_affiliations(user) -> QuerySet[Affiliation]:
     )
 
 
-def my_affiliation_requests(user) -> QuerySet[AffiliationRequest]:
+def my_affiliation_requests(user: User) -> QuerySet[AffiliationRequest]:
     """The user's own requests still waiting, or refused (confirmed ones are affiliations)."""
     return (
         AffiliationRequest.objects.filter(person__user_id=user.pk)
@@ -328,7 +337,7 @@ def my_affiliation_requests(user) -> QuerySet[AffiliationRequest]:
     )
 
 
-def decidable_requests(user) -> QuerySet[AffiliationRequest]:
+def decidable_requests(user: User) -> QuerySet[AffiliationRequest]:
     """The requests, whatever their status, of the organisations ``user`` manages (all of them
     for the staff); never the user's own, staff included."""
     requests = AffiliationRequest.objects.all()
@@ -342,7 +351,7 @@ def decidable_requests(user) -> QuerySet[AffiliationRequest]:
     return requests.exclude(person__user_id=user.pk)
 
 
-def requests_to_decide(user) -> QuerySet[AffiliationRequest]:
+def requests_to_decide(user: User) -> QuerySet[AffiliationRequest]:
     """The pending requests ``user`` may confirm or refuse, oldest first."""
     return (
         decidable_requests(user)
@@ -352,7 +361,7 @@ def requests_to_decide(user) -> QuerySet[AffiliationRequest]:
     )
 
 
-def get_request_to_decide(user, pk: int) -> AffiliationRequest:
+def get_request_to_decide(user: User, pk: int) -> AffiliationRequest:
     """A request of an organisation ``user`` manages (already decided ones included: the
     service says so), or 404 — the same whether it is missing or someone else's."""
     request = decidable_requests(user).select_related("person", "organisation").filter(pk=pk)

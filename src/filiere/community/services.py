@@ -40,14 +40,19 @@ class PermissionDenied(Exception):
 MAX_SKILLS = 20
 
 
-def unique_slug(model, base: str, *, max_length: int = 80, exclude_pk: int | None = None) -> str:
+def unique_slug(
+    model: type[Person | Organisation],
+    base: str,
+    *,
+    max_length: int = 80,
+    exclude_pk: int | None = None,
+) -> str:
     """``base`` slugified, with ``-2``, ``-3``... appended until no row of ``model`` uses it."""
     stem = (slugify(base) or "item")[: max_length - 6].strip("-") or "item"
-    taken = set(
-        model.objects.filter(slug__startswith=stem)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    rows = model.objects.filter(slug__startswith=stem)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    taken = set(rows.values_list("slug", flat=True))
     candidate, counter = stem, 1
     while candidate in taken:
         counter += 1

@@ -1,5 +1,7 @@
 """Django validators around the pure checks of ``filiere.engine.identifiers``."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 
 from filiere.engine import identifiers
@@ -7,7 +9,7 @@ from filiere.engine import identifiers
 from .phrases import identifier_error
 
 
-def _validator(kind: str):
+def _validator(kind: str) -> Callable[[str], None]:
     check = identifiers.CHECKS[kind]
 
     def validate(value: str) -> None:

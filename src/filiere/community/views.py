@@ -1,11 +1,17 @@
 """Pages of the community: thin adapters over selectors, forms and services."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,19 +33,22 @@ from .forms import (
 from .permissions import can_edit_person
 from .phrases import service_error
 
+if TYPE_CHECKING:
+    from filiere.accounts.types import AuthenticatedHttpRequest
 
-def _page(request, queryset):
+
+def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
     # get_page() turns page=abc into the first page and page=999 into the last one.
     paginator = Paginator(queryset, settings.FILIERE_DIRECTORY_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 
-def _is_partial(request) -> bool:
+def _is_partial(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return bool(htmx and not htmx.history_restore_request)
 
 
-def directory(request):
+def directory(request: HttpRequest) -> HttpResponse:
     # permission: public; lists only the profiles the viewer may see (permissions.visibility_q)
     form = DirectoryFilterForm(request.GET or None)
     page = _page(request, selectors.search_people(request.user, form.filters()))
@@ -49,7 +58,7 @@ def directory(request):
     return render(request, template, {"form": form, "page": page})
 
 
-def person_detail(request, slug: str):
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # permission: public for public profiles, signed in for members-only ones, owner or staff
     # for private ones; 404 otherwise, the same as for a profile that does not exist
     person = selectors.get_person_for_viewer(request.user, slug)
@@ -60,7 +69,7 @@ def person_detail(request, slug: str):
     )
 
 
-def organisations(request):
+def organisations(request: HttpRequest) -> HttpResponse:
     # permission: public (organisations are public; members are not listed here)
     form = OrganisationFilterForm(request.GET or None)
     page = _page(request, selectors.search_organisations(form.filters()))
@@ -70,16 +79,22 @@ def organisations(request):
     return render(request, template, {"form": form, "page": page})
 
 
-def organisation_detail(request, slug: str):
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # permission: public; its members are shown only when the viewer may see their profile
     organisation = selectors.get_organisation_for_viewer(request.user, slug)
-    context = {"organisation": organisation}
+    context: dict[str, object] = {"organisation": organisation}
     if is_staff(request.user):
         context |= {"ties": selectors.current_ties(organisation), "tie_form": TieCorrectionForm()}
     return render(request, "community/organisation_detail.html", context)
 
 
-def _correct_tie(request, slug: str, pk: int, service, done: str):
+def _correct_tie(
+    request: AuthenticatedHttpRequest,
+    slug: str,
+    pk: int,
+    service: Callable[..., object],
+    done: str,
+) -> HttpResponse:
     if not is_staff(request.user):
         raise PermissionDenied
     organisation = selectors.get_organisation_for_viewer(request.user, slug)
@@ -99,7 +114,7 @@ def _correct_tie(request, slug: str, pk: int, service, done: str):
 
 @login_required
 @require_POST
-def affiliation_end(request, slug: str, pk: int):
+def affiliation_end(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     # permission: staff only (403 for others); not on their own affiliation; a reason is required
     return _correct_tie(
         request, slug, pk, services.end_affiliation, _("%(person)s no longer acts for it.")
@@ -108,12 +123,12 @@ def affiliation_end(request, slug: str, pk: int):
 
 @login_required
 @require_POST
-def affiliation_make_manager(request, slug: str, pk: int):
+def affiliation_make_manager(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     # permission: staff only (403 for others); not on their own affiliation; a reason is required
     return _correct_tie(request, slug, pk, services.make_manager, _("%(person)s now manages it."))
 
 
-def territories(request):
+def territories(request: HttpRequest) -> HttpResponse:
     # permission: public
     return render(
         request,
@@ -126,7 +141,7 @@ def territories(request):
 
 
 @login_required
-def my_profile(request):
+def my_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: signed in; edits only the signed-in user's own profile
     person = selectors.person_of_user(request.user)
     if request.method == "POST":
@@ -144,7 +159,7 @@ def my_profile(request):
 # --- Self-service organisations ----------------------------------------------------------------
 
 
-def _next_url(request) -> str:
+def _next_url(request: HttpRequest) -> str:
     """Where to go back after registering or joining (the apply page sends ``next``)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -155,7 +170,7 @@ def _next_url(request) -> str:
 
 
 @login_required
-def my_organisations(request):
+def my_organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: signed in; the user's own affiliations and requests, and the pending requests
     # of the organisations they manage (every pending request for the staff)
     return render(
@@ -171,13 +186,13 @@ def my_organisations(request):
 
 
 @login_required
-def organisation_new(request):
+def organisation_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: signed in; chooses between a French and a Belgian organisation
     return render(request, "community/organisation_new.html", {"next": _next_url(request)})
 
 
 @login_required
-def organisation_create(request, country: str):
+def organisation_create(request: AuthenticatedHttpRequest, country: str) -> HttpResponse:
     # permission: signed in; any member registers an organisation and becomes its manager
     if country not in COUNTRIES:
         raise Http404
@@ -211,7 +226,7 @@ def organisation_create(request, country: str):
 
 
 @login_required
-def organisation_join(request, slug: str):
+def organisation_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     # permission: signed in; asks to join (claim) a public organisation, pending until its
     # manager or the staff confirm
     organisation = selectors.get_organisation_for_viewer(request.user, slug)
@@ -243,7 +258,7 @@ def organisation_join(request, slug: str):
 
 @login_required
 @require_POST
-def affiliation_confirm(request, pk: int):
+def affiliation_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: the organisation's manager or staff; 404 for anyone else (the request's
     # existence is not revealed)
     pending = selectors.get_request_to_decide(request.user, pk)
@@ -262,7 +277,7 @@ def affiliation_confirm(request, pk: int):
 
 @login_required
 @require_POST
-def affiliation_refuse(request, pk: int):
+def affiliation_refuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: the organisation's manager or staff; 404 for anyone else
     pending = selectors.get_request_to_decide(request.user, pk)
     form = RefusalForm(request.POST)
