@@ -38,13 +38,13 @@ def _seed(n: int):
 
     from filiere.accounts.models import Role, User
     from filiere.accounts.services import grant_role
-    from filiere.calls.demo import seed_demo_applications
-    from filiere.community.demo import DemoBuilder
+    from filiere.demo.applications import seed_demo_applications
+    from filiere.demo.community import DemoBuilder
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     DemoBuilder(seed=2009, scale=1.0, today=timezone.localdate()).write()
-    from filiere.calls.management.commands.demo_calls import load_demo_calls
+    from filiere.demo.calls import load_demo_calls
 
     call = load_demo_calls()[0]
     staff = User.objects.create(email="bench-staff@example.org", first_name="Bench")

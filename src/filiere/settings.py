@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "filiere.community",
     "filiere.calls",
     "filiere.api",
+    "filiere.demo",
 ]
 
 MIDDLEWARE = [

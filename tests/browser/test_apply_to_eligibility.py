@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from filiere.accounts.models import Role
-from filiere.calls.management.commands.demo_calls import load_demo_calls
+from filiere.demo.calls import load_demo_calls
 from tests.accounts.factories import PASSWORD, activate_totp, totp_code, user_with_role
 from tests.browser.conftest import watch
 from tests.calls import clamd_server as _clamd

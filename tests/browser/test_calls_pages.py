@@ -3,7 +3,7 @@ call's page, in French and in English (the demo calls of tests/calls/test_public
 
 import pytest
 
-from filiere.calls.management.commands.demo_calls import load_demo_calls
+from filiere.demo.calls import load_demo_calls
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,10 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from filiere.accounts.models import Role
-from filiere.calls.management.commands.demo_calls import load_demo_calls
 from filiere.calls.models import ExportJob
 from filiere.calls.services.instruction import add_label, post_message, request_correction
 from filiere.calls.services.instruction import save_filter as save_staff_filter
+from filiere.demo.calls import load_demo_calls
 from tests.accounts.factories import user_with_role
 from tests.calls.apply_factories import applicant_with_organisation
 from tests.calls.instruction_factories import ApplicationFactory, add_document, with_budget

@@ -19,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from filiere.calls.management.commands.demo_calls import load_demo_calls
+from filiere.demo.calls import load_demo_calls
 from tests.accounts.factories import PASSWORD
 from tests.browser.test_apply_to_eligibility import (
     REQUIRED_DOCUMENTS,

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from filiere.calls.management.commands.demo_calls import load_demo_calls
 from filiere.calls.models import Call
 from filiere.calls.views.public import countdown
+from filiere.demo.calls import load_demo_calls
 from tests.calls.design_factories import PDF_BYTES, DesignCallFactory, paris
 from tests.factories import user_with_role
 

@@ -13,16 +13,6 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEntry
-from filiere.calls.demo import (
-    ACCOUNT_FILES,
-    DEMO_APPLICANT_EMAIL,
-    DEMO_STAFF_EMAIL,
-    STATE_COUNTS,
-    landing_pages,
-    remove_demo_applications,
-    seed_account_files,
-    seed_demo_applications,
-)
 from filiere.calls.models import (
     Application,
     Call,
@@ -33,8 +23,16 @@ from filiere.calls.models import (
     Submission,
 )
 from filiere.calls.selectors_applicant import missing_items
-from filiere.community.management.commands.demo import DEMO_ACCOUNTS
 from filiere.community.models import OrganisationKind
+from filiere.demo.account_files import ACCOUNT_FILES, seed_account_files
+from filiere.demo.accounts import DEMO_ACCOUNTS, DEMO_APPLICANT_EMAIL, DEMO_STAFF_EMAIL
+from filiere.demo.applications import (
+    STATE_COUNTS,
+    remove_demo_applications,
+    seed_demo_applications,
+)
+from filiere.demo.calls import load_demo_calls
+from filiere.demo.landing import landing_pages
 from filiere.engine.workflow import State
 from tests.calls.instruction_factories import CallFactory
 from tests.factories import OrganisationFactory, UserFactory, territory, user_with_role
@@ -95,7 +93,6 @@ def test_demo_reload_replaces_its_applications(call):
 def open_demo_call():
     """The demo's 2009 call (open at the time of the run), its applicant and staff accounts."""
     from filiere.accounts.services import grant_role
-    from filiere.calls.management.commands.demo_calls import load_demo_calls
 
     call = load_demo_calls()[0]
     organisation = OrganisationFactory(is_demo=True)

@@ -7,8 +7,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from filiere.calls.demo import landing_pages, remove_demo_applications, seed_demo_applications
 from filiere.calls.models import Call
+from filiere.demo.applications import remove_demo_applications, seed_demo_applications
+from filiere.demo.landing import landing_pages
 
 
 class Command(BaseCommand):

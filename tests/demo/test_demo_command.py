@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from filiere.accounts.models import Role, RoleGrant, User
-from filiere.community.management.commands.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from filiere.community.models import Organisation, OrganisationKind, Person
+from filiere.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

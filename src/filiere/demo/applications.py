@@ -12,7 +12,7 @@ picture. Called by ``manage.py demo`` (and ``manage.py demo_applications``).
 
 The ``manage.py demo`` account ``applicant@example.org`` also leads four files of its own while
 the call is open (a draft, a submitted file, one asked for a correction, one declared eligible),
-made through the real services rather than written row by row: see ``seed_account_files``.
+made through the real services rather than written row by row: see ``account_files``.
 """
 
 from __future__ import annotations
@@ -25,45 +25,49 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from filiere.accounts.models import Role, RoleGrant, User
-from filiere.accounts.permissions import is_staff
 from filiere.audit.services import record
-from filiere.community.models import Organisation, OrganisationKind
-from filiere.engine.budget import AUDIOVISUAL_CHAPTERS, GAME_CHAPTERS
-
-from . import throttle
-from .models import (
+from filiere.calls.models import (
     Application,
     BudgetLine,
     Call,
     CorrectionRequest,
     Document,
     DocumentRequirement,
-    DocumentType,
     FinancingSource,
-    Genre,
     Label,
     Message,
-    Resubmission,
     StaffNote,
-    Stage,
     Submission,
     TeamMember,
 )
-from .selectors_applicant import organisations_for_applicant, required_document_types
-from .services import applications as applying
-from .services import documents as document_services
-from .services import instruction
-from .services.submission import submit_application
+from filiere.community.models import Organisation, OrganisationKind
+from filiere.engine.budget import AUDIOVISUAL_CHAPTERS, GAME_CHAPTERS
+
+from .account_files import remove_account_files, seed_account_files
+from .application_texts import (
+    AUDIENCES,
+    AV_WEIGHTS,
+    BROADCASTERS,
+    CHAPTER_LABELS,
+    FIRST_NAMES,
+    GAME_WEIGHTS,
+    LABELS,
+    LAST_NAMES,
+    NOTES,
+    STAFF_MESSAGES,
+    STAGE_BUDGETS,
+    SUMMARIES,
+    TEAM_ANSWERS,
+    TITLES,
+)
+from .pdf import tiny_pdf
 
 DEMO_DOMAIN = "demo-porteurs.example.org"
 
@@ -86,168 +90,6 @@ STATE_COUNTS = (
     ("withdrawn", 4),
 )
 AWARDED_LIKE = {"awarded", "agreement", "in_payment", "closed"}
-
-TITLES = {
-    "serious-game": [
-        "Mineurs de fond",
-        "Le Chantier des possibles",
-        "Urgences 59",
-        "Code Canal",
-        "La Ferme connectée",
-        "Terrils en jeu",
-        "Gare aux ondes",
-        "Les Gardiens du beffroi",
-    ],
-    "web-documentary": [
-        "Roubaix, mémoires de laine",
-        "La Deûle au fil de l'eau",
-        "Frontières ouvertes",
-        "Les Voix du bassin minier",
-        "Carnaval de Dunkerque, vu d'en dedans",
-        "Wallers, la mine et les images",
-    ],
-    "animation-series": [
-        "Les P'tits Géants",
-        "Lapin Lumière",
-        "Capitaine Estaminet",
-        "Les Chicons de l'espace",
-        "Mimi et la Braderie",
-        "Robotine",
-    ],
-    "local-documentary": [
-        "Les Derniers Estaminets",
-        "Vivre à Denain",
-        "La Tour de Tourcoing",
-        "Marché de Wazemmes",
-        "Jardins ouvriers",
-        "La Scarpe en hiver",
-    ],
-    "web-fiction-series": [
-        "Colocs à Lille",
-        "Ch'ti Startup",
-        "Nuit blanche à Valenciennes",
-        "Le Bureau des frontières",
-        "Gare Lille-Flandres, quai 4",
-        "Métro ligne 2",
-    ],
-}
-SUMMARIES = {
-    "serious-game": "Un serious game pour {audience}, jouable sur le web et en classe, "
-    "co-conçu avec {lab}.",
-    "web-documentary": "Un webdocumentaire interactif qui donne la parole aux habitants, "
-    "avec cartes, archives et parcours libres pour {audience}.",
-    "animation-series": "Une série d'animation de 26 × 7 min pour {audience}, "
-    "produite entre Tourcoing et {partner_place}.",
-    "local-documentary": "Un documentaire de proximité tourné sur le territoire, pour "
-    "{audience}, diffusé en salle et sur le web.",
-    "web-fiction-series": "Une série de fiction courte pour Internet (10 × 6 min) pour "
-    "{audience}, tournée dans la métropole lilloise.",
-}
-AUDIENCES = (
-    "les collégiens",
-    "les 8-12 ans",
-    "le grand public",
-    "les jeunes adultes",
-    "les seniors",
-)
-STAGE_BUDGETS = {  # euros: (low, high) of the total budget
-    "writing": (25_000, 80_000),
-    "development": (60_000, 220_000),
-    "production": (160_000, 650_000),
-}
-AV_WEIGHTS = {
-    "rights": 8,
-    "crew": 30,
-    "cast": 6,
-    "social_charges": 14,
-    "sets_costumes": 3,
-    "transport_expenses": 4,
-    "technical_means": 14,
-    "media_post_production": 12,
-    "insurance_misc": 3,
-}
-GAME_WEIGHTS = {
-    "preproduction_prototype": 12,
-    "staff_design": 16,
-    "staff_programming": 30,
-    "staff_art": 22,
-    "staff_audio": 6,
-    "staff_qa": 6,
-    "marketing": 5,
-    "porting_localisation": 3,
-}
-CHAPTER_LABELS = {
-    "rights": "Droits artistiques (auteurs, musique)",
-    "crew": "Personnel (réalisation, production, technique)",
-    "cast": "Interprétation et voix",
-    "social_charges": "Charges sociales",
-    "sets_costumes": "Décors et costumes",
-    "transport_expenses": "Transports, défraiements, régie",
-    "technical_means": "Moyens techniques (caméra, motion capture, serveurs)",
-    "media_post_production": "Post-production, montage, étalonnage, mixage",
-    "insurance_misc": "Assurances et divers",
-    "overheads": "Frais généraux",
-    "contingency": "Imprévus",
-    "preproduction_prototype": "Pré-production et prototype",
-    "staff_design": "Game design et écriture",
-    "staff_programming": "Programmation",
-    "staff_art": "Graphisme et animation",
-    "staff_audio": "Son et musique",
-    "staff_qa": "Tests et assurance qualité",
-    "marketing": "Communication et lancement",
-    "porting_localisation": "Portage et localisation (FR/NL/EN)",
-}
-BROADCASTERS = ("France 3 Nord-Pas de Calais", "RTBF", "Arte", "Wéo", "VRT", "TV5Monde")
-REASONS_INELIGIBLE = (
-    "Le siège du porteur n'est pas situé sur un territoire éligible de l'appel.",
-    "Le montant demandé dépasse 50 % du budget du projet.",
-    "Le dossier a été déposé sans le contrat de cession de droits requis pour l'écriture.",
-    "Le code NAF de la société ne correspond pas aux activités éligibles.",
-)
-STAFF_MESSAGES = (
-    "Bonjour, pourriez-vous préciser la part des dépenses réalisées en région ?",
-    "Merci pour votre dossier. Le comité se réunira le 12 juin ; nous revenons vers vous ensuite.",
-    "Le devis joint n'est pas signé : merci d'en déposer une version signée.",
-)
-TEAM_ANSWERS = (
-    "Bonjour, vous trouverez la précision demandée dans le plan de financement mis à jour.",
-    "Merci, nous restons disponibles pour une audition.",
-)
-NOTES = (
-    "Projet solide, équipe expérimentée ; vérifier la lettre d'engagement du diffuseur.",
-    "Budget de post-production élevé au regard du format.",
-    "Partenariat transfrontalier réel (coproducteur wallon actif).",
-    "À rapprocher du dossier déposé en 2008 par la même société.",
-)
-LABELS = ("coup de cœur", "à revoir", "transfrontalier", "recherche", "premier projet")
-FIRST_NAMES = ("Camille", "Julien", "Sarah", "Thomas", "Léa", "Nicolas", "Inès", "Hugo", "Emma")
-LAST_NAMES = ("Lefebvre", "Dubois", "Vandamme", "Peeters", "Martin", "Janssens", "Leroy", "Dupont")
-
-
-def _pdf(title: str) -> bytes:
-    """A tiny, valid one-page PDF saying ``title`` (ASCII only)."""
-    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
 
 
 def _euros(value: float | int | Decimal) -> Decimal:
@@ -326,8 +168,8 @@ class _Builder:
         self.rng = rng
         self.now = now
         self.with_files = with_files
-        self.genres = list(call.genres.all()) or []
-        self.stages = list(call.stages.all()) or []
+        self.genres = list(call.genres.all())
+        self.stages = list(call.stages.all())
         organisations = Organisation.objects.select_related("territory").order_by("pk")
         demo = organisations.filter(is_demo=True)
         pool = list(demo) or list(organisations)
@@ -593,7 +435,7 @@ class _Builder:
             if kind.pk in seen:
                 continue
             seen.add(kind.pk)
-            content = _pdf(f"{application.reference} - {kind.code}")
+            content = tiny_pdf(f"{application.reference} - {kind.code}")
             name = f"applications/{self.call.pk}/{secrets.token_hex(16)}"
             if self.with_files:
                 name = default_storage.save(name, ContentFile(content))
@@ -669,250 +511,3 @@ class _Builder:
         through.objects.bulk_create(links, ignore_conflicts=True)
         CorrectionRequest.objects.bulk_create(corrections)
         self.message_count = len(messages)
-
-
-# --- The demo applicant's own files -------------------------------------------------------------
-
-#: The ``manage.py demo`` account that leads files of its own (its organisation comes from its
-#: ``RoleGrant(role=applicant, scope_type="organisation")``).
-DEMO_APPLICANT_EMAIL = "applicant@example.org"
-#: The staff account that instructs them (any staff member when it does not exist).
-DEMO_STAFF_EMAIL = "staff@example.org"
-
-#: (title, state wanted) of the applicant's files, each made through the services a person uses.
-ACCOUNT_FILES = (
-    ("Les Veilleurs du beffroi", "draft"),
-    ("Tourcoing, la ville aux cent cheminées", "submitted"),
-    ("Canal de Roubaix, carnet sonore", "incomplete"),
-    ("La Mémoire des corons", "eligible"),
-)
-ACCOUNT_ANSWERS = {
-    "target-audience": (
-        "Les collégiens du Nord et leurs familles, qui découvrent l'histoire ouvrière de la "
-        "métropole à travers des parcours interactifs."
-    ),
-    "platforms": ["web", "mobile"],
-    "interactivity": "participation",
-    "delivery-date": "2010-06-30",
-    "has-research-partner": True,
-    "research-partner-role": "Le laboratoire conçoit les tests d'usage avec des classes.",
-}
-
-
-def _account(email: str) -> User | None:
-    return User.objects.filter(email=email, is_active=True).first()
-
-
-def _account_organisation(user: User) -> Organisation | None:
-    return organisations_for_applicant(user).first()
-
-
-def _demo_staff() -> User | None:
-    staff = _account(DEMO_STAFF_EMAIL)
-    if staff is not None and is_staff(staff):
-        return staff
-    ids = RoleGrant.objects.filter(role=Role.STAFF, scope_type="", revoked_at__isnull=True).values(
-        "user_id"
-    )
-    return User.objects.filter(pk__in=ids).order_by("pk").first()
-
-
-def _remove_files_of(applications) -> None:
-    ids = list(applications.values_list("pk", flat=True))
-    for name in Document.objects.filter(application_id__in=ids).values_list("file", flat=True):
-        if name:
-            default_storage.delete(name)
-    Resubmission.objects.filter(application_id__in=ids).delete()
-    Submission.objects.filter(application_id__in=ids).delete()
-    Application.objects.filter(pk__in=ids).delete()  # the rest cascades
-
-
-def remove_account_files(call: Call | None = None) -> int:
-    """Remove the files the demo applicant account leads (in ``call``, or in every call)."""
-    applications = Application.objects.filter(lead__email=DEMO_APPLICANT_EMAIL)
-    if call is not None:
-        applications = applications.filter(call=call)
-    count = applications.count()
-    _remove_files_of(applications)
-    return count
-
-
-def _fill(application: Application, *, lead: User, complete: bool) -> Application:
-    """Project, answers, budget and documents, as the applicant's steps save them."""
-    genre = Genre.objects.get(code="web-documentary")
-    stage = Stage.objects.get(code="development")
-    application = applying.save_project(
-        application=application,
-        by=lead,
-        title=application.title,
-        summary=(
-            "Un webdocumentaire qui fait entendre les habitants du territoire, avec archives, "
-            "cartes sonores et parcours libres, coproduit avec un studio wallon."
-        ),
-        genre_id=genre.pk,
-        stage_id=stage.pk,
-        expected_version=None,
-    )
-    answers = dict(ACCOUNT_ANSWERS)
-    if not complete:  # a draft in progress: two questions left to answer
-        answers.pop("target-audience")
-        answers.pop("delivery-date")
-    applying.save_answers(application=application, by=lead, answers=answers, expected_version=None)
-    requested = Decimal("60000")
-    applying.save_budget(
-        application=application,
-        by=lead,
-        requested_amount=requested,
-        lines=[
-            {
-                "chapter": "crew",
-                "label": CHAPTER_LABELS["crew"],
-                "amount": Decimal("90000"),
-                "regional_amount": Decimal("72000"),
-            },
-            {
-                "chapter": "technical_means",
-                "label": CHAPTER_LABELS["technical_means"],
-                "amount": Decimal("45000"),
-                "regional_amount": Decimal("30000"),
-            },
-            {
-                "chapter": "media_post_production",
-                "label": CHAPTER_LABELS["media_post_production"],
-                "amount": Decimal("15000"),
-                "regional_amount": Decimal("15000"),
-            },
-        ],
-        financing=[
-            {
-                "name": "Pôle Images — Expériences interactives",
-                "kind": "this_call",
-                "amount": requested,
-            },
-            {
-                "name": "Fonds propres",
-                "kind": "own_funds",
-                "amount": Decimal("40000"),
-                "secured": True,
-            },
-            {"name": "Wallimage", "kind": "public_aid", "amount": Decimal("30000")},
-            {
-                "name": "France 3 Nord-Pas de Calais",
-                "kind": "broadcaster",
-                "amount": Decimal("20000"),
-            },
-        ],
-        expected_version=None,
-    )
-    application.refresh_from_db()
-    kinds = list(required_document_types(application))
-    if not complete:
-        kinds = kinds[:2]  # the synopsis and one more so far
-    types = {t.pk: t for t in DocumentType.objects.filter(pk__in=[k.pk for k in kinds])}
-    for kind in kinds:
-        content = _pdf(f"{application.reference} - {kind.code}")
-        upload = SimpleUploadedFile(f"{kind.code}.pdf", content, content_type="application/pdf")
-        document = document_services.add_document(
-            application=application, document_type=types[kind.pk], uploaded_file=upload, by=lead
-        )
-        _mark_clean_without_scanner(document)
-    return application
-
-
-def _mark_clean_without_scanner(document: Document) -> None:
-    """The demo runs without an antivirus: its generated PDFs are marked clean, and the audit
-    log says so (a real upload stays ``pending`` until clamd answers)."""
-    updated = Document.objects.filter(pk=document.pk, scan_status=Document.Scan.PENDING).update(
-        scan_status=Document.Scan.CLEAN
-    )
-    if updated:
-        record(
-            actor=None,
-            action="demo.document_marked_clean",
-            obj=document,
-            data={"detail": "generated by the demo, not scanned"},
-        )
-
-
-def seed_account_files(call: Call, *, now: dt.datetime | None = None) -> list[Application]:
-    """The demo applicant's own files in ``call``: a draft, a submitted file, one asked for a
-    correction, one declared eligible, each through the services a person uses (submission with
-    its receipt, correction request with its window, eligibility decision), so receipts, audit
-    entries and notifications agree. Nothing when the account, its organisation, a staff member
-    or an open call is missing. Replaces the account's earlier files in ``call``."""
-    now = now or timezone.now()
-    lead = _account(DEMO_APPLICANT_EMAIL)
-    staff = _demo_staff()
-    if lead is None or staff is None or not call.published or call.phase(now) != Call.Phase.OPEN:
-        return []
-    organisation = _account_organisation(lead)
-    if organisation is None:
-        return []
-    remove_account_files(call)
-    # The demo resets its accounts: its own uploads do not count against the person's limit.
-    throttle.reset(scope="upload", user=lead)
-    made = []
-    for title, state in ACCOUNT_FILES:
-        application = applying.create_application(
-            call=call, organisation=organisation, by=lead, title=title, now=now
-        )
-        application = _fill(application, lead=lead, complete=state != "draft")
-        if state != "draft":
-            submit_application(application=application, by=lead)
-        if state == "incomplete":
-            instruction.request_correction(
-                application=application,
-                items=["Extrait Kbis de moins de trois mois", "Contrat de cession de droits signé"],
-                message="Merci de déposer ces deux pièces à jour.",
-                until=now + dt.timedelta(days=10),
-                by=staff,
-            )
-        if state == "eligible":
-            instruction.decide_eligibility(application=application, eligible=True, by=staff)
-        application.refresh_from_db()
-        made.append(application)
-    throttle.reset(scope="upload", user=lead)
-    return made
-
-
-# --- Where each demo account starts -------------------------------------------------------------
-
-
-def _path(name: str, *args, fallback: str = "") -> str:
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            return reverse(name, args=args)
-    except NoReverseMatch:
-        return reverse(fallback) if fallback else ""
-
-
-def landing_pages(call: Call) -> list[tuple[str, str, str]]:
-    """(account, path, what is there) for each ``manage.py demo`` account: a page with real work
-    on it, checked by the demo's tests. Expert review and committee pages come with their
-    stages; until then those accounts start on what exists for them."""
-    mine = Application.objects.filter(lead__email=DEMO_APPLICANT_EMAIL).count()
-    files = Application.objects.filter(call=call).count()
-    return [
-        (
-            "applicant@example.org",
-            _path("calls:my_applications"),
-            f"{mine} files of its own: draft, submitted, correction requested, eligible",
-        ),
-        (
-            "staff@example.org",
-            _path("calls:staff_applications", call.slug),
-            f"{files} applications to instruct; the audit log at {_path('calls:staff_audit')}",
-        ),
-        (
-            "admin@example.org",
-            _path("roles:list", fallback="admin:index"),
-            "roles to grant and revoke; Django admin at " + _path("admin:index"),
-        ),
-        ("member@example.org", _path("community:my_profile"), "a directory profile to edit"),
-        ("expert@example.org", _path("community:my_profile"), "an expert's directory profile"),
-        (
-            "committee@example.org",
-            _path("calls:detail", call.slug),
-            "the open call, its rules and criteria",
-        ),
-    ]

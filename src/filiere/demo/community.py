@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 from faker import Faker
 
-from filiere.engine.identifiers import make_bce, make_siren, make_siret
-
-from .models import (
+from filiere.community.models import (
     Affiliation,
     AffiliationRole,
     Commune,
@@ -35,443 +33,20 @@ from .models import (
     Territory,
     Visibility,
 )
+from filiere.engine.identifiers import make_bce, make_siren, make_siret
 
-# --- Where things are ---------------------------------------------------------------------
-
-#: The cluster's own territories (the 2009 call's lead applicants are seated there).
-CLUSTER_TERRITORIES = ("mel", "valenciennes", "porte-du-hainaut")
-# Share of French organisations and people per EPCI (the rest: rest of France).
-TERRITORY_WEIGHTS = {"mel": 0.72, "valenciennes": 0.14, "porte-du-hainaut": 0.08, "france": 0.06}
-# Within an EPCI, these communes draw most of the activity; others weigh by population.
-ANCHORS = {
-    "59599": 30,  # Tourcoing — Plaine Images
-    "59512": 16,  # Roubaix
-    "59350": 26,  # Lille
-    "59009": 6,  # Villeneuve-d'Ascq — university campus
-    "59606": 30,  # Valenciennes — Serre numérique
-    "59632": 20,  # Wallers — Arenberg Creative Mine
-    "59172": 5,  # Denain
-}
-
-# --- What they do ---------------------------------------------------------------------------
-
-SKILLS = {
-    "production": [
-        "Financing plans",
-        "Co-production",
-        "Budgeting",
-        "Pitching",
-        "Distribution",
-        "Rights management",
-        "Documentary",
-        "Web series",
-        "European funds",
-    ],
-    "av": [
-        "DaVinci Resolve",
-        "Avid Media Composer",
-        "Premiere Pro",
-        "Pro Tools",
-        "Steadicam",
-        "Documentary",
-        "Fiction writing",
-        "Web documentary",
-        "Colour grading",
-        "Live sound",
-        "Stereoscopy",
-        "Virtual production",
-    ],
-    "animation": [
-        "Blender",
-        "Maya",
-        "Houdini",
-        "Nuke",
-        "Toon Boom Harmony",
-        "TVPaint",
-        "After Effects",
-        "ZBrush",
-        "Substance Painter",
-        "Storyboarding",
-        "Rigging",
-        "Motion capture",
-        "Photogrammetry",
-        "Stop motion",
-    ],
-    "games": [
-        "Unity",
-        "Unreal Engine",
-        "Godot",
-        "C++",
-        "C#",
-        "Serious games",
-        "Level design",
-        "Procedural generation",
-        "Wwise",
-        "FMOD",
-        "Playtesting",
-        "Game economy",
-    ],
-    "immersive": [
-        "Virtual reality",
-        "Augmented reality",
-        "360° video",
-        "Spatial audio",
-        "Unity",
-        "Unreal Engine",
-        "Interaction design",
-        "Transmedia",
-        "Web documentary",
-    ],
-    "research": [
-        "Computer vision",
-        "Human-computer interaction",
-        "Machine learning",
-        "Computer graphics",
-        "Haptics",
-        "Virtual reality",
-        "Python",
-        "Cultural mediation",
-        "Usage studies",
-    ],
-    "teaching": ["Teaching", "Curriculum design", "Workshops", "Mentoring", "Project management"],
-}
-
-
-@dataclass(frozen=True)
-class Archetype:
-    key: str
-    weight: float
-    professions: tuple[str, ...]
-    sectors: tuple[str, ...]
-    skills: tuple[str, ...]
-    org_kinds: tuple[str, ...]
-    roles: tuple[str, ...]
-
-
-ARCHETYPES = (
-    Archetype(
-        "producer",
-        0.14,
-        ("producer", "executive-producer", "production-manager", "production-coordinator"),
-        ("cinema", "audiovisual", "animation"),
-        ("production",),
-        (OrganisationKind.COMPANY,),
-        (AffiliationRole.FOUNDER, AffiliationRole.EMPLOYEE),
-    ),
-    Archetype(
-        "av_creator",
-        0.20,
-        (
-            "director",
-            "screenwriter",
-            "cinematographer",
-            "camera-operator",
-            "editor",
-            "colourist",
-            "sound-engineer",
-            "sound-designer",
-            "composer",
-            "assistant-director",
-            "script-supervisor",
-            "production-designer",
-            "actor",
-            "interactive-author",
-        ),
-        ("cinema", "audiovisual"),
-        ("av",),
-        (OrganisationKind.COMPANY,),
-        (AffiliationRole.FREELANCE, AffiliationRole.EMPLOYEE),
-    ),
-    Archetype(
-        "animation",
-        0.17,
-        (
-            "storyboard-artist",
-            "character-designer",
-            "animator-2d",
-            "animator-3d",
-            "layout-artist",
-            "rigger",
-            "lighting-artist",
-            "compositor",
-            "vfx-supervisor",
-            "graphic-artist",
-            "motion-designer",
-        ),
-        ("animation", "cinema"),
-        ("animation",),
-        (OrganisationKind.COMPANY,),
-        (AffiliationRole.EMPLOYEE, AffiliationRole.FREELANCE),
-    ),
-    Archetype(
-        "games",
-        0.15,
-        (
-            "game-designer",
-            "level-designer",
-            "narrative-designer",
-            "gameplay-programmer",
-            "technical-artist",
-            "qa-tester",
-            "ux-designer",
-            "graphic-artist",
-        ),
-        ("video-games",),
-        ("games",),
-        (OrganisationKind.COMPANY,),
-        (AffiliationRole.EMPLOYEE, AffiliationRole.FOUNDER),
-    ),
-    Archetype(
-        "immersive",
-        0.06,
-        ("xr-developer", "ux-designer", "interactive-author", "technical-artist"),
-        ("immersive", "video-games"),
-        ("immersive",),
-        (OrganisationKind.COMPANY,),
-        (AffiliationRole.EMPLOYEE, AffiliationRole.FOUNDER),
-    ),
-    Archetype(
-        "trainer",
-        0.08,
-        ("trainer", "higher-education-teacher"),
-        ("animation", "video-games", "audiovisual"),
-        ("teaching", "animation"),
-        (OrganisationKind.SCHOOL,),
-        (AffiliationRole.TEACHER,),
-    ),
-    Archetype(
-        "researcher",
-        0.08,
-        ("researcher",),
-        ("immersive", "video-games", "animation"),
-        ("research",),
-        (OrganisationKind.RESEARCH_LAB,),
-        (AffiliationRole.RESEARCHER,),
-    ),
-    Archetype(
-        "student",
-        0.12,
-        ("student",),
-        ("animation", "video-games", "audiovisual", "immersive"),
-        ("animation", "games"),
-        (OrganisationKind.SCHOOL,),
-        (AffiliationRole.STUDENT,),
-    ),
+from .organisations import (
+    BELGIAN_PARTNERS,
+    BODIES,
+    COMPANY_PATTERNS,
+    COMPANY_PROFILES,
+    LABS,
+    ORG_DESCRIPTIONS,
+    PLACES,
+    SCHOOLS,
 )
-
-# --- Organisations --------------------------------------------------------------------------
-
-PLACES = [
-    "Beffroi",
-    "Terril",
-    "Deûle",
-    "Escaut",
-    "Scarpe",
-    "Lys",
-    "Marque",
-    "Carillon",
-    "Géant",
-    "Houblon",
-    "Lin",
-    "Brique",
-    "Courée",
-    "Estaminet",
-    "Chevalement",
-    "Canal",
-    "Dune",
-    "Luciole",
-    "Phare",
-    "Hibou",
-    "Renard",
-    "Moulin",
-    "Beguinage",
-    "Vauban",
-    "Braderie",
-    "Rihoult",
-    "Arenberg",
-    "Hainaut",
-    "Pévèle",
-    "Mélantois",
-    "Ferrain",
-    "Weppes",
-    "Ostrevent",
-    "Flandre",
-    "Nuage",
-    "Aurore",
-    "Coron",
-    "Filature",
-    "Tisserand",
-    "Navette",
-]
-COMPANY_PATTERNS = {
-    "production": [
-        "Les Films du {p}",
-        "{p} Productions",
-        "Production {p}",
-        "{p} Films",
-        "Atelier {p}",
-        "{p} Docs",
-    ],
-    "animation": ["Studio {p}", "{p} Animation", "{p} Pictures", "Atelier {p} Anim"],
-    "post": ["{p} Post", "Studio {p} Son", "{p} VFX", "{p} Lab Image"],
-    "games": ["{p} Games", "{p} Interactive", "Studio {p} Jeux", "{p} Play"],
-    "immersive": ["{p} XR", "{p} Immersive", "{p} Réalités", "Studio {p} VR"],
-}
-COMPANY_PROFILES = (
-    # (kind, weight, sectors, NAF codes)
-    ("production", 0.42, ("cinema", "audiovisual"), ("59.11A", "59.11C")),
-    ("animation", 0.2, ("animation", "audiovisual"), ("59.11A", "59.11C")),
-    ("post", 0.1, ("cinema", "audiovisual", "animation"), ("59.12Z",)),
-    ("games", 0.18, ("video-games",), ("58.21Z", "62.01Z")),
-    ("immersive", 0.1, ("immersive", "video-games"), ("62.01Z", "58.21Z")),
-)
-LABS = [
-    ("Laboratoire Image, Interaction et Immersion", "tourcoing"),
-    ("Équipe de recherche en informatique graphique du Hainaut", "valenciennes"),
-    ("Laboratoire des Usages Numériques", "lille"),
-    ("Centre de recherche Arts, Images et Médiations", "lille"),
-    ("Équipe Réalité Virtuelle et Haptique", "villeneuve"),
-    ("Laboratoire Jeux, Apprentissage et Simulation", "valenciennes"),
-]
-SCHOOLS = [
-    ("École supérieure de l'Image de Tourcoing", "tourcoing"),
-    ("Institut du Jeu vidéo de Valenciennes", "valenciennes"),
-    ("Académie de l'Animation de Roubaix", "roubaix"),
-    ("Campus des Mondes virtuels de Wallers", "wallers"),
-]
-BODIES = [
-    ("Association des Producteurs audiovisuels du Nord", OrganisationKind.PROFESSIONAL_BODY),
-    ("Collectif des Auteurs de l'Image", OrganisationKind.PROFESSIONAL_BODY),
-    ("Réseau Jeu vidéo Nord", OrganisationKind.PROFESSIONAL_BODY),
-    ("Ciné-club des Terrils", OrganisationKind.ASSOCIATION),
-    ("Festival des Images courtes du Hainaut", OrganisationKind.ASSOCIATION),
-    ("Agence de développement des Industries créatives", OrganisationKind.PUBLIC_BODY),
-]
-ANCHOR_BY_NAME = {
-    "tourcoing": "59599",
-    "roubaix": "59512",
-    "lille": "59350",
-    "villeneuve": "59009",
-    "valenciennes": "59606",
-    "wallers": "59632",
-}
-BELGIAN_PARTNERS = (
-    # (territory, locale for names, patterns, sectors, count per scale 1)
-    (
-        "wallonia",
-        ("{p} Productions SRL", "Studio {p} SRL", "{p} Animation SA"),
-        ("Meuse", "Sambre", "Ourthe", "Semois", "Borinage", "Condroz", "Fagne", "Famenne"),
-        ("animation", "cinema"),
-        5,
-    ),
-    (
-        "flanders",
-        ("{p} Studios BV", "{p} Games NV", "{p} Film BV"),
-        ("Leie", "Schelde", "Dijle", "Kempen", "Westhoek", "Polder", "Mandel", "Nete"),
-        ("video-games", "animation", "cinema"),
-        4,
-    ),
-    (
-        "brussels",
-        ("{p} Films", "Atelier {p} SRL"),
-        ("Senne", "Sablon", "Marolles", "Flagey"),
-        ("cinema", "audiovisual"),
-        2,
-    ),
-)
-
-# --- Texts (content of the demo, written in the person's own language) ----------------------
-
-HEADLINES = {
-    "fr": [
-        "{profession} — {sector_label}",
-        "{profession}, {years} ans d'expérience dans {sector}",
-        "{profession} indépendant·e · {sector_label}",
-        "{profession} chez {org}",
-    ],
-    "nl": [
-        "{profession} — {sector_label}",
-        "{profession} met {years} jaar ervaring in {sector}",
-        "Freelance {profession} · {sector_label}",
-    ],
-    "en": [
-        "{profession} — {sector_label}",
-        "{profession} with {years} years in {sector}",
-        "Freelance {profession} · {sector_label}",
-    ],
-}
-BIOS = {
-    "fr": [
-        "Installé·e à {town}, je travaille depuis {years} ans dans {sector}. J'ai rejoint {org} "
-        "et je m'intéresse particulièrement à {skill_a} et {skill_b}.",
-        "Après une formation dans la région, j'ai travaillé dans {sector}, sur des projets "
-        "diffusés en France et en Belgique. Mes outils : {skill_a}, {skill_b}.",
-        "Je cherche des partenaires pour un projet de {genre}. Compétences : {skill_a}, "
-        "{skill_b}. Basé·e à {town}.",
-    ],
-    "nl": [
-        "Ik werk al {years} jaar in {sector}, vanuit {town}. Bij {org} houd ik me vooral bezig "
-        "met {skill_a} en {skill_b}.",
-        "Op zoek naar Franse partners voor een project rond {genre}. Vaardigheden: {skill_a}, "
-        "{skill_b}.",
-    ],
-    "en": [
-        "Based in {town}, I have worked in {sector} for {years} years, currently with {org}. "
-        "Main interests: {skill_a} and {skill_b}.",
-        "Looking for partners in the Euroregion for a {genre} project. Skills: {skill_a}, "
-        "{skill_b}.",
-    ],
-}
-# How each sector reads inside a sentence ("... years in {sector}").
-SECTOR_PHRASES = {
-    "fr": {
-        "cinema": "le cinéma",
-        "audiovisual": "l'audiovisuel",
-        "animation": "l'animation",
-        "video-games": "le jeu vidéo",
-        "immersive": "les mondes virtuels et l'immersif",
-    },
-    "nl": {
-        "cinema": "film",
-        "audiovisual": "de audiovisuele sector",
-        "animation": "animatie",
-        "video-games": "games",
-        "immersive": "virtuele werelden en XR",
-    },
-    "en": {
-        "cinema": "cinema",
-        "audiovisual": "television and audiovisual",
-        "animation": "animation",
-        "video-games": "video games",
-        "immersive": "virtual worlds and XR",
-    },
-}
-GENRES = {
-    "fr": [
-        "serious game",
-        "webdocumentaire",
-        "série d'animation",
-        "documentaire de proximité",
-        "série courte pour Internet",
-        "expérience en réalité virtuelle",
-    ],
-    "nl": ["serious game", "webdocumentaire", "animatiereeks", "korte webreeks", "VR-ervaring"],
-    "en": [
-        "serious game",
-        "web documentary",
-        "animated series",
-        "short web series",
-        "VR experience",
-    ],
-}
-ORG_DESCRIPTIONS = [
-    "{name} travaille dans {sector} à {town} depuis {year}.",
-    "Fondée en {year} à {town}, {name} développe des projets dans {sector} avec des "
-    "partenaires de l'Eurorégion.",
-    "{name} ({town}) accompagne des auteurs et des entreprises dans {sector} depuis {year}.",
-]
-
-LOCALES = ("fr_FR", "fr_BE", "nl_BE", "en_GB")
+from .people import ARCHETYPES, BIOS, GENRES, HEADLINES, LOCALES, SECTOR_PHRASES, SKILLS
+from .places import ANCHOR_BY_NAME, ANCHORS, CLUSTER_TERRITORIES, TERRITORY_WEIGHTS
 
 
 @dataclass
@@ -513,7 +88,7 @@ class DemoBuilder:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _slug(self, text: str) -> str:
+    def unique_slug(self, text: str) -> str:
         stem = slugify(text)[:70] or "demo"
         candidate, n = stem, 1
         while candidate in self.used_slugs:
@@ -609,7 +184,7 @@ class DemoBuilder:
                 name = unique_name(self.rng.choice(patterns).format(p=self.rng.choice(places)))
                 year = self._year()
                 org = Organisation(
-                    slug=self._slug(name),
+                    slug=self.unique_slug(name),
                     name=name,
                     kind=OrganisationKind.COMPANY,
                     bce_number=self._bce(),
@@ -641,7 +216,7 @@ class DemoBuilder:
         year = self._year()
         town = commune.name if commune else "Paris"
         org = Organisation(
-            slug=self._slug(name),
+            slug=self.unique_slug(name),
             name=name,
             kind=kind,
             siren=siren,
@@ -726,7 +301,7 @@ class DemoBuilder:
             if self.rng.random() < 0.05:
                 languages.append("de")
             person = Person(
-                slug=self._slug(f"{first} {last}"),
+                slug=self.unique_slug(f"{first} {last}"),
                 first_name=first,
                 last_name=last,
                 headline=self.rng.choice(headlines).format(**values)[:160],

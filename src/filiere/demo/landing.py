@@ -1,0 +1,49 @@
+"""Where each demo account starts: a page with real work on it (printed by the demo)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from filiere.calls.models import Application, Call
+
+from .accounts import DEMO_APPLICANT_EMAIL
+
+
+def _path(name: str, *args) -> str:
+    """The page's path in the site's default language (the demo prints French paths)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, args=args)
+
+
+def landing_pages(call: Call) -> list[tuple[str, str, str]]:
+    """(account, path, what is there) for each ``manage.py demo`` account: a page with real work
+    on it, checked by the demo's tests. Expert review and committee pages come with their
+    stages; until then those accounts start on what exists for them."""
+    mine = Application.objects.filter(lead__email=DEMO_APPLICANT_EMAIL).count()
+    files = Application.objects.filter(call=call).count()
+    return [
+        (
+            "applicant@example.org",
+            _path("calls:my_applications"),
+            f"{mine} files of its own: draft, submitted, correction requested, eligible",
+        ),
+        (
+            "staff@example.org",
+            _path("calls:staff_applications", call.slug),
+            f"{files} applications to instruct; the audit log at {_path('calls:staff_audit')}",
+        ),
+        (
+            "admin@example.org",
+            _path("roles:list"),
+            "roles to grant and revoke; Django admin at " + _path("admin:index"),
+        ),
+        ("member@example.org", _path("community:my_profile"), "a directory profile to edit"),
+        ("expert@example.org", _path("community:my_profile"), "an expert's directory profile"),
+        (
+            "committee@example.org",
+            _path("calls:detail", call.slug),
+            "the open call, its rules and criteria",
+        ),
+    ]

@@ -1,0 +1,105 @@
+"""``manage.py demo [--scale N] [--seed S]``: load the demo picture of the cluster.
+
+Idempotent by reset: everything an earlier run created (people and organisations flagged
+``is_demo``) is removed first, then rebuilt from the seed, so two runs with the same seed give
+the same picture. The demo accounts are kept (found by e-mail) and reset: password, verified
+e-mail, roles and, for the roles that require it, a TOTP authenticator with a printed secret.
+Then the demo calls (``demo_calls``) and their applications (``demo_applications``).
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from filiere.audit.services import record
+from filiere.community.models import OrganisationKind
+from filiere.demo.accounts import DEMO_PASSWORD, reset_accounts
+from filiere.demo.applications import remove_demo_applications
+from filiere.demo.community import DemoBuilder, remove_demo_data
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) the demo picture of the 2009 Pôle Images cluster, and demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Multiply people and organisations (1 = about 300 people, 130 organisations).",
+        )
+        parser.add_argument("--seed", type=int, default=2009, help="Random seed (default 2009).")
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="Run even with DEBUG off (the command resets the demo accounts' passwords).",
+        )
+
+    def handle(self, *args, scale: float, seed: int, not_production: bool = False, **options):
+        # The demo accounts have a published password: never reset them on a production site by
+        # mistake. DEBUG is on only when DJANGO_DEBUG=1 (`make demo` sets it).
+        if not settings.DEBUG and not not_production:
+            raise CommandError(
+                "DEBUG is off, so this may be a production site: the demo command resets the "
+                "demo accounts (known e-mails, published password) and replaces the demo data. "
+                "Run it with DJANGO_DEBUG=1 (as `make demo` does), or add "
+                "--i-know-this-is-not-production."
+            )
+        if not 0 < scale <= 100:
+            raise CommandError("--scale must be more than 0 and at most 100.")
+        started = time.perf_counter()
+        with transaction.atomic():
+            # Applications first: they point at demo organisations (protected).
+            remove_demo_applications()
+            remove_demo_data()
+            builder = DemoBuilder(seed=seed, scale=scale, today=timezone.localdate())
+            counts = builder.write()
+            accounts = reset_accounts(builder, seed)
+            record(
+                actor=None,
+                action="demo.loaded",
+                data={
+                    "seed": seed,
+                    "scale": scale,
+                    "people": counts.people,
+                    "organisations": dict(counts.organisations),
+                },
+            )
+        elapsed = time.perf_counter() - started
+        orgs = counts.organisations
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded in {elapsed:.1f} s (seed {seed}, scale {scale:g}): "
+                f"{counts.people} people, {sum(orgs.values())} organisations "
+                f"({orgs[OrganisationKind.COMPANY]} companies, "
+                f"{orgs[OrganisationKind.RESEARCH_LAB]} research labs, "
+                f"{orgs[OrganisationKind.SCHOOL]} schools), {counts.affiliations} affiliations."
+            )
+        )
+        self._print_accounts(accounts)
+        # Each also runs alone; they print what they made.
+        call_command("demo_calls", stdout=self.stdout)
+        # ~120 applications to the 2009 call, in every state of the lifecycle.
+        call_command("demo_applications", seed=seed, stdout=self.stdout)
+
+    def _print_accounts(self, accounts: list[tuple[str, str, str]]) -> None:
+        width = max(len(email) for email, _, _ in accounts)
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(f"{'e-mail':<{width}}  {'password':<17}  role(s)")
+        for email, label, _secret in accounts:
+            self.stdout.write(f"{email:<{width}}  {DEMO_PASSWORD:<17}  {label}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Experts, committee, staff and admin sign in with a second factor. Their TOTP secrets "
+            "(add them to an authenticator app, or run `oathtool --totp -b SECRET`):"
+        )
+        for email, _label, secret in accounts:
+            if secret:
+                self.stdout.write(f"  {email:<{width}}  {secret}")
+        self.stdout.write("A public visitor needs no account.")
