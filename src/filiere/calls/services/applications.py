@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -150,16 +151,44 @@ def _bump(application: Application) -> None:
     application.refresh_from_db(fields=["version", "updated_at"])
 
 
-def _check_version(
-    *, current: dict, submitted: dict, locked: Application, expected_version, base_fingerprint
-) -> bool:
-    """True when there is something to save; StaleEdit when it would overwrite someone."""
-    if current == submitted:
-        return False
-    stale = expected_version is not None and int(expected_version) != locked.version
-    if stale and (not base_fingerprint or base_fingerprint != fingerprint(current)):
-        raise StaleEdit(current_version=locked.version, current=current, submitted=submitted)
-    return True
+@dataclass(frozen=True)
+class _Edit:
+    locked: Application  # the application's row, locked until the transaction ends
+    changed: bool  # False: the section already holds what was submitted, nothing to write
+
+
+@contextmanager
+def _locked_for_edit(
+    *,
+    application: Application,
+    by,
+    current: Callable[[Application], dict],
+    submitted: dict,
+    expected_version: int | None,
+    base_fingerprint: str,
+    refusal: ApplyError | None = None,
+) -> Iterator[_Edit]:
+    """One section's save, in one transaction: lock the row, check that ``by`` may edit it,
+    raise ``refusal`` (an error in the input, told only to those who may edit), then compare
+    the section as saved (``current(locked)``) with ``submitted``. The body writes when
+    ``edit.changed``; the version moves on after it.
+
+    StaleEdit when the version moved on since the form was rendered *and* the section itself
+    changed since (``base_fingerprint`` is its fingerprint then): saving would overwrite
+    someone. A save over another section's edit goes through.
+    """
+    with transaction.atomic():
+        locked = lock_for_edit(application=application, by=by)
+        if refusal is not None:
+            raise refusal
+        saved = current(locked)
+        changed = saved != submitted
+        stale = expected_version is not None and int(expected_version) != locked.version
+        if changed and stale and base_fingerprint != fingerprint(saved):
+            raise StaleEdit(current_version=locked.version, current=saved, submitted=submitted)
+        yield _Edit(locked=locked, changed=changed)
+        if changed:
+            _bump(locked)
 
 
 def project_values(application: Application) -> dict:
@@ -183,26 +212,24 @@ def save_project(
     base_fingerprint: str = "",
 ) -> Application:
     submitted = {"title": title.strip(), "summary": summary, "genre": genre_id, "stage": stage_id}
-    with transaction.atomic():
-        locked = lock_for_edit(application=application, by=by)
-        if not submitted["title"]:
-            raise ApplyError("apply.title_missing")
-        if _check_version(
-            current=project_values(locked),
-            submitted=submitted,
-            locked=locked,
-            expected_version=expected_version,
-            base_fingerprint=base_fingerprint,
-        ):
-            Application.objects.filter(pk=locked.pk).update(
+    with _locked_for_edit(
+        application=application,
+        by=by,
+        current=project_values,
+        submitted=submitted,
+        expected_version=expected_version,
+        base_fingerprint=base_fingerprint,
+        refusal=None if submitted["title"] else ApplyError("apply.title_missing"),
+    ) as edit:
+        if edit.changed:
+            Application.objects.filter(pk=edit.locked.pk).update(
                 title=submitted["title"],
                 summary=summary,
                 genre_id=genre_id,
                 stage_id=stage_id,
             )
-            _bump(locked)
-    locked.refresh_from_db()
-    return locked
+    edit.locked.refresh_from_db()
+    return edit.locked
 
 
 def answer_values(application: Application) -> dict:
@@ -229,24 +256,23 @@ def save_answers(
         for code, value in answers.items()
         if code in questions and value not in (None, "", [])
     }
-    with transaction.atomic():
-        locked = lock_for_edit(application=application, by=by)
-        if _check_version(
-            current=answer_values(locked),
-            submitted=submitted,
-            locked=locked,
-            expected_version=expected_version,
-            base_fingerprint=base_fingerprint,
-        ):
-            Answer.objects.filter(application=locked).exclude(
+    with _locked_for_edit(
+        application=application,
+        by=by,
+        current=answer_values,
+        submitted=submitted,
+        expected_version=expected_version,
+        base_fingerprint=base_fingerprint,
+    ) as edit:
+        if edit.changed:
+            Answer.objects.filter(application=edit.locked).exclude(
                 question__code__in=list(submitted)
             ).delete()
             for code, value in submitted.items():
                 Answer.objects.update_or_create(
-                    application=locked, question=questions[code], defaults={"value": value}
+                    application=edit.locked, question=questions[code], defaults={"value": value}
                 )
-            _bump(locked)
-    return locked
+    return edit.locked
 
 
 def _amount(value) -> str:
@@ -328,15 +354,16 @@ def save_budget(
     for line in submitted["lines"]:
         if Decimal(line["regional_amount"]) > Decimal(line["amount"]):
             raise ApplyError("apply.regional_above_line", {"label": line["label"]})
-    with transaction.atomic():
-        locked = lock_for_edit(application=application, by=by)
-        if _check_version(
-            current=budget_values(locked),
-            submitted=submitted,
-            locked=locked,
-            expected_version=expected_version,
-            base_fingerprint=base_fingerprint,
-        ):
+    with _locked_for_edit(
+        application=application,
+        by=by,
+        current=budget_values,
+        submitted=submitted,
+        expected_version=expected_version,
+        base_fingerprint=base_fingerprint,
+    ) as edit:
+        if edit.changed:
+            locked = edit.locked
             locked.budget_lines.all().delete()
             locked.financing.all().delete()
             BudgetLine.objects.bulk_create(
@@ -348,9 +375,8 @@ def save_budget(
                 for position, source in enumerate(submitted["financing"])
             )
             Application.objects.filter(pk=locked.pk).update(requested_amount=requested_amount)
-            _bump(locked)
-    locked.refresh_from_db()
-    return locked
+    edit.locked.refresh_from_db()
+    return edit.locked
 
 
 # --- Team ---------------------------------------------------------------------------------------
