@@ -29,6 +29,7 @@ from filiere.engine.money import (
 __all__ = [
     "AUDIOVISUAL_CHAPTERS",
     "GAME_CHAPTERS",
+    "GAME_GENRES",
     "TEMPLATES",
     "BudgetChapter",
     "BudgetLine",
@@ -41,6 +42,7 @@ __all__ = [
     "check_financing",
     "required_regional_spend",
     "summarise",
+    "template_for_genre",
 ]
 
 
@@ -98,6 +100,15 @@ TEMPLATES: Final[Mapping[str, tuple[BudgetChapter, ...]]] = {
     "audiovisual": AUDIOVISUAL_CHAPTERS,
     "games": GAME_CHAPTERS,
 }
+
+#: Genres (platform genre codes) whose budget follows the games template.
+GAME_GENRES: Final[frozenset[str]] = frozenset({"serious-game", "video-game"})
+
+
+def template_for_genre(genre: str | None) -> str:
+    """The budget template of a project of ``genre``: ``games`` for serious games and video
+    games, the CNC's audiovisual chapters for every other genre and when none is chosen yet."""
+    return "games" if genre in GAME_GENRES else "audiovisual"
 
 
 class FinancingKind:

@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Final
 
 from filiere.engine import identifiers
+from filiere.engine.deadline import is_late
 from filiere.engine.budget import (
     TEMPLATES,
     BudgetLine,
@@ -616,7 +617,8 @@ class StageRule(Rule):
 
 @dataclass(frozen=True, kw_only=True)
 class DeadlineRule(Rule):
-    """``submitted_at <= closes_at`` (the rule's own ``closes_at`` overrides the call's)."""
+    """Submitted on time (:func:`filiere.engine.deadline.on_time`: the closing second is on
+    time); the rule's own ``closes_at`` overrides the call's."""
 
     kind: ClassVar[str] = "deadline"
     closes_at: datetime | None = None
@@ -629,7 +631,7 @@ class DeadlineRule(Rule):
             "submitted_at": snapshot.submitted_at,
             "closes_at": closes_at,
         }
-        if snapshot.submitted_at > closes_at:
+        if is_late(snapshot.submitted_at, closes_at):
             late = snapshot.submitted_at - closes_at
             return _failed("deadline.missed", **params, late_by_seconds=int(late.total_seconds()))
         return self.passed(**params)

@@ -23,6 +23,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
+from filiere.engine.deadline import on_time
+
 __all__ = [
     "TERMINAL_STATES",
     "TRANSITIONS",
@@ -384,15 +386,15 @@ def is_editable_by_applicant(
 ) -> bool:
     """May the applicant team edit the dossier at ``now``?
 
-    A draft, until the call closes (``now <= closes_at``, the same boundary as the deadline
-    check); an incomplete dossier while its correction window is open
-    (``now <= correction_until``); nothing else. Pass timezone-aware datetimes.
+    A draft, until the call closes; an incomplete dossier while its correction window is open;
+    nothing else. Both are :func:`filiere.engine.deadline.on_time` (the closing second is on
+    time, the same boundary as the submission's). Pass timezone-aware datetimes.
     """
     current = State(state)
     if current is State.DRAFT:
-        return closes_at is None or now <= closes_at
+        return closes_at is None or on_time(now, closes_at)
     if current is State.INCOMPLETE:
-        return correction_until is not None and now <= correction_until
+        return correction_until is not None and on_time(now, correction_until)
     return False
 
 
