@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "filiere.accounts",
     "filiere.community",
     "filiere.calls",
+    "filiere.review",
     "filiere.api",
     "filiere.demo",
 ]

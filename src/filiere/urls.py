@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("roles/", include("filiere.accounts.urls_roles")),
     path("community/", include("filiere.community.urls")),
     path("calls/", include("filiere.calls.urls")),
+    path("review/", include("filiere.review.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

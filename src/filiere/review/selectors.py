@@ -1,0 +1,617 @@
+"""Reads of the review app: pools, expertise, availability, and the conflicts of a call.
+
+The conflicts are decided by ``filiere.engine.conflicts.find_conflicts``: this module only reads
+the platform's graph into the engine's inputs (experts with their current and recent
+organisations, applications with their organisation, team and partners, past funded projects,
+declared conflicts) and turns its answer into rows with reasons in plain words. Every read here
+costs a fixed number of queries, whatever the size of the pool or of the call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.accounts.types import AnyUser
+from filiere.calls.models import Application, Call, Fund, State, TeamMember
+from filiere.community.models import Affiliation, Organisation, Person
+from filiere.community.selectors import visible_people
+from filiere.engine.conflicts import (
+    ApplicationParties,
+    Conflict,
+    ConflictKind,
+    ConflictReason,
+    Declarant,
+    DeclaredConflict,
+    ExpertParties,
+    FundedProject,
+    find_conflicts,
+)
+
+from . import phrases
+from .models import (
+    CONFLICT_KINDS,
+    Availability,
+    ConflictLift,
+    Declaration,
+    DeclarationSource,
+    Expert,
+    ExpertiseProfile,
+    ExpertStatus,
+)
+from .permissions import pool_fund_ids
+
+#: A call stays open to availability statements until this long after it closed (its review).
+REVIEW_WINDOW = timedelta(days=180)
+#: An organisation the expert left less than this many years ago still counts, as does a funded
+#: project worked on together (the engine's ``collaboration_years``).
+RECENT_YEARS = 3
+#: Applications that are not (or no longer) to be reviewed.
+NOT_REVIEWED = (State.DRAFT, State.WITHDRAWN)
+#: States of an application that was funded: its team worked together on a funded project.
+FUNDED = (State.AWARDED, State.AGREEMENT, State.IN_PAYMENT, State.CLOSED)
+#: How many matches a directory search shows.
+SEARCH_LIMIT = 20
+
+
+def expert_name(user: User | None, email: str = "") -> str:
+    """An expert as the staff see them: their directory name, else the account's name, else the
+    invitation's address. ``user.person`` must be selected with the user (no query)."""
+    if user is None:
+        return email
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.display_name
+    return user.get_full_name() or user.email
+
+
+# --- Pools --------------------------------------------------------------------------------------
+
+
+def managed_funds(user: AnyUser) -> QuerySet[Fund]:
+    """The funds whose pool ``user`` manages, each with ``invited``, ``active`` and ``left``
+    counts."""
+    funds = Fund.objects.all()
+    ids = pool_fund_ids(user)
+    if ids is not None:
+        funds = funds.filter(pk__in=ids)
+    return funds.annotate(
+        invited=Count("experts", filter=Q(experts__status=ExpertStatus.INVITED)),
+        active=Count("experts", filter=Q(experts__status=ExpertStatus.ACTIVE)),
+        left=Count("experts", filter=Q(experts__status=ExpertStatus.LEFT)),
+    ).order_by("slug")
+
+
+def pool(fund: Fund) -> QuerySet[Expert]:
+    """Everyone invited to ``fund``'s pool: active first, then invited, then those who left."""
+    order = {ExpertStatus.ACTIVE: 0, ExpertStatus.INVITED: 1, ExpertStatus.LEFT: 2}
+    rank = Case(
+        *(When(status=status, then=Value(rank)) for status, rank in order.items()),
+        output_field=IntegerField(),
+    )
+    return (
+        Expert.objects.filter(fund=fund)
+        .select_related("user__person", "user__expertise")
+        .annotate(rank=rank)
+        .order_by("rank", "email")
+    )
+
+
+def get_pool_member(fund: Fund, pk: int) -> Expert:
+    expert = Expert.objects.select_related("user__person").filter(fund=fund, pk=pk).first()
+    if expert is None:
+        raise Http404
+    return expert
+
+
+def invitation(token: str) -> Expert:
+    """The invitation behind ``token`` (404 when unknown or withdrawn)."""
+    expert = Expert.objects.select_related("fund").filter(token=token).first()
+    if expert is None or expert.status == ExpertStatus.LEFT:
+        raise Http404
+    return expert
+
+
+# --- The expert's side --------------------------------------------------------------------------
+
+
+def current_calls(fund_id: int, now: datetime | None = None) -> QuerySet[Call]:
+    """The calls of a fund an expert may still read for: published, and not closed for more
+    than ``REVIEW_WINDOW``."""
+    now = now or timezone.now()
+    return Call.objects.published().filter(fund_id=fund_id, closes_at__gte=now - REVIEW_WINDOW)
+
+
+def expertise_of(user: User) -> ExpertiseProfile | None:
+    return (
+        ExpertiseProfile.objects.prefetch_related("professions", "skills", "past_works")
+        .filter(user=user)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CallAvailability:
+    call: Call
+    availability: Availability | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One pool the expert is active in, with its current calls and what they said for each."""
+
+    expert: Expert
+    calls: list[CallAvailability] = field(default_factory=list)
+
+
+def my_pools(user: User, now: datetime | None = None) -> list[Membership]:
+    """The pools ``user`` is active in, each with its current calls (three queries)."""
+    experts = list(
+        Expert.objects.filter(user=user, status=ExpertStatus.ACTIVE)
+        .select_related("fund")
+        .order_by("fund__slug")
+    )
+    now = now or timezone.now()
+    calls = (
+        Call.objects.published()
+        .filter(fund_id__in=[e.fund_id for e in experts], closes_at__gte=now - REVIEW_WINDOW)
+        .order_by("closes_at", "pk")
+    )
+    said = {(a.expert_id, a.call_id): a for a in Availability.objects.filter(expert__in=experts)}
+    by_fund: dict[int, list[Call]] = defaultdict(list)
+    for call in calls:
+        by_fund[call.fund_id].append(call)
+    return [
+        Membership(
+            expert=e,
+            calls=[CallAvailability(c, said.get((e.pk, c.pk))) for c in by_fund[e.fund_id]],
+        )
+        for e in experts
+    ]
+
+
+def call_for_expert(user: User, slug: str) -> tuple[Call, Expert, Availability | None]:
+    """A current call of a fund whose pool ``user`` is active in; 404 for any other call."""
+    call = Call.objects.select_related("fund").filter(slug=slug).first()
+    if call is None or not current_calls(call.fund_id).filter(pk=call.pk).exists():
+        raise Http404
+    expert = Expert.objects.filter(
+        fund_id=call.fund_id, user=user, status=ExpertStatus.ACTIVE
+    ).first()
+    if expert is None:
+        raise Http404
+    return call, expert, Availability.objects.filter(expert=expert, call=call).first()
+
+
+def my_declarations(user: User) -> QuerySet[Declaration]:
+    return Declaration.objects.filter(
+        source=DeclarationSource.EXPERT, expert_user=user
+    ).select_related("organisation", "person")
+
+
+def exclusion_requests(application: Application) -> QuerySet[Declaration]:
+    """What the application's team asked to exclude (never whether anyone named is an expert)."""
+    return Declaration.objects.filter(
+        source=DeclarationSource.APPLICANT, application=application
+    ).select_related("organisation", "person", "declared_by__person")
+
+
+def kind_label(kind: str) -> str:
+    return str(dict(CONFLICT_KINDS).get(kind, kind))
+
+
+# --- Directory search (choosing a person or an organisation) ------------------------------------
+
+
+def _name_words(q: str) -> list[str]:
+    return [word for word in q.split() if word][:5]
+
+
+def matching_people(viewer: AnyUser, q: str) -> list[Person]:
+    """Profiles ``viewer`` may see whose name matches ``q`` (nothing about roles)."""
+    words = _name_words(q)
+    if not words:
+        return []
+    people = visible_people(viewer)
+    for word in words:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(people.order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT])
+
+
+def matching_organisations(q: str) -> list[Organisation]:
+    words = _name_words(q)
+    if not words:
+        return []
+    organisations = Organisation.objects.all()
+    for word in words:
+        organisations = organisations.filter(name__icontains=word)
+    return list(organisations.order_by("name", "pk")[:SEARCH_LIMIT])
+
+
+# --- Conflicts of a call ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One expert and one application that may not meet, and why (in plain words)."""
+
+    application_id: int
+    reference: str
+    title: str
+    expert_id: int
+    expert_name: str
+    reasons: tuple[str, ...]
+    lifted_reasons: tuple[str, ...] = ()
+    lift: ConflictLift | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass(frozen=True)
+class _ApplicationRow:
+    pk: int
+    reference: str
+    title: str
+    organisation_id: int
+    lead_id: int
+
+
+@dataclass
+class _Graph:
+    """The engine's inputs read from the database, and what names its ids."""
+
+    experts: dict[int, Expert]
+    applications: dict[int, _ApplicationRow]
+    expert_parties: list[ExpertParties]
+    application_parties: list[ApplicationParties]
+    declarations: dict[tuple[int, int, str], list[Declaration]]
+    lifts: dict[tuple[int, int], ConflictLift]
+    person_names: dict[int, str]
+    organisation_names: dict[int, str]
+    project_references: dict[int, str]
+    funded_projects: list[FundedProject]
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _read_graph(
+    call: Call, today: date, *, expert_user: User | None = None, application_id: int | None = None
+) -> _Graph:
+    cutoff = _years_before(today, RECENT_YEARS)
+
+    experts_q = Expert.objects.filter(
+        fund_id=call.fund_id, status=ExpertStatus.ACTIVE, user__isnull=False
+    ).select_related("user__person")
+    if expert_user is not None:
+        experts_q = experts_q.filter(user=expert_user)
+    experts = {e.pk: e for e in experts_q}
+    expert_person: dict[int, int] = {}  # expert pk → person pk
+    person_names: dict[int, str] = {}
+    for e in experts.values():
+        person = getattr(e.user, "person", None)
+        if person is not None:
+            expert_person[e.pk] = person.pk
+            person_names[person.pk] = person.display_name
+    expert_by_user = {e.user_id: e for e in experts.values() if e.user_id is not None}
+    expert_by_email = {e.user.email.lower(): e for e in experts.values() if e.user is not None}
+
+    # Current organisations, and those left less than RECENT_YEARS ago.
+    organisations_of: dict[int, set[int]] = defaultdict(set)  # person → organisations
+    for person_id, organisation_id in Affiliation.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=cutoff),
+        person_id__in=set(expert_person.values()),
+    ).values_list("person_id", "organisation_id"):
+        organisations_of[person_id].add(organisation_id)
+
+    applications_q = Application.objects.filter(call=call).exclude(state__in=NOT_REVIEWED)
+    if application_id is not None:
+        applications_q = applications_q.filter(pk=application_id)
+    applications = {
+        row[0]: _ApplicationRow(*row)
+        for row in applications_q.values_list(
+            "pk", "reference", "title", "organisation_id", "lead_id"
+        )
+    }
+    team_users: dict[int, set[int]] = defaultdict(set)
+    team_persons_by_email: dict[int, set[int]] = defaultdict(set)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for app_id, user_id, organisation_id, email in TeamMember.objects.filter(
+        application_id__in=applications
+    ).values_list("application_id", "user_id", "organisation_id", "email"):
+        if user_id is not None:
+            team_users[app_id].add(user_id)
+        elif email.lower() in expert_by_email:
+            # An invitation sent to an expert's address puts them on the team already.
+            expert = expert_by_email[email.lower()]
+            if expert.pk in expert_person:
+                team_persons_by_email[app_id].add(expert_person[expert.pk])
+        if organisation_id is not None and organisation_id != applications[app_id].organisation_id:
+            partners[app_id].add(organisation_id)
+    for app_id, application in applications.items():
+        team_users[app_id].add(application.lead_id)
+
+    # Past funded projects of the pool's experts (another call's applications).
+    past = list(
+        Application.objects.filter(state__in=FUNDED)
+        .exclude(call=call)
+        .filter(Q(lead_id__in=expert_by_user) | Q(team__user_id__in=expert_by_user))
+        .distinct()
+        .values("pk", "reference", "state", "updated_at", "lead_id")
+    )
+    past_users: dict[int, set[int]] = {row["pk"]: {row["lead_id"]} for row in past}
+    for app_id, user_id in TeamMember.objects.filter(
+        application_id__in=past_users, user__isnull=False
+    ).values_list("application_id", "user_id"):
+        past_users[app_id].add(user_id)
+
+    wanted_users: set[int] = set()
+    for users in (*team_users.values(), *past_users.values()):
+        wanted_users |= users
+    person_of_user: dict[int, int] = {}
+    for pk, user_id, first, last in Person.objects.filter(user_id__in=wanted_users).values_list(
+        "pk", "user_id", "first_name", "last_name"
+    ):
+        person_of_user[user_id] = pk
+        person_names[pk] = f"{first} {last}".strip()
+
+    application_parties = [
+        ApplicationParties(
+            proposal_id=str(app_id),
+            organisation_id=str(application.organisation_id),
+            team_person_ids=frozenset(
+                {str(person_of_user[u]) for u in team_users[app_id] if u in person_of_user}
+                | {str(p) for p in team_persons_by_email[app_id]}
+            ),
+            partner_organisation_ids=frozenset(str(o) for o in partners[app_id]),
+        )
+        for app_id, application in applications.items()
+    ]
+    expert_parties = [
+        ExpertParties(
+            expert_id=str(e.pk),
+            person_id=str(expert_person.get(e.pk, f"user-{e.user_id}")),
+            organisation_ids=frozenset(
+                str(o) for o in organisations_of.get(expert_person.get(e.pk, -1), ())
+            ),
+        )
+        for e in experts.values()
+    ]
+    funded_projects = [
+        FundedProject(
+            project_id=str(row["pk"]),
+            person_ids=frozenset(
+                str(person_of_user[u]) for u in past_users[row["pk"]] if u in person_of_user
+            ),
+            ended_on=timezone.localdate(row["updated_at"])
+            if row["state"] == State.CLOSED
+            else None,
+        )
+        for row in past
+    ]
+
+    # Declarations, matched to (application, expert) pairs.
+    declarations: dict[tuple[int, int, str], list[Declaration]] = defaultdict(list)
+    rows = Declaration.objects.filter(
+        Q(source=DeclarationSource.EXPERT, expert_user_id__in=expert_by_user)
+        | Q(source=DeclarationSource.APPLICANT, application_id__in=applications)
+        | Q(
+            source=DeclarationSource.STAFF,
+            application_id__in=applications,
+            expert_user_id__in=expert_by_user,
+        )
+    ).select_related("organisation", "person")
+    for declaration in rows:
+        for pair in _pairs_of(
+            declaration,
+            applications,
+            application_parties,
+            expert_by_user,
+            experts,
+            expert_parties,
+        ):
+            declarations[(*pair, declaration.source)].append(declaration)
+
+    lifts = {
+        (lift.application_id, lift.expert_id): lift
+        for lift in ConflictLift.objects.filter(
+            application_id__in=applications, expert_id__in=experts
+        ).select_related("lifted_by")
+    }
+    organisation_ids = {
+        int(o) for parties in application_parties for o in parties.partner_organisation_ids
+    } | {application.organisation_id for application in applications.values()}
+    organisation_names = dict(
+        Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")
+    )
+    return _Graph(
+        experts=experts,
+        applications=applications,
+        expert_parties=expert_parties,
+        application_parties=application_parties,
+        declarations=declarations,
+        lifts=lifts,
+        person_names=person_names,
+        organisation_names=organisation_names,
+        project_references={row["pk"]: str(row["reference"]) for row in past},
+        funded_projects=funded_projects,
+    )
+
+
+def _pairs_of(
+    declaration: Declaration,
+    applications: dict[int, _ApplicationRow],
+    application_parties: list[ApplicationParties],
+    expert_by_user: dict[int, Expert],
+    experts: dict[int, Expert],
+    expert_parties: list[ExpertParties],
+) -> Iterable[tuple[int, int]]:
+    """The (application, expert) pairs a declaration holds for."""
+    if declaration.source == DeclarationSource.STAFF:
+        expert = expert_by_user.get(declaration.expert_user_id or 0)
+        if expert is not None and declaration.application_id in applications:
+            yield (declaration.application_id, expert.pk)
+        return
+    if declaration.source == DeclarationSource.EXPERT:
+        expert = expert_by_user.get(declaration.expert_user_id or 0)
+        if expert is None:
+            return
+        for parties in application_parties:
+            if declaration.organisation_id is not None:
+                target = str(declaration.organisation_id)
+                hit = (
+                    parties.organisation_id == target or target in parties.partner_organisation_ids
+                )
+            else:
+                hit = str(declaration.person_id) in parties.team_person_ids
+            if hit:
+                yield (int(parties.proposal_id), expert.pk)
+        return
+    # An applicant's request: the experts who are the named person or work for the organisation.
+    for expert_side in expert_parties:
+        if declaration.person_id is not None:
+            hit = expert_side.person_id == str(declaration.person_id)
+        else:
+            hit = str(declaration.organisation_id) in expert_side.organisation_ids
+        if hit and declaration.application_id is not None:
+            yield (declaration.application_id, int(expert_side.expert_id))
+
+
+def _engine_conflicts(graph: _Graph, today: date) -> tuple[Conflict, ...]:
+    declared = [
+        DeclaredConflict(
+            proposal_id=str(app_id),
+            expert_id=str(expert_id),
+            kind=ConflictKind(decls[0].kind),
+            declared_by=Declarant(source),
+        )
+        for (app_id, expert_id, source), decls in graph.declarations.items()
+        if source in (DeclarationSource.EXPERT, DeclarationSource.APPLICANT)
+    ]
+    return find_conflicts(
+        graph.application_parties,
+        graph.expert_parties,
+        today=today,
+        declarations=declared,
+        funded_projects=graph.funded_projects,
+        collaboration_years=RECENT_YEARS,
+    )
+
+
+def _declaration_text(graph: _Graph, declaration: Declaration) -> str:
+    if declaration.organisation is not None:
+        party = declaration.organisation.name
+    elif declaration.person is not None:
+        party = declaration.person.display_name
+    else:
+        party = ""
+    return phrases.declared_reason(
+        declaration.source, kind_label(declaration.kind), party, declaration.reason
+    )
+
+
+def _computed_text(graph: _Graph, conflict: Conflict) -> str:
+    params = conflict.parameters
+    shown = dict(params)
+    if "organisation_id" in params:
+        shown["organisation"] = graph.organisation_names.get(int(params["organisation_id"]), "")
+    if "person_id" in params:
+        shown["person"] = graph.person_names.get(int(params["person_id"]), "")
+    if "project_id" in params:
+        shown["project"] = graph.project_references.get(int(params["project_id"]), "")
+    return phrases.conflict_reason(conflict.reason, shown)
+
+
+def conflicts_of_call(call: Call, *, today: date | None = None) -> list[ConflictRow]:
+    """Every (application, expert) pair of ``call`` with a conflict, active or lifted, with its
+    reasons in plain words; sorted by application reference, then expert."""
+    today = today or timezone.localdate()
+    return _rows(_read_graph(call, today), today)
+
+
+def _rows(graph: _Graph, today: date) -> list[ConflictRow]:
+    found: dict[tuple[int, int], list[tuple[str, datetime | None]]] = defaultdict(list)
+    for conflict in _engine_conflicts(graph, today):
+        pair = (int(conflict.proposal_id), int(conflict.expert_id))
+        if conflict.reason == ConflictReason.DECLARED:
+            source = conflict.parameters["declared_by"]
+            for declaration in graph.declarations[(*pair, source)]:
+                found[pair].append((_declaration_text(graph, declaration), declaration.declared_at))
+        else:
+            found[pair].append((_computed_text(graph, conflict), None))
+    for (app_id, expert_id, source), decls in graph.declarations.items():
+        if source == DeclarationSource.STAFF:
+            for declaration in decls:
+                found[(app_id, expert_id)].append(
+                    (_declaration_text(graph, declaration), declaration.declared_at)
+                )
+    rows = []
+    for (app_id, expert_id), reasons in found.items():
+        lift = graph.lifts.get((app_id, expert_id))
+        # A lift covers what was known when it was decided; a later declaration counts again.
+        active: list[str] = []
+        lifted: list[str] = []
+        for text, at in reasons:
+            counts = lift is None or (at is not None and at > lift.lifted_at)
+            (active if counts else lifted).append(text)
+        application = graph.applications[app_id]
+        expert = graph.experts[expert_id]
+        rows.append(
+            ConflictRow(
+                application_id=app_id,
+                reference=application.reference,
+                title=application.title,
+                expert_id=expert_id,
+                expert_name=expert_name(expert.user, expert.email),
+                reasons=tuple(active),
+                lifted_reasons=tuple(lifted),
+                lift=lift,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.reference, r.expert_name.lower(), r.expert_id))
+
+
+def conflicted_pairs(call: Call, *, today: date | None = None) -> frozenset[tuple[int, int]]:
+    """The (application pk, expert pk) pairs of ``call`` that may not meet: what assignment
+    excludes, and what answers 404 to a conflicted expert (active conflicts only)."""
+    return frozenset(
+        (row.application_id, row.expert_id)
+        for row in conflicts_of_call(call, today=today)
+        if row.active
+    )
+
+
+def is_conflicted(user: User, application: Application, *, today: date | None = None) -> bool:
+    """Whether ``user``, as an expert of the application's fund, has an active conflict with
+    it (a fixed number of queries: only this expert and this application are read)."""
+    today = today or timezone.localdate()
+    call = application.call
+    graph = _read_graph(call, today, expert_user=user, application_id=application.pk)
+    return any(row.active for row in _rows(graph, today))
+
+
+def call_pool_and_applications(call: Call) -> tuple[list[Expert], list[Application]]:
+    """The choices of the staff's "add a conflict" form: the active experts of the call's fund,
+    and the call's applications under review."""
+    experts = list(
+        Expert.objects.filter(fund_id=call.fund_id, status=ExpertStatus.ACTIVE)
+        .select_related("user__person")
+        .order_by("email")
+    )
+    applications = list(
+        Application.objects.filter(call=call).exclude(state__in=NOT_REVIEWED).order_by("reference")
+    )
+    return experts, applications
