@@ -24,12 +24,13 @@ import json
 import random
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bench import affinity_portfolio as portfolio
 from filiere.engine.affinity import (
     AffinityModel,
     AffinityOptions,
@@ -39,6 +40,8 @@ from filiere.engine.affinity import (
     Proposal,
     embeddings_available,
     load_encoder,
+    ndcg_at_k,
+    ordering_loss,
 )
 
 # topic -> language -> phrases (noun phrases; several per sentence).
@@ -245,6 +248,8 @@ class EvalSet:
     proposals: list[Proposal]
     experts: list[Expert]
     relevance: np.ndarray  # proposals × experts, true affinity
+    proposal_languages: list[str] = field(default_factory=list)
+    expert_languages: list[str] = field(default_factory=list)  # most of the profile's items
 
 
 def _text(rng: random.Random, topics: list[str], weights: list[float], lang: str, n: int) -> str:
@@ -274,6 +279,7 @@ def generate(
     names = list(TOPICS)
     experts: list[Expert] = []
     levels = np.zeros((n_experts, len(names)))
+    expert_languages: list[str] = []
     for e in range(n_experts):
         main = rng.randrange(len(names))
         levels[e, main] = 3
@@ -285,9 +291,11 @@ def generate(
             weights.append(0.15 * levels[e, second])
         langs = rng.sample(LANGS, rng.choice([1, 1, 2])) if mixed else ["en"]
         items = []
+        item_languages: list[str] = []
         for i in range(rng.randint(3, 10)):
             # Each past work is about one of the expert's topics (strays aside).
             lang = rng.choice(langs)
+            item_languages.append(lang)
             topic = rng.choices(topics, weights)[0]
             title = rng.choice(TOPICS[topic][lang])
             items.append(
@@ -299,6 +307,9 @@ def generate(
             if i == 0 and rng.random() < 0.5:  # an off-topic bio item
                 off = rng.choice(names)
                 items.append(ExpertItem("Bio", _text(rng, [off], [1.0], lang, 1)))
+        expert_languages.append(
+            max(langs, key=lambda lang: (item_languages.count(lang), -langs.index(lang)))
+        )
         keywords = _keywords(rng, names[main], langs[0], rng.randint(2, 4))
         experts.append(
             Expert(
@@ -309,6 +320,7 @@ def generate(
             )
         )
     proposals: list[Proposal] = []
+    proposal_languages: list[str] = []
     relevance = np.zeros((n_proposals, n_experts))
     for p in range(n_proposals):
         main = rng.randrange(len(names))
@@ -320,6 +332,7 @@ def generate(
             weights.append(0.4)
             relevance[p] += 0.5 * levels[:, second]
         lang = rng.choice(LANGS) if mixed else "en"
+        proposal_languages.append(lang)
         proposals.append(
             Proposal(
                 id=f"p{p}",
@@ -329,26 +342,13 @@ def generate(
                 language=lang if rng.random() < 0.5 else None,
             )
         )
-    return EvalSet(proposals, experts, relevance)
+    return EvalSet(proposals, experts, relevance, proposal_languages, expert_languages)
 
 
 def pairwise_loss(scores: np.ndarray, relevance: np.ndarray) -> float:
-    """Weighted pairwise ordering loss, averaged over rows (0 perfect, 0.5 chance).
-
-    For each row, over pairs (a, b) with relevance[a] > relevance[b]: weight rel[a] − rel[b],
-    wrong when score[a] < score[b], half wrong on a tie.
-    """
-    losses = []
-    for s, r in zip(scores, relevance, strict=True):
-        diff_r = r[:, None] - r[None, :]
-        mask = diff_r > 0
-        if not mask.any():
-            continue
-        diff_s = (s[:, None] - s[None, :])[mask]
-        weight = diff_r[mask]
-        wrong = (diff_s < 0) + 0.5 * (diff_s == 0)
-        losses.append(float((weight * wrong).sum() / weight.sum()))
-    return float(np.mean(losses))
+    """Weighted pairwise ordering loss, averaged over rows (0 perfect, 0.5 chance)."""
+    value = ordering_loss(scores, relevance)
+    return 0.0 if value is None else value
 
 
 def losses(scores: np.ndarray, relevance: np.ndarray) -> dict[str, float]:
@@ -361,7 +361,9 @@ def losses(scores: np.ndarray, relevance: np.ndarray) -> dict[str, float]:
     }
 
 
-BASE = AffinityOptions(embeddings="off")  # the defaults, lexical only
+# The variant tables of docs/engine/affinity.md ("Variants measured before the fusion was learned")
+# compare options around the former defaults: the profile as one document, fixed weights.
+BASE = AffinityOptions(embeddings="off", aggregation="profile", keyword_weight=0.5)
 VARIANTS: dict[str, AffinityOptions] = {
     "default (tfidf/profile, keywords, bigrams x0.5)": BASE,
     "tfidf/max": replace(BASE, aggregation="max"),
@@ -378,7 +380,7 @@ VARIANTS: dict[str, AffinityOptions] = {
     "default, keyword weight 1": replace(BASE, keyword_weight=1.0),
     "default, language penalty 0.5": replace(BASE, language_penalty=0.5),
 }
-EMBED = replace(BASE, embeddings="on")  # the defaults when the extra is installed
+EMBED = replace(BASE, embeddings="on", embedding_weight=1.0)
 EMBEDDING_VARIANTS: dict[str, AffinityOptions] = {
     "default + embeddings (w=1, coverage, calibrated)": EMBED,
     "default + embeddings, w=0.5": replace(EMBED, embedding_weight=0.5),
@@ -396,7 +398,14 @@ EMBEDDING_VARIANTS: dict[str, AffinityOptions] = {
 }
 
 
-def evaluate(
+def _cache(with_embeddings: bool) -> EmbeddingCache | None:
+    if not (with_embeddings and embeddings_available()):
+        return None
+    CACHE_FILE.parent.mkdir(exist_ok=True)
+    return EmbeddingCache(load_encoder(), CACHE_FILE)
+
+
+def evaluate_variants(
     variants: dict[str, AffinityOptions] | None = None,
     *,
     sizes: tuple[int, int] = (160, 200),
@@ -405,10 +414,9 @@ def evaluate(
 ) -> dict[str, Any]:
     """Losses of each variant on the mixed-language and the English-only sets, over seeds."""
     chosen = dict(variants or VARIANTS)
-    cache = None
-    if with_embeddings and embeddings_available():
-        cache = EmbeddingCache(load_encoder())
-        chosen.update(EMBEDDING_VARIANTS if variants is None else {})
+    cache = _cache(with_embeddings)
+    if cache is not None and variants is None:
+        chosen.update(EMBEDDING_VARIANTS)
     report: dict[str, Any] = {}
     for label, mixed in (("mixed_fr_en_nl", True), ("english_only", False)):
         sets = [
@@ -427,12 +435,160 @@ def evaluate(
             }
             table[name]["seconds"] = round(time.perf_counter() - started, 2)
         report[label] = table
+    if cache is not None:
+        cache.save()
     report["sizes"] = {"proposals": sizes[0], "experts": sizes[1], "seeds": list(seeds)}
     report["embeddings_available"] = cache is not None
     return report
 
 
+# -- Before / after, on both evaluation sets ----------------------------------------------------
+
+CACHE_FILE = Path(__file__).resolve().parents[1] / "var" / "affinity_eval_embeddings.npz"
+TRAIN_SEEDS = (1, 2, 3)  # the fusion weights are learned on these
+TEST_SEEDS = (7, 8, 9)  # and every figure of the comparison is measured on these
+FAMILIES = ("mixed", "english", "portfolio")
+# Today's defaults before this change: the profile as one document, w_kw 0.5, w_emb 1.
+BEFORE = AffinityOptions(
+    embeddings="off", aggregation="profile", keyword_weight=0.5, embedding_weight=1.0
+)
+AFTER = AffinityOptions(embeddings="off")  # the learned defaults
+METHODS: dict[str, AffinityOptions] = {
+    "before": BEFORE,
+    "after": AFTER,
+    "before + embeddings": replace(BEFORE, embeddings="on"),
+    "after + embeddings": replace(AFTER, embeddings="on"),
+}
+
+
+def family_sets(family: str, seeds: tuple[int, ...], quick: bool = False) -> list[Any]:
+    """The data sets of one family: set 1 mixed, set 1 English-only, or set 2 (portfolios)."""
+    if family == "portfolio":
+        sizes = (60, 75) if quick else (120, 150)
+        return [portfolio.generate(n_proposals=sizes[0], n_experts=sizes[1], seed=s) for s in seeds]
+    sizes = (80, 100) if quick else (160, 200)
+    mixed = family == "mixed"
+    return [generate(n_proposals=sizes[0], n_experts=sizes[1], seed=s, mixed=mixed) for s in seeds]
+
+
+def quality(scores: np.ndarray, data: Any) -> dict[str, Any]:
+    """Ordering loss and NDCG@5, overall and per language pair (proposal → expert language)."""
+    rel = data.relevance
+    per_proposal = ordering_loss(scores, rel) or 0.0
+    per_expert = ordering_loss(scores.T, rel.T) or 0.0
+    figures: dict[str, Any] = {
+        "loss_per_proposal": per_proposal,
+        "loss_per_expert": per_expert,
+        "loss": (per_proposal + per_expert) / 2,
+        "ndcg5": ndcg_at_k(scores, rel, 5) or 0.0,
+    }
+    p_lang = np.array(data.proposal_languages)
+    e_lang = np.array(data.expert_languages)
+    if len(set(p_lang)) > 1:
+        pairs: dict[str, dict[str, float]] = {}
+        for a in LANGS:
+            for b in LANGS:
+                rows, columns = p_lang == a, e_lang == b
+                loss = ordering_loss(scores, rel, rows=rows, columns=columns)
+                ndcg = ndcg_at_k(scores, rel, 5, rows=rows, columns=columns)
+                if loss is not None and ndcg is not None:
+                    pairs[f"{a}>{b}"] = {"loss": loss, "ndcg5": ndcg}
+        figures["pairs"] = pairs
+        for kind, same in (("same_language", True), ("across_languages", False)):
+            chosen = [v for k, v in pairs.items() if (k[:2] == k[3:]) == same]
+            figures[kind] = {m: float(np.mean([v[m] for v in chosen])) for m in ("loss", "ndcg5")}
+    return figures
+
+
+def _mean(runs: list[Any]) -> Any:
+    """Mean of nested dicts of floats, rounded."""
+    if isinstance(runs[0], dict):
+        return {k: _mean([r[k] for r in runs]) for k in runs[0] if all(k in r for r in runs)}
+    return round(float(np.mean(runs)), 4)
+
+
+def compare(
+    methods: dict[str, AffinityOptions] | None = None,
+    *,
+    seeds: tuple[int, ...] = TEST_SEEDS,
+    with_embeddings: bool = True,
+    quick: bool = False,
+) -> dict[str, Any]:
+    """Each method's quality on the three families, mean over seeds."""
+    cache = _cache(with_embeddings)
+    chosen = {
+        name: options
+        for name, options in (methods or METHODS).items()
+        if options.embeddings == "off" or cache is not None
+    }
+    report: dict[str, Any] = {}
+    for family in FAMILIES:
+        sets = family_sets(family, seeds, quick)
+        report[family] = {}
+        for name, options in chosen.items():
+            runs = []
+            for data in sets:
+                model = AffinityModel(data.proposals, data.experts, options, encoder=cache)
+                runs.append(quality(model.matrix(), data))
+            report[family][name] = _mean(runs)
+    if cache is not None:
+        cache.save()
+    report["seeds"] = list(seeds)
+    report["embeddings_available"] = cache is not None
+    return report
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The tables of docs/engine/affinity.md: overall, then per language pair."""
+    methods = [m for m in METHODS if m in report["mixed"]]
+    lines = [
+        "| method | " + " | ".join(f"{f}: loss | NDCG@5" for f in FAMILIES) + " |",
+        "|---|" + "---|---|" * len(FAMILIES),
+    ]
+    for m in methods:
+        cells = [f"{report[f][m]['loss']:.3f} | {report[f][m]['ndcg5']:.3f}" for f in FAMILIES]
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    for family in ("mixed", "portfolio"):
+        lines += ["", f"{family}: per language pair (proposal > expert), loss / NDCG@5", ""]
+        lines.append("| pair | " + " | ".join(methods) + " |")
+        lines.append("|---|" + "---|" * len(methods))
+        keys = [*report[family][methods[0]]["pairs"], "same_language", "across_languages"]
+        for key in keys:
+            cells = []
+            for m in methods:
+                row = report[family][m]
+                value = row["pairs"][key] if ">" in key else row[key]
+                cells.append(f"{value['loss']:.3f} / {value['ndcg5']:.3f}")
+            lines.append(f"| {key.replace('>', ' → ')} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
-    text = json.dumps(evaluate(), indent=2) + "\n"
-    sys.stdout.write(text)
-    (Path(__file__).resolve().parent / "results" / "affinity_eval.json").write_text(text)
+    import argparse
+
+    from bench.affinity_learn import learn
+
+    parser = argparse.ArgumentParser(prog="python -m bench.affinity_eval")
+    parser.add_argument("--learn", action="store_true", help="re-derive the fusion weights")
+    parser.add_argument("--variants", action="store_true", help="the former variant tables")
+    parser.add_argument("--no-embeddings", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="smaller sets, for a smoke run")
+    args = parser.parse_args()
+    results = Path(__file__).resolve().parent / "results"
+    with_embeddings = not args.no_embeddings
+    if args.learn:
+        learned = learn(with_embeddings=with_embeddings, quick=args.quick, cache=_cache(True))
+        text = json.dumps(learned, indent=2) + "\n"
+        sys.stdout.write(text)
+        if not args.quick:
+            (results / "affinity_fusion.json").write_text(text)
+    elif args.variants:
+        text = json.dumps(evaluate_variants(with_embeddings=with_embeddings), indent=2) + "\n"
+        sys.stdout.write(text)
+        (results / "affinity_variants.json").write_text(text)
+    else:
+        report = compare(with_embeddings=with_embeddings, quick=args.quick)
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        sys.stdout.write(markdown(report))
+        if not args.quick:
+            (results / "affinity_eval.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -15,7 +15,15 @@ from filiere.engine.affinity.embeddings import (
     embeddings_available,
     load_encoder,
 )
+from filiere.engine.affinity.evaluation import ndcg_at_k, ordering_loss
+from filiere.engine.affinity.fusion import (
+    LEARNED_LEXICAL,
+    LEARNED_WITH_EMBEDDINGS,
+    FusionWeights,
+    Terms,
+)
 from filiere.engine.affinity.model import (
+    AGGREGATIONS,
     AffinityBlock,
     AffinityModel,
     AffinityOptions,
@@ -23,10 +31,14 @@ from filiere.engine.affinity.model import (
     ExpertItem,
     Proposal,
     compute_affinity,
+    stack_terms,
 )
 from filiere.engine.affinity.text import Analyzer, detect_language, tokenize
 
 __all__ = [
+    "AGGREGATIONS",
+    "LEARNED_LEXICAL",
+    "LEARNED_WITH_EMBEDDINGS",
     "AffinityBlock",
     "AffinityModel",
     "AffinityOptions",
@@ -35,11 +47,16 @@ __all__ = [
     "EmbeddingsUnavailable",
     "Expert",
     "ExpertItem",
+    "FusionWeights",
     "Proposal",
+    "Terms",
     "TextEncoder",
     "compute_affinity",
     "detect_language",
     "embeddings_available",
     "load_encoder",
+    "ndcg_at_k",
+    "ordering_loss",
+    "stack_terms",
     "tokenize",
 ]

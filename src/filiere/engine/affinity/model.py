@@ -4,9 +4,13 @@ Every (proposal, expert) pair gets a score in [0, 1]:
 
     score = (w_lex · lexical + w_kw · keywords + w_emb · embedding) / (sum of the weights used)
 
+with weights learned on held-out data (``fusion.py``):
+
 * lexical: cosine of sublinear TF-IDF vectors (stems, and bigrams at half weight; per-language
-  analysis) between the proposal and the expert's profile (by default all items as one document;
-  the max, mean or mean of the best ``top_items`` items are variants); BM25 is a variant too;
+  analysis) between the proposal and the expert's profile; by default ("best") a blend of the
+  whole profile as one document and the expert's best-matching items (an expert known for one
+  work on the subject among unrelated ones is not diluted by them); the profile alone, the max,
+  mean or mean of the best ``top_items`` items are variants; BM25 is a variant too;
 * keywords: cosine of idf-weighted keyword sets (stems and whole phrases), used only when both
   sides have keywords, so that nobody is penalised for not having filled them in;
 * embedding: cosine of multilingual sentence embeddings (optional extra), rescaled so that the
@@ -36,12 +40,22 @@ from filiere.engine.affinity.embeddings import (
     TextEncoder,
     load_encoder,
 )
+from filiere.engine.affinity.fusion import (
+    LEARNED_LEXICAL,
+    LEARNED_WITH_EMBEDDINGS,
+    FusionWeights,
+    Terms,
+    calibration_scale,
+    fuse,
+    top_item_weights,
+)
 from filiere.engine.affinity.text import Analyzer, normalise_language
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 Scheme = Literal["tfidf", "bm25"]
-Aggregation = Literal["max", "topk_mean", "mean", "profile"]
+Aggregation = Literal["best", "profile", "topk_mean", "max", "mean"]
+AGGREGATIONS: tuple[Aggregation, ...] = ("best", "profile", "topk_mean", "max", "mean")
 EmbeddingMode = Literal["off", "auto", "on"]
 _LANGUAGE_ROWS = {"fr": 0, "en": 1, "nl": 2}
 _CELLS_PER_BLOCK = 8_000_000  # float32 cells of one block's item-level scores (32 MB)
@@ -77,19 +91,25 @@ class AffinityOptions:
     """How scores are computed; the defaults were chosen by measurement (docs/engine/affinity.md).
 
     scheme: "tfidf" (cosine of sublinear TF-IDF) or "bm25" (BM25 divided by its ceiling).
-    aggregation over an expert's items: "topk_mean" (mean of the best ``top_items``), "max",
-    "mean", or "profile" (all items concatenated into one document).
+    aggregation over an expert's items: "best" (the profile as one document blended with the
+    best ``top_items`` items, weighted 4 : 2 : 1), "profile" (all items concatenated into one
+    document), "topk_mean" (mean of the best ``top_items``), "max" or "mean".
     embeddings: "off", "on" (error if the extra is missing) or "auto" (used when installed).
+    keyword_weight, embedding_weight, best_share (share of the best items in the lexical term)
+    and embedding_best_share: None takes the learned value (``fusion.LEARNED_LEXICAL``, or
+    ``fusion.LEARNED_WITH_EMBEDDINGS`` when embeddings are used).
     """
 
     scheme: Scheme = "tfidf"
-    aggregation: Aggregation = "profile"
+    aggregation: Aggregation = "best"
     top_items: int = 3
     bigram_weight: float = 0.5
     lexical_weight: float = 1.0
-    keyword_weight: float = 0.5
+    keyword_weight: float | None = None
     embeddings: EmbeddingMode = "auto"
-    embedding_weight: float = 1.0
+    embedding_weight: float | None = None
+    best_share: float | None = None
+    embedding_best_share: float | None = None
     embedding_floor: float = 0.3
     language_coverage: bool = True
     calibrate_embeddings: bool = True
@@ -103,8 +123,12 @@ class AffinityOptions:
             raise ValueError("bigram_weight must be non-negative")
         if self.top_items < 1:
             raise ValueError("top_items must be at least 1")
-        if min(self.lexical_weight, self.keyword_weight, self.embedding_weight) < 0:
+        given = (self.keyword_weight, self.embedding_weight)
+        if self.lexical_weight < 0 or any(w is not None and w < 0 for w in given):
             raise ValueError("weights must be non-negative")
+        shares = (self.best_share, self.embedding_best_share)
+        if any(s is not None and not 0.0 <= s <= 1.0 for s in shares):
+            raise ValueError("best_share and embedding_best_share must be between 0 and 1")
         if self.lexical_weight == 0 and self.embeddings == "off":
             raise ValueError("the lexical weight can be 0 only with embeddings")
         if not 0.0 <= self.language_penalty <= 1.0:
@@ -113,6 +137,21 @@ class AffinityOptions:
             raise ValueError("embedding_floor must be in [0, 1)")
         if self.block_size < 1:
             raise ValueError("block_size must be at least 1")
+
+    def fusion_weights(self, with_embeddings: bool) -> FusionWeights:
+        """The weights used: the learned ones, except those given explicitly."""
+        learned = LEARNED_WITH_EMBEDDINGS if with_embeddings else LEARNED_LEXICAL
+        return FusionWeights(
+            lexical=self.lexical_weight,
+            lexical_best=_given(self.best_share, learned.lexical_best),
+            keywords=_given(self.keyword_weight, learned.keywords),
+            embedding=_given(self.embedding_weight, learned.embedding) if with_embeddings else 0.0,
+            embedding_best=_given(self.embedding_best_share, learned.embedding_best),
+        )
+
+
+def _given(value: float | None, learned: float) -> float:
+    return learned if value is None else value
 
 
 @dataclass(frozen=True)
@@ -204,7 +243,7 @@ class AffinityModel:
         width = len(vocabulary)
         proposal_counts = lexical.widen(proposal_counts, width)
         item_counts = lexical.widen(item_counts, width)
-        if opts.aggregation == "profile":
+        if opts.aggregation in ("profile", "best"):
             owner = np.repeat(np.arange(len(self.experts)), counts)
             merge = sp.csr_matrix(
                 (np.ones(len(owner), dtype=np.float32), (owner, np.arange(len(owner)))),
@@ -232,6 +271,17 @@ class AffinityModel:
             )
         self._queries = queries
         self._documents_t = docs.T.tocsr()
+        self._items_t: sp.csr_matrix | None = None
+        if opts.aggregation == "best":
+            # Items weighted with the profiles' idf, so that the profile part of the blend is
+            # exactly the "profile" aggregation.
+            if opts.scheme == "tfidf":
+                item_docs = lexical.tfidf(item_counts, idf, shared)
+            else:
+                item_docs = lexical.bm25_documents(
+                    item_counts, shared, k1=opts.bm25_k1, b=opts.bm25_b, average_length=average
+                )
+            self._items_t = item_docs.T.tocsr()
         self.vocabulary_size = width
         self.shared_terms = int(shared.sum())
 
@@ -265,20 +315,25 @@ class AffinityModel:
 
         # Optional embeddings.
         self._proposal_emb: FloatArray | None = None
-        self._item_emb: FloatArray | None = None
+        self._item_emb: FloatArray | None = None  # profiles, or items (item aggregations)
+        self._best_emb: FloatArray | None = None  # items, for the aggregation "best"
         self.embedding_model: str | None = None
-        if opts.embeddings != "off" and opts.embedding_weight > 0:
+        if opts.embeddings != "off" and opts.embedding_weight != 0:
             cache = self._embedding_cache(encoder)
             if cache is not None:
                 self.embedding_model = cache.encoder.name
                 self._proposal_emb = cache.encode(proposal_texts)
                 item_vectors = cache.encode(item_texts)
-                if opts.aggregation == "profile":
+                if opts.aggregation in ("profile", "best"):
                     sums = np.add.reduceat(item_vectors, starts, axis=0)
                     norms = np.linalg.norm(sums, axis=1, keepdims=True)
-                    item_vectors = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+                    profile_vectors = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+                    if opts.aggregation == "best":
+                        self._best_emb = item_vectors
+                    item_vectors = profile_vectors
                 self._item_emb = item_vectors
-        if opts.aggregation == "topk_mean":
+        self.weights = opts.fusion_weights(self._item_emb is not None)
+        if opts.aggregation in ("topk_mean", "best"):
             self._segments.padded = _padded_columns(starts, counts)
         if self._item_emb is not None and opts.calibrate_embeddings:
             self._embedding_scale = self._calibrate_embeddings()
@@ -324,9 +379,9 @@ class AffinityModel:
     def uses_embeddings(self) -> bool:
         return self._item_emb is not None
 
-    def _aggregate(self, item_scores: FloatArray) -> FloatArray:
+    def _aggregate(self, item_scores: FloatArray, how: Aggregation | None = None) -> FloatArray:
         """Expert scores from item-level scores (block × items → block × experts)."""
-        how = self.options.aggregation
+        how = how or self.options.aggregation
         seg = self._segments
         if how == "profile":
             return item_scores
@@ -337,86 +392,112 @@ class AffinityModel:
             return (sums / seg.counts).astype(np.float32)
         k = self.options.top_items
         padded = seg.padded
-        if padded.shape[1] <= k:  # nobody has more than k items: the mean of all of them
+        if how == "topk_mean" and padded.shape[1] <= k:  # nobody has more than k items
             return (sums / seg.counts).astype(np.float32)
         extended = np.concatenate(
             [item_scores, np.zeros((item_scores.shape[0], 1), dtype=np.float32)], axis=1
         )
         gathered = extended[:, padded]  # block × experts × longest profile, padded with 0
+        if gathered.shape[2] < k:
+            missing = np.zeros((*gathered.shape[:2], k - gathered.shape[2]), dtype=np.float32)
+            gathered = np.concatenate([gathered, missing], axis=2)
         top = -np.partition(-gathered, k - 1, axis=2)[:, :, :k]
+        if how == "best":  # best first, weighted 4 : 2 : 1; missing items count 0
+            ranked = -np.sort(-top, axis=2)
+            weighted: FloatArray = (ranked @ top_item_weights(k)).astype(np.float32)
+            return weighted
         best: FloatArray = (top.sum(axis=2) / np.minimum(seg.counts, k)).astype(np.float32)
         return best
 
     def block_rows(self) -> int:
         """Proposals per block, so that one block's item-level scores stay under ~32 MB."""
         columns = int(self._documents_t.shape[1])
-        if self.options.aggregation == "topk_mean":
+        if self._items_t is not None:
+            columns += int(self._items_t.shape[1])
+        if self.options.aggregation in ("topk_mean", "best"):
             columns = max(columns, self._segments.padded.size)
         return max(1, min(self.options.block_size, _CELLS_PER_BLOCK // max(columns, 1)))
 
     def _lexical_block(self, start: int, stop: int) -> FloatArray:
         lex_items = (self._queries[start:stop] @ self._documents_t).toarray()
-        return self._aggregate(lex_items.astype(np.float32))
+        how: Aggregation | None = "profile" if self.options.aggregation == "best" else None
+        return self._aggregate(lex_items.astype(np.float32), how)
 
-    def _embedding_block(self, start: int, stop: int) -> FloatArray:
-        assert self._proposal_emb is not None and self._item_emb is not None
-        cosine = self._proposal_emb[start:stop] @ self._item_emb.T
+    def _lexical_best_block(self, start: int, stop: int) -> FloatArray | None:
+        if self._items_t is None:
+            return None
+        lex_items = (self._queries[start:stop] @ self._items_t).toarray()
+        return self._aggregate(lex_items.astype(np.float32), "best")
+
+    def _rescaled_cosine(self, start: int, stop: int, vectors: FloatArray) -> FloatArray:
+        assert self._proposal_emb is not None
+        cosine = self._proposal_emb[start:stop] @ vectors.T
         floor = self.options.embedding_floor
-        emb_items = np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0).astype(np.float32)
-        return self._aggregate(emb_items)
+        rescaled: FloatArray = np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0).astype(
+            np.float32
+        )
+        return rescaled
+
+    def _embedding_block(self, start: int, stop: int) -> FloatArray | None:
+        if self._item_emb is None:
+            return None
+        how: Aggregation | None = "profile" if self.options.aggregation == "best" else None
+        return self._aggregate(self._rescaled_cosine(start, stop, self._item_emb), how)
+
+    def _embedding_best_block(self, start: int, stop: int) -> FloatArray | None:
+        if self._best_emb is None:
+            return None
+        return self._aggregate(self._rescaled_cosine(start, stop, self._best_emb), "best")
 
     def _lexical_share(self, start: int, stop: int) -> FloatArray:
         """block × experts: share of each expert's profile written in the proposal's language."""
         share: FloatArray = self._coverage_t[self._proposal_language_rows[start:stop]]
         return share
 
-    def _calibrate_embeddings(self) -> float:
-        """Factor putting embedding scores on the lexical scale (matched 95th percentiles).
+    def terms(self, start: int, stop: int) -> Terms:
+        """The raw terms of proposals start..stop × all experts, before weighting."""
+        if self.options.keyword_weight == 0:
+            keywords = np.zeros((stop - start, len(self.experts)), dtype=np.float32)
+        else:
+            keywords = (self._proposal_kw[start:stop] @ self._expert_kw_t).toarray()
+        both = self._proposal_has_kw[start:stop, None] & self._expert_has_kw[None, :]
+        return Terms(
+            lexical=self._lexical_block(start, stop),
+            lexical_best=self._lexical_best_block(start, stop),
+            keywords=keywords.astype(np.float32),
+            keywords_present=both,
+            language_share=self._lexical_share(start, stop),
+            embedding=self._embedding_block(start, stop),
+            embedding_best=self._embedding_best_block(start, stop),
+        )
 
-        Measured on up to 512 proposals spread over the input, on pairs written in the same
-        language (where the lexical score is meaningful), so that a cross-language pair scored
-        by embeddings alone is comparable with a same-language pair.
-        """
+    def calibration_rows(self) -> IntArray:
+        """The proposals the embedding calibration looks at: up to 512, spread over the input."""
         n = len(self.proposals)
-        if n == 0 or not self.experts:
+        return np.unique(np.linspace(0, n - 1, min(n, 512)).astype(np.int64))
+
+    def _calibrate_embeddings(self) -> float:
+        """Factor putting embedding scores on the lexical scale (``fusion.calibration_scale``)."""
+        if not self.proposals or not self.experts:
             return 1.0
-        rows = np.unique(np.linspace(0, n - 1, min(n, 512)).astype(np.int64))
-        lex = np.vstack([self._lexical_block(int(r), int(r) + 1) for r in rows])
-        emb = np.vstack([self._embedding_block(int(r), int(r) + 1) for r in rows])
-        same = np.vstack([self._lexical_share(int(r), int(r) + 1) for r in rows]) >= 0.5
-        if not same.any():
-            return 1.0
-        lex_top = float(np.quantile(lex[same], 0.95))
-        emb_top = float(np.quantile(emb[same], 0.95))
-        if lex_top <= 0.0 or emb_top <= 0.0:
-            return 1.0
-        return lex_top / emb_top
+        sample = [self.terms(int(r), int(r) + 1) for r in self.calibration_rows()]
+        return calibration_scale(stack_terms(sample), self.weights)
+
+    @property
+    def embedding_scale(self) -> float:
+        return self._embedding_scale
 
     def score_block(self, start: int, stop: int) -> FloatArray:
         """Dense scores (proposals start..stop × all experts), float32 in [0, 1]."""
         opts = self.options
         if not self.experts:
             return np.zeros((stop - start, 0), dtype=np.float32)
-        use_embeddings = self._item_emb is not None
-        lexical_weight: FloatArray | float = opts.lexical_weight
-        if use_embeddings and opts.language_coverage:
-            # Lexical evidence only exists between texts in the same language: across languages
-            # the embeddings speak alone instead of being diluted by a structural zero.
-            lexical_weight = opts.lexical_weight * self._lexical_share(start, stop)
-        total = lexical_weight * self._lexical_block(start, stop)
-        weight = np.broadcast_to(np.asarray(lexical_weight, dtype=np.float32), total.shape).astype(
-            np.float32
+        scores = fuse(
+            self.terms(start, stop),
+            self.weights,
+            scale=self._embedding_scale,
+            language_coverage=opts.language_coverage,
         )
-        if opts.keyword_weight > 0:
-            kw = (self._proposal_kw[start:stop] @ self._expert_kw_t).toarray()
-            both = self._proposal_has_kw[start:stop, None] & self._expert_has_kw[None, :]
-            total += opts.keyword_weight * kw.astype(np.float32)
-            weight = weight + opts.keyword_weight * both.astype(np.float32)
-        if use_embeddings:
-            emb = np.minimum(self._embedding_block(start, stop) * self._embedding_scale, 1.0)
-            total += opts.embedding_weight * emb
-            weight = weight + opts.embedding_weight
-        scores = np.divide(total, weight, out=np.zeros_like(total), where=weight > 0)
         if self._language_ok is not None:
             scores = np.where(self._language_ok[start:stop], scores, scores * opts.language_penalty)
         clipped: FloatArray = np.clip(scores, 0.0, 1.0).astype(np.float32)
@@ -479,6 +560,23 @@ def _binary_idf(
     binary.data = np.ones_like(binary.data)
     weighted = binary.multiply(idf[None, :].astype(np.float32)).tocsr()
     return lexical.l2_normalise_rows(weighted)
+
+
+def stack_terms(parts: Sequence[Terms]) -> Terms:
+    """Terms of consecutive blocks as one block."""
+
+    def stack(values: list[FloatArray | None]) -> FloatArray | None:
+        return None if values[0] is None else np.vstack(values)  # type: ignore[arg-type]
+
+    return Terms(
+        lexical=np.vstack([t.lexical for t in parts]),
+        lexical_best=stack([t.lexical_best for t in parts]),
+        keywords=np.vstack([t.keywords for t in parts]),
+        keywords_present=np.vstack([t.keywords_present for t in parts]),
+        language_share=np.vstack([t.language_share for t in parts]),
+        embedding=stack([t.embedding for t in parts]),
+        embedding_best=stack([t.embedding_best for t in parts]),
+    )
 
 
 def _padded_columns(starts: IntArray, counts: IntArray) -> IntArray:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from filiere.engine.affinity import (
+    AGGREGATIONS,
     AffinityModel,
     AffinityOptions,
     EmbeddingCache,
@@ -47,9 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--aggregation",
-        choices=["profile", "topk_mean", "max", "mean"],
-        default="profile",
-        help="how an expert's items are combined",
+        choices=AGGREGATIONS,
+        default="best",
+        help="how an expert's items are combined (best: the profile blended with its best items)",
     )
     parser.add_argument(
         "--language-penalty",

@@ -1,0 +1,157 @@
+"""Learn the fusion weights of affinity (``filiere.engine.affinity.fusion``) on held-out seeds.
+
+    python -m bench.affinity_eval --learn
+
+For each of the three evaluation families (set 1 in mixed languages, set 1 in English only,
+set 2 of expert portfolios) the *training* seeds (1, 2, 3) are scored once into raw terms
+(``AffinityModel.terms``: profile and best-items cosines, keywords, embeddings); a grid search
+then combines them with ``fusion.fuse`` (the engine's own formula, calibration included) and
+keeps the weights with the lowest mean pairwise ordering loss, averaged over families. The
+chosen weights are then measured on the *test* seeds (7, 8, 9), which the search never saw;
+they are written into ``fusion.py`` by hand (LEARNED_LEXICAL, LEARNED_WITH_EMBEDDINGS).
+"""
+
+import itertools
+import time
+from dataclasses import asdict, fields
+from typing import Any
+
+import numpy as np
+
+from filiere.engine.affinity import (
+    AffinityModel,
+    AffinityOptions,
+    EmbeddingCache,
+    FusionWeights,
+    Terms,
+    stack_terms,
+)
+from filiere.engine.affinity.fusion import calibration_scale, fuse
+
+BEST_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
+KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+EMBEDDING_WEIGHTS = (0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+class PairLoss:
+    """The pairwise ordering loss of one data set, with the truth's pair weights computed once."""
+
+    def __init__(self, relevance: np.ndarray) -> None:
+        self.by_proposal = self._weights(relevance)
+        self.by_expert = self._weights(relevance.T)
+
+    @staticmethod
+    def _weights(relevance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        diff = relevance[:, :, None] - relevance[:, None, :]
+        weight = np.where(diff > 0, diff, 0.0).astype(np.float32)
+        totals = weight.sum(axis=(1, 2))
+        return weight, totals
+
+    @staticmethod
+    def _loss(scores: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> float:
+        weight, totals = weights
+        diff = scores[:, :, None] - scores[:, None, :]
+        wrong = (diff < 0).astype(np.float32) + 0.5 * (diff == 0)
+        rows = totals > 0
+        per_row = (weight * wrong).sum(axis=(1, 2))[rows] / totals[rows]
+        return float(per_row.mean())
+
+    def __call__(self, scores: np.ndarray) -> float:
+        return (self._loss(scores, self.by_proposal) + self._loss(scores.T, self.by_expert)) / 2
+
+
+class Prepared:
+    """One training data set scored into raw terms, ready for any weights."""
+
+    def __init__(self, data: Any, with_embeddings: bool, cache: EmbeddingCache | None) -> None:
+        options = AffinityOptions(aggregation="best", embeddings="on" if with_embeddings else "off")
+        model = AffinityModel(data.proposals, data.experts, options, encoder=cache)
+        self.terms = model.terms(0, len(data.proposals))
+        rows = model.calibration_rows()
+        self.sample = stack_terms([_rows(self.terms, int(r)) for r in rows])
+        self.loss = PairLoss(np.asarray(data.relevance, dtype=np.float32))
+        self.with_embeddings = with_embeddings
+
+    def scores(self, weights: FusionWeights) -> np.ndarray:
+        scale = calibration_scale(self.sample, weights) if self.with_embeddings else 1.0
+        return np.clip(fuse(self.terms, weights, scale=scale), 0.0, 1.0)
+
+
+def _rows(terms: Terms, row: int) -> Terms:
+    sliced = {
+        f.name: None if getattr(terms, f.name) is None else getattr(terms, f.name)[row : row + 1]
+        for f in fields(terms)
+    }
+    return Terms(**sliced)
+
+
+def _grid(with_embeddings: bool) -> list[FusionWeights]:
+    if not with_embeddings:
+        return [
+            FusionWeights(lexical_best=b, keywords=k, embedding=0.0)
+            for b, k in itertools.product(BEST_SHARES, KEYWORD_WEIGHTS)
+        ]
+    return [
+        FusionWeights(lexical_best=b, keywords=k, embedding=e, embedding_best=be)
+        for b, k, e, be in itertools.product(
+            BEST_SHARES, KEYWORD_WEIGHTS, EMBEDDING_WEIGHTS, BEST_SHARES
+        )
+    ]
+
+
+def search(prepared: dict[str, list[Prepared]], with_embeddings: bool) -> list[dict[str, Any]]:
+    """Every grid point's mean loss (families weighted equally), best first."""
+    scored = []
+    for weights in _grid(with_embeddings):
+        per_family = {
+            family: float(np.mean([p.loss(p.scores(weights)) for p in sets]))
+            for family, sets in prepared.items()
+        }
+        scored.append(
+            {
+                "weights": asdict(weights),
+                "loss": round(float(np.mean(list(per_family.values()))), 4),
+                "by_family": {k: round(v, 4) for k, v in per_family.items()},
+            }
+        )
+    return sorted(scored, key=lambda row: row["loss"])
+
+
+def learn(
+    *, with_embeddings: bool = True, quick: bool = False, cache: EmbeddingCache | None = None
+) -> dict[str, Any]:
+    """Grid search on the training seeds, then the chosen weights on the test seeds."""
+    from bench.affinity_eval import FAMILIES, TEST_SEEDS, TRAIN_SEEDS, compare, family_sets
+
+    report: dict[str, Any] = {"train_seeds": list(TRAIN_SEEDS), "test_seeds": list(TEST_SEEDS)}
+    modes = [False, True] if with_embeddings and cache is not None else [False]
+    for embedded in modes:
+        started = time.perf_counter()
+        prepared = {
+            family: [Prepared(d, embedded, cache) for d in family_sets(family, TRAIN_SEEDS, quick)]
+            for family in FAMILIES
+        }
+        ranking = search(prepared, embedded)
+        best = FusionWeights(**ranking[0]["weights"])
+        label = "with_embeddings" if embedded else "lexical"
+        options = AffinityOptions(
+            embeddings="on" if embedded else "off",
+            aggregation="best",
+            keyword_weight=best.keywords,
+            embedding_weight=best.embedding if embedded else None,
+            best_share=best.lexical_best,
+            embedding_best_share=best.embedding_best,
+        )
+        test = compare({"learned": options}, with_embeddings=embedded, quick=quick)
+        report[label] = {
+            "learned": asdict(best),
+            "train_loss": ranking[0]["loss"],
+            "train_by_family": ranking[0]["by_family"],
+            "runner_up": ranking[1:4],
+            "grid_points": len(ranking),
+            "test": {family: test[family]["learned"] for family in FAMILIES},
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    if cache is not None:
+        cache.save()
+    return report
