@@ -14,6 +14,8 @@ second factor and has not activated one); 403 ``read_only_token`` (a read-only t
 PATCH or DELETE).
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -21,12 +23,21 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from filiere.accounts.models import User
 from filiere.accounts.services import TokenRefused, authenticate_api_key
 
 from .errors import ApiError
 from .throttling import count_unknown_key
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SignedInRequest(HttpRequest):
+    """The request of an ``auth=SIGNED_IN`` operation: ninja sets ``auth`` to the caller's account
+    (and ``user`` too). For annotations only; Django builds the requests."""
+
+    auth: User
+    user: User
 
 
 def _refusal(code: str) -> ApiError:
@@ -53,7 +64,7 @@ def _refusal(code: str) -> ApiError:
 class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer <key>`` with a key created on the “My account” page."""
 
-    def authenticate(self, request: HttpRequest, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         try:
             user = authenticate_api_key(token, write=request.method not in SAFE_METHODS)
         except TokenRefused as refused:
@@ -75,7 +86,7 @@ class SessionAuth(NinjaSessionAuth):
     at all got 403 on POST/DELETE; without a signed-in session there is nothing to protect, and
     the caller is simply not authenticated (401)."""
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
@@ -85,7 +96,7 @@ class SessionAuth(NinjaSessionAuth):
 class _Anonymous:
     """Last resort of OPTIONAL: lets anonymous callers in, but never with a bad token."""
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> AnonymousUser:
         if request.headers.get("Authorization"):
             raise AuthenticationError()
         return AnonymousUser()

@@ -15,7 +15,8 @@ below (``READ_ERRORS``, ``DETAIL_ERRORS``...) so that the OpenAPI document shows
 """
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -63,7 +64,9 @@ def document_answers(schema: dict[str, Any], operations: dict[str, Any]) -> None
             if callbacks:
                 # A callback with no security scheme is the anonymous one of auth.OPTIONAL.
                 schemes = [type(c).__name__ for c in callbacks if _is_scheme(c)]
-                security = [{name: []} for name in dict.fromkeys(schemes)]
+                security: list[dict[str, list[str]]] = [
+                    {name: []} for name in dict.fromkeys(schemes)
+                ]
                 if len(schemes) < len(callbacks):
                     security.append({})
                 details["security"] = security
@@ -164,21 +167,32 @@ def _respond(api: NinjaAPI, request: HttpRequest, status: int, body: dict) -> Ht
     return api.create_response(request, {"params": {}, "fields": {}, **body}, status=status)
 
 
+Error = TypeVar("Error", bound=Exception)
+
+
+def _handle(
+    api: NinjaAPI, error: type[Error], handler: Callable[[HttpRequest, Error], HttpResponse]
+) -> None:
+    # ninja types a handler's argument as "the exception or its class"; it always passes the
+    # exception itself, which is what the handlers below are written for.
+    api.add_exception_handler(error, handler)  # type: ignore[arg-type]
+
+
 def install(api: NinjaAPI) -> None:
     """Make every error of ``api`` answer in the shape above."""
 
-    def api_error(request, exc: ApiError):
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         return _respond(api, request, exc.status, exc.body)
 
-    def not_found(request, exc: Http404):
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         # The same answer whether the object is missing or hidden from the caller.
         return _respond(api, request, 404, {"code": "not_found", "message": _("Not found.")})
 
-    def forbidden(request, exc: PermissionDenied):
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = _("You are not allowed to do this.")
         return _respond(api, request, 403, {"code": "forbidden", "message": message})
 
-    def http_error(request, exc: HttpError):
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 401:
             code = "unauthorized"
             message = _(
@@ -197,7 +211,7 @@ def install(api: NinjaAPI) -> None:
             response["Retry-After"] = str(math.ceil(wait))
         return response
 
-    def validation_error(request, exc: ValidationError):
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for error in exc.errors:
             fields.setdefault(_field_name(error.get("loc", ())), []).append(
@@ -205,11 +219,11 @@ def install(api: NinjaAPI) -> None:
             )
         return _respond(api, request, 422, invalid_input(fields).body)
 
-    api.add_exception_handler(ApiError, api_error)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(PermissionDenied, forbidden)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(ValidationError, validation_error)
+    _handle(api, ApiError, api_error)
+    _handle(api, Http404, not_found)
+    _handle(api, PermissionDenied, forbidden)
+    _handle(api, HttpError, http_error)
+    _handle(api, ValidationError, validation_error)
 
 
 # --- Django's own error answers under /api/ ---------------------------------------------------
@@ -230,10 +244,12 @@ def _django_error(status: int) -> tuple[str, str]:
     return "server_error", _("Something went wrong on our side: please try again later.")
 
 
-def or_api_error(page_view, status: int):
+def or_api_error(
+    page_view: Callable[..., HttpResponse], status: int
+) -> Callable[..., HttpResponse]:
     """Django's ``handler<status>`` that answers ``page_view`` for pages and JSON under /api/."""
 
-    def handler(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def handler(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return page_view(request, *args, **kwargs)
         code, message = _django_error(status)

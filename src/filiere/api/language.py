@@ -7,14 +7,19 @@ language cookie): labels (``label``, ``kind_label``...) and error messages follo
 the header names none of French, English, Dutch.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
+from django.http import HttpRequest
 from django.utils import translation
 
+Result = TypeVar("Result")
 
-def in_callers_language(view):
+
+def in_callers_language(view: Callable[..., Result]) -> Callable[..., Result]:
     @wraps(view)
-    def view_in_language(request, *args, **kwargs):
+    def view_in_language(request: HttpRequest, *args: Any, **kwargs: Any) -> Result:
         language = translation.get_language_from_request(request, check_path=False)
         with translation.override(language):
             request.LANGUAGE_CODE = language

@@ -1,7 +1,9 @@
 """The caller's own account: who am I, my roles, my API tokens."""
 
 from datetime import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -9,7 +11,7 @@ from ninja import Router, Schema, Status
 from filiere.accounts import services
 from filiere.accounts.models import ApiToken
 
-from .auth import SIGNED_IN
+from .auth import SIGNED_IN, SignedInRequest
 from .errors import AUTH_ERRORS, ErrorOut
 
 router = Router(tags=["me"])
@@ -41,7 +43,8 @@ class TokenOut(Schema):
 
 
 @router.get("", response={200: MeOut, **AUTH_ERRORS}, auth=SIGNED_IN, summary="Who am I")
-def me(request):  # permission: signed in (token or session); only the caller's own account
+def me(request: SignedInRequest) -> dict[str, Any]:
+    # permission: signed in (token or session); only the caller's own account
     user = request.auth
     grants = user.role_grants.filter(revoked_at__isnull=True).order_by("role", "scope_type")
     return {
@@ -67,7 +70,8 @@ def me(request):  # permission: signed in (token or session); only the caller's 
     auth=SIGNED_IN,
     summary="My active API tokens",
 )
-def my_tokens(request):  # permission: signed in; only the caller's own tokens
+def my_tokens(request: SignedInRequest) -> QuerySet[ApiToken]:
+    # permission: signed in; only the caller's own tokens
     return request.auth.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
@@ -77,7 +81,8 @@ def my_tokens(request):  # permission: signed in; only the caller's own tokens
     auth=SIGNED_IN,
     summary="Revoke a token",
 )
-def revoke_token(request, token_id: int):  # permission: signed in; own tokens only (404 otherwise)
+def revoke_token(request: SignedInRequest, token_id: int) -> Status:
+    # permission: signed in; own tokens only (404 otherwise)
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     services.revoke_api_token(token=token, by=request.auth)
     return Status(204, None)

@@ -6,7 +6,9 @@ count is given, as it would reveal that hidden profiles exist.
 """
 
 from datetime import date
+from typing import Any
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from filiere.community import selectors
@@ -75,8 +77,9 @@ class OrganisationDetailOut(OrganisationOut):
     )
 
     @staticmethod
-    def resolve_members(organisation) -> list[Affiliation]:
-        return organisation.visible_members
+    def resolve_members(organisation: Organisation) -> list[Affiliation]:
+        # Prefetched (to_attr) by selectors.get_organisation_for_viewer: not a model attribute.
+        return organisation.visible_members  # type: ignore[attr-defined]
 
 
 class OrganisationsQuery(PageQuery):
@@ -100,7 +103,7 @@ class OrganisationsQuery(PageQuery):
     )
 
 
-def _filters(request, query: OrganisationsQuery) -> OrganisationFilters:
+def _filters(request: HttpRequest, query: OrganisationsQuery) -> OrganisationFilters:
     check_filters(
         request,
         OrganisationsQuery,
@@ -128,7 +131,7 @@ def _filters(request, query: OrganisationsQuery) -> OrganisationFilters:
         "Unknown parameters or filter values are refused (422)."
     ),
 )
-def list_organisations(request, query: Query[OrganisationsQuery]):
+def list_organisations(request: HttpRequest, query: Query[OrganisationsQuery]) -> dict[str, Any]:
     # permission: public (organisations are public; no people are listed here)
     filters = _filters(request, query)
     return paginate(request, selectors.search_organisations(filters), query)
@@ -140,6 +143,6 @@ def list_organisations(request, query: Query[OrganisationsQuery]):
     auth=OPTIONAL,
     summary="One organisation with its members",
 )
-def organisation_detail(request, slug: str):
+def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     # permission: public; its members are listed only when the caller may see their profile
     return selectors.get_organisation_for_viewer(request.user, slug)

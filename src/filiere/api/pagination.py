@@ -68,8 +68,10 @@ _page_schemas: dict[type, type[Page]] = {}
 def page_of(item: type[Schema]) -> type[Page]:
     """The page schema for ``item`` rows (``PersonOut`` → ``PersonOutPage``), made once."""
     if item not in _page_schemas:
+        # A class made at run time for pydantic: mypy cannot check a type held in a variable.
+        results = list[item]  # type: ignore[valid-type]
         _page_schemas[item] = type(
-            f"{item.__name__}Page", (Page,), {"__annotations__": {"results": list[item]}}
+            f"{item.__name__}Page", (Page,), {"__annotations__": {"results": results}}
         )
     return _page_schemas[item]
 

@@ -7,12 +7,14 @@ detail answers the same 404 as a slug that does not exist.
 """
 
 from datetime import date
+from typing import Any
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from filiere.community import selectors
 from filiere.community.forms import MAX_QUERY_LENGTH
-from filiere.community.models import Affiliation, OrganisationKind
+from filiere.community.models import Affiliation, OrganisationKind, Person
 from filiere.community.selectors import PeopleFilters
 
 from .auth import OPTIONAL
@@ -65,7 +67,7 @@ class PersonOut(Schema):
     current_affiliations: list[CurrentAffiliationOut]
 
     @staticmethod
-    def resolve_current_affiliations(person) -> list[Affiliation]:
+    def resolve_current_affiliations(person: Person) -> list[Affiliation]:
         current = getattr(person, "current_affiliations", None)
         if current is None:
             current = [a for a in person.affiliations.all() if a.is_current]
@@ -111,7 +113,7 @@ class PeopleQuery(PageQuery):
     )
 
 
-def _filters(request, query: PeopleQuery) -> PeopleFilters:
+def _filters(request: HttpRequest, query: PeopleQuery) -> PeopleFilters:
     check_filters(
         request,
         PeopleQuery,
@@ -143,7 +145,7 @@ def _filters(request, query: PeopleQuery) -> PeopleFilters:
         "Unknown parameters or filter values are refused (422)."
     ),
 )
-def list_people(request, query: Query[PeopleQuery]):
+def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> dict[str, Any]:
     # permission: public; only the profiles the caller may see (community.permissions.
     # visibility_q): public ones when anonymous, members-only too when signed in, all for staff
     filters = _filters(request, query)
@@ -156,7 +158,7 @@ def list_people(request, query: Query[PeopleQuery]):
     auth=OPTIONAL,
     summary="One profile",
 )
-def person_detail(request, slug: str):
+def person_detail(request: HttpRequest, slug: str) -> Person:
     # permission: public profiles for everyone, members-only ones for signed-in callers, private
     # ones for their owner and the staff; 404 otherwise, the same as for a missing slug
     return selectors.get_person_for_viewer(request.user, slug)

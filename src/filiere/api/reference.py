@@ -7,9 +7,12 @@ the one of the caller's language (Accept-Language, else French).
 The schemas below are also used inside the people and organisations answers.
 """
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from filiere.community import selectors
+from filiere.community.models import Commune, Profession, Sector, Territory
 
 from .auth import OPTIONAL
 from .errors import AUTH_ERRORS, DETAIL_ERRORS
@@ -55,7 +58,7 @@ class TerritoryOut(TerritoryRef):
     population: int
 
     @staticmethod
-    def resolve_kind_label(territory) -> str:
+    def resolve_kind_label(territory: Territory) -> str:
         return str(territory.get_kind_display())
 
 
@@ -64,7 +67,7 @@ class TerritoryDetailOut(TerritoryOut):
     communes: list[CommuneOut]
 
     @staticmethod
-    def resolve_communes(territory) -> list:
+    def resolve_communes(territory: Territory) -> list[Commune]:
         return list(territory.communes.all())
 
 
@@ -79,7 +82,8 @@ class TerritoryDetailOut(TerritoryOut):
         "the EPCI)."
     ),
 )
-def list_territories(request):  # permission: public (reference data)
+def list_territories(request: HttpRequest) -> QuerySet[Territory]:
+    # permission: public (reference data)
     return selectors.territories_with_population()
 
 
@@ -89,7 +93,8 @@ def list_territories(request):  # permission: public (reference data)
     auth=OPTIONAL,
     summary="One territory with its communes",
 )
-def territory_detail(request, code: str):  # permission: public (reference data); 404 if unknown
+def territory_detail(request: HttpRequest, code: str) -> Territory:
+    # permission: public (reference data); 404 if unknown
     return selectors.get_territory_with_communes(code)
 
 
@@ -99,7 +104,8 @@ def territory_detail(request, code: str):  # permission: public (reference data)
     auth=OPTIONAL,
     summary="Sectors",
 )
-def list_sectors(request):  # permission: public (reference data)
+def list_sectors(request: HttpRequest) -> QuerySet[Sector]:
+    # permission: public (reference data)
     return selectors.sectors()
 
 
@@ -113,5 +119,6 @@ def list_sectors(request):  # permission: public (reference data)
         "(empty otherwise)."
     ),
 )
-def list_professions(request):  # permission: public (reference data)
+def list_professions(request: HttpRequest) -> QuerySet[Profession]:
+    # permission: public (reference data)
     return selectors.professions()

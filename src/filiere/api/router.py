@@ -9,6 +9,7 @@ operation needs an entry in tests/authz/expectations.py.
 from typing import Any
 
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from . import applications, errors, filters, language, me, organisations, people, reference
 from .docs import ReadableDocs
@@ -26,7 +27,7 @@ class FiliereApi(NinjaAPI):
     current values (``filters.fill_enums``): the only part of the document read from the
     database, so ``NinjaAPI.get_openapi_schema`` alone lists the operations without it."""
 
-    def get_openapi_schema(self, **kwargs: Any):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
         operations = {
             self.get_openapi_operation_id(operation): operation
