@@ -7,16 +7,33 @@ form is built from the call's ``Question`` rows (:class:`QuestionsForm`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from filiere.community.models import Organisation, Person
 from filiere.engine.budget import TEMPLATES
 from filiere.engine.money import MoneyError, parse_amount
+from filiere.ui.translated import localized
 
 from .. import phrases
-from ..models import Application, Document, DocumentType, FinancingSource, Question, TeamMember
+from ..models import (
+    Application,
+    BudgetLine,
+    Call,
+    Document,
+    DocumentType,
+    FinancingSource,
+    Genre,
+    Question,
+    Stage,
+    TeamMember,
+)
 from ..selectors_applicant import condition_holds
 
 MONEY_MAX = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
@@ -25,13 +42,13 @@ MONEY_MAX = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_plac
 class AmountField(forms.CharField):
     """An amount in euros typed as people do; cleans to a ``Decimal`` with two places."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 40)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Decimal | None:
         text = super().clean(value)  # required and length checks on the text as typed
         if text in self.empty_values:
             return None
@@ -49,7 +66,7 @@ class AmountField(forms.CharField):
         return amount
 
 
-def amount_initial(value) -> str:
+def amount_initial(value: Decimal | int | str | None) -> str:
     """An amount put back in a field: ``150000`` or ``35000,50`` (parse_amount reads both)."""
     if value is None:
         return ""
@@ -59,31 +76,46 @@ def amount_initial(value) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def _model_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer ``queryset`` in the form's model choice field ``name``."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+
+
 class VersionedForm(forms.Form):
     """Carries the version and section fingerprint the form was rendered from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
+    @property
+    def expected_version(self) -> int | None:
+        """The version the page was rendered from (None: save whatever the version)."""
+        return self.cleaned_data.get("version")
+
+    @property
+    def base_fingerprint(self) -> str:
+        """The fingerprint of the section as the page showed it."""
+        return self.cleaned_data.get("base") or ""
+
 
 class CreateApplicationForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Organisation.objects.none(),  # the user's, set by the view
         label=_("On behalf of"),
         empty_label=None,
         help_text=_("The organisation that applies (you belong to it or hold its applicant role)."),
     )
     title = forms.CharField(label=_("Project title"), max_length=200)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        _model_choices(self, "organisation", organisations)
 
 
 class ProjectForm(VersionedForm):
     title = forms.CharField(label=_("Project title"), max_length=200)
-    genre = forms.ModelChoiceField(queryset=None, label=_("Genre"), required=False)
-    stage = forms.ModelChoiceField(queryset=None, label=_("Stage"), required=False)
+    genre = forms.ModelChoiceField(queryset=Genre.objects.none(), label=_("Genre"), required=False)
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label=_("Stage"), required=False)
     summary = forms.CharField(
         label=_("Summary"),
         max_length=Application._meta.get_field("summary").max_length,
@@ -94,13 +126,13 @@ class ProjectForm(VersionedForm):
         ),
     )
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["genre"].queryset = call.genres.all()
-        self.fields["stage"].queryset = call.stages.all()
+        _model_choices(self, "genre", call.genres.all())
+        _model_choices(self, "stage", call.stages.all())
 
     @staticmethod
-    def initial_for(application: Application, fingerprint: str) -> dict:
+    def initial_for(application: Application, fingerprint: str) -> dict[str, Any]:
         return {
             "title": application.title,
             "genre": application.genre_id,
@@ -108,6 +140,16 @@ class ProjectForm(VersionedForm):
             "summary": application.summary,
             "version": application.version,
             "base": fingerprint,
+        }
+
+    def project(self) -> dict[str, Any]:
+        """The cleaned values as ``save_project`` takes them."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "genre_id": data["genre"].pk if data["genre"] else None,
+            "stage_id": data["stage"].pk if data["stage"] else None,
         }
 
 
@@ -118,14 +160,14 @@ class InviteForm(forms.Form):
         help_text=_("Or choose someone from the directory below."),
     )
     person = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Person.objects.none(),  # the people the lead may see, set by the view
         label=_("From the directory"),
         required=False,
         empty_label=_("Nobody (use the e-mail address)"),
     )
     role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices)
     organisation = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Organisation.objects.none(),
         label=_("Their organisation"),
         required=False,
         help_text=_("Needed for partners that a call's rules count (e.g. a Belgian co-producer)."),
@@ -133,13 +175,20 @@ class InviteForm(forms.Form):
     )
     can_edit = forms.BooleanField(label=_("May edit the draft"), required=False, initial=True)
 
-    def __init__(self, *args, people, organisations, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[Person],
+        organisations: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["organisation"].queryset = organisations
+        _model_choices(self, "person", people)
+        _model_choices(self, "organisation", organisations)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         person = data.get("person")
         if person is not None and person.user is not None:
             # The service takes the account itself; its address is never echoed to the lead.
@@ -157,14 +206,15 @@ class BudgetLineForm(forms.Form):
     amount = AmountField(label=_("Amount (EUR)"), required=False)
     regional_amount = AmountField(label=_("Of which in the region (EUR)"), required=False)
 
-    def __init__(self, *args, chapters=(), **kwargs):
+    def __init__(self, *args: Any, chapters: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chapter"].choices = [
+        cast(forms.ChoiceField, self.fields["chapter"]).choices = [
             (code, phrases.BUDGET_CHAPTERS.get(code, code)) for code in chapters
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("amount") is None and (data.get("label") or data.get("regional_amount")):
             self.add_error("amount", _("Give the amount of this line."))
         regional = data.get("regional_amount") or Decimal(0)
@@ -178,6 +228,17 @@ class BudgetLineForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return data.get("amount") is None and not data.get("label")
 
+    def line(self) -> dict[str, Any]:
+        """The cleaned line as ``save_budget`` takes it; an unnamed line is named by its chapter."""
+        data = self.cleaned_data
+        chapter = data["chapter"]
+        return {
+            "chapter": chapter,
+            "label": data["label"] or str(phrases.BUDGET_CHAPTERS.get(chapter, chapter)),
+            "amount": data["amount"],
+            "regional_amount": data.get("regional_amount") or 0,
+        }
+
 
 class FinancingSourceForm(forms.Form):
     name = forms.CharField(label=_("Source"), max_length=200, required=False)
@@ -185,8 +246,9 @@ class FinancingSourceForm(forms.Form):
     amount = AmountField(label=_("Amount (EUR)"), required=False)
     secured = forms.BooleanField(label=_("Secured"), required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("name") and data.get("amount") is None:
             self.add_error("amount", _("Give the amount of this source."))
         if data.get("amount") is not None and not data.get("name"):
@@ -196,6 +258,16 @@ class FinancingSourceForm(forms.Form):
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return data.get("amount") is None and not data.get("name")
+
+    def source(self) -> dict[str, Any]:
+        """The cleaned source as ``save_budget`` takes it."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "kind": data["kind"],
+            "amount": data["amount"],
+            "secured": data["secured"],
+        }
 
 
 BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=0, max_num=200, absolute_max=200)
@@ -214,6 +286,103 @@ def chapters_for(template_code: str) -> list[str]:
     return [chapter.code for chapter in TEMPLATES[template_code]]
 
 
+class BudgetForm:
+    """The budget step as one form: the requested amount (with the version and fingerprint the
+    page was rendered from), the budget lines and the financing plan, validated together so that
+    one error anywhere saves nothing and every typed value comes back.
+
+    Unbound, it offers the saved rows (or the template's chapters, one line each, and a
+    "this call" and an "own funds" source for a new draft) and blank rows to fill in below.
+    """
+
+    BLANK_LINES = 3
+    BLANK_SOURCES = 2
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        application: Application,
+        template_code: str,
+        base: str,
+        extra_lines: int = 0,
+    ) -> None:
+        self.template_code = template_code
+        chapters = chapters_for(template_code)
+        lines = list(application.budget_lines.all())
+        sources = list(application.financing.all())
+        line_initial = [_line_initial(line) for line in lines] or [
+            {"chapter": code} for code in chapters
+        ]
+        line_initial += [{"chapter": chapters[0]}] * (self.BLANK_LINES + extra_lines)
+        source_initial = [_source_initial(source) for source in sources] or [
+            {"kind": FinancingSource.Kind.THIS_CALL, "name": _("This call")},
+            {"kind": FinancingSource.Kind.OWN_FUNDS},
+        ]
+        source_initial += [{"kind": FinancingSource.Kind.OWN_FUNDS}] * self.BLANK_SOURCES
+        # Chapters of an older draft that the template no longer has stay choosable.
+        chapters += [line.chapter for line in lines if line.chapter not in chapters]
+        bound = data is not None
+        self.request = RequestForm(
+            data,
+            initial={
+                "requested_amount": amount_initial(application.requested_amount),
+                "version": application.version,
+                "base": base,
+            },
+        )
+        self.lines = BudgetLineFormSet(
+            data,
+            prefix="lines",
+            initial=None if bound else line_initial,
+            form_kwargs={"chapters": chapters},
+        )
+        self.financing = FinancingFormSet(
+            data, prefix="financing", initial=None if bound else source_initial
+        )
+
+    def is_valid(self) -> bool:
+        # Not short-circuited: every part gets its error messages.
+        return self.request.is_valid() & self.lines.is_valid() & self.financing.is_valid()
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.request.expected_version
+
+    @property
+    def base_fingerprint(self) -> str:
+        return self.request.base_fingerprint
+
+    def requested_amount(self) -> Decimal | None:
+        return self.request.cleaned_data["requested_amount"]
+
+    def budget_lines(self) -> list[dict[str, Any]]:
+        """The filled-in lines, blank rows left out, in the order typed."""
+        return [form.line() for form in self.lines if not form.is_blank()]
+
+    def financing_sources(self) -> list[dict[str, Any]]:
+        """The filled-in sources, blank rows left out, in the order typed."""
+        return [form.source() for form in self.financing if not form.is_blank()]
+
+
+def _line_initial(line: BudgetLine) -> dict[str, Any]:
+    return {
+        "chapter": line.chapter,
+        "label": line.label,
+        "amount": amount_initial(line.amount),
+        "regional_amount": amount_initial(line.regional_amount) if line.regional_amount else "",
+    }
+
+
+def _source_initial(source: FinancingSource) -> dict[str, Any]:
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "amount": amount_initial(source.amount),
+        "secured": source.secured,
+    }
+
+
 class DocumentUploadForm(forms.Form):
     document_type = forms.ModelChoiceField(
         queryset=DocumentType.objects.all(), label=_("Kind of document")
@@ -223,10 +392,12 @@ class DocumentUploadForm(forms.Form):
         help_text=_("PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), OpenDocument or plain text."),
     )
 
-    def __init__(self, *args, document_types=None, **kwargs):
+    def __init__(
+        self, *args: Any, document_types: QuerySet[DocumentType] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if document_types is not None:
-            self.fields["document_type"].queryset = document_types
+            _model_choices(self, "document_type", document_types)
 
 
 class WithdrawForm(forms.Form):
@@ -245,15 +416,13 @@ class WithdrawForm(forms.Form):
 # --- Extra questions ----------------------------------------------------------------------------
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+#: One question of the questions form: (question, its bound field, rows of bound fields).
+Entry = tuple[Question, forms.BoundField | None, list[list[forms.BoundField]] | None]
 GROUP_ROWS_EXTRA = 1
 GROUP_ROWS_MAX = 30
 
 
 def _choices(question: Question) -> list[tuple[str, str]]:
-    from types import SimpleNamespace
-
-    from filiere.ui.translated import localized
-
     choices = []
     for choice in question.choices or []:
         if not isinstance(choice, dict):
@@ -266,9 +435,13 @@ def _choices(question: Question) -> list[tuple[str, str]]:
     return choices
 
 
-def field_for(question: Question, documents) -> forms.Field:
+def field_for(question: Question, documents: Iterable[Document]) -> forms.Field:
     """The form field of one (non-group) question; required is enforced at submission."""
-    common = {"label": question.label, "help_text": question.help, "required": False}
+    common: dict[str, Any] = {
+        "label": question.label,
+        "help_text": question.help,
+        "required": False,
+    }
     kind = question.kind
     if kind == Question.Kind.TEXT:
         limit = question.max_length or 10000
@@ -299,7 +472,7 @@ def field_for(question: Question, documents) -> forms.Field:
     raise ValueError(f"no field for {kind}")
 
 
-def to_json(question: Question, value):
+def to_json(question: Question, value: Any) -> Any:
     """A cleaned value as the JSON stored in ``Answer.value``."""
     if value in (None, "", []):
         return None
@@ -314,7 +487,7 @@ def to_json(question: Question, value):
     return value
 
 
-def from_json(question: Question, value):
+def from_json(question: Question, value: Any) -> Any:
     """A stored answer as the field's initial value."""
     if value is None:
         return None
@@ -337,10 +510,19 @@ class QuestionsForm(VersionedForm):
     does not hold, so a hidden answer never counts.
     """
 
-    def __init__(self, *args, questions, answers, documents=(), extra_rows=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        questions: Iterable[Question],
+        answers: Mapping[str, Any],
+        documents: Iterable[Document] = (),
+        extra_rows: Mapping[str, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        questions = list(questions)  # read twice below
         self.questions = [q for q in questions if q.group_id is None]
-        self.children = {}
+        self.children: dict[int, list[Question]] = {}
         for question in questions:
             if question.group_id is not None:
                 self.children.setdefault(question.group_id, []).append(question)
@@ -378,9 +560,10 @@ class QuestionsForm(VersionedForm):
                     rows = max(rows, int(middle))
         return min(rows + 1, GROUP_ROWS_MAX)
 
-    def sections(self):
-        """[(section title, [(question, bound fields or rows)])] in order, for the template."""
-        result: list[tuple[str, list]] = []
+    def sections(self) -> list[tuple[str, list[Entry]]]:
+        """[(section title, [(question, bound field, rows)])] in order, for the template: a
+        group has rows of bound fields and no field, any other question a field and no rows."""
+        result: list[tuple[str, list[Entry]]] = []
         for question in self.questions:
             if question.kind == Question.Kind.GROUP:
                 rows = [
@@ -390,7 +573,7 @@ class QuestionsForm(VersionedForm):
                     ]
                     for row in range(self.group_rows.get(question.code, 0))
                 ]
-                entry = (question, None, rows)
+                entry: Entry = (question, None, rows)
             else:
                 entry = (question, self[question.code], None)
             if not result or result[-1][0] != question.section:
@@ -398,15 +581,15 @@ class QuestionsForm(VersionedForm):
             result[-1][1].append(entry)
         return result
 
-    def answers(self) -> dict:
+    def answers(self) -> dict[str, Any]:
         """Cleaned answers (code → JSON value), conditions applied, blank rows dropped."""
         data = self.cleaned_data
-        values: dict = {}
+        values: dict[str, Any] = {}
         for question in self.questions:
             if question.kind == Question.Kind.GROUP:
                 rows = []
                 for row in range(self.group_rows.get(question.code, 0)):
-                    item = {}
+                    item: dict[str, Any] = {}
                     for child in self.children.get(question.pk, []):
                         value = to_json(child, data.get(f"{question.code}-{row}-{child.code}"))
                         if value is not None:
@@ -423,5 +606,5 @@ class QuestionsForm(VersionedForm):
         return {code: value for code, value in values.items() if value is not None}
 
 
-def documents_for_questions(application: Application):
+def documents_for_questions(application: Application) -> QuerySet[Document]:
     return Document.objects.filter(application=application).select_related("document_type")

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -42,6 +42,10 @@ from ..models import Answer, Application, BudgetLine, Call, FinancingSource, Que
 from ..permissions import can_edit_application, can_manage_team, is_open_for_edits
 from ..selectors_applicant import organisations_for_applicant
 
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+    from filiere.community.models import Organisation
+
 
 @dataclass(frozen=True)
 class ApplyError(Exception):
@@ -57,7 +61,13 @@ class ApplyError(Exception):
 class StaleEdit(ApplyError):
     """Someone saved the same section since this form was rendered."""
 
-    def __init__(self, *, current_version: int, current: dict, submitted: dict) -> None:
+    current_version: int
+    current: dict[str, Any]  # the section as saved now
+    submitted: dict[str, Any]  # the section as this form would have saved it
+
+    def __init__(
+        self, *, current_version: int, current: dict[str, Any], submitted: dict[str, Any]
+    ) -> None:
         super().__init__("apply.stale_version", {"current_version": current_version})
         object.__setattr__(self, "current_version", current_version)
         object.__setattr__(self, "current", current)
@@ -85,7 +95,7 @@ def _next_reference(call: Call) -> str:
 
 
 def create_application(
-    *, call: Call, organisation, by, title: str, now: datetime | None = None
+    *, call: Call, organisation: Organisation, by: User, title: str, now: datetime | None = None
 ) -> Application:
     """A new draft with the next free reference (``EI2009-0042``).
 
@@ -125,7 +135,9 @@ def create_application(
 # --- Editing ------------------------------------------------------------------------------------
 
 
-def lock_for_edit(*, application: Application, by, now: datetime | None = None) -> Application:
+def lock_for_edit(
+    *, application: Application, by: User, now: datetime | None = None
+) -> Application:
     """Inside a transaction: the locked row, if ``by`` may edit it now; ApplyError otherwise."""
     locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     now = now or timezone.now()
@@ -161,7 +173,7 @@ class _Edit:
 def _locked_for_edit(
     *,
     application: Application,
-    by,
+    by: User,
     current: Callable[[Application], dict],
     submitted: dict,
     expected_version: int | None,
@@ -203,7 +215,7 @@ def project_values(application: Application) -> dict:
 def save_project(
     *,
     application: Application,
-    by,
+    by: User,
     title: str,
     summary: str,
     genre_id: int | None,
@@ -244,7 +256,7 @@ def answer_values(application: Application) -> dict:
 def save_answers(
     *,
     application: Application,
-    by,
+    by: User,
     answers: dict[str, Any],
     expected_version: int | None,
     base_fingerprint: str = "",
@@ -275,7 +287,7 @@ def save_answers(
     return edit.locked
 
 
-def _amount(value) -> str:
+def _amount(value: Decimal | int | str) -> str:
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
@@ -317,7 +329,7 @@ def budget_values(application: Application) -> dict:
 def save_budget(
     *,
     application: Application,
-    by,
+    by: User,
     requested_amount: Decimal | None,
     lines: list[dict],
     financing: list[dict],
@@ -330,30 +342,32 @@ def save_budget(
     name, kind, amount, secured. Checks (balance, ceiling) are the engine's, shown on the page
     and enforced at submission: a draft may be unbalanced.
     """
-    submitted = {
-        "requested_amount": None if requested_amount is None else _amount(requested_amount),
-        "lines": [
-            {
-                "chapter": line["chapter"],
-                "label": line["label"],
-                "amount": _amount(line["amount"]),
-                "regional_amount": _amount(line.get("regional_amount") or 0),
-            }
-            for line in lines
-        ],
-        "financing": [
-            {
-                "name": source["name"],
-                "kind": source["kind"],
-                "amount": _amount(source["amount"]),
-                "secured": bool(source.get("secured")),
-            }
-            for source in financing
-        ],
-    }
-    for line in submitted["lines"]:
+    rows: list[dict[str, Any]] = [
+        {
+            "chapter": line["chapter"],
+            "label": line["label"],
+            "amount": _amount(line["amount"]),
+            "regional_amount": _amount(line.get("regional_amount") or 0),
+        }
+        for line in lines
+    ]
+    sources: list[dict[str, Any]] = [
+        {
+            "name": source["name"],
+            "kind": source["kind"],
+            "amount": _amount(source["amount"]),
+            "secured": bool(source.get("secured")),
+        }
+        for source in financing
+    ]
+    for line in rows:
         if Decimal(line["regional_amount"]) > Decimal(line["amount"]):
             raise ApplyError("apply.regional_above_line", {"label": line["label"]})
+    submitted = {
+        "requested_amount": None if requested_amount is None else _amount(requested_amount),
+        "lines": rows,
+        "financing": sources,
+    }
     with _locked_for_edit(
         application=application,
         by=by,
@@ -368,11 +382,11 @@ def save_budget(
             locked.financing.all().delete()
             BudgetLine.objects.bulk_create(
                 BudgetLine(application=locked, position=position, **line)
-                for position, line in enumerate(submitted["lines"])
+                for position, line in enumerate(rows)
             )
             FinancingSource.objects.bulk_create(
                 FinancingSource(application=locked, position=position, **source)
-                for position, source in enumerate(submitted["financing"])
+                for position, source in enumerate(sources)
             )
             Application.objects.filter(pk=locked.pk).update(requested_amount=requested_amount)
     edit.locked.refresh_from_db()
@@ -385,12 +399,12 @@ def save_budget(
 def invite_team_member(
     *,
     application: Application,
-    by,
+    by: User,
     email: str,
     role: str,
-    organisation=None,
+    organisation: Organisation | None = None,
     can_edit: bool = True,
-    invitee=None,
+    invitee: User | None = None,
 ) -> TeamMember:
     """Invite a co-applicant or partner; the invitation e-mail leaves after the commit.
 
@@ -432,7 +446,7 @@ def invite_team_member(
     return member
 
 
-def team_member_name(user) -> str:
+def team_member_name(user: User) -> str:
     """How a team member is named to the rest of the team: their directory name, never their
     address (an account without a profile is named by its account name, else "a member")."""
     person = getattr(user, "person", None)
@@ -444,7 +458,7 @@ def team_member_name(user) -> str:
 def member_shown_name(member: TeamMember) -> str:
     """How the team's pages and messages name an invitation: the person's name when it is linked
     to an account (picked from the directory, or accepted), else the address the lead typed."""
-    if member.user_id is not None:
+    if member.user is not None:
         return team_member_name(member.user)
     return member.email
 
@@ -473,7 +487,7 @@ def _send_invitation(member_id: int) -> None:
     send_mail(" ".join(subject.split()), body, None, [member.email])
 
 
-def accept_invitation(*, token: str, user) -> TeamMember:
+def accept_invitation(*, token: str, user: User) -> TeamMember:
     """Link the signed-in user to the invitation sent to one of their verified addresses."""
     from allauth.account.models import EmailAddress
 
@@ -512,7 +526,7 @@ def accept_invitation(*, token: str, user) -> TeamMember:
     return member
 
 
-def remove_team_member(*, member: TeamMember, by) -> None:
+def remove_team_member(*, member: TeamMember, by: User) -> None:
     with transaction.atomic():
         locked = lock_for_edit(application=member.application, by=by)
         if not can_manage_team(by, locked):

@@ -7,6 +7,9 @@ Documents are in ``applicant_documents.py``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -24,25 +27,27 @@ from filiere.engine.workflow import is_withdrawable
 from .. import permissions
 from .. import selectors_applicant as selectors
 from ..forms.applicant import (
-    BudgetLineFormSet,
+    BudgetForm,
     CreateApplicationForm,
     DocumentUploadForm,
-    FinancingFormSet,
     InviteForm,
     ProjectForm,
     QuestionsForm,
-    RequestForm,
     WithdrawForm,
-    amount_initial,
-    chapters_for,
     documents_for_questions,
 )
-from ..models import Application, DocumentType, State, TeamMember
+from ..models import Application, DocumentType, State, Submission, TeamMember
 from ..phrases import applying_message
 from ..receipts import receipt_pdf
 from ..services import applications as services
 from ..services import submission as submission_services
 from ..services.applications import ApplyError, StaleEdit
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from filiere.accounts.types import AuthenticatedHttpRequest
+    from filiere.engine.budget import BudgetTotals
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -59,17 +64,20 @@ def _error(error: ApplyError) -> str:
     return applying_message(error.code, error.params)
 
 
-def _load(request, pk: int) -> Application:
+def _load(request: AuthenticatedHttpRequest, pk: int) -> Application:
     """The application with everything the pages read, for a member of its team (404 otherwise)."""
     selectors.get_application_for_member(request.user, pk)  # the gatekeeper
     application = selectors.with_message_count(
         selectors.with_related(Application.objects.filter(pk=pk))
     ).get()
-    application._memberships = list(application.team.all())
+    # Read by permissions.membership: the team is loaded once for every check of the page.
+    application._memberships = list(application.team.all())  # type: ignore[attr-defined]
     return application
 
 
-def _context(request, application: Application, step: str, **extra) -> dict:
+def _context(
+    request: AuthenticatedHttpRequest, application: Application, step: str, **extra: Any
+) -> dict[str, Any]:
     now = timezone.now()
     labels = selectors.labels()
     editable = permissions.can_edit_application(request.user, application, now)
@@ -94,7 +102,7 @@ def _context(request, application: Application, step: str, **extra) -> dict:
 
 
 @login_required
-def application_create(request, slug: str):
+def application_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     # permission: signed in; the call must be open (404 otherwise); applies only for an
     # organisation the user is affiliated to or holds the applicant role for (checked again by
     # the service)
@@ -126,7 +134,7 @@ def application_create(request, slug: str):
 
 
 @login_required
-def my_applications(request):
+def my_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: signed in; only the applications the user leads or joined
     return render(
         request,
@@ -139,7 +147,7 @@ def my_applications(request):
 
 
 @login_required
-def application_detail(request, pk: int):
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; lead or team member who accepted (404 otherwise)
     application = _load(request, pk)
     context = _context(request, application, "overview")
@@ -153,7 +161,7 @@ def application_detail(request, pk: int):
 
 
 @login_required
-def application_step(request, pk: int, step: str):
+def application_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     # permission: signed in; lead or team member (404 otherwise); saving needs edit rights and
     # an editable file (the service refuses otherwise)
     if step not in STEP_CODES:
@@ -170,7 +178,7 @@ def application_step(request, pk: int, step: str):
     return handler(request, application)
 
 
-def _saved(request, application: Application, step: str):
+def _saved(request: AuthenticatedHttpRequest, application: Application, step: str) -> HttpResponse:
     messages.success(request, _("Saved."))
     if "next" in request.POST:
         following = STEP_CODES[min(STEP_CODES.index(step) + 1, len(STEP_CODES) - 1)]
@@ -178,15 +186,36 @@ def _saved(request, application: Application, step: str):
     return redirect("calls:application_step", pk=application.pk, step=step)
 
 
-def _refused(request, context: dict, template: str, error: ApplyError, status: int = 200):
-    context["error"] = _error(error)
+def _refusal(error: ApplyError) -> dict[str, Any]:
+    """The page's error message and, for a stale edit, both versions side by side."""
     if isinstance(error, StaleEdit):
-        context["conflict"] = {"current": error.current, "submitted": error.submitted}
-        status = 409
-    return render(request, template, context, status=status)
+        return {
+            "error": _error(error),
+            "conflict": {"current": error.current, "submitted": error.submitted},
+        }
+    return {"error": _error(error)}
 
 
-def _project_step(request, application: Application):
+def _refused(
+    request: AuthenticatedHttpRequest, context: dict[str, Any], template: str, error: ApplyError
+) -> HttpResponse:
+    context.update(_refusal(error))
+    return render(request, template, context, status=409 if "conflict" in context else 200)
+
+
+def _save_project(
+    request: AuthenticatedHttpRequest, application: Application, form: ProjectForm
+) -> Application:
+    return services.save_project(
+        application=application,
+        by=request.user,
+        **form.project(),
+        expected_version=form.expected_version,
+        base_fingerprint=form.base_fingerprint,
+    )
+
+
+def _project_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     template = "calls/applicant/step_project.html"
     base = services.fingerprint(services.project_values(application))
     form = ProjectForm(
@@ -196,25 +225,20 @@ def _project_step(request, application: Application):
     )
     context = _context(request, application, "project", form=form)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.save_project(
-                application=application,
-                by=request.user,
-                title=data["title"],
-                summary=data["summary"],
-                genre_id=data["genre"].pk if data["genre"] else None,
-                stage_id=data["stage"].pk if data["stage"] else None,
-                expected_version=data.get("version"),
-                base_fingerprint=data.get("base") or "",
-            )
+            _save_project(request, application, form)
         except ApplyError as error:
             return _refused(request, context, template, error)
         return _saved(request, application, "project")
     return render(request, template, context)
 
 
-def _questions_form(request, application: Application, data=None, extra_rows=None):
+def _questions_form(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    data: Mapping[str, Any] | None = None,
+    extra_rows: Mapping[str, int] | None = None,
+) -> QuestionsForm:
     questions = list(application.call.questions.all())
     answers = selectors.answers_by_code(application)
     base = services.fingerprint(services.answer_values(application))
@@ -228,7 +252,19 @@ def _questions_form(request, application: Application, data=None, extra_rows=Non
     )
 
 
-def _questions_step(request, application: Application):
+def _save_answers(
+    request: AuthenticatedHttpRequest, application: Application, form: QuestionsForm
+) -> Application:
+    return services.save_answers(
+        application=application,
+        by=request.user,
+        answers=form.answers(),
+        expected_version=form.expected_version,
+        base_fingerprint=form.base_fingerprint,
+    )
+
+
+def _questions_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     template = "calls/applicant/step_questions.html"
     add_row = request.POST.get("add_row", "") if request.method == "POST" else ""
     form = _questions_form(
@@ -240,13 +276,7 @@ def _questions_step(request, application: Application):
     context = _context(request, application, "questions", form=form)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_answers(
-                application=application,
-                by=request.user,
-                answers=form.answers(),
-                expected_version=form.cleaned_data.get("version"),
-                base_fingerprint=form.cleaned_data.get("base") or "",
-            )
+            _save_answers(request, application, form)
         except ApplyError as error:
             return _refused(request, context, template, error)
         if add_row:
@@ -258,147 +288,70 @@ def _questions_step(request, application: Application):
     return render(request, template, context)
 
 
-def _budget_forms(application: Application, data=None, extra_lines: int = 0):
-    template = selectors.budget_template_code(application)
-    chapters = chapters_for(template)
-    lines = list(application.budget_lines.all())
-    if lines:
-        line_initial = [
-            {
-                "chapter": line.chapter,
-                "label": line.label,
-                "amount": amount_initial(line.amount),
-                "regional_amount": amount_initial(line.regional_amount)
-                if line.regional_amount
-                else "",
-            }
-            for line in lines
-        ]
-    else:  # the template's chapters, one empty line each
-        line_initial = [{"chapter": code} for code in chapters]
-    line_initial += [{"chapter": chapters[0]}] * (3 + extra_lines)
-    for line in lines:  # keep chapters that are not in the template (older drafts)
-        if line.chapter not in chapters:
-            chapters.append(line.chapter)
-    sources = list(application.financing.all())
-    source_initial = [
-        {
-            "name": s.name,
-            "kind": s.kind,
-            "amount": amount_initial(s.amount),
-            "secured": s.secured,
-        }
-        for s in sources
-    ] or [{"kind": "this_call", "name": _("This call")}, {"kind": "own_funds"}]
-    source_initial += [{"kind": "own_funds"}] * 2
-    base = services.fingerprint(services.budget_values(application))
-    request_form = RequestForm(
+def _budget_form(
+    application: Application, data: Mapping[str, Any] | None = None, extra_lines: int = 0
+) -> BudgetForm:
+    return BudgetForm(
         data,
-        initial={
-            "requested_amount": amount_initial(application.requested_amount),
-            "version": application.version,
-            "base": base,
-        },
+        application=application,
+        template_code=selectors.budget_template_code(application),
+        base=services.fingerprint(services.budget_values(application)),
+        extra_lines=extra_lines,
     )
-    line_forms = BudgetLineFormSet(
-        data,
-        prefix="lines",
-        initial=None if data is not None else line_initial,
-        form_kwargs={"chapters": chapters},
-    )
-    if data is None:
-        line_forms.extra = 0
-    source_forms = FinancingFormSet(
-        data, prefix="financing", initial=None if data is not None else source_initial
-    )
-    return request_form, line_forms, source_forms, template
 
 
-def _budget_totals(application: Application, now, labels):
-    lines = selectors.engine_lines(application)
-    sources = selectors.engine_sources(application)
-    totals = summarise(lines, sources)
-    checks = [
+def _totals(application: Application) -> BudgetTotals:
+    """The saved budget and financing plan summed up by the engine."""
+    return summarise(selectors.engine_lines(application), selectors.engine_sources(application))
+
+
+def _budget_context(
+    request: AuthenticatedHttpRequest, application: Application, form: BudgetForm
+) -> dict[str, Any]:
+    context = _context(request, application, "budget", form=form, totals=_totals(application))
+    context["checks"] = [
         (result, text)
-        for result, text in selectors.rule_results(application, now=now, labels=labels)
+        for result, text in selectors.rule_results(
+            application, now=context["now"], labels=context["labels"]
+        )
         if result.kind in ("amount_ceiling", "financing_plan")
     ]
-    return {"totals": totals, "checks": checks}
+    return context
 
 
-def _budget_step(request, application: Application):
-    template_name = "calls/applicant/step_budget.html"
-    data = request.POST if request.method == "POST" else None
-    request_form, line_forms, source_forms, template = _budget_forms(application, data)
-    context = _context(
-        request,
-        application,
-        "budget",
-        request_form=request_form,
-        line_forms=line_forms,
-        source_forms=source_forms,
-        budget_template=template,
+def _save_budget(
+    request: AuthenticatedHttpRequest, application: Application, form: BudgetForm
+) -> Application:
+    return services.save_budget(
+        application=application,
+        by=request.user,
+        requested_amount=form.requested_amount(),
+        lines=form.budget_lines(),
+        financing=form.financing_sources(),
+        expected_version=form.expected_version,
+        base_fingerprint=form.base_fingerprint,
     )
-    context.update(_budget_totals(application, context["now"], context["labels"]))
+
+
+def _budget_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
+    template = "calls/applicant/step_budget.html"
+    form = _budget_form(application, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        valid = request_form.is_valid() & line_forms.is_valid() & source_forms.is_valid()
-        if not valid:
+        if not form.is_valid():
             messages.error(request, _("Nothing was saved: please correct the errors below."))
-            return render(request, template_name, context)
-        lines = [
-            {
-                "chapter": form.cleaned_data["chapter"],
-                "label": form.cleaned_data["label"]
-                or str(dict(form.fields["chapter"].choices).get(form.cleaned_data["chapter"])),
-                "amount": form.cleaned_data["amount"],
-                "regional_amount": form.cleaned_data.get("regional_amount") or 0,
-            }
-            for form in line_forms
-            if not form.is_blank()
-        ]
-        financing = [
-            {
-                "name": form.cleaned_data["name"],
-                "kind": form.cleaned_data["kind"],
-                "amount": form.cleaned_data["amount"],
-                "secured": form.cleaned_data["secured"],
-            }
-            for form in source_forms
-            if not form.is_blank()
-        ]
+            return render(request, template, _budget_context(request, application, form))
         try:
-            services.save_budget(
-                application=application,
-                by=request.user,
-                requested_amount=request_form.cleaned_data["requested_amount"],
-                lines=lines,
-                financing=financing,
-                expected_version=request_form.cleaned_data.get("version"),
-                base_fingerprint=request_form.cleaned_data.get("base") or "",
-            )
+            _save_budget(request, application, form)
         except ApplyError as error:
-            return _refused(request, context, template_name, error)
-        if "add_lines" in request.POST:
-            application = _load(request, application.pk)
-            request_form, line_forms, source_forms, template = _budget_forms(
-                application, extra_lines=3
-            )
-            context = _context(
-                request,
-                application,
-                "budget",
-                request_form=request_form,
-                line_forms=line_forms,
-                source_forms=source_forms,
-                budget_template=template,
-            )
-            context.update(_budget_totals(application, context["now"], context["labels"]))
-            return render(request, template_name, context)
-        return _saved(request, application, "budget")
-    return render(request, template_name, context)
+            return _refused(request, _budget_context(request, application, form), template, error)
+        if "add_lines" not in request.POST:
+            return _saved(request, application, "budget")
+        application = _load(request, application.pk)  # as saved, with blank lines to fill in
+        form = _budget_form(application, extra_lines=BudgetForm.BLANK_LINES)
+    return render(request, template, _budget_context(request, application, form))
 
 
-def _team_step(request, application: Application):
+def _team_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     context = _context(request, application, "team")
     if context["editable"] and context["is_lead"]:
         context["invite_form"] = InviteForm(
@@ -408,13 +361,18 @@ def _team_step(request, application: Application):
     return render(request, "calls/applicant/step_team.html", context)
 
 
-def _document_types(application: Application):
+def _document_types(application: Application) -> QuerySet[DocumentType]:
     required = [r.document_type_id for r in application.call.document_requirements.all()]
     types = DocumentType.objects.all()
     return types.filter(pk__in=required) if required else types
 
 
-def _documents_step(request, application: Application, form=None, status: int = 200):
+def _documents_step(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    form: DocumentUploadForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = _context(request, application, "documents")
     required_ids = {d.pk for d in selectors.required_document_types(application)}
     context["required_types"] = [
@@ -427,15 +385,13 @@ def _documents_step(request, application: Application, form=None, status: int = 
     return render(request, "calls/applicant/step_documents.html", context, status=status)
 
 
-def _review_step(request, application: Application):
+def _review_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     context = _context(request, application, "review")
     context["rule_results"] = selectors.rule_results(
         application, now=context["now"], labels=context["labels"]
     )
     context["answers"] = selectors.answers_by_code(application)
-    context["totals"] = summarise(
-        selectors.engine_lines(application), selectors.engine_sources(application)
-    )
+    context["totals"] = _totals(application)
     return render(request, "calls/applicant/step_review.html", context)
 
 
@@ -444,56 +400,35 @@ def _review_step(request, application: Application):
 
 @login_required
 @require_POST
-def application_autosave(request, pk: int):
+def application_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; lead or team member with edit rights (404 for others; the service
     # refuses read-only members and closed files)
     application = _load(request, pk)
+    template = "calls/applicant/_autosave.html"
+    context: dict[str, Any] = {"application": application}
     section = request.POST.get("section")
-    context = {"application": application}
+    form: ProjectForm | QuestionsForm
+    if section == "project":
+        form = ProjectForm(request.POST, call=application.call)
+    elif section == "questions":
+        form = _questions_form(request, application, request.POST)
+    else:
+        raise Http404
+    if not form.is_valid():
+        context["invalid"] = form.errors
+        return render(request, template, context)
     try:
-        if section == "project":
-            form = ProjectForm(request.POST, call=application.call)
-            if not form.is_valid():
-                context["invalid"] = form.errors
-                return render(request, "calls/applicant/_autosave.html", context)
-            data = form.cleaned_data
-            saved = services.save_project(
-                application=application,
-                by=request.user,
-                title=data["title"],
-                summary=data["summary"],
-                genre_id=data["genre"].pk if data["genre"] else None,
-                stage_id=data["stage"].pk if data["stage"] else None,
-                expected_version=data.get("version"),
-                base_fingerprint=data.get("base") or "",
-            )
+        if isinstance(form, ProjectForm):
+            saved = _save_project(request, application, form)
             base = services.fingerprint(services.project_values(saved))
-        elif section == "questions":
-            form = _questions_form(request, application, request.POST)
-            if not form.is_valid():
-                context["invalid"] = form.errors
-                return render(request, "calls/applicant/_autosave.html", context)
-            saved = services.save_answers(
-                application=application,
-                by=request.user,
-                answers=form.answers(),
-                expected_version=form.cleaned_data.get("version"),
-                base_fingerprint=form.cleaned_data.get("base") or "",
-            )
-            base = services.fingerprint(services.answer_values(saved))
         else:
-            raise Http404
-    except StaleEdit as error:
-        context.update(
-            error=_error(error),
-            conflict={"current": error.current, "submitted": error.submitted},
-        )
-        return render(request, "calls/applicant/_autosave.html", context)
+            saved = _save_answers(request, application, form)
+            base = services.fingerprint(services.answer_values(saved))
     except ApplyError as error:
-        context["error"] = _error(error)
-        return render(request, "calls/applicant/_autosave.html", context)
+        context.update(_refusal(error))
+        return render(request, template, context)
     context.update(saved=saved, base=base, saved_at=timezone.now())
-    return render(request, "calls/applicant/_autosave.html", context)
+    return render(request, template, context)
 
 
 # --- Team ---------------------------------------------------------------------------------------
@@ -501,7 +436,7 @@ def application_autosave(request, pk: int):
 
 @login_required
 @require_POST
-def team_invite(request, pk: int):
+def team_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; lead of an editable application (404 for non-members; the service
     # refuses other members)
     application = _load(request, pk)
@@ -534,7 +469,7 @@ def team_invite(request, pk: int):
 
 @login_required
 @require_POST
-def team_remove(request, pk: int, member_id: int):
+def team_remove(request: AuthenticatedHttpRequest, pk: int, member_id: int) -> HttpResponse:
     # permission: signed in; lead of an editable application (404 for non-members)
     application = _load(request, pk)
     member = get_object_or_404(TeamMember, pk=member_id, application=application)
@@ -549,7 +484,7 @@ def team_remove(request, pk: int, member_id: int):
 
 
 @login_required
-def invitation_accept(request, token: str):
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     # permission: signed in; the token is the invitation, and the signed-in account must use the
     # invited address (the service checks); an unknown token is a 404
     member = get_object_or_404(
@@ -576,7 +511,7 @@ def invitation_accept(request, token: str):
 
 @login_required
 @require_POST
-def application_submit(request, pk: int):
+def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; 404 for non-members; only the lead submits (the service refuses
     # team members with a message)
     # The gatekeeper only: the service locks the row and reads everything again inside its
@@ -597,7 +532,7 @@ def application_submit(request, pk: int):
 
 @login_required
 @require_POST
-def application_resubmit(request, pk: int):
+def application_resubmit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; 404 for non-members; only the lead sends the corrected file, while
     # the correction window is open (the service checks the state, the lead and the date)
     application = _load(request, pk)
@@ -614,7 +549,7 @@ def application_resubmit(request, pk: int):
     return redirect("calls:application_receipt", pk=application.pk)
 
 
-def _submission(request, pk: int):
+def _submission(request: AuthenticatedHttpRequest, pk: int) -> tuple[Application, Submission]:
     application = _load(request, pk)
     submission = getattr(application, "submission", None)
     if submission is None:
@@ -623,7 +558,7 @@ def _submission(request, pk: int):
 
 
 @login_required
-def application_receipt(request, pk: int):
+def application_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; lead or team member, once submitted (404 otherwise)
     application, submission = _submission(request, pk)
     return render(
@@ -638,7 +573,7 @@ def application_receipt(request, pk: int):
 
 
 @login_required
-def application_receipt_pdf(request, pk: int):
+def application_receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; lead or team member, once submitted (404 otherwise)
     application, submission = _submission(request, pk)
     response = HttpResponse(receipt_pdf(submission), content_type="application/pdf")
@@ -648,7 +583,7 @@ def application_receipt_pdf(request, pk: int):
 
 
 @login_required
-def application_withdraw(request, pk: int):
+def application_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; 404 for non-members; only the lead withdraws, until a decision
     application = _load(request, pk)
     form = WithdrawForm(request.POST or None)
