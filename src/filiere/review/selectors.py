@@ -615,3 +615,11 @@ def call_pool_and_applications(call: Call) -> tuple[list[Expert], list[Applicati
         Application.objects.filter(call=call).exclude(state__in=NOT_REVIEWED).order_by("reference")
     )
     return experts, applications
+
+
+def matching_person(viewer: AnyUser, pk: int) -> Person:
+    """One profile ``viewer`` may see (404 otherwise)."""
+    person = visible_people(viewer).select_related("user").filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
