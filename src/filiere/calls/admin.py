@@ -2,7 +2,10 @@
 and read-mostly views of funds and calls. Calls are designed on the staff pages
 (/calls/design/), where every change goes through a service and the audit log."""
 
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Call, DocumentType, Fund, Genre, Stage
 
@@ -19,7 +22,7 @@ class FundAdmin(admin.ModelAdmin):
     list_display = ("slug", "name_fr")
     search_fields = ("slug", "name_fr", "name_en", "name_nl")
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Fund | None = None) -> bool:
         return False
 
 
@@ -31,11 +34,11 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ("published", "fund")
     search_fields = ("slug", "title_fr", "title_en", "title_nl")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Call | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Call | None = None) -> bool:
         return False

@@ -7,7 +7,7 @@ class CallsConfig(AppConfig):
     label = "calls"
     verbose_name = _("Calls for projects")
 
-    def ready(self):
+    def ready(self) -> None:
         from filiere.accounts import scopes
 
         # Roles can be granted for one fund or one call (the administrators' roles page).

@@ -16,12 +16,15 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -33,11 +36,14 @@ from filiere.audit.services import record
 from .models import Application, BudgetLine, Call, Document, ExportJob
 from .permissions import is_call_staff, not_on_team_q
 
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+
 PARIS = ZoneInfo("Europe/Paris")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def guard_cell(value):
+def guard_cell(value: object) -> object:
     """A string a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
@@ -107,7 +113,7 @@ def rows(queryset: QuerySet) -> Iterator[list]:
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -188,10 +194,10 @@ def dossier_pdf(application: Application) -> bytes:
         rightMargin=2 * cm,
     )
 
-    def para(text, style="BodyText"):
+    def para(text: object, style: str = "BodyText") -> Any:
         return Paragraph(escape(str(text)), styles[style])
 
-    def table(data, widths=None):
+    def table(data: list[list[Any]], widths: list[float] | None = None) -> Any:
         t = Table(data, colWidths=widths, repeatRows=1)
         t.setStyle(
             TableStyle(
@@ -301,7 +307,7 @@ def dossier_pdf(application: Application) -> bytes:
 # --- ZIP of a call's documents (background task with progress) ---------------------------------
 
 
-def zip_documents_queryset(call: Call, *, viewer=None) -> QuerySet:
+def zip_documents_queryset(call: Call, *, viewer: User | None = None) -> QuerySet[Document]:
     """Clean documents of the call's submitted applications, grouped by reference.
 
     With ``viewer``: without the applications they lead or are on the team of (invited or
@@ -333,7 +339,7 @@ def _zip_name(document: Document, used: set[str]) -> str:
     return name
 
 
-def start_documents_zip(*, call: Call, by) -> ExportJob:
+def start_documents_zip(*, call: Call, by: User) -> ExportJob:
     """Create the export and build it in the background after commit: staff of the call
     (global or call-scoped); the ZIP leaves out the applications ``by`` is on."""
     if not is_call_staff(by, call.pk):
@@ -361,7 +367,7 @@ def build_documents_zip_now(*, job_id: int, progress_every: int = 20) -> ExportJ
                         document.file.open("rb") as source,
                         archive.open(_zip_name(document, used), "w", force_zip64=True) as target,
                     ):
-                        for chunk in iter(lambda s=source: s.read(1024 * 1024), b""):
+                        for chunk in iter(partial(source.read, 1024 * 1024), b""):
                             target.write(chunk)
                     if index % progress_every == 0:
                         ExportJob.objects.filter(pk=job.pk).update(done=index)
@@ -392,6 +398,6 @@ def zip_names(data: bytes) -> list[str]:
         return archive.namelist()
 
 
-def iter_file(field_file, chunk_size: int = 64 * 1024) -> Iterable[bytes]:
+def iter_file(field_file: FieldFile, chunk_size: int = 64 * 1024) -> Iterable[bytes]:
     with field_file.open("rb") as handle:
         yield from iter(lambda: handle.read(chunk_size), b"")

@@ -6,7 +6,10 @@ saved filter is just the query string. Bad values are reported and ignored, neve
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from filiere.community.models import Territory
@@ -74,15 +77,17 @@ class ApplicationFilterForm(forms.Form):
     label = forms.ModelChoiceField(label=_("Label"), required=False, queryset=Label.objects.none())
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, data=None, *, call: Call | None, **kwargs):
+    def __init__(self, data: QueryDict | None = None, *, call: Call | None, **kwargs: Any) -> None:
         """``call=None``: the filters across every call (the staff API without ``call=``)."""
         super().__init__(data, **kwargs)
         self.call = call
+        genre = cast(forms.ModelChoiceField, self.fields["genre"])
         if call is not None:
-            self.fields["genre"].queryset = call.genres.all()
-            self.fields["label"].queryset = Label.objects.filter(call=call).order_by("name")
+            genre.queryset = call.genres.all()
+            label = cast(forms.ModelChoiceField, self.fields["label"])
+            label.queryset = Label.objects.filter(call=call).order_by("name")
         else:
-            self.fields["genre"].queryset = Genre.objects.all()
+            genre.queryset = Genre.objects.all()
 
     def filters(self) -> ApplicationFilters:
         """The valid part of the filters (invalid fields are ignored and reported)."""
@@ -109,7 +114,7 @@ class ApplicationFilterForm(forms.Form):
         )
 
 
-def filter_querystring(query_dict) -> str:
+def filter_querystring(query_dict: QueryDict) -> str:
     """The filter part of a query string (no page, no action): what a saved filter keeps."""
     kept = query_dict.copy()
     for key in list(kept.keys()):

@@ -82,7 +82,8 @@ def team_recipients(application: Application) -> list[Recipient]:
     recipients = _from_users([application.lead], "applicant_team")
     members = application.team.filter(user__isnull=False, accepted_at__isnull=False)
     for member in members.select_related("user").order_by("pk"):
-        recipients += _from_users([member.user], "applicant_team")
+        if member.user is not None:  # always, by the filter above
+            recipients += _from_users([member.user], "applicant_team")
     return recipients
 
 

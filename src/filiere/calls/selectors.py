@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
@@ -36,7 +37,11 @@ from .models import (
     Question,
     Stage,
 )
+from .models.design import CallQuerySet
 from .permissions import sees_hidden_calls
+
+if TYPE_CHECKING:
+    from filiere.accounts.types import AnyUser
 
 # --- call design and public pages -------------------------------------------------------------
 
@@ -84,7 +89,7 @@ def rules_in_force(call: Call, *, strict: bool = False) -> list[Rule]:
     return rules
 
 
-def _listing() -> QuerySet[Call]:
+def _listing() -> CallQuerySet:
     return Call.objects.select_related("fund").prefetch_related("genres", "stages")
 
 
@@ -115,7 +120,7 @@ def public_calls(*, now: datetime | None = None) -> PublicCalls:
     )
 
 
-def _full_call() -> QuerySet[Call]:
+def _full_call() -> CallQuerySet:
     return _listing().prefetch_related(
         Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
         Prefetch(
@@ -132,7 +137,7 @@ def _full_call() -> QuerySet[Call]:
     )
 
 
-def get_call_for_viewer(viewer, slug: str) -> Call:
+def get_call_for_viewer(viewer: AnyUser | None, slug: str) -> Call:
     """A published call, or any call for staff (a preview); 404 otherwise."""
     queryset = _full_call()
     if not sees_hidden_calls(viewer):

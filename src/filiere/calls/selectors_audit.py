@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import CharField, Model, QuerySet
@@ -28,8 +29,11 @@ from filiere.audit.models import AuditEntry
 from .models import Application, Call, Fund
 from .permissions import instructs_some_call, not_on_team_q, staff_call_ids
 
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
 
-def audited_calls(user) -> QuerySet[Call]:
+
+def audited_calls(user: User) -> QuerySet[Call]:
     """The calls whose entries ``user`` reads: those they instruct (``staff_call_ids``)."""
     calls = staff_call_ids(user)
     return Call.objects.all() if calls is None else Call.objects.filter(pk__in=calls)
@@ -96,7 +100,7 @@ class AuditFilters:
     before: datetime | None = None
 
 
-def audit_entries(user, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
+def audit_entries(user: User, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
     """The entries ``user`` may read (see the module's docstring), narrowed by ``filters``.
 
     One SQL query however many calls and types: the ids are subqueries.

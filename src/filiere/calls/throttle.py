@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 
 from filiere.ui import ratelimit
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
 
 #: The setting of each scope's limit, (count, seconds).
 SETTINGS = {"upload": "FILIERE_UPLOAD_RATE", "message": "FILIERE_MESSAGE_RATE"}
@@ -61,11 +65,11 @@ def _key(scope: str, user_id: int) -> str:
     return f"filiere:throttle:{scope}:{user_id}"
 
 
-def hit(*, scope: str, user, now: float | None = None) -> None:
+def hit(*, scope: str, user: User | None, now: float | None = None) -> None:
     """Count one action of ``user`` in ``scope``, or raise :class:`Throttled` (nothing counted).
 
     Anonymous users are never counted here: every throttled action needs an account."""
-    if user is None or not getattr(user, "pk", None):
+    if user is None or not user.pk:
         return
     rate = rate_for(scope)
     if rate.count <= 0:
@@ -77,7 +81,7 @@ def hit(*, scope: str, user, now: float | None = None) -> None:
         raise Throttled(scope=scope, limit=rate.count, window=rate.seconds, retry_after=retry_after)
 
 
-def reset(*, scope: str, user) -> None:
+def reset(*, scope: str, user: User) -> None:
     cache.delete(_key(scope, user.pk))
 
 

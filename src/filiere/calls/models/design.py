@@ -1,6 +1,10 @@
 """What staff design: funds, calls, their genres, stages, criteria, documents and questions."""
 
+from __future__ import annotations
+
+from datetime import datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from filiere.community.models.reference import Labelled
 from filiere.ui.translated import localized
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+
+class Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: Digits = {"max_digits": 12, "decimal_places": 2}
 
 
 class ScanStatus(models.TextChoices):
@@ -80,11 +90,11 @@ class Fund(models.Model):
         return localized(self, "name")
 
 
-class CallQuerySet(models.QuerySet):
-    def published(self):
+class CallQuerySet(models.QuerySet["Call"]):
+    def published(self) -> CallQuerySet:
         return self.filter(published=True)
 
-    def open_at(self, moment):
+    def open_at(self, moment: datetime) -> CallQuerySet:
         return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
 
 
@@ -176,7 +186,7 @@ class Call(models.Model):
     def rules(self) -> str:
         return localized(self, "rules")
 
-    def phase(self, now=None) -> str:
+    def phase(self, now: datetime | None = None) -> str:
         now = now or timezone.now()
         if now < self.opens_at:
             return self.Phase.UPCOMING

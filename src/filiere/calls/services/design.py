@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
@@ -41,6 +41,12 @@ from ..models import (
     Stage,
 )
 from .documents import attach_rules_pdf
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+
+#: The rows of a call that the design pages edit as lists, and cloning copies.
+CallRow = TypeVar("CallRow", CoFunder, Criterion, DocumentRequirement)
 
 
 class DesignError(Exception):
@@ -148,7 +154,7 @@ def default_rules_json() -> list[dict[str, object]]:
     return rules_to_json(experiences_interactives_2009_rules())
 
 
-def _check(by) -> None:
+def _check(by: User | None) -> None:
     if by is not None and not is_staff(by):
         raise NotAllowed
 
@@ -168,7 +174,7 @@ def _jsonable(value: Any) -> Any:
 # --- Funds ------------------------------------------------------------------------------------
 
 
-def create_fund(*, by, data: Mapping[str, Any]) -> Fund:
+def create_fund(*, by: User | None, data: Mapping[str, Any]) -> Fund:
     _check(by)
     with transaction.atomic():
         if Fund.objects.filter(slug=data["slug"]).exists():
@@ -178,7 +184,7 @@ def create_fund(*, by, data: Mapping[str, Any]) -> Fund:
     return fund
 
 
-def update_fund(*, fund: Fund, by, data: Mapping[str, Any]) -> Fund:
+def update_fund(*, fund: Fund, by: User | None, data: Mapping[str, Any]) -> Fund:
     _check(by)
     with transaction.atomic():
         if Fund.objects.filter(slug=data["slug"]).exclude(pk=fund.pk).exists():
@@ -189,7 +195,7 @@ def update_fund(*, fund: Fund, by, data: Mapping[str, Any]) -> Fund:
     return fund
 
 
-def _assign(obj, data: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+def _assign(obj: Model, data: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     changed = {}
     for name in names:
         if name not in data:
@@ -218,7 +224,7 @@ def _validate_call(data: Mapping[str, Any]) -> None:
 
 def create_call(
     *,
-    by,
+    by: User | None,
     data: Mapping[str, Any],
     genres: Iterable[Genre] = (),
     stages: Iterable[Stage] = (),
@@ -269,7 +275,7 @@ def _pdf_name(call: Call) -> str:
 def update_call(
     *,
     call: Call,
-    by,
+    by: User | None,
     data: Mapping[str, Any],
     genres: Iterable[Genre] | None = None,
     stages: Iterable[Stage] | None = None,
@@ -306,7 +312,7 @@ def update_call(
     return call
 
 
-def set_published(*, call: Call, by, published: bool) -> Call:
+def set_published(*, call: Call, by: User | None, published: bool) -> Call:
     _check(by)
     with transaction.atomic():
         if published:
@@ -337,7 +343,9 @@ class Row:
     delete: bool = False
 
 
-def _sync(model, call: Call, rows: Sequence[Row], *, order_field: str | None = None) -> list:
+def _sync(
+    model: type[CallRow], call: Call, rows: Sequence[Row], *, order_field: str | None = None
+) -> list[CallRow]:
     """Update, create and delete the call's rows of ``model`` as listed (pk of another call's
     row: ignored)."""
     existing = {obj.pk: obj for obj in model.objects.filter(call=call)}
@@ -357,7 +365,7 @@ def _sync(model, call: Call, rows: Sequence[Row], *, order_field: str | None = N
     return kept
 
 
-def set_cofunders(*, call: Call, by, rows: Sequence[Row]) -> list[CoFunder]:
+def set_cofunders(*, call: Call, by: User | None, rows: Sequence[Row]) -> list[CoFunder]:
     _check(by)
     live = [r for r in rows if not r.delete]
     total = sum((Decimal(r.values.get("amount") or 0) for r in live), Decimal(0))
@@ -383,7 +391,7 @@ def set_cofunders(*, call: Call, by, rows: Sequence[Row]) -> list[CoFunder]:
     return kept
 
 
-def set_criteria(*, call: Call, by, rows: Sequence[Row]) -> list[Criterion]:
+def set_criteria(*, call: Call, by: User | None, rows: Sequence[Row]) -> list[Criterion]:
     _check(by)
     seen: set[str] = set()
     for index, row in enumerate(rows):
@@ -409,12 +417,14 @@ def set_criteria(*, call: Call, by, rows: Sequence[Row]) -> list[Criterion]:
     return kept
 
 
-def _temporary_code():
+def _temporary_code() -> Concat:
     """``~<pk>``: a code no person can type (codes are slugs), unique within the call."""
     return Concat(Value("~"), Cast("pk", output_field=CharField()), output_field=CharField())
 
 
-def set_document_requirements(*, call: Call, by, rows: Sequence[Row]) -> list[DocumentRequirement]:
+def set_document_requirements(
+    *, call: Call, by: User | None, rows: Sequence[Row]
+) -> list[DocumentRequirement]:
     _check(by)
     with transaction.atomic():
         kept = _sync(DocumentRequirement, call, rows)
@@ -499,7 +509,7 @@ def validate_questions(rows: Sequence[QuestionRow]) -> None:
                 )
 
 
-def set_questions(*, call: Call, by, rows: Sequence[QuestionRow]) -> list[Question]:
+def set_questions(*, call: Call, by: User | None, rows: Sequence[QuestionRow]) -> list[Question]:
     """Replace the call's form: rows are updated in place (answers already given stay attached),
     created, or deleted when marked so."""
     _check(by)
@@ -551,7 +561,7 @@ def set_questions(*, call: Call, by, rows: Sequence[QuestionRow]) -> list[Questi
 # --- Eligibility rules --------------------------------------------------------------------------
 
 
-def set_eligibility_rules(*, call: Call, by, rules: Any) -> Call:
+def set_eligibility_rules(*, call: Call, by: User | None, rules: Any) -> Call:
     """Store the rules after validating them with the engine (canonical JSON is stored)."""
     _check(by)
     try:
@@ -592,7 +602,9 @@ def _bump_years(text: str, years: int) -> str:
     return _YEAR.sub(lambda m: str(int(m.group(0)) + years), text)
 
 
-def _shift_rule_dates(rules: list[dict[str, Any]], delta) -> list[dict[str, Any]]:
+def _shift_rule_dates(
+    rules: list[dict[str, Any]], delta: Callable[[dt.datetime], dt.datetime]
+) -> list[dict[str, Any]]:
     shifted = []
     for rule in rules:
         rule = dict(rule)
@@ -602,10 +614,20 @@ def _shift_rule_dates(rules: list[dict[str, Any]], delta) -> list[dict[str, Any]
     return shifted
 
 
+def _copy_rows(model: type[CallRow], source: Call, clone: Call) -> None:
+    copies = []
+    for obj in model.objects.filter(call=source).order_by("pk"):
+        obj.pk = None
+        obj.id = None
+        obj.call = clone
+        copies.append(obj)
+    model.objects.bulk_create(copies)
+
+
 def clone_call(
     *,
     call: Call,
-    by,
+    by: User | None,
     slug: str,
     opens_at: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
@@ -648,14 +670,9 @@ def clone_call(
             raise DesignError("call.slug_taken", field="slug") from None
         clone.genres.set(source.genres.all())
         clone.stages.set(source.stages.all())
-        for model in (CoFunder, Criterion, DocumentRequirement):
-            copies = []
-            for obj in model.objects.filter(call=source).order_by("pk"):
-                obj.pk = None
-                obj.id = None
-                obj.call = clone
-                copies.append(obj)
-            model.objects.bulk_create(copies)
+        _copy_rows(CoFunder, source, clone)
+        _copy_rows(Criterion, source, clone)
+        _copy_rows(DocumentRequirement, source, clone)
         mapping: dict[int, Question] = {}
         originals = list(Question.objects.filter(call=source).order_by("position", "pk"))
         for question in originals:

@@ -25,11 +25,14 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest
 from django.utils import timezone
 
 from filiere.audit.services import record
@@ -38,6 +41,10 @@ from .. import throttle
 from ..models import Application, Call, Document, DocumentType, ScanStatus
 from ..permissions import can_edit_application, can_view_documents
 from .applications import lock_for_edit
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+    from filiere.accounts.types import AnyUser
 
 MAX_NAME_LENGTH = 150
 SNIFF_BYTES = 8192
@@ -102,7 +109,7 @@ _ODF_MIMETYPES = {
 # --- Name ---------------------------------------------------------------------------------------
 
 
-def clean_file_name(raw: str) -> str:
+def clean_file_name(raw: str | None) -> str:
     """The name to show and offer at download; never used to store the file."""
     name = unicodedata.normalize("NFC", raw or "")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
@@ -145,25 +152,32 @@ class LimitedUploadHandler(FileUploadHandler):
     outside and CSRF-protected inside, as Django's documentation explains).
     """
 
-    def __init__(self, request=None, *, limit: int) -> None:
+    def __init__(self, request: HttpRequest | None = None, *, limit: int) -> None:
         super().__init__(request)
         self.limit = limit
         self.received = 0
         self.too_large = False
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(
+        self,
+        input_data: IO[bytes],
+        META: dict[str, str],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
         if content_length and content_length > self.limit + 256 * 1024:
             self.too_large = True  # the view refuses before reading; this is a safety net
         return None
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.too_large or self.received > self.limit:
             self.too_large = True
             raise StopUpload(connection_reset=False)
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None
 
 
@@ -285,7 +299,7 @@ class CheckedUpload:
 
 
 def check_upload(
-    uploaded_file,
+    uploaded_file: File,
     *,
     document_type: DocumentType | None,
     kinds: Iterable[str] | None = None,
@@ -302,7 +316,8 @@ def check_upload(
         raise UploadError("upload.too_large", {"size": size, "limit": limit})
     if size == 0:
         raise UploadError("upload.empty")
-    kind = detect_kind(uploaded_file, name=name, size=size, kinds=kinds)
+    # Django's File proxies the file object's read and seek.
+    kind = detect_kind(cast(BinaryIO, uploaded_file), name=name, size=size, kinds=kinds)
     digest = hashlib.sha256()
     uploaded_file.seek(0)
     for chunk in uploaded_file.chunks(CHUNK):
@@ -324,14 +339,14 @@ def rules_pdf_max_bytes() -> int:
     return int(settings.FILIERE_RULES_PDF_MAX_BYTES)
 
 
-def check_attachment(uploaded_file) -> CheckedUpload:
+def check_attachment(uploaded_file: File) -> CheckedUpload:
     """A message attachment: PDF, PNG or JPEG by content, the extension agreeing."""
     return check_upload(
         uploaded_file, document_type=None, kinds=ATTACHMENT_KINDS, limit=attachment_max_bytes()
     )
 
 
-def check_rules_pdf(uploaded_file) -> CheckedUpload:
+def check_rules_pdf(uploaded_file: File) -> CheckedUpload:
     """A call's rules document: a PDF by content, named ``.pdf``."""
     return check_upload(
         uploaded_file, document_type=None, kinds=RULES_PDF_KINDS, limit=rules_pdf_max_bytes()
@@ -342,7 +357,7 @@ def check_rules_pdf(uploaded_file) -> CheckedUpload:
 
 
 def add_document(
-    *, application: Application, document_type: DocumentType, uploaded_file, by
+    *, application: Application, document_type: DocumentType, uploaded_file: File, by: User
 ) -> Document:
     """Check and store an upload on an editable application; the scan runs after the commit.
 
@@ -385,7 +400,7 @@ def _enqueue_scan(document_id: int) -> None:
     scan_document.enqueue(document_id=document_id)
 
 
-def delete_document(*, document: Document, by) -> None:
+def delete_document(*, document: Document, by: User) -> None:
     with transaction.atomic():
         lock_for_edit(application=document.application, by=by)
         record(
@@ -397,10 +412,11 @@ def delete_document(*, document: Document, by) -> None:
         stored = document.file.name
         storage = document.file.storage
         document.delete()
-        transaction.on_commit(lambda: storage.delete(stored))
+        if stored:  # always: a document is its stored file
+            transaction.on_commit(lambda: storage.delete(stored))
 
 
-def attach_rules_pdf(*, call: Call, uploaded_file, name: str) -> CheckedUpload:
+def attach_rules_pdf(*, call: Call, uploaded_file: File, name: str) -> CheckedUpload:
     """Check a call's rules PDF and store it on ``call`` (saved by the caller, in its
     transaction) as ``pending``; the antivirus runs after the commit, and the PDF is offered
     for download only once clean."""
@@ -418,7 +434,7 @@ def _enqueue_rules_pdf_scan(call_id: int) -> None:
     scan_rules_pdf.enqueue(call_id=call_id)
 
 
-def open_rules_pdf(*, call: Call):
+def open_rules_pdf(*, call: Call) -> FieldFile:
     """The call's rules PDF, opened, only when the antivirus said clean (:class:`NotServable`
     otherwise; ``Call.DoesNotExist`` when there is none)."""
     if not call.rules_pdf:
@@ -436,7 +452,7 @@ class NotServable(Exception):
         self.scan_status = scan_status
 
 
-def open_for_download(*, document: Document, by):
+def open_for_download(*, document: Document, by: AnyUser | None) -> FieldFile:
     """The stored file, opened, for a reader allowed to see it; only when the scan said clean."""
     if not can_view_documents(by, document.application):
         raise Document.DoesNotExist
@@ -445,7 +461,7 @@ def open_for_download(*, document: Document, by):
     return document.file.open("rb")
 
 
-def may_delete(user, document: Document) -> bool:
+def may_delete(user: AnyUser | None, document: Document) -> bool:
     return can_edit_application(user, document.application, timezone.now())
 
 

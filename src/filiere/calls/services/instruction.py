@@ -12,9 +12,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from filiere.audit.services import record
@@ -34,6 +36,9 @@ from ..notifications import enqueue_message_notification
 from ..permissions import instructable_q, instructs, is_call_staff
 from .documents import CheckedUpload, NotServable, check_attachment
 from .transitions import TransitionError, transition_application
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
 
 __all__ = [
     "BulkResult",
@@ -56,13 +61,13 @@ class NotAllowed(PermissionError):
     """The user may not do this (the views check first; services check again)."""
 
 
-def _require_instructs(user, application: Application) -> None:
+def _require_instructs(user: User, application: Application) -> None:
     """Staff of the application's call (global or call-scoped), and not on its team."""
     if not instructs(user, application):
         raise NotAllowed("not an instructor of this application")
 
 
-def _require_call_staff(user, call: Call) -> None:
+def _require_call_staff(user: User, call: Call) -> None:
     if not is_call_staff(user, call.pk):
         raise NotAllowed("not staff of this call")
 
@@ -71,7 +76,7 @@ def _require_call_staff(user, call: Call) -> None:
 
 
 def decide_eligibility(
-    *, application: Application, eligible: bool, by, reason: str = ""
+    *, application: Application, eligible: bool, by: User, reason: str = ""
 ) -> Application:
     """Eligible, or ineligible with a reason the applicant receives (the engine requires it)."""
     code = "declare_eligible" if eligible else "declare_ineligible"
@@ -83,7 +88,7 @@ def request_correction(
     application: Application,
     items: list[str],
     until: datetime,
-    by,
+    by: User,
     message: str = "",
     now: datetime | None = None,
 ) -> CorrectionRequest:
@@ -158,7 +163,7 @@ def close_expired_corrections(*, now: datetime | None = None) -> int:
 def post_message(
     *,
     application: Application,
-    by,
+    by: User,
     body: str,
     from_staff: bool,
     attachment: UploadedFile | None = None,
@@ -191,7 +196,7 @@ def post_message(
 def _post_message(
     *,
     application: Application,
-    by,
+    by: User,
     body: str,
     from_staff: bool,
     attachment: UploadedFile | None = None,
@@ -235,7 +240,7 @@ def _enqueue_attachment_scan(message_id: int) -> None:
     scan_message_attachment.enqueue(message_id=message_id)
 
 
-def open_attachment(*, message: Message):
+def open_attachment(*, message: Message) -> FieldFile:
     """The stored attachment, opened, only when the antivirus said clean (callers have checked
     that the reader may see the thread: staff, or the application's team)."""
     if not message.attachment:
@@ -245,7 +250,7 @@ def open_attachment(*, message: Message):
     return message.attachment.open("rb")
 
 
-def add_note(*, application: Application, by, body: str) -> StaffNote:
+def add_note(*, application: Application, by: User, body: str) -> StaffNote:
     _require_instructs(by, application)
     with transaction.atomic():
         note = StaffNote.objects.create(application=application, author=by, body=body)
@@ -253,7 +258,7 @@ def add_note(*, application: Application, by, body: str) -> StaffNote:
     return note
 
 
-def add_label(*, application: Application, name: str, by) -> Label:
+def add_label(*, application: Application, name: str, by: User) -> Label:
     """Labels belong to the call: whoever instructs it shares them."""
     _require_instructs(by, application)
     name = " ".join(name.split())[:60]
@@ -264,7 +269,7 @@ def add_label(*, application: Application, name: str, by) -> Label:
     return label
 
 
-def remove_label(*, application: Application, label: Label, by) -> None:
+def remove_label(*, application: Application, label: Label, by: User) -> None:
     _require_instructs(by, application)
     if label.call_id != application.call_id:
         raise NotAllowed("a label of another call")
@@ -288,7 +293,7 @@ class BulkResult:
 
 
 def bulk_transition(
-    *, applications: Iterable[Application], code: str, by, reason: str = ""
+    *, applications: Iterable[Application], code: str, by: User, reason: str = ""
 ) -> BulkResult:
     """Fire ``code`` on each application; the ones the table refuses are listed, not fatal."""
     result = BulkResult()
@@ -302,7 +307,7 @@ def bulk_transition(
     return result
 
 
-def bulk_message(*, applications: Iterable[Application], body: str, by) -> int:
+def bulk_message(*, applications: Iterable[Application], body: str, by: User) -> int:
     """One message to each selected application: one action against the message limit.
     Every application must be one ``by`` instructs (nothing is sent otherwise)."""
     applications = list(applications)
@@ -322,7 +327,7 @@ def bulk_message(*, applications: Iterable[Application], body: str, by) -> int:
 # --- saved filters ------------------------------------------------------------------------------
 
 
-def save_filter(*, user, call: Call, name: str, query: str) -> SavedFilter:
+def save_filter(*, user: User, call: Call, name: str, query: str) -> SavedFilter:
     """A filter of ``call``'s list, for ``user`` only (staff of that call)."""
     _require_call_staff(user, call)
     saved, _created = SavedFilter.objects.update_or_create(
@@ -331,7 +336,7 @@ def save_filter(*, user, call: Call, name: str, query: str) -> SavedFilter:
     return saved
 
 
-def delete_saved_filter(*, saved_filter: SavedFilter, by) -> None:
+def delete_saved_filter(*, saved_filter: SavedFilter, by: User) -> None:
     if saved_filter.user_id != by.pk:
         raise NotAllowed("not your filter")
     saved_filter.delete()

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 
 from filiere.audit.services import record
 
@@ -148,7 +148,7 @@ def configured_client() -> ClamdClient | None:
 class _Target:
     """Where a kind of stored file keeps its file, hash and verdict."""
 
-    model: type[models.Model]
+    model: type[Document | Message | Call]
     file_field: str
     status_field: str
     sha_field: str

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,10 @@ from .. import phrases
 from ..models import Application, CorrectionRequest
 from ..models import State as AppState
 from ..permissions import acts_as_staff_or_committee
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+    from filiere.accounts.types import AnyUser
 
 __all__ = [
     "TransitionError",
@@ -108,7 +113,7 @@ class TransitionError(Exception):
 # --- who is acting ------------------------------------------------------------------------------
 
 
-def actor_kinds(user, application: Application) -> frozenset[Actor]:
+def actor_kinds(user: AnyUser | None, application: Application) -> frozenset[Actor]:
     """The engine's actor kinds ``user`` holds for ``application`` (``None``: the system).
 
     Staff: global, or a staff grant scoped to the application's call; committee: global or
@@ -130,7 +135,7 @@ def actor_kinds(user, application: Application) -> frozenset[Actor]:
     return frozenset(kinds)
 
 
-def allowed_for(user, application: Application) -> list[workflow.Transition]:
+def allowed_for(user: AnyUser | None, application: Application) -> list[workflow.Transition]:
     """The transitions ``user`` may fire on ``application`` now, in table order (for menus)."""
     return workflow.allowed_transitions(application.state, actor_kinds(user, application))
 
@@ -138,7 +143,9 @@ def allowed_for(user, application: Application) -> list[workflow.Transition]:
 # --- notifications ------------------------------------------------------------------------------
 
 
-def notify_after_commit(*, application_id: int, code: str, by, reason: str = "") -> None:
+def notify_after_commit(
+    *, application_id: int, code: str, by: User | None, reason: str = ""
+) -> None:
     """Inside a transaction: e-mail the parties transition ``code`` names once it has committed.
 
     For services that change the state themselves under their own checks (the submission, which
@@ -170,7 +177,7 @@ def transition_application(
     *,
     application: Application,
     code: str,
-    by,
+    by: User | None,
     reason: str = "",
     now: datetime | None = None,
     notify: bool = True,
@@ -237,7 +244,9 @@ DECISIONS = frozenset(
 )  # award, reject, defer
 
 
-def record_decision(*, application: Application, code: str, by, reason: str = "") -> Application:
+def record_decision(
+    *, application: Application, code: str, by: User, reason: str = ""
+) -> Application:
     """Record the decision ``code`` (award, reject with its grounds, defer with what to improve)
     taken on an application before the committee, as staff or a committee member who is not on
     its team. The owner of the decisions until the committee stage has its own service."""
