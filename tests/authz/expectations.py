@@ -21,6 +21,7 @@ from .calls_audit import AUDIT_PAGES
 from .calls_design import DESIGN_API, DESIGN_PAGES
 from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
+from .review import REVIEW_PAGES
 from .rules import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -276,6 +277,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **APPLICANT_PAGES,
     **DESIGN_PAGES,
     **AUDIT_PAGES,
+    **REVIEW_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,

@@ -1,0 +1,159 @@
+"""Authorization matrix entries of the review app (expert pools, expertise, conflicts).
+
+Samples live in the fund of ``World.staff_call`` (the call ``call_staff`` instructs): the staff
+of that call do not manage the fund's pool, but they see and decide the call's conflicts. The
+matrix's ``expert`` holds a global expert grant and no pool membership: its own pages open,
+the availability of a call of a pool it is not in answers 404.
+"""
+
+from .rules import (
+    ADMIN_LOGIN,
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Outcome,
+    Route,
+    expect,
+)
+
+UNPROCESSABLE = Outcome(422, label="422")
+STAFF = ("staff", "admin")
+POOL_STAFF = expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN)
+EXPERTS = expect(anonymous=LOGIN, expert=OK, others=FORBIDDEN)
+
+
+def _fund(world):
+    return world.staff_call.fund
+
+
+def _other_call(world):
+    from tests.calls.instruction_factories import CallFactory
+
+    return world.once("review:other-call", lambda: CallFactory(fund=_fund(world)))
+
+
+def _pool_member(world):
+    from filiere.review.models import Expert
+
+    return world.once(
+        "review:expert",
+        lambda: Expert.objects.create(fund=_fund(world), email="pool-member@example.org"),
+    )
+
+
+def _person_without_account(world):
+    from tests.factories import PersonFactory
+
+    return world.once("review:person", lambda: PersonFactory(user=None))
+
+
+def _stranger_application(world):
+    from tests.calls.instruction_factories import ApplicationFactory
+
+    return world.once(
+        "review:application",
+        lambda: ApplicationFactory(call=world.staff_call, lead=world.stranger),
+    )
+
+
+REVIEW_PAGES = {
+    "review:pools": Route(POOL_STAFF, note="call-scoped staff do not manage a fund's pool"),
+    "review:pool": Route(POOL_STAFF, kwargs=lambda w: {"slug": _fund(w).slug}),
+    "review:pool_invite": Route(
+        expect(anonymous=LOGIN, **dict.fromkeys(STAFF, UNPROCESSABLE), others=FORBIDDEN),
+        method="POST",
+        kwargs=lambda w: {"slug": _fund(w).slug},
+        data={"email": "not an address"},
+        note="a bad address: the pool page again with the message, nothing sent",
+    ),
+    "review:pool_invite_person": Route(
+        expect(anonymous=LOGIN, **dict.fromkeys(STAFF, REDIRECT), others=FORBIDDEN),
+        method="POST",
+        kwargs=lambda w: {"slug": _fund(w).slug, "person": _person_without_account(w).pk},
+        note="a person without an account: back to the pool with the message",
+    ),
+    "review:pool_remove": [
+        Route(
+            POOL_STAFF,
+            kwargs=lambda w: {"slug": _fund(w).slug, "pk": _pool_member(w).pk},
+            note="confirmation",
+        ),
+        Route(
+            expect(anonymous=LOGIN, **dict.fromkeys(STAFF, UNPROCESSABLE), others=FORBIDDEN),
+            method="POST",
+            kwargs=lambda w: {"slug": _fund(w).slug, "pk": _pool_member(w).pk},
+            note="without a reason: the form again, nobody removed",
+        ),
+    ],
+    "review:conflicts": [
+        Route(
+            expect(anonymous=LOGIN, staff=OK, admin=OK, call_staff=OK, others=FORBIDDEN),
+            kwargs=lambda w: {"slug": w.staff_call.slug},
+            note="the staff of the call see its conflicts",
+        ),
+        Route(
+            POOL_STAFF,
+            kwargs=lambda w: {"slug": _other_call(w).slug},
+            note="another call of the same fund: not for the staff of the first call",
+        ),
+    ],
+    "review:conflict_add": Route(
+        expect(
+            anonymous=LOGIN,
+            staff=UNPROCESSABLE,
+            admin=UNPROCESSABLE,
+            call_staff=UNPROCESSABLE,
+            others=FORBIDDEN,
+        ),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        data={"reason": ""},
+        note="an empty form: the page again with its messages, nothing added",
+    ),
+    "review:conflict_lift": Route(
+        expect(
+            anonymous=LOGIN, staff=REDIRECT, admin=REDIRECT, call_staff=REDIRECT, others=FORBIDDEN
+        ),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        data={"reason": ""},
+        note="without a reason: back to the conflicts with the message, nothing lifted",
+    ),
+    "review:invitation": [
+        Route(
+            expect(everyone=OK),
+            kwargs=lambda w: {"token": _pool_member(w).token},
+            note="whoever holds the link sees which fund invites; accepting checks the address",
+        ),
+        Route(expect(everyone=NOT_FOUND), kwargs={"token": "not-a-token"}),
+    ],
+    "review:my_expertise": Route(EXPERTS),
+    "review:my_conflicts": Route(EXPERTS),
+    "review:my_availability": Route(
+        expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        note="a call of a fund whose pool the expert is not in: 404",
+    ),
+    "review:exclusions": Route(
+        expect(anonymous=LOGIN, others=NOT_FOUND),
+        kwargs=lambda w: {"pk": _stranger_application(w).pk},
+        note="someone else's application: 404 for everyone, the staff included",
+    ),
+}
+
+# The Django admin shows the review data read-only: every change goes through an audited service.
+READ_ONLY_ADMIN = expect(admin=FORBIDDEN, others=ADMIN_LOGIN)
+for _model in (
+    "expert",
+    "expertiseprofile",
+    "pastwork",
+    "availability",
+    "declaration",
+    "conflictlift",
+):
+    REVIEW_PAGES[f"admin:review_{_model}_add"] = Route(READ_ONLY_ADMIN, optional=True)
+    REVIEW_PAGES[f"admin:review_{_model}_delete"] = Route(
+        READ_ONLY_ADMIN, kwargs={"object_id": 1}, optional=True, note="refused before any lookup"
+    )
