@@ -1,11 +1,14 @@
 """The transition service: the engine's table decides, the row is locked, the audit keeps
 from/to and the reason, the parties are e-mailed after commit."""
 
+from enum import StrEnum
+
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 
 from filiere.audit.models import AuditEntry
-from filiere.calls.models import Application, State
+from filiere.calls.models import Application, State, applications
 from filiere.calls.services.transitions import (
     DECISIONS,
     TransitionError,
@@ -179,3 +182,15 @@ def test_the_models_states_are_the_workflow_tables_states_in_the_same_order():
     # The transitions live in the engine; the database column's choices must name exactly its
     # states, or a state could be stored that no transition knows (or one could not be stored).
     assert State.values == [state.value for state in workflow.State]
+    assert State.names == [state.name for state in workflow.State]
+    # Every state has a label of its own (shown in lists and filters), not its raw value.
+    labels = [str(label) for label in State.labels]
+    assert len(set(labels)) == len(labels)
+    assert all(label != state.value for label, state in zip(labels, workflow.State, strict=True))
+
+
+def test_the_model_refuses_to_load_when_the_engine_gains_a_state(monkeypatch):
+    grown = StrEnum("State", [(s.name, s.value) for s in workflow.State] + [("APPEAL", "appeal")])
+    monkeypatch.setattr(applications.workflow, "State", grown)
+    with pytest.raises(ImproperlyConfigured):
+        applications._same_states_as_the_engine()

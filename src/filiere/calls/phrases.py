@@ -7,6 +7,8 @@ The three pages of the calls app (designing, applying, instructing) import from 
 - :func:`message` — any code with its params → a sentence (eligibility results, budget findings,
   money parsing errors, workflow refusals, rule-configuration errors).
 - :func:`rule_result_message` — one :class:`~filiere.engine.eligibility.RuleResult`.
+- :func:`missing_items` — the completeness items of :mod:`filiere.engine.completeness` as the
+  panel's :class:`Missing` rows (question and document codes shown with their labels).
 - :func:`describe_rule` — a configured rule in plain language (the public call page).
 - :func:`format_money`, :func:`format_percent`, :func:`format_datetime` — values per locale.
 - ``BUDGET_CHAPTERS``, ``TRANSITIONS``, ``IDENTIFIER_KINDS``, ``COUNTRIES`` — labels of codes.
@@ -215,6 +217,8 @@ class Labels:
     documents: Mapping[str, str] = field(default_factory=dict)
     territories: Mapping[str, str] = field(default_factory=dict)
     organisation_kinds: Mapping[str, str] = field(default_factory=dict)
+    #: Questions of the call's form, by code (the completeness panel's items).
+    questions: Mapping[str, str] = field(default_factory=dict)
 
     def of(self, mapping_name: str, codes: Iterable[str]) -> list[str]:
         mapping = getattr(self, mapping_name)
@@ -435,6 +439,8 @@ def message(code: str, params: Mapping[str, Any] | None = None, labels: Labels =
         ("genre", "genres"),
         ("stage", "stages"),
         ("kind", "organisation_kinds"),
+        ("question", "questions"),
+        ("document", "documents"),
     ):
         if isinstance(params.get(name), str):
             shown[name] = labels.of(mapping, [params[name]])[0]
@@ -502,6 +508,28 @@ def rule_result_message(result: Any, labels: Labels = NO_LABELS) -> str:
     if code.endswith(".passed") and code not in MESSAGES:
         return _("Passed.")
     return message(code, result.params, labels)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One item of the completeness panel, in the reader's language: fixed on ``step``."""
+
+    step: str
+    message: str
+    code: str = ""
+
+
+def missing_item_message(item: Any, labels: Labels = NO_LABELS) -> str:
+    """The sentence of a :class:`~filiere.engine.completeness.Item`: its code, or for a failed
+    financing plan every finding of ``details`` joined (as :func:`rule_result_message`)."""
+    if item.details:
+        return " ".join(message(d.code, d.params, labels) for d in item.details)
+    return message(item.code, item.params, labels)
+
+
+def missing_items(items: Iterable[Any], labels: Labels = NO_LABELS) -> list[Missing]:
+    """The engine's completeness items as the panel shows them."""
+    return [Missing(item.step, missing_item_message(item, labels), item.code) for item in items]
 
 
 def rule_config_error(error: Any) -> str:
@@ -642,6 +670,17 @@ APPLYING_MESSAGES: dict[str, Any] = {
         "You can apply only for an organisation you belong to or hold the applicant role for."
     ),
     "apply.title_missing": gettext_lazy("Give the project a title."),
+    # The completeness panel (filiere.engine.completeness; question and document codes shown
+    # with their labels)
+    "apply.summary_missing": gettext_lazy("Write a summary of the project."),
+    "apply.answer_missing": gettext_lazy("Answer the question “%(question)s”."),
+    "apply.answer_too_short": gettext_lazy(
+        "The answer to “%(question)s” needs at least %(minimum)s characters."
+    ),
+    "apply.document_missing": gettext_lazy("Add the document “%(document)s”."),
+    "apply.document_infected": gettext_lazy(
+        "The file “%(name)s” contains a virus: delete it and upload a clean copy."
+    ),
     "apply.reference_busy": gettext_lazy(
         "Many applications are being created right now: please try again in a moment."
     ),

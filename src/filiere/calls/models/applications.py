@@ -3,31 +3,50 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from filiere.engine import workflow
+
 from .design import MONEY, Call, DocumentType, Genre, Question, ScanStatus, Stage
+
+_W = workflow.State
 
 
 class State(models.TextChoices):
-    """The states of filiere.engine.workflow, with their labels (the transitions live there, as
-    data); tests/calls/test_transitions.py holds the two lists equal, in the same order."""
+    """The states of :class:`filiere.engine.workflow.State` (values taken from there; the
+    transitions live there, as data) with their labels. Written out so that type checkers know
+    the members; :func:`_same_states_as_the_engine` refuses to load the app if a state is added,
+    removed or reordered on one side only."""
 
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    INCOMPLETE = "incomplete", _("Incomplete")
-    ELIGIBLE = "eligible", _("Eligible")
-    INELIGIBLE = "ineligible", _("Ineligible")
-    UNDER_REVIEW = "under_review", _("Under review")
-    HEARING = "hearing", _("Hearing")
-    COMMITTEE = "committee", _("Before the committee")
-    AWARDED = "awarded", _("Awarded")
-    REJECTED = "rejected", _("Rejected")
-    DEFERRED = "deferred", _("Deferred")
-    AGREEMENT = "agreement", _("Agreement signed")
-    IN_PAYMENT = "in_payment", _("Being paid")
-    CLOSED = "closed", _("Closed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = _W.DRAFT.value, _("Draft")
+    SUBMITTED = _W.SUBMITTED.value, _("Submitted")
+    INCOMPLETE = _W.INCOMPLETE.value, _("Incomplete")
+    ELIGIBLE = _W.ELIGIBLE.value, _("Eligible")
+    INELIGIBLE = _W.INELIGIBLE.value, _("Ineligible")
+    UNDER_REVIEW = _W.UNDER_REVIEW.value, _("Under review")
+    HEARING = _W.HEARING.value, _("Hearing")
+    COMMITTEE = _W.COMMITTEE.value, _("Before the committee")
+    AWARDED = _W.AWARDED.value, _("Awarded")
+    REJECTED = _W.REJECTED.value, _("Rejected")
+    DEFERRED = _W.DEFERRED.value, _("Deferred")
+    AGREEMENT = _W.AGREEMENT.value, _("Agreement signed")
+    IN_PAYMENT = _W.IN_PAYMENT.value, _("Being paid")
+    CLOSED = _W.CLOSED.value, _("Closed")
+    WITHDRAWN = _W.WITHDRAWN.value, _("Withdrawn")
+
+
+def _same_states_as_the_engine() -> None:
+    ours = [(state.name, state.value) for state in State]
+    engine = [(state.name, state.value) for state in workflow.State]
+    if ours != engine:
+        raise ImproperlyConfigured(
+            f"calls.models.State differs from filiere.engine.workflow.State: {ours} != {engine}"
+        )
+
+
+_same_states_as_the_engine()
 
 
 class Application(models.Model):
