@@ -91,5 +91,6 @@ __all__ = [
     "other_fund",
     "pool_row",
     "staff",
+    "user_with_role",
     "works_for",
 ]
