@@ -6,17 +6,20 @@ Bad values are reported and ignored, never a 500 (like the instruction list's fi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Fund
+from ..models import Call, Fund
 from ..selectors_audit import AuditFilters, object_types
 
 
 class AuditFilterForm(forms.Form):
-    call = forms.ModelChoiceField(
+    call: forms.ModelChoiceField[Call] = forms.ModelChoiceField(
         label=_("Call"),
         required=False,
         queryset=None,
@@ -49,9 +52,16 @@ class AuditFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, data=None, *, calls, with_funds: bool, **kwargs):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        calls: QuerySet[Call],
+        with_funds: bool,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, **kwargs)
-        self.fields["call"].queryset = calls
+        cast(forms.ModelChoiceField, self.fields["call"]).queryset = calls
         models = dict(object_types())
         if with_funds:
             models[Fund._meta.label_lower] = Fund
@@ -62,7 +72,7 @@ class AuditFilterForm(forms.Form):
             ),
             key=lambda choice: choice[1],
         )
-        self.fields["object_type"].choices = [("", _("All")), *named]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [("", _("All")), *named]
 
     def filters(self) -> AuditFilters:
         """The valid filters; invalid ones are left out (the page lists the errors)."""

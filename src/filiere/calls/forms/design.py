@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,7 @@ from filiere.engine.eligibility import RULE_KINDS, RuleConfigError, rules_from_j
 from filiere.engine.money import MoneyError, parse_amount
 
 from .. import phrases
-from ..models import DocumentType, Fund, Genre, Question, Stage
+from ..models import Call, DocumentType, Fund, Genre, Question, Stage
 from ..services.design import FUND_FIELDS, QuestionRow, Row
 from ..services.documents import UploadError, check_rules_pdf, rules_pdf_max_bytes
 
@@ -35,9 +37,10 @@ class MoneyField(forms.CharField):
     """An amount in euros as people type it (``1 400 000``, ``150.000,50 €``), read by the
     engine's parser; its error codes are translated by ``phrases``."""
 
-    def to_python(self, value):
+    # An amount, where CharField gives text: the one way this field differs from its base.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         try:
             amount = parse_amount(text).to_decimal()
@@ -49,7 +52,7 @@ class MoneyField(forms.CharField):
             )
         return amount
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):
             return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value}"
         return value
@@ -59,31 +62,32 @@ class LabelledSplitDateTimeWidget(forms.SplitDateTimeWidget):
     """The field's label names the date input (Django's multi-widgets give their label no
     target); the time input gets its own name from the field's label (see below)."""
 
-    def id_for_label(self, id_):
+    def id_for_label(self, id_: str) -> str:
         return f"{id_}_0" if id_ else id_
 
 
 class DateTimeSecondsField(forms.SplitDateTimeField):
     """A date and a time to the second, in Europe/Paris (the site's time zone)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_date_formats", ["%Y-%m-%d", "%d/%m/%Y"])
         kwargs.setdefault("input_time_formats", ["%H:%M:%S", "%H:%M"])
         super().__init__(require_all_fields=False, **kwargs)
         self.fields[0].required = self.required
         self.fields[1].required = False  # noon when empty
         time_name = format_lazy(_("{label}, time"), label=self.label) if self.label else None
+        # A lazy label: the widget renders it in the language of each request.
+        time_attrs: dict[str, Any] = {"type": "time", "step": "1"}
         self.widget = LabelledSplitDateTimeWidget(
             date_attrs={"type": "date"},
-            time_attrs={"type": "time", "step": "1"}
-            | ({"aria-label": time_name} if time_name else {}),
+            time_attrs=time_attrs | ({"aria-label": time_name} if time_name else {}),
             date_format="%Y-%m-%d",
             time_format="%H:%M:%S",
         )
 
-    def compress(self, data_list):
+    def compress(self, data_list: tuple[dt.date, dt.time] | None) -> dt.datetime | None:
         if data_list and data_list[0] and not data_list[1]:
-            data_list = [data_list[0], NOON]  # the default time is noon
+            data_list = (data_list[0], NOON)  # the default time is noon
         return super().compress(data_list)
 
 
@@ -92,7 +96,7 @@ def _codes(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 
 
-def _lines(values) -> str:
+def _lines(values: Iterable[str] | None) -> str:
     return ", ".join(values or [])
 
 
@@ -109,7 +113,7 @@ class FundForm(forms.ModelForm):
             "description_nl": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         """Uniqueness is checked by the service, with its own message."""
 
 
@@ -181,7 +185,7 @@ class CallForm(forms.Form):
         help_text=_("Date and time in Paris, to the second; noon when no time is given."),
     )
 
-    def clean_rules_pdf(self):
+    def clean_rules_pdf(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("rules_pdf")
         if not upload:
             return None
@@ -200,27 +204,28 @@ class CallForm(forms.Form):
         upload.seek(0)
         return upload
 
-    def clean_ceiling_percent(self):
+    def clean_ceiling_percent(self) -> Decimal | None:
         value = self.cleaned_data.get("ceiling_percent")
         if value is not None and not (Decimal(0) < value <= Decimal(100)):
             raise forms.ValidationError(phrases.message("call.ceiling_percent_range"))
         return value
 
-    def clean_envelope(self):
+    def clean_envelope(self) -> Decimal | None:
         value = self.cleaned_data.get("envelope")
         if value is not None and value <= 0:
             raise forms.ValidationError(phrases.message("call.envelope_not_positive"))
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", phrases.message("call.closes_before_opening"))
         return data
 
     @staticmethod
-    def initial_for(call) -> dict[str, Any]:
+    def initial_for(call: Call) -> dict[str, Any]:
         from ..services.design import CALL_FIELDS
 
         initial = {name: getattr(call, name) for name in CALL_FIELDS}
@@ -247,8 +252,9 @@ class CloneForm(forms.Form):
     opens_at = DateTimeSecondsField(label=_("Opens at"), required=False)
     closes_at = DateTimeSecondsField(label=_("Closes at"), required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
         if bool(opens_at) != bool(closes_at):
             self.add_error("closes_at", _("Give both dates, or neither."))
@@ -280,7 +286,7 @@ class RowForm(forms.Form):
         return values
 
 
-def territory_choices():
+def territory_choices() -> list[tuple[str, str]]:
     return [(t.code, t.label) for t in Territory.objects.all()]
 
 
@@ -385,7 +391,7 @@ class QuestionForm(forms.Form):
         return choices
 
     @staticmethod
-    def choices_text(choices) -> str:
+    def choices_text(choices: Iterable[Mapping[str, str]] | None) -> str:
         lines = []
         for choice in choices or []:
             labels = [
@@ -399,7 +405,7 @@ class QuestionForm(forms.Form):
         return "\n".join(lines)
 
     @classmethod
-    def initial_for(cls, question) -> dict[str, Any]:
+    def initial_for(cls, question: Question) -> dict[str, Any]:
         condition = question.condition or {}
         return {
             "id": question.pk,
@@ -416,7 +422,7 @@ class QuestionForm(forms.Form):
             "min_length": question.min_length,
             "max_length": question.max_length,
             "choices": cls.choices_text(question.choices),
-            "group": question.group.code if question.group_id else "",
+            "group": question.group.code if question.group else "",
             "condition_question": condition.get("question", ""),
             "condition_equals": condition.get("equals", ""),
         }
@@ -560,7 +566,7 @@ class RuleForm(forms.Form):
 RuleFormSet = forms.formset_factory(RuleForm, extra=1, can_delete=True, can_order=True)
 
 
-def rules_from_formset(formset) -> list[dict[str, Any]]:
+def rules_from_formset(formset: forms.BaseFormSet[RuleForm]) -> list[dict[str, Any]]:
     forms_in_order = formset.ordered_forms if formset.can_order else formset.forms
     ordered = list(forms_in_order) + [
         f for f in formset.forms if f not in forms_in_order and f.cleaned_data
@@ -584,7 +590,7 @@ class RulesJsonForm(forms.Form):
         help_text=_("The format is described in the guide to configuring a call."),
     )
 
-    def clean_rules_json(self):
+    def clean_rules_json(self) -> list[dict[str, Any]]:
         text = self.cleaned_data["rules_json"]
         try:
             data = json.loads(text)

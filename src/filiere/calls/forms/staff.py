@@ -3,20 +3,23 @@ bulk actions and saved filters. Forms validate input; services decide and record
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.engine import workflow
 
-from ..models import Label
+from ..models import Call, Label
 from ..phrases import applying_message
 from ..services.documents import UploadError, check_attachment
 
 
-def clean_attachment(upload):
+def clean_attachment(upload: UploadedFile | None) -> UploadedFile | None:
     """The checks of a document (name, size, content, the extension agreeing with the content),
     for PDF, PNG and JPEG; the service checks again before storing."""
     if not upload:
@@ -37,7 +40,7 @@ class _OwnIds:
 
     id_name = ""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"id_{self.id_name}_%s")
         super().__init__(*args, **kwargs)
 
@@ -60,8 +63,9 @@ class DecisionForm(_OwnIds, forms.Form):
         help_text=_("Required for an ineligible decision."),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         code = data.get("decision")
         reason = (data.get("reason") or "").strip()
         if code and workflow.TRANSITIONS_BY_CODE[code].reason_required and not reason:
@@ -90,21 +94,21 @@ class CorrectionForm(_OwnIds, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             # Two working days, as VAF gives for small omissions (docs/domain.md, Calls), at noon.
             noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
             self.initial.setdefault("until", noon + timedelta(days=2))
 
-    def clean_items(self):
+    def clean_items(self) -> list[str]:
         items = [line.strip(" -•\t") for line in self.cleaned_data["items"].splitlines()]
         items = [item for item in items if item]
         if not items:
             raise forms.ValidationError(_("List at least one item to correct."))
         return items
 
-    def clean_until(self):
+    def clean_until(self) -> datetime:
         until = self.cleaned_data["until"]
         if until <= timezone.now():
             raise forms.ValidationError(_("Choose a date in the future."))
@@ -122,7 +126,7 @@ class MessageForm(_OwnIds, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 
-    def clean_attachment(self):
+    def clean_attachment(self) -> UploadedFile | None:
         return clean_attachment(self.cleaned_data.get("attachment"))
 
 
@@ -138,7 +142,7 @@ class NoteForm(_OwnIds, forms.Form):
 class LabelForm(forms.Form):
     name = forms.CharField(label=_("Add a label"), max_length=60)
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
 
 
@@ -155,11 +159,15 @@ class TransitionForm(_OwnIds, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, transitions=(), **kwargs):
+    def __init__(
+        self, *args: Any, transitions: Iterable[workflow.Transition] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         from ..services.transitions import transition_label
 
-        self.fields["code"].choices = [(t.code, transition_label(t.code)) for t in transitions]
+        cast(forms.ChoiceField, self.fields["code"]).choices = [
+            (t.code, transition_label(t.code)) for t in transitions
+        ]
 
 
 class BulkActionForm(forms.Form):
@@ -187,12 +195,15 @@ class BulkActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, application_ids=(), **kwargs):
+    def __init__(self, *args: Any, application_ids: Iterable[int] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
+        cast(forms.ChoiceField, self.fields["applications"]).choices = [
+            (pk, pk) for pk in application_ids
+        ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         action = data.get("action")
         if action == "declare_ineligible" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give one reason for all: each applicant will receive it."))
@@ -205,5 +216,5 @@ class SavedFilterForm(forms.Form):
     name = forms.CharField(label=_("Save these filters as"), max_length=80)
 
 
-def label_choices(call) -> list[tuple[int, str]]:
+def label_choices(call: Call) -> list[tuple[int, str]]:
     return list(Label.objects.filter(call=call).order_by("name").values_list("pk", "name"))

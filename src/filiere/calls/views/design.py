@@ -6,8 +6,12 @@ sign in, other people get 403. Forms validate fields; services validate the rest
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +36,11 @@ from ..permissions import staff_required
 from ..services import design as services
 from ..services.design import DesignError
 
+if TYPE_CHECKING:
+    from filiere.accounts.types import AuthenticatedHttpRequest
+
+    from ..models import Call
+
 STEPS = (
     ("design_call_edit", gettext_lazy("General")),
     ("design_call_cofunders", gettext_lazy("Co-funders")),
@@ -46,7 +55,7 @@ def _error_text(error: DesignError) -> str:
     return phrases.message(error.code, error.params)
 
 
-def _steps(call, current: str):
+def _steps(call: Call, current: str) -> list[dict[str, object]]:
     return [
         {
             "url": reverse(f"calls:{name}", args=[call.pk]),
@@ -57,7 +66,9 @@ def _steps(call, current: str):
     ]
 
 
-def _render_step(request, call, step: str, template: str, context: dict):
+def _render_step(
+    request: HttpRequest, call: Call, step: str, template: str, context: dict[str, Any]
+) -> HttpResponse:
     return render(
         request,
         f"calls/design/{template}",
@@ -69,7 +80,7 @@ def _render_step(request, call, step: str, template: str, context: dict):
 
 
 @staff_required
-def funds(request):
+def funds(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: staff
     form = FundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +97,7 @@ def funds(request):
 
 
 @staff_required
-def fund_edit(request, pk: int):
+def fund_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     fund = selectors.get_fund(pk)
     form = FundForm(request.POST or None, instance=fund)
@@ -105,13 +116,13 @@ def fund_edit(request, pk: int):
 
 
 @staff_required
-def calls(request):
+def calls(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: staff
     return render(request, "calls/design/calls.html", {"calls": selectors.calls_for_staff()})
 
 
 @staff_required
-def call_create(request):
+def call_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: staff
     form = CallForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +146,7 @@ def call_create(request):
 
 
 @staff_required
-def call_overview(request, pk: int):
+def call_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     call = selectors.get_call_for_design(pk)
     labels = selectors.rule_labels()
@@ -153,7 +164,7 @@ def call_overview(request, pk: int):
 
 
 @staff_required
-def call_edit(request, pk: int):
+def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     call = selectors.get_call_for_design(pk)
     form = CallForm(request.POST or None, request.FILES or None, initial=CallForm.initial_for(call))
@@ -176,11 +187,16 @@ def call_edit(request, pk: int):
     return _render_step(request, call, "design_call_edit", "call_edit.html", {"form": form})
 
 
-def _row_formset(form_class, extra: int):
+def _row_formset(form_class: type[forms.Form], extra: int) -> type[forms.BaseFormSet[Any]]:
     return forms.formset_factory(form_class, extra=extra, can_delete=True)
 
 
-def _save_rows(request, formset, save, call):
+def _save_rows(
+    request: AuthenticatedHttpRequest,
+    formset: forms.BaseFormSet[Any],
+    save: Callable[..., object],
+    call: Call,
+) -> bool:
     """Validate a formset, hand its rows to ``save``; a service error goes to its row."""
     if not formset.is_valid():
         return False
@@ -195,12 +211,24 @@ def _save_rows(request, formset, save, call):
             field = error.field if error.field in form.fields else None
             form.add_error(field, message)
         else:
-            formset._non_form_errors = formset.error_class([message])
+            # Django's slot for formset-wide errors (full_clean() fills it; no public setter).
+            formset._non_form_errors = formset.error_class([message])  # type: ignore[attr-defined]
         return False
     return True
 
 
-def _rows_step(request, pk, *, step, form_class, extra, initial_rows, save, title, template):
+def _rows_step(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    step: str,
+    form_class: type[forms.Form],
+    extra: int,
+    initial_rows: Callable[[Call], list[dict[str, Any]]],
+    save: Callable[..., object],
+    title: str,
+    template: str,
+) -> HttpResponse:
     call = selectors.get_call_for_design(pk)
     FormSet = _row_formset(form_class, extra)
     formset = FormSet(request.POST or None, initial=initial_rows(call), prefix="rows")
@@ -211,7 +239,7 @@ def _rows_step(request, pk, *, step, form_class, extra, initial_rows, save, titl
 
 
 @staff_required
-def call_cofunders(request, pk: int):
+def call_cofunders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     return _rows_step(
         request,
@@ -235,7 +263,7 @@ def call_cofunders(request, pk: int):
 
 
 @staff_required
-def call_criteria(request, pk: int):
+def call_criteria(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     return _rows_step(
         request,
@@ -261,7 +289,7 @@ def call_criteria(request, pk: int):
 
 
 @staff_required
-def call_documents(request, pk: int):
+def call_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     return _rows_step(
         request,
@@ -286,7 +314,7 @@ def call_documents(request, pk: int):
 
 
 @staff_required
-def call_questions(request, pk: int):
+def call_questions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     return _rows_step(
         request,
@@ -302,7 +330,7 @@ def call_questions(request, pk: int):
 
 
 @staff_required
-def call_rules(request, pk: int):
+def call_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     call = selectors.get_call_for_design(pk)
     initial = [RuleForm.initial_for(rule) for rule in call.eligibility_rules]
@@ -349,7 +377,7 @@ def call_rules(request, pk: int):
     )
 
 
-def _pretty(rules) -> str:
+def _pretty(rules: object) -> str:
     import json
 
     return json.dumps(rules, indent=2, ensure_ascii=False)
@@ -357,7 +385,7 @@ def _pretty(rules) -> str:
 
 @require_POST
 @staff_required
-def call_publish(request, pk: int):
+def call_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     call = selectors.get_call_for_design(pk)
     publish = request.POST.get("published") == "1"
@@ -373,7 +401,7 @@ def call_publish(request, pk: int):
 
 
 @staff_required
-def call_clone(request, pk: int):
+def call_clone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
     call = selectors.get_call_for_design(pk)
     form = CloneForm(request.POST or None, initial={"slug": f"{call.slug}-copy", "years": 1})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from datetime import datetime
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,7 +18,7 @@ from ..services import documents
 from .files import blocked_page
 
 
-def call_list(request):
+def call_list(request: HttpRequest) -> HttpResponse:
     # permission: public; published calls only
     groups = selectors.public_calls()
     return render(
@@ -46,7 +48,7 @@ def apply_url(call: Call) -> str | None:
         return None
 
 
-def countdown(call: Call, now) -> str:
+def countdown(call: Call, now: datetime) -> str:
     """“Closes in 3 days, 4 hours” (server-rendered), or when it opens, or that it closed."""
     phase = call.phase(now)
     if phase == Call.Phase.UPCOMING:
@@ -56,7 +58,7 @@ def countdown(call: Call, now) -> str:
     return _("Closed on %(moment)s") % {"moment": phrases.format_datetime(call.closes_at)}
 
 
-def call_detail(request, slug: str):
+def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # permission: public for published calls; staff also see hidden ones (a preview); 404 else
     call = selectors.get_call_for_viewer(request.user, slug)
     now = timezone.now()
@@ -88,7 +90,7 @@ def call_detail(request, slug: str):
     )
 
 
-def rules_pdf(request, slug: str):
+def rules_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
     # permission: public for published calls, staff for hidden ones; 404 when there is no PDF
     # only once the antivirus found it clean (409 with the reason before)
     call = selectors.get_call_for_viewer(request.user, slug)
@@ -106,11 +108,11 @@ def rules_pdf(request, slug: str):
     )
 
 
-def _detail_url(request, call: Call) -> str:
+def _detail_url(request: HttpRequest, call: Call) -> str:
     return request.build_absolute_uri(reverse("calls:detail", args=[call.slug]))
 
 
-def calendar(request):
+def calendar(request: HttpRequest) -> HttpResponse:
     # permission: public; openings and deadlines of published calls
     body = feeds.icalendar(
         selectors.calls_for_feed(),
@@ -122,7 +124,7 @@ def calendar(request):
     return response
 
 
-def open_feed(request):
+def open_feed(request: HttpRequest) -> JsonResponse:
     # permission: public; published calls open now
     feed = feeds.json_feed(
         selectors.open_calls(),
