@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -87,15 +87,13 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    @property
-    def expected_version(self) -> int | None:
-        """The version the page was rendered from (None: save whatever the version)."""
-        return self.cleaned_data.get("version")
-
-    @property
-    def base_fingerprint(self) -> str:
-        """The fingerprint of the section as the page showed it."""
-        return self.cleaned_data.get("base") or ""
+    def versions(self) -> dict[str, Any]:
+        """What the services compare to refuse a stale edit: the version the page was rendered
+        from (None: whatever the version) and the fingerprint of the section as it showed it."""
+        return {
+            "expected_version": self.cleaned_data.get("version"),
+            "base_fingerprint": self.cleaned_data.get("base") or "",
+        }
 
 
 class CreateApplicationForm(forms.Form):
@@ -142,7 +140,7 @@ class ProjectForm(VersionedForm):
             "base": fingerprint,
         }
 
-    def project(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, Any]:
         """The cleaned values as ``save_project`` takes them."""
         data = self.cleaned_data
         return {
@@ -150,6 +148,7 @@ class ProjectForm(VersionedForm):
             "summary": data["summary"],
             "genre_id": data["genre"].pk if data["genre"] else None,
             "stage_id": data["stage"].pk if data["stage"] else None,
+            **self.versions(),
         }
 
 
@@ -200,7 +199,22 @@ class InviteForm(forms.Form):
         return data
 
 
-class BudgetLineForm(forms.Form):
+class _RowForm(forms.Form):
+    """A row of the budget or of the financing plan; one left blank is not saved."""
+
+    name_field: ClassVar[str]  # the row's own name: a line's label, a source's name
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("amount") is None and not data.get(self.name_field)
+
+    def row(self) -> dict[str, Any]:
+        """The cleaned row as ``save_budget`` takes it."""
+        raise NotImplementedError
+
+
+class BudgetLineForm(_RowForm):
+    name_field = "label"
     chapter = forms.ChoiceField(label=_("Chapter"))
     label = forms.CharField(label=_("Line"), max_length=200, required=False)
     amount = AmountField(label=_("Amount (EUR)"), required=False)
@@ -224,12 +238,8 @@ class BudgetLineForm(forms.Form):
             )
         return data
 
-    def is_blank(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return data.get("amount") is None and not data.get("label")
-
-    def line(self) -> dict[str, Any]:
-        """The cleaned line as ``save_budget`` takes it; an unnamed line is named by its chapter."""
+    def row(self) -> dict[str, Any]:
+        """An unnamed line is named by its chapter."""
         data = self.cleaned_data
         chapter = data["chapter"]
         return {
@@ -240,7 +250,8 @@ class BudgetLineForm(forms.Form):
         }
 
 
-class FinancingSourceForm(forms.Form):
+class FinancingSourceForm(_RowForm):
+    name_field = "name"
     name = forms.CharField(label=_("Source"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=FinancingSource.Kind.choices)
     amount = AmountField(label=_("Amount (EUR)"), required=False)
@@ -255,12 +266,7 @@ class FinancingSourceForm(forms.Form):
             self.add_error("name", _("Name the source of this amount."))
         return data
 
-    def is_blank(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return data.get("amount") is None and not data.get("name")
-
-    def source(self) -> dict[str, Any]:
-        """The cleaned source as ``save_budget`` takes it."""
+    def row(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "name": data["name"],
@@ -345,24 +351,14 @@ class BudgetForm:
         # Not short-circuited: every part gets its error messages.
         return self.request.is_valid() & self.lines.is_valid() & self.financing.is_valid()
 
-    @property
-    def expected_version(self) -> int | None:
-        return self.request.expected_version
-
-    @property
-    def base_fingerprint(self) -> str:
-        return self.request.base_fingerprint
-
-    def requested_amount(self) -> Decimal | None:
-        return self.request.cleaned_data["requested_amount"]
-
-    def budget_lines(self) -> list[dict[str, Any]]:
-        """The filled-in lines, blank rows left out, in the order typed."""
-        return [form.line() for form in self.lines if not form.is_blank()]
-
-    def financing_sources(self) -> list[dict[str, Any]]:
-        """The filled-in sources, blank rows left out, in the order typed."""
-        return [form.source() for form in self.financing if not form.is_blank()]
+    def changes(self) -> dict[str, Any]:
+        """The cleaned budget as ``save_budget`` takes it; blank rows are left out."""
+        return {
+            "requested_amount": self.request.cleaned_data["requested_amount"],
+            "lines": [form.row() for form in self.lines if not form.is_blank()],
+            "financing": [form.row() for form in self.financing if not form.is_blank()],
+            **self.request.versions(),
+        }
 
 
 def _line_initial(line: BudgetLine) -> dict[str, Any]:
@@ -580,6 +576,10 @@ class QuestionsForm(VersionedForm):
                 result.append((question.section, []))
             result[-1][1].append(entry)
         return result
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned answers as ``save_answers`` takes them."""
+        return {"answers": self.answers(), **self.versions()}
 
     def answers(self) -> dict[str, Any]:
         """Cleaned answers (code → JSON value), conditions applied, blank rows dropped."""

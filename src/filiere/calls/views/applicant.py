@@ -203,18 +203,6 @@ def _refused(
     return render(request, template, context, status=409 if "conflict" in context else 200)
 
 
-def _save_project(
-    request: AuthenticatedHttpRequest, application: Application, form: ProjectForm
-) -> Application:
-    return services.save_project(
-        application=application,
-        by=request.user,
-        **form.project(),
-        expected_version=form.expected_version,
-        base_fingerprint=form.base_fingerprint,
-    )
-
-
 def _project_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     template = "calls/applicant/step_project.html"
     base = services.fingerprint(services.project_values(application))
@@ -226,7 +214,7 @@ def _project_step(request: AuthenticatedHttpRequest, application: Application) -
     context = _context(request, application, "project", form=form)
     if request.method == "POST" and form.is_valid():
         try:
-            _save_project(request, application, form)
+            services.save_project(application=application, by=request.user, **form.changes())
         except ApplyError as error:
             return _refused(request, context, template, error)
         return _saved(request, application, "project")
@@ -252,18 +240,6 @@ def _questions_form(
     )
 
 
-def _save_answers(
-    request: AuthenticatedHttpRequest, application: Application, form: QuestionsForm
-) -> Application:
-    return services.save_answers(
-        application=application,
-        by=request.user,
-        answers=form.answers(),
-        expected_version=form.expected_version,
-        base_fingerprint=form.base_fingerprint,
-    )
-
-
 def _questions_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     template = "calls/applicant/step_questions.html"
     add_row = request.POST.get("add_row", "") if request.method == "POST" else ""
@@ -276,7 +252,7 @@ def _questions_step(request: AuthenticatedHttpRequest, application: Application)
     context = _context(request, application, "questions", form=form)
     if request.method == "POST" and form.is_valid():
         try:
-            _save_answers(request, application, form)
+            services.save_answers(application=application, by=request.user, **form.changes())
         except ApplyError as error:
             return _refused(request, context, template, error)
         if add_row:
@@ -319,20 +295,6 @@ def _budget_context(
     return context
 
 
-def _save_budget(
-    request: AuthenticatedHttpRequest, application: Application, form: BudgetForm
-) -> Application:
-    return services.save_budget(
-        application=application,
-        by=request.user,
-        requested_amount=form.requested_amount(),
-        lines=form.budget_lines(),
-        financing=form.financing_sources(),
-        expected_version=form.expected_version,
-        base_fingerprint=form.base_fingerprint,
-    )
-
-
 def _budget_step(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     template = "calls/applicant/step_budget.html"
     form = _budget_form(application, request.POST if request.method == "POST" else None)
@@ -341,7 +303,7 @@ def _budget_step(request: AuthenticatedHttpRequest, application: Application) ->
             messages.error(request, _("Nothing was saved: please correct the errors below."))
             return render(request, template, _budget_context(request, application, form))
         try:
-            _save_budget(request, application, form)
+            services.save_budget(application=application, by=request.user, **form.changes())
         except ApplyError as error:
             return _refused(request, _budget_context(request, application, form), template, error)
         if "add_lines" not in request.POST:
@@ -419,10 +381,14 @@ def application_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         return render(request, template, context)
     try:
         if isinstance(form, ProjectForm):
-            saved = _save_project(request, application, form)
+            saved = services.save_project(
+                application=application, by=request.user, **form.changes()
+            )
             base = services.fingerprint(services.project_values(saved))
         else:
-            saved = _save_answers(request, application, form)
+            saved = services.save_answers(
+                application=application, by=request.user, **form.changes()
+            )
             base = services.fingerprint(services.answer_values(saved))
     except ApplyError as error:
         context.update(_refusal(error))
