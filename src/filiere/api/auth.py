@@ -25,6 +25,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from filiere.accounts.models import User
 from filiere.accounts.services import TokenRefused, authenticate_api_key
+from filiere.accounts.types import AuthenticatedHttpRequest
 
 from .errors import ApiError
 from .throttling import count_unknown_key
@@ -32,12 +33,11 @@ from .throttling import count_unknown_key
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class SignedInRequest(HttpRequest):
+class SignedInRequest(AuthenticatedHttpRequest):
     """The request of an ``auth=SIGNED_IN`` operation: ninja sets ``auth`` to the caller's account
-    (and ``user`` too). For annotations only; Django builds the requests."""
+    (``user`` too). For annotations only; Django builds the requests."""
 
     auth: User
-    user: User
 
 
 def _refusal(code: str) -> ApiError:
