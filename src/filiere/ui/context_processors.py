@@ -12,6 +12,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "is_staff_member": _is_staff_member(request),
         "is_platform_admin": _is_platform_admin(request),
         "instructs_a_call": _instructs_a_call(request),
+        "manages_a_pool": _holds(request, "staff", ("", "fund")),
+        "is_expert": _holds(request, "expert", None),
     }
 
 
@@ -30,6 +32,18 @@ def _instructs_a_call(request: HttpRequest) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return any(role == "staff" and scope == "call" for role, scope, _id in user.role_set())
+
+
+def _holds(request: HttpRequest, role: str, scope_types: tuple[str, ...] | None) -> bool:
+    """Whether to show a menu entry to the holder of ``role`` (for these scope types, or any):
+    the pools of experts (staff of every fund or of one), an expert's own pages."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return any(
+        granted == role and (scope_types is None or scope in scope_types)
+        for granted, scope, _id in user.role_set()
+    )
 
 
 def _is_platform_admin(request: HttpRequest) -> bool:
