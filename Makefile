@@ -50,7 +50,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/filiere/engine
+	$(BIN)/mypy src/filiere
 
 format: install
 	$(BIN)/ruff format src tests bench
