@@ -32,11 +32,15 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from filiere.calls import selectors_staff
+from filiere.calls.access import (
+    access_application_by_id,
+    access_application_for_member,
+    applications_of,
+)
 from filiere.calls.filters import ApplicationFilterForm
 from filiere.calls.models import Application, Call
-from filiere.calls.permissions import instructs, is_lead, staff_call_ids
+from filiere.calls.permissions import instructs_some_call, is_lead
 from filiere.calls.phrases import applying_message
-from filiere.calls.selectors_applicant import applications_of, get_application_for_member
 from filiere.calls.services import submission as submission_services
 from filiere.calls.services.applications import ApplyError
 from filiere.calls.services.transitions import (
@@ -209,31 +213,6 @@ def _page(request: HttpRequest, queryset, query: PageQuery) -> dict:
     return {**page, "results": [_row(a) for a in page["results"]]}
 
 
-def _visible(user, pk: int) -> tuple[Application, bool]:
-    """(application, as staff): staff of its call who are not on its team read it as staff; its
-    lead and accepted members as their own; 404 for everyone else."""
-    application = (
-        Application.objects.select_related(
-            "call", "organisation__territory", "genre", "stage", "lead"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    if instructs(user, application):
-        return application, True
-    if own_applications(user, Application.objects.filter(pk=pk)).exists():
-        return application, False
-    raise Http404
-
-
-def _is_instructor(user) -> bool:
-    """Holds a staff role, globally or for at least one call."""
-    calls = staff_call_ids(user)
-    return calls is None or bool(calls)
-
-
 def _operation(transition) -> str | None:
     if transition.code in _VERBS:
         return _VERBS[transition.code]
@@ -269,9 +248,9 @@ def list_applications(request, query: Query[PageQuery], call: str = ""):
     # calls' for a call-scoped grant; never one they are on), with the staff list's filters;
     # everyone else only the applications they lead or are on the team of (invitation accepted)
     user = request.auth
-    if _is_instructor(user):
+    if instructs_some_call(user):
         return _staff_list(request, call, query)
-    queryset = own_applications(user).select_related(
+    queryset = applications_of(user).select_related(
         "call", "organisation__territory", "genre", "stage"
     )
     if call:
@@ -289,7 +268,7 @@ def application_detail(request, application_id: int):
     # permission: signed in; staff of its call who are not on its team: with labels; its lead
     # and accepted members: their own view; 404 for everyone else
     user = request.auth
-    application, as_staff = _visible(user, application_id)
+    application, as_staff = access_application_by_id(user, application_id)
     data = {
         **_row(application),
         "summary": application.summary,
@@ -336,7 +315,7 @@ def fire_transition(request, application_id: int):
     # transition with its own service (submit, resubmit, withdraw, correction request),
     # ``workflow.reason_required``
     user = request.auth
-    application, _as_staff = _visible(user, application_id)
+    application, _as_staff = access_application_by_id(user, application_id)
     payload = _read_body(TransitionIn, request.body)
     try:
         if payload.code in DECISIONS:
@@ -383,7 +362,7 @@ def submit(request, application_id: int):
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead submits (403); the deadline, completeness and state say 409 and change
     # nothing. The same service as the page: Submission, receipt, audit, e-mails.
-    application = get_application_for_member(request.auth, application_id)
+    application = access_application_for_member(request.auth, application_id)
     try:
         submission_services.submit_application(application=application, by=request.auth)
     except ApplyError as error:
@@ -401,7 +380,7 @@ def resubmit(request, application_id: int):
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead sends it again (403); outside the correction window, incomplete or
     # in another state: 409, nothing changed. The same service as the page.
-    application = get_application_for_member(request.auth, application_id)
+    application = access_application_for_member(request.auth, application_id)
     try:
         submission_services.resubmit_application(application=application, by=request.auth)
     except ApplyError as error:
@@ -425,7 +404,7 @@ def withdraw(request, application_id: int):
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead withdraws (403); after a decision: 409; a body other than a JSON
     # object with an optional text ``reason``: 422. The same service as the page.
-    application = get_application_for_member(request.auth, application_id)
+    application = access_application_for_member(request.auth, application_id)
     payload = _read_body(WithdrawIn, request.body or b"{}")
     try:
         submission_services.withdraw_application(
@@ -470,12 +449,6 @@ def _staff_extra(application: Application) -> dict:
 # --- applicant (own applications) -------------------------------------------------------------
 
 
-def own_applications(user, queryset=None):
-    """Applications ``user`` leads or joined (invitation accepted): the applying side's rule."""
-    mine = applications_of(user)
-    return mine if queryset is None else queryset.filter(pk__in=mine.values("pk"))
-
-
 class ReceiptDocumentOut(Schema):
     type: str
     name: str
@@ -505,7 +478,7 @@ def application_receipt(request, application_id: int):
     # permission: signed in; the lead or a team member who accepted, once submitted (404 for
     # everyone else, staff included: they read the file through the staff operations). The team
     # members' e-mail addresses are shown to the lead only.
-    application = get_application_for_member(request.auth, application_id)
+    application = access_application_for_member(request.auth, application_id)
     submission = getattr(application, "submission", None)
     if submission is None:
         raise Http404

@@ -3,9 +3,9 @@
 - Published calls are public; the staff also see hidden calls (a preview), design calls and
   instruct applications (``staff_required`` on every design and instruction page).
 - An application is read by its lead and by the team members who accepted their invitation;
-  the staff read it through the instruction pages and the API. Gatekeepers that fetch an
-  application and answer 404 to everyone else are selectors (``selectors_applicant``,
-  ``selectors_staff``): they apply the rules below.
+  the staff read it through the instruction pages and the API. The gatekeepers that fetch an
+  application or a document and answer 404 to everyone else are in ``calls/access.py``: they
+  apply the rules below.
 - It is edited by its lead and by members allowed to edit, while the engine says the file is
   editable; only the lead submits, sends corrections and withdraws.
 - Its documents are downloaded by the team and by the staff.
@@ -30,6 +30,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
 from filiere.accounts.models import Role
 from filiere.accounts.permissions import is_signed_in, is_staff
@@ -105,18 +106,21 @@ def instructor_required(view):
 
 
 def call_staff_required(view):
-    """Instruction pages of one call (``slug``): anonymous → sign-in page; signed in without
-    staff for that call (globally or by a call-scoped grant) → 403."""
+    """Instruction pages of one call: anonymous → sign-in page; signed in without staff for that
+    call (globally or by a call-scoped grant) → 403. The call is read once, here: the URL's
+    ``slug`` reaches the view as ``call``. A missing call is a 404 for the global staff and a
+    403 for everyone else (who learn nothing about which calls exist)."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request, *args, slug: str, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
-            call_id = Call.objects.filter(slug=kwargs.get("slug")).values_list("pk", flat=True)
-            if not any(is_call_staff(request.user, pk) for pk in call_id):
-                raise PermissionDenied
-        return view(request, *args, **kwargs)
+        call = Call.objects.select_related("fund").filter(slug=slug).first()
+        if call is None and is_staff(request.user):
+            raise Http404
+        if call is None or not is_call_staff(request.user, call.pk):
+            raise PermissionDenied
+        return view(request, *args, call=call, **kwargs)
 
     return wrapper
 
@@ -124,19 +128,28 @@ def call_staff_required(view):
 # --- Applications -------------------------------------------------------------------------------
 
 
-def sees_every_application(user) -> bool:
-    """The staff read every application; everyone else only those they lead or joined."""
-    return is_staff(user)
-
-
 def on_team(user, application: Application) -> bool:
     """``user`` leads ``application`` or is on its team, invited or accepted (an invitation sent
-    to their address counts): a conflict of interest for instructing or deciding it."""
+    to their address counts): a conflict of interest for instructing or deciding it.
+
+    Asked several times per request (the page, the menu of transitions, the service): answered
+    from the prefetched team when there is one, else queried once per user and application
+    object."""
     if not is_signed_in(user):
         return False
     if application.lead_id == user.pk:
         return True
-    return application.team.filter(Q(user=user) | Q(email__iexact=user.email)).exists()
+    answers = application.__dict__.setdefault("_on_team", {})
+    if user.pk not in answers:
+        team = getattr(application, "_prefetched_objects_cache", {}).get("team")
+        if team is None:
+            answers[user.pk] = application.team.filter(
+                Q(user=user) | Q(email__iexact=user.email)
+            ).exists()
+        else:
+            email = user.email.lower()
+            answers[user.pk] = any(m.user_id == user.pk or m.email.lower() == email for m in team)
+    return answers[user.pk]
 
 
 def not_on_team_q(user) -> Q:

@@ -1,7 +1,8 @@
 """Reads for the instruction team: the list of a call's applications, one application with
 everything staff see (notes and labels included), counts, and the eligibility snapshot.
 
-Everything here is for staff only: views check ``permissions.staff_required`` before calling. The
+Everything here is for staff only: views check ``permissions.call_staff_required`` before
+calling, and fetch one application through ``access.access_application_for_staff``. The
 applicant-facing reads never select notes or labels.
 """
 
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from filiere.engine.eligibility import (
     EligibilityReport,
@@ -27,7 +27,6 @@ from .models import (
     Label,
     SavedFilter,
     State,
-    TeamMember,
 )
 from .permissions import instructable_q
 from .selectors import rules_in_force
@@ -57,13 +56,6 @@ class ApplicationFilters:
     text: str = ""
     sort: str = "reference"
     descending: bool = False
-
-
-def get_call_for_staff(slug: str) -> Call:
-    try:
-        return Call.objects.select_related("fund").get(slug=slug)
-    except Call.DoesNotExist:
-        raise Http404 from None
 
 
 def missing_documents_condition() -> Exists:
@@ -161,31 +153,6 @@ def state_counts(call: Call) -> dict[str, int]:
     return dict(rows)
 
 
-def get_application_for_staff(call: Call, reference: str) -> Application:
-    """One application with its team, budget, financing, documents, messages, notes, labels."""
-    try:
-        return (
-            Application.objects.select_related(
-                "call", "organisation__territory", "lead", "genre", "stage", "submission"
-            )
-            .prefetch_related(
-                Prefetch(
-                    "team", queryset=TeamMember.objects.select_related("organisation", "user")
-                ),
-                "budget_lines",
-                "financing",
-                Prefetch("documents", queryset=Document.objects.select_related("document_type")),
-                "messages__author",
-                "staff_notes__author",
-                "labels",
-                "correction_requests",
-            )
-            .get(call=call, reference=reference)
-        )
-    except Application.DoesNotExist:
-        raise Http404 from None
-
-
 def saved_filters(user, call: Call) -> QuerySet:
     return SavedFilter.objects.filter(user=user, call=call).order_by("name")
 
@@ -204,26 +171,7 @@ def eligibility_report(application: Application) -> tuple[EligibilityReport | No
     return evaluate(rules, snapshot_of(application, submitted_at=application.submitted_at)), ""
 
 
-# --- the applicant team's side of messaging (gatekeeper: no notes, no labels) -------------------
-
-
-def get_application_for_team(user, reference: str) -> Application:
-    """An application the user leads or joined (invitation accepted); 404 for anyone else, staff
-    included (staff use the instruction pages). Never prefetches staff notes or labels."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404
-    accepted = TeamMember.objects.filter(
-        application=OuterRef("pk"), user=user, accepted_at__isnull=False
-    )
-    application = (
-        Application.objects.select_related("call")
-        .filter(reference=reference)
-        .filter(Q(lead=user) | Q(Exists(accepted)))
-        .first()
-    )
-    if application is None:
-        raise Http404
-    return application
+# --- the applicant team's side of messaging (no notes, no labels) -------------------------------
 
 
 def messages_for_team(application: Application) -> QuerySet:

@@ -26,6 +26,7 @@ from filiere.engine.workflow import is_withdrawable
 
 from .. import permissions
 from .. import selectors_applicant as selectors
+from ..access import access_application_for_member
 from ..forms.applicant import (
     BudgetForm,
     CreateApplicationForm,
@@ -66,7 +67,7 @@ def _error(error: ApplyError) -> str:
 
 def _load(request: AuthenticatedHttpRequest, pk: int) -> Application:
     """The application with everything the pages read, for a member of its team (404 otherwise)."""
-    selectors.get_application_for_member(request.user, pk)  # the gatekeeper
+    access_application_for_member(request.user, pk)  # the gatekeeper
     application = selectors.with_message_count(
         selectors.with_related(Application.objects.filter(pk=pk))
     ).get()
@@ -483,7 +484,7 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     # The gatekeeper only: the service locks the row and reads everything again inside its
     # transaction, so the pages' full load would be thrown away (a third fewer queries on the
     # busiest request of a call's last minutes; bench/bench_deadline_rush.py).
-    application = selectors.get_application_for_member(request.user, pk)
+    application = access_application_for_member(request.user, pk)
     try:
         submission_services.submit_application(application=application, by=request.user)
     except submission_services.SubmissionRefused as error:

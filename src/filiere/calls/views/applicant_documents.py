@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from .. import permissions
+from ..access import access_document
 from ..forms.applicant import DocumentUploadForm
 from ..models import Document
 from ..phrases import applying_message
@@ -96,11 +96,7 @@ def _too_large(request, pk: int):
 def document_download(request, pk: int):
     # permission: signed in; team members of the application and staff (404 for everyone else);
     # only files the antivirus found clean, always as an attachment
-    document = get_object_or_404(
-        Document.objects.select_related("application__call", "document_type"), pk=pk
-    )
-    if not permissions.can_view_documents(request.user, document.application):
-        raise Http404
+    document = access_document(request.user, pk)
     try:
         stored = services.open_for_download(document=document, by=request.user)
     except services.NotServable as blocked:

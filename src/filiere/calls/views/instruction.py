@@ -2,18 +2,18 @@
 eligibility check, decisions, correction requests, messages, private notes and labels, exports.
 
 Every view here is for the staff of the call: the global staff and holders of a staff grant
-scoped to that call (``calls.permissions.call_staff_required``); anonymous visitors are sent to
-sign in, everyone else gets 403. The services check the same rule again. Nobody reaches an
-application they are on (lead, invited or accepted team member) through these pages: 403, and it
-is left out of their lists, bulk actions and exports. ``instructed_calls`` lists the calls a
-person instructs (their way in from the menu).
+scoped to that call (``calls.permissions.call_staff_required``, which reads the call once and
+hands it to the view); anonymous visitors are sent to sign in, everyone else gets 403. One
+application is fetched through ``access.access_application_for_staff``; the services check the
+same rule again. Nobody reaches an application they are on (lead, invited or accepted team
+member) through these pages: 403, and it is left out of their lists, bulk actions and exports.
+``instructed_calls`` lists the calls a person instructs (their way in from the menu).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import exports, phrases, selectors_staff
+from ..access import access_application_for_staff
 from ..filters import ApplicationFilterForm, filter_querystring
 from ..forms.staff import (
     BulkActionForm,
@@ -35,13 +36,9 @@ from ..forms.staff import (
     SavedFilterForm,
     TransitionForm,
 )
-from ..models import Application, ExportJob, Label, SavedFilter
-from ..permissions import (
-    call_staff_required,
-    instructable_q,
-    instructor_required,
-    on_team,
-)
+from ..models import Application, Call, ExportJob, Label, SavedFilter
+from ..permissions import call_staff_required, instructable_q, instructor_required
+from ..selectors import rule_labels
 from ..selectors_audit import audited_calls
 from ..services import instruction
 from ..services.transitions import (
@@ -91,10 +88,9 @@ def instructed_calls(request):
 
 @call_staff_required
 @require_GET
-def application_list(request, slug: str):
+def application_list(request, call: Call):
     # permission: staff of this call (global, or a staff grant scoped to it); 403 for other
     # signed-in people; the applications the viewer is on are left out
-    call = selectors_staff.get_call_for_staff(slug)
     form = ApplicationFilterForm(request.GET or None, call=call)
     queryset = selectors_staff.staff_applications(call, form.filters(), viewer=request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -129,10 +125,9 @@ def _selected(call, ids, user):
 
 @call_staff_required
 @require_POST
-def bulk_action(request, slug: str):
+def bulk_action(request, call: Call):
     # permission: staff of this call (global or call-scoped); acts only on applications of this
     # call that the staff member is not on
-    call = selectors_staff.get_call_for_staff(slug)
     ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
     form = BulkActionForm(request.POST, application_ids=ids)
     back = _list_url(call, request.POST.get("query", ""))
@@ -204,10 +199,9 @@ def _export_response(call, queryset, kind: str):
 
 @call_staff_required
 @require_GET
-def export_list(request, slug: str, kind: str):
+def export_list(request, call: Call, kind: str):
     # permission: staff of this call (global or call-scoped); the filtered list as CSV or XLSX,
     # without the applications the viewer is on
-    call = selectors_staff.get_call_for_staff(slug)
     if kind not in ("csv", "xlsx"):
         raise Http404
     form = ApplicationFilterForm(request.GET or None, call=call)
@@ -217,10 +211,9 @@ def export_list(request, slug: str, kind: str):
 
 @call_staff_required
 @require_POST
-def save_filter(request, slug: str):
+def save_filter(request, call: Call):
     # permission: staff of this call (global or call-scoped); saves a filter of this call for the
     # signed-in staff member only
-    call = selectors_staff.get_call_for_staff(slug)
     form = SavedFilterForm(request.POST)
     query = filter_querystring(request.POST)
     if form.is_valid():
@@ -235,10 +228,9 @@ def save_filter(request, slug: str):
 
 @call_staff_required
 @require_POST
-def delete_filter(request, slug: str, pk: int):
+def delete_filter(request, call: Call, pk: int):
     # permission: staff of this call (global or call-scoped); only one's own saved filters (404
     # for others')
-    call = selectors_staff.get_call_for_staff(slug)
     saved = get_object_or_404(SavedFilter, pk=pk, call=call, user=request.user)
     instruction.delete_saved_filter(saved_filter=saved, by=request.user)
     messages.success(request, _("Saved filter deleted."))
@@ -250,20 +242,18 @@ def delete_filter(request, slug: str, pk: int):
 
 @call_staff_required
 @require_POST
-def documents_zip(request, slug: str):
+def documents_zip(request, call: Call):
     # permission: staff of this call (global or call-scoped); starts a background export of this
     # call's clean documents, without the applications the requester is on
-    call = selectors_staff.get_call_for_staff(slug)
     job = exports.start_documents_zip(call=call, by=request.user)
     return redirect("calls:staff_export", slug=call.slug, pk=job.pk)
 
 
 @call_staff_required
 @require_GET
-def export_job(request, slug: str, pk: int):
+def export_job(request, call: Call, pk: int):
     # permission: staff of this call (global or call-scoped); the progress page of one's own
     # export of this call (404 for someone else's: its content depends on who asked)
-    call = selectors_staff.get_call_for_staff(slug)
     job = get_object_or_404(ExportJob, pk=pk, call=call, requested_by=request.user)
     template = "calls/staff/export.html"
     if _is_partial(request):
@@ -273,10 +263,9 @@ def export_job(request, slug: str, pk: int):
 
 @call_staff_required
 @require_GET
-def export_download(request, slug: str, pk: int):
+def export_download(request, call: Call, pk: int):
     # permission: staff of this call (global or call-scoped); the finished file of one's own
     # export of this call (404 until it is ready, and for someone else's)
-    call = selectors_staff.get_call_for_staff(slug)
     job = get_object_or_404(
         ExportJob, pk=pk, call=call, requested_by=request.user, status=ExportJob.Status.DONE
     )
@@ -295,14 +284,7 @@ def export_download(request, slug: str, pk: int):
 
 def _detail_context(request, application, **forms):
     report, rules_error = selectors_staff.eligibility_report(application)
-    labels = phrases.NO_LABELS
-    if report is not None:
-        try:
-            from ..selectors import rule_labels
-        except ImportError:  # pragma: no cover - the design part provides it
-            pass
-        else:
-            labels = rule_labels()
+    labels = rule_labels() if report is not None else phrases.NO_LABELS
     results = [
         {
             "kind": str(phrases.RULE_KINDS.get(result.kind, result.kind)),
@@ -347,19 +329,11 @@ def _other_transitions(transitions):
     ]
 
 
-def _load(request, slug: str, reference: str):
-    call = selectors_staff.get_call_for_staff(slug)
-    application = selectors_staff.get_application_for_staff(call, reference)
-    if on_team(request.user, application):
-        raise PermissionDenied  # nobody instructs a file they lead or are on the team of
-    return application
-
-
 @call_staff_required
 @require_GET
-def application_detail(request, slug: str, reference: str):
+def application_detail(request, call: Call, reference: str):
     # permission: staff; everything about the application, private notes and labels included
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     return render(request, "calls/staff/application.html", _detail_context(request, application))
 
 
@@ -374,9 +348,9 @@ def _render_with_errors(request, application, **forms):
 
 @call_staff_required
 @require_POST
-def decide(request, slug: str, reference: str):
+def decide(request, call: Call, reference: str):
     # permission: staff; eligible or ineligible (reason required, sent to the applicant)
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, decision_form=form)
@@ -396,9 +370,9 @@ def decide(request, slug: str, reference: str):
 
 @call_staff_required
 @require_POST
-def request_correction(request, slug: str, reference: str):
+def request_correction(request, call: Call, reference: str):
     # permission: staff; reopens the listed items until a date
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, correction_form=form)
@@ -419,10 +393,10 @@ def request_correction(request, slug: str, reference: str):
 
 @call_staff_required
 @require_POST
-def fire_transition(request, slug: str, reference: str):
+def fire_transition(request, call: Call, reference: str):
     # permission: staff of this call, not on the application's team; a transition the engine's
     # table allows staff from the current state, except those with their own form and service
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     form = TransitionForm(
         request.POST, transitions=_other_transitions(allowed_for(request.user, application))
     )
@@ -456,10 +430,10 @@ def fire_transition(request, slug: str, reference: str):
 
 @call_staff_required
 @require_POST
-def post_message(request, slug: str, reference: str):
+def post_message(request, call: Call, reference: str):
     # permission: staff of this call, not on the application's team; a message to the
     # applicant team (e-mailed to them)
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_with_errors(request, application, message_form=form)
@@ -480,21 +454,21 @@ def post_message(request, slug: str, reference: str):
 
 @call_staff_required
 @require_GET
-def message_attachment(request, slug: str, reference: str, pk: int):
+def message_attachment(request, call: Call, reference: str, pk: int):
     # permission: staff of this call, not on the application's team; an attachment of a
     # message on this application, only once the
     # antivirus found it clean (409 with the reason before)
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
     return serve_attachment(request, message)
 
 
 @call_staff_required
 @require_POST
-def add_note(request, slug: str, reference: str):
+def add_note(request, call: Call, reference: str):
     # permission: staff of this call, not on the application's team; private note (never shown
     # to applicants)
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, note_form=form)
@@ -505,10 +479,10 @@ def add_note(request, slug: str, reference: str):
 
 @call_staff_required
 @require_POST
-def add_label(request, slug: str, reference: str):
+def add_label(request, call: Call, reference: str):
     # permission: staff of this call, not on the application's team; a label of the call (never
     # shown to applicants)
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     form = LabelForm(request.POST)
     if not form.is_valid():
         return _render_with_errors(request, application, label_form=form)
@@ -518,9 +492,9 @@ def add_label(request, slug: str, reference: str):
 
 @call_staff_required
 @require_POST
-def remove_label(request, slug: str, reference: str, pk: int):
+def remove_label(request, call: Call, reference: str, pk: int):
     # permission: staff of this call, not on the application's team
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     label = get_object_or_404(Label, pk=pk, call=application.call)
     instruction.remove_label(application=application, label=label, by=request.user)
     return redirect(_application_url(application) + "#labels")
@@ -528,9 +502,9 @@ def remove_label(request, slug: str, reference: str, pk: int):
 
 @call_staff_required
 @require_GET
-def dossier_pdf(request, slug: str, reference: str):
+def dossier_pdf(request, call: Call, reference: str):
     # permission: staff; the application as a PDF dossier (without notes or labels)
-    application = _load(request, slug, reference)
+    application = access_application_for_staff(request.user, call, reference)
     response = HttpResponse(exports.dossier_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{application.reference}.pdf"'
     return response

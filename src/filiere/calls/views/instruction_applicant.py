@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import selectors_staff
+from ..access import access_application_for_team
 from ..forms.staff import MessageForm
 from ..phrases import applying_message
 from ..services import instruction
@@ -18,7 +19,7 @@ from .files import serve_attachment, throttled
 @login_required
 def messages_page(request, reference: str):
     # permission: signed in; the lead or a team member of the application (404 otherwise)
-    application = selectors_staff.get_application_for_team(request.user, reference)
+    application = access_application_for_team(request.user, reference)
     form = MessageForm(request.POST or None, request.FILES or None)
     refused = None
     if request.method == "POST" and form.is_valid():
@@ -53,6 +54,6 @@ def messages_page(request, reference: str):
 def message_attachment(request, reference: str, pk: int):
     # permission: signed in; the lead or a team member of the application (404 otherwise); only
     # once the antivirus found the attachment clean (409 with the reason before)
-    application = selectors_staff.get_application_for_team(request.user, reference)
+    application = access_application_for_team(request.user, reference)
     message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
     return serve_attachment(request, message)
