@@ -74,6 +74,9 @@ REVIEW_PAGES = {
         kwargs=lambda w: {"slug": _fund(w).slug, "person": _person_without_account(w).pk},
         note="a person without an account: back to the pool with the message",
     ),
+    "review:pool_expert": Route(
+        POOL_STAFF, kwargs=lambda w: {"slug": _fund(w).slug, "pk": _pool_member(w).pk}
+    ),
     "review:pool_remove": [
         Route(
             POOL_STAFF,

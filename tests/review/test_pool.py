@@ -246,3 +246,44 @@ def test_the_pool_page_costs_the_same_queries_for_more_experts(
 
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_staff_read_an_experts_expertise_availability_and_declarations(client):
+    from filiere.review import services
+    from filiere.review.models import Availability
+    from tests.factories import OrganisationFactory
+
+    fund = FundFactory()
+    call = open_call(fund)
+    reader = expert(fund, first_name="Alice", last_name="Martel")
+    row = Expert.objects.get(user=reader)
+    reader.expertise.about = "Serious games since 2001."
+    reader.expertise.save()
+    Availability.objects.create(expert=row, call=call, available=True, max_load=7)
+    services.declare_conflict(
+        by=reader, kind="competitor", reason="My old rival.", organisation=OrganisationFactory()
+    )
+    client.force_login(staff())
+
+    page = client.get(reverse("review:pool_expert", args=[fund.slug, row.pk])).content.decode()
+
+    assert "Alice Martel" in page
+    assert "Serious games since 2001." in page
+    assert "7 applications at most" in page
+    assert "My old rival." in page
+
+
+def test_an_expert_of_another_pool_is_not_found_through_this_fund(client):
+    fund, other = FundFactory(), other_fund()
+    row = Expert.objects.get(user=expert(other))
+    client.force_login(fund_staff(fund))
+
+    assert client.get(reverse("review:pool_expert", args=[fund.slug, row.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("review:pool_remove", args=[fund.slug, row.pk]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
+    row.refresh_from_db()
+    assert row.status == ExpertStatus.ACTIVE

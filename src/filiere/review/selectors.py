@@ -177,6 +177,13 @@ def my_pools(user: User, now: datetime | None = None) -> list[Membership]:
     ]
 
 
+def availability_of(expert: Expert) -> list[CallAvailability]:
+    """What ``expert`` said for each current call of their fund (two queries)."""
+    calls = current_calls(expert.fund_id).order_by("closes_at", "pk")
+    said = {a.call_id: a for a in Availability.objects.filter(expert=expert)}
+    return [CallAvailability(call, said.get(call.pk)) for call in calls]
+
+
 def call_for_expert(user: User, slug: str) -> tuple[Call, Expert, Availability | None]:
     """A current call of a fund whose pool ``user`` is active in; 404 for any other call."""
     call = Call.objects.select_related("fund").filter(slug=slug).first()

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
         views.pool_invite_person,
         name="pool_invite_person",
     ),
+    path("pools/<slug:slug>/experts/<int:pk>/", views.pool_expert, name="pool_expert"),
     path("pools/<slug:slug>/experts/<int:pk>/remove/", views.pool_remove, name="pool_remove"),
     path("calls/<slug:slug>/conflicts/", views.conflicts, name="conflicts"),
     path("calls/<slug:slug>/conflicts/add/", views.conflict_add, name="conflict_add"),

@@ -75,6 +75,7 @@ def _pool_page(
             "people": selectors.matching_people(request.user, q),
             "searched": bool(q),
             "statuses": ExpertStatus,
+            "calls": selectors.current_calls(fund.pk).order_by("-closes_at", "pk"),
         },
         status=status,
     )
@@ -123,6 +124,26 @@ def pool_invite_person(request: AuthenticatedHttpRequest, slug: str, person: int
             request, _("An invitation has been sent to %(name)s.") % {"name": chosen.display_name}
         )
     return redirect("review:pool", slug=fund.slug)
+
+
+@pool_staff_required
+def pool_expert(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    # permission: the staff of the fund (as the pool page); one expert's expertise, availability
+    # for the fund's current calls and declared conflicts (404 for someone of another pool)
+    fund = fund_for_pool_staff(request.user, slug)
+    expert = selectors.get_pool_member(fund, pk)
+    return render(
+        request,
+        "review/pool_expert.html",
+        {
+            "fund": fund,
+            "expert": expert,
+            "name": selectors.expert_name(expert.user, expert.email),
+            "profile": selectors.expertise_of(expert.user) if expert.user else None,
+            "availabilities": selectors.availability_of(expert),
+            "declarations": selectors.my_declarations(expert.user) if expert.user else [],
+        },
+    )
 
 
 @pool_staff_required
