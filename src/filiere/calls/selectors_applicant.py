@@ -1,14 +1,17 @@
 """Reads of the applying side: who may see and edit an application, its engine snapshot, what is
 missing before submission, and the applicant's dashboard.
 
-The gatekeepers that fetch an application for its team (404 for anyone else) are in
-``access``; the rules themselves are in ``permissions``.
+Gatekeepers: :func:`get_application_for_member` returns an application only to its lead and to
+the team members who accepted their invitation — anyone else gets the same 404 as for an
+application that does not exist (guessing ids reveals nothing). Staff read applications through
+the instruction pages, not here; they may download clean documents
+(:func:`filiere.calls.permissions.can_view_documents`). The rules themselves are in
+``permissions``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -21,6 +24,7 @@ from filiere.accounts.models import Role
 from filiere.accounts.permissions import is_signed_in
 from filiere.community.models import Affiliation, Organisation, OrganisationKind, Territory
 from filiere.engine import budget as engine_budget
+from filiere.engine import completeness
 from filiere.engine.eligibility import (
     ApplicationSnapshot,
     EligibilityReport,
@@ -31,7 +35,6 @@ from filiere.engine.eligibility import (
 from filiere.engine.money import Money
 
 from . import phrases
-from .access import applications_of
 from .models import (
     Application,
     Call,
@@ -46,6 +49,36 @@ from .models import (
 )
 from .permissions import can_edit_application, is_lead, membership
 from .selectors import rules_in_force
+
+# --- Membership -----------------------------------------------------------------------------
+
+
+def _member_q(user) -> Q:
+    accepted = TeamMember.objects.filter(
+        application=OuterRef("pk"), user=user, accepted_at__isnull=False
+    )
+    return Q(lead=user) | Q(Exists(accepted))
+
+
+def applications_of(user) -> QuerySet[Application]:
+    """The applications ``user`` leads or joined (invitation accepted)."""
+    if not is_signed_in(user):
+        return Application.objects.none()
+    return Application.objects.filter(_member_q(user))
+
+
+def get_application_for_member(user, pk: int) -> Application:
+    """The application, or 404 — the same 404 whether it is missing or someone else's."""
+    application = (
+        applications_of(user)
+        .select_related("call", "organisation__territory", "lead", "genre", "stage", "submission")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
 
 # --- Who may apply, and to what -----------------------------------------------------------------
 
@@ -108,9 +141,9 @@ def organisation_identifier(organisation: Organisation) -> tuple[str | None, str
 
 
 def budget_template_code(application: Application) -> str:
-    """``games`` for serious games and video games, the CNC chapters otherwise."""
-    genre = application.genre.code if application.genre_id and application.genre else ""
-    return "games" if genre in ("serious-game", "video-game") else "audiovisual"
+    """The budget template of the application's genre (the engine's rule)."""
+    genre = application.genre.code if application.genre_id and application.genre else None
+    return engine_budget.template_for_genre(genre)
 
 
 def engine_partners(application: Application) -> tuple[Partner, ...]:
@@ -229,58 +262,26 @@ def with_message_count(queryset: QuerySet[Application]) -> QuerySet[Application]
 
 
 # --- Completeness -------------------------------------------------------------------------------
+# The rules are the engine's (filiere.engine.completeness); here the application becomes its
+# plain inputs, and the items become sentences (phrases).
 
-STEPS = ("project", "team", "budget", "documents", "questions", "review")
-
-_STEP_OF_RULE = {
-    "organisation_kind": "project",
-    "seat_territory": "project",
-    "naf_code": "project",
-    "valid_identifier": "project",
-    "genre": "project",
-    "stage": "project",
-    "required_partner": "team",
-    "amount_ceiling": "budget",
-    "financing_plan": "budget",
-    "required_documents": "documents",
-    "deadline": "review",
-}
+Missing = phrases.Missing
 
 
-@dataclass(frozen=True)
-class Missing:
-    step: str
-    message: str
-    code: str = ""
-
-
-def visible_questions(questions: Iterable[Question], answers: dict[str, object]) -> list[Question]:
-    """Top-level questions whose display condition holds for ``answers`` (code → value)."""
-    shown = []
-    for question in questions:
-        if question.group_id:
-            continue
-        if condition_holds(question, answers):
-            shown.append(question)
-    return shown
+def question_spec(question: Question, group: str | None = None) -> completeness.QuestionSpec:
+    """The question as the engine sees it; ``group``: the code of its repeatable group."""
+    return completeness.QuestionSpec(
+        code=question.code,
+        required=question.required,
+        min_length=question.min_length,
+        condition=completeness.Condition.from_json(question.condition),
+        group=group or (str(question.group_id) if question.group_id else None),
+    )
 
 
 def condition_holds(question: Question, answers: dict[str, object]) -> bool:
-    condition = question.condition or {}
-    code = condition.get("question")
-    if not code:
-        return True
-    expected = condition.get("equals")
-    value = answers.get(code)
-    if isinstance(value, list):
-        return expected in value
-    if isinstance(value, bool):
-        return str(expected).lower() in (("yes", "true") if value else ("no", "false"))
-    return value is not None and str(value) == str(expected)
-
-
-def _is_blank(value) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    """Whether ``question`` is shown for ``answers`` (code → value): the engine's condition."""
+    return question_spec(question).shown(answers)
 
 
 def answers_by_code(application: Application) -> dict[str, object]:
@@ -299,78 +300,59 @@ def required_document_types(application: Application) -> list[DocumentType]:
     ]
 
 
+def draft_of(application: Application) -> completeness.Draft:
+    """The application as the completeness check sees it (companion of :func:`snapshot_of`;
+    reads what :func:`with_related` prefetches). Unlike the eligibility snapshot, a file whose
+    scan failed counts as present here: only an infected file is refused at submission."""
+    documents = list(application.documents.all())
+    questions = list(application.call.questions.all())
+    codes = {q.pk: q.code for q in questions}
+    return completeness.Draft(
+        has_title=bool(application.title.strip()),
+        has_summary=bool(application.summary.strip()),
+        questions=tuple(question_spec(q, codes.get(q.group_id)) for q in questions),
+        answers=answers_by_code(application),
+        required_documents=tuple(d.code for d in required_document_types(application)),
+        present_documents=frozenset(
+            d.document_type.code for d in documents if d.scan_status != Document.Scan.INFECTED
+        ),
+        infected_files=tuple(
+            d.original_name for d in documents if d.scan_status == Document.Scan.INFECTED
+        ),
+    )
+
+
+def completeness_items(application: Application, *, now: datetime) -> tuple[completeness.Item, ...]:
+    """What the engine finds missing, as codes: the draft and the eligibility report at ``now``
+    (what would happen if the file were sent now)."""
+    return completeness.missing_items(
+        draft_of(application), eligibility_report(application, now=now)
+    )
+
+
+def form_labels(application: Application, labels: phrases.Labels | None = None) -> phrases.Labels:
+    """``labels`` with the labels of the call's questions and required documents added, read
+    from the prefetched rows (no query): the completeness items name them."""
+    labels = labels or phrases.NO_LABELS
+    documents = {
+        requirement.document_type.code: requirement.document_type.label
+        for requirement in application.call.document_requirements.all()
+    }
+    return replace(
+        labels,
+        questions={q.code: q.label for q in application.call.questions.all()},
+        documents={**documents, **labels.documents},
+    )
+
+
 def missing_items(
     application: Application, *, now: datetime, labels: phrases.Labels | None = None
 ) -> list[Missing]:
-    """What stands between the draft and a successful submission, step by step."""
-    labels = labels or phrases.NO_LABELS
-    items: list[Missing] = []
-    if not application.title.strip():
-        items.append(Missing("project", _("Give the project a title."), "apply.title_missing"))
-    if not application.summary.strip():
-        items.append(
-            Missing("project", _("Write a summary of the project."), "apply.summary_missing")
-        )
-    answers = answers_by_code(application)
-    questions = list(application.call.questions.all())
-    for question in visible_questions(questions, answers):
-        value = answers.get(question.code)
-        if question.required and _is_blank(value):
-            items.append(
-                Missing(
-                    "questions",
-                    _("Answer the question “%(question)s”.") % {"question": question.label},
-                    "apply.answer_missing",
-                )
-            )
-        elif (
-            question.min_length
-            and isinstance(value, str)
-            and value
-            and len(value) < question.min_length
-        ):
-            items.append(
-                Missing(
-                    "questions",
-                    _("The answer to “%(question)s” needs at least %(minimum)s characters.")
-                    % {"question": question.label, "minimum": question.min_length},
-                    "apply.answer_too_short",
-                )
-            )
-    present = {
-        d.document_type_id
-        for d in application.documents.all()
-        if d.scan_status != Document.Scan.INFECTED
-    }
-    for document_type in required_document_types(application):
-        if document_type.pk not in present:
-            items.append(
-                Missing(
-                    "documents",
-                    _("Add the document “%(document)s”.") % {"document": document_type.label},
-                    "apply.document_missing",
-                )
-            )
-    for document in application.documents.all():
-        if document.scan_status == Document.Scan.INFECTED:
-            items.append(
-                Missing(
-                    "documents",
-                    _("The file “%(name)s” contains a virus: delete it and upload a clean copy.")
-                    % {"name": document.original_name},
-                    "apply.document_infected",
-                )
-            )
-    report = eligibility_report(application, now=now)
-    seen = {item.message for item in items}
-    for result in report.failures:
-        if result.kind == "deadline":
-            continue  # said by the deadline banner
-        text = phrases.rule_result_message(result, labels)
-        if text not in seen:
-            seen.add(text)
-            items.append(Missing(_STEP_OF_RULE.get(result.kind, "review"), text, result.code))
-    return items
+    """What stands between the draft and a successful submission, step by step, in the
+    reader's language."""
+    return phrases.missing_items(
+        completeness_items(application, now=now), form_labels(application, labels)
+    )
 
 
 def rule_results(application: Application, *, now: datetime, labels: phrases.Labels):

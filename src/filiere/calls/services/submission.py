@@ -1,21 +1,33 @@
 """Submission (dépôt) with its acknowledgement of receipt, resubmission after a correction
 request, and withdrawal.
 
-:func:`submit_application`, in one database transaction:
+:func:`submit_application` and :func:`resubmit_application` share one body (:func:`_file`), in
+one database transaction: the service locks and reads, :mod:`filiere.engine.filing` decides, the
+service writes and audits.
 
-1. lock the application row (``select_for_update``) and read the server clock;
-2. say ``apply.already_submitted`` for a file already in, whatever the clock; then refuse after
-   the deadline: ``timezone.now() > call.closes_at`` (the engine's boundary: a file
-   submitted at the closing second is on time), checked *inside* the transaction that records
+1. lock the application row (``select_for_update``) and read the server clock once;
+2. for a submission, say ``apply.already_submitted`` for a file already in, whatever the clock;
+   then refuse after the deadline (``apply.deadline_passed``; the engine's boundary,
+   :func:`filiere.engine.deadline.on_time`: a file submitted at the closing second is on time),
+   both on the locked row before anything else is read, *inside* the transaction that records
    the submission, so a submission cannot start before and commit after the deadline unseen;
-3. ask the engine whether the lead may fire ``submit`` from the current state;
-4. refuse while anything is missing (the completeness panel: required answers and documents,
-   eligibility failures translated from the engine's codes, infected files);
-5. create the :class:`~filiere.calls.models.Submission` (one-to-one with the application: a second
-   submission fails on the database constraint, reported as ``apply.already_submitted``), fire
-   ``submit`` through :func:`~.transitions.transition_application` as its owning service (the
-   state, the ``calls.application.submit`` audit entry with the receipt's hash, the e-mails to the
-   team and the staff after the commit), and e-mail the receipt after the commit.
+3. fetch the application once (:func:`~filiere.calls.selectors_applicant.with_related`) into the
+   engine's inputs: the workflow state, the actor (only the lead files), the completeness
+   items (required answers and documents, infected files, eligibility failures, as codes:
+   :func:`~filiere.calls.selectors_applicant.completeness_items`) and, for a resubmission, the
+   correction window;
+4. the engine decides, in its order: the workflow (``apply.only_lead_*``, ``apply.not_*``),
+   for a resubmission the correction window (``apply.correction_closed``: ``now`` after
+   ``correction_until``, the closing second on time), then completeness
+   (:class:`SubmissionRefused`, ``apply.incomplete`` with the items as codes: they become
+   sentences where they are shown, ``SubmissionRefused.missing``);
+5. record the :class:`~filiere.calls.models.Submission` (one-to-one with the application: a
+   second submission fails on the database constraint, reported as ``apply.already_submitted``)
+   or the :class:`~filiere.calls.models.Resubmission` with the SHA-256 of the content sent, fire
+   ``submit`` / ``resubmit`` through :func:`~.transitions.transition_application` as its owning
+   service (the state, the ``calls.application.<code>`` audit entry with the hash, the e-mails
+   to the team and the staff after the commit), and for a submission e-mail the receipt after
+   the commit.
 
 ``submit``, ``resubmit`` and ``withdraw`` are owned by the services of this module
 (``Transition.service``): the generic transition service refuses them to anyone else, so pages
@@ -34,6 +46,8 @@ UTF-8) of the submitted content, which includes every file's own SHA-256:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.mail import EmailMessage
@@ -41,21 +55,31 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from filiere.engine import workflow
+from filiere.engine import completeness, filing
 
-from ..models import Application, Document, Resubmission, State, Submission
+from .. import phrases
+from ..models import Application, Document, Resubmission, Submission
 from ..permissions import applying_actor_kinds
-from ..selectors_applicant import answers_by_code, missing_items, with_related
+from ..selectors_applicant import answers_by_code, completeness_items, form_labels, with_related
 from .applications import ApplyError, budget_rows, canonical_json
 from .transitions import TransitionError, transition_application
 
 
 class SubmissionRefused(ApplyError):
-    """Submission refused because items are missing; ``missing`` lists them."""
+    """Submission refused because items are missing: ``items``, the engine's codes and params
+    (:class:`filiere.engine.completeness.Item`), and ``labels``, the names of the call's
+    questions and documents they mention. :attr:`missing` makes the sentences, in the language
+    active where they are shown."""
 
-    def __init__(self, missing) -> None:
-        super().__init__("apply.incomplete", {"count": len(missing)})
-        object.__setattr__(self, "missing", missing)
+    def __init__(self, items: Iterable[completeness.Item], labels: phrases.Labels) -> None:
+        items = tuple(items)
+        super().__init__("apply.incomplete", {"count": len(items)})
+        object.__setattr__(self, "items", items)
+        object.__setattr__(self, "labels", labels)
+
+    @property
+    def missing(self) -> list[phrases.Missing]:
+        return phrases.missing_items(self.items, self.labels)
 
 
 def _amount(value) -> str | None:
@@ -115,67 +139,113 @@ def receipt_hash(content: dict) -> str:
 def submit_application(*, application: Application, by) -> Submission:
     """File the application; see the module's docstring for the order of the checks."""
     try:
-        with transaction.atomic():
-            # The row only (``of``): locking the joined call would queue every submission of
-            # the call behind one another.
-            locked = (
-                Application.objects.select_for_update(of=("self",))
-                .select_related("call")
-                .get(pk=application.pk)
-            )
-            now = timezone.now()
-            if locked.state != State.WITHDRAWN and locked.submitted_at is not None:
-                # Said before the clock: someone whose answer was lost (connection cut after
-                # the commit) and who presses Submit again after the deadline is told that the
-                # file is in, not that they missed the deadline (bench/bench_deadline_rush.py).
-                raise ApplyError("apply.already_submitted")
-            if now > locked.call.closes_at:
-                raise ApplyError(
-                    "apply.deadline_passed",
-                    {"closes_at": locked.call.closes_at, "now": now},
-                )
-            # Everything the checks and the receipt read, once the cheap refusals are said (a
-            # queue of late requests after the closing second drains twice as fast).
-            fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
-            try:
-                workflow.check_transition(
-                    fresh.state,
-                    "submit",
-                    applying_actor_kinds(by, fresh),
-                    service="submit_application",
-                )
-            except workflow.WorkflowError as error:
-                if error.params.get("why") == "actor":
-                    raise ApplyError("apply.only_lead_submits") from None
-                if fresh.state != State.WITHDRAWN and fresh.submitted_at is not None:
-                    raise ApplyError("apply.already_submitted") from None
-                raise ApplyError("apply.not_submittable") from None
-            missing = missing_items(fresh, now=now)
-            if missing:
-                raise SubmissionRefused(missing)
-            content = submitted_content(fresh, submitted_at=now, by=by)
-            submission = Submission.objects.create(
-                application=fresh,
-                submitted_at=now,
-                submitted_by=by,
-                sha256=receipt_hash(content),
-                content=content,
-            )
-            # The team and the staff are told like for any transition (the lead, who acted,
-            # gets the receipt instead).
-            transition_application(
-                application=fresh,
-                code="submit",
-                by=by,
-                now=now,
-                service="submit_application",
-                data={"sha256": submission.sha256, "submitted_at": now.isoformat()},
-            )
-            transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
+        record = _file(_SUBMIT, application=application, by=by)
     except IntegrityError:
         # Another request recorded the submission between our check and our insert.
         raise ApplyError("apply.already_submitted") from None
-    return submission
+    assert isinstance(record, Submission)
+    return record
+
+
+def resubmit_application(*, application: Application, by) -> Resubmission:
+    """Send the file again after a correction request (engine: ``resubmit``), the same body as
+    :func:`submit_application` (module docstring): the correction window is checked after the
+    state (a file with no correction asked for is told so), state back to *submitted*, the
+    correction window and requests closed. The original :class:`Submission` (the
+    acknowledgement that met the deadline) is kept unchanged."""
+    record = _file(_RESUBMIT, application=application, by=by)
+    assert isinstance(record, Resubmission)
+    return record
+
+
+@dataclass(frozen=True)
+class _Door:
+    """One way of filing: the engine's rule, the deadline it reads, the record it writes."""
+
+    rule: filing.Filing
+    deadline: Callable[[Application], datetime | None]
+    model: type[Submission] | type[Resubmission]
+    moment: str  # the name of the moment on the record and in the audit entry
+    sends_receipt: bool
+
+
+_SUBMIT = _Door(
+    rule=filing.SUBMIT,
+    deadline=lambda application: application.call.closes_at,
+    model=Submission,
+    moment="submitted_at",
+    sends_receipt=True,
+)
+_RESUBMIT = _Door(
+    rule=filing.RESUBMIT,
+    deadline=lambda application: application.correction_until,
+    model=Resubmission,
+    moment="resubmitted_at",
+    sends_receipt=False,
+)
+
+
+def _facts(door: _Door, application: Application, now: datetime) -> filing.FilingFacts:
+    return filing.FilingFacts(
+        state=application.state,
+        has_submission=application.submitted_at is not None,
+        now=now,
+        deadline=door.deadline(application),
+    )
+
+
+def _file(door: _Door, *, application: Application, by) -> Submission | Resubmission:
+    with transaction.atomic():
+        # The row only (``of``): locking the joined call would queue every submission of the
+        # call behind one another.
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=application.pk)
+        )
+        now = timezone.now()
+        # Said before anything else is read: a queue of late requests after the closing second
+        # drains twice as fast (bench/bench_deadline_rush.py).
+        early = filing.early_refusal(door.rule, _facts(door, locked, now))
+        if early is not None:
+            raise ApplyError(early.code, dict(early.params))
+        fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
+        facts = replace(
+            _facts(door, fresh, now),
+            actor_kinds=frozenset(applying_actor_kinds(by, fresh)),
+            missing=completeness_items(fresh, now=now),
+        )
+        try:
+            transition = filing.decide(door.rule, facts)
+        except filing.FilingRefused as refused:
+            if refused.items:
+                raise SubmissionRefused(refused.items, form_labels(fresh)) from None
+            raise ApplyError(refused.code, dict(refused.params)) from None
+        content = submitted_content(fresh, submitted_at=now, by=by)
+        sha256 = receipt_hash(content)
+        record = door.model.objects.create(
+            application=fresh, sha256=sha256, content=content, **_moment_and_actor(door, now, by)
+        )
+        # The team and the staff are told like for any transition (for a submission the lead,
+        # who acted, gets the receipt instead).
+        transition_application(
+            application=fresh,
+            code=transition.code,
+            by=by,
+            now=now,
+            service=door.rule.service,
+            data={"sha256": sha256, door.moment: now.isoformat()},
+        )
+        if door.sends_receipt:
+            transaction.on_commit(lambda: _enqueue_receipt(record.pk))
+    application.state = fresh.state
+    application.correction_until = fresh.correction_until
+    return record
+
+
+def _moment_and_actor(door: _Door, now: datetime, by) -> dict[str, object]:
+    """``submitted_at``/``submitted_by`` or ``resubmitted_at``/``resubmitted_by``."""
+    return {door.moment: now, door.moment.replace("_at", "_by"): by}
 
 
 def _enqueue_receipt(submission_id: int) -> None:
@@ -226,60 +296,3 @@ def withdraw_application(*, application: Application, by, reason: str = "") -> A
             raise ApplyError("apply.not_withdrawable") from None
     application.state = locked.state
     return locked
-
-
-def resubmit_application(*, application: Application, by) -> Resubmission:
-    """Send the file again after a correction request (engine: ``resubmit``).
-
-    In one transaction, like the submission: lock the row, read the server clock, refuse once
-    the correction window has closed (``now > correction_until``; the closing second is on
-    time), let the engine check the state and the actor (the lead), refuse while anything is
-    missing, then record a :class:`Resubmission` with the SHA-256 of the content sent again,
-    fire ``resubmit`` through :func:`~.transitions.transition_application` as its owning service
-    (state back to *submitted*, correction window and requests closed, the
-    ``calls.application.resubmit`` audit entry with the new hash, e-mails to the team and the
-    staff after the commit). The original
-    :class:`Submission` (the acknowledgement that met the deadline) is kept unchanged.
-    """
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        now = timezone.now()
-        fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
-        try:
-            workflow.check_transition(
-                fresh.state,
-                "resubmit",
-                applying_actor_kinds(by, fresh),
-                service="resubmit_application",
-            )
-        except workflow.WorkflowError as error:
-            if error.params.get("why") == "actor":
-                raise ApplyError("apply.only_lead_resubmits") from None
-            raise ApplyError("apply.not_resubmittable") from None
-        if fresh.correction_until is None or now > fresh.correction_until:
-            raise ApplyError(
-                "apply.correction_closed",
-                {"until": fresh.correction_until, "now": now},
-            )
-        missing = missing_items(fresh, now=now)
-        if missing:
-            raise SubmissionRefused(missing)
-        content = submitted_content(fresh, submitted_at=now, by=by)
-        resubmission = Resubmission.objects.create(
-            application=fresh,
-            resubmitted_at=now,
-            resubmitted_by=by,
-            sha256=receipt_hash(content),
-            content=content,
-        )
-        transition_application(
-            application=locked,
-            code="resubmit",
-            by=by,
-            now=now,
-            service="resubmit_application",
-            data={"sha256": resubmission.sha256, "resubmitted_at": now.isoformat()},
-        )
-    application.state = locked.state
-    application.correction_until = locked.correction_until
-    return resubmission
