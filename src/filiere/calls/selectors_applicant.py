@@ -1,12 +1,8 @@
 """Reads of the applying side: who may see and edit an application, its engine snapshot, what is
 missing before submission, and the applicant's dashboard.
 
-Gatekeepers: :func:`get_application_for_member` returns an application only to its lead and to
-the team members who accepted their invitation — anyone else gets the same 404 as for an
-application that does not exist (guessing ids reveals nothing). Staff read applications through
-the instruction pages, not here; they may download clean documents
-(:func:`filiere.calls.permissions.can_view_documents`). The rules themselves are in
-``permissions``.
+The gatekeepers that fetch an application for its team (404 for anyone else) are in
+``access``; the rules themselves are in ``permissions``.
 """
 
 from __future__ import annotations
@@ -35,6 +31,7 @@ from filiere.engine.eligibility import (
 from filiere.engine.money import Money
 
 from . import phrases
+from .access import applications_of
 from .models import (
     Application,
     Call,
@@ -49,36 +46,6 @@ from .models import (
 )
 from .permissions import can_edit_application, is_lead, membership
 from .selectors import rules_in_force
-
-# --- Membership -----------------------------------------------------------------------------
-
-
-def _member_q(user) -> Q:
-    accepted = TeamMember.objects.filter(
-        application=OuterRef("pk"), user=user, accepted_at__isnull=False
-    )
-    return Q(lead=user) | Q(Exists(accepted))
-
-
-def applications_of(user) -> QuerySet[Application]:
-    """The applications ``user`` leads or joined (invitation accepted)."""
-    if not is_signed_in(user):
-        return Application.objects.none()
-    return Application.objects.filter(_member_q(user))
-
-
-def get_application_for_member(user, pk: int) -> Application:
-    """The application, or 404 — the same 404 whether it is missing or someone else's."""
-    application = (
-        applications_of(user)
-        .select_related("call", "organisation__territory", "lead", "genre", "stage", "submission")
-        .filter(pk=pk)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    return application
-
 
 # --- Who may apply, and to what -----------------------------------------------------------------
 
