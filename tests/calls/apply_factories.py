@@ -12,57 +12,28 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from filiere.calls.models import (
-    Application,
-    BudgetLine,
-    Call,
-    Document,
-    DocumentType,
-    FinancingSource,
-    Fund,
-    Genre,
-    Stage,
-    TeamMember,
+from filiere.calls.models import Application, BudgetLine, FinancingSource, Genre, Stage, TeamMember
+from tests.factories import (
+    AffiliationFactory,
+    ApplicationFactory,
+    CallFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    add_document,
+    add_member,
 )
-from tests.factories import AffiliationFactory, OrganisationFactory, PersonFactory, UserFactory
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
-class ApplyFundFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Fund
-        django_get_or_create = ("slug",)
+class OpenCallFactory(CallFactory):
+    """Opened yesterday, closes in ten days; a reference prefix of its own (references are unique
+    across calls)."""
 
-    slug = "experiences-interactives"
-    name_fr = "Expériences interactives"
-
-
-class OpenCallFactory(factory.django.DjangoModelFactory):
-    """Published, opened yesterday, closes in ten days; ceiling 150 000 € and 50 %."""
-
-    class Meta:
-        model = Call
-        skip_postgeneration_save = True
-
-    fund = factory.SubFactory(ApplyFundFactory)
-    slug = factory.Sequence(lambda n: f"apply-call-{n}")
     reference_prefix = factory.Sequence(lambda n: f"AP{n}")
-    title_fr = "Appel Expériences interactives"
-    title_en = "Interactive Experiences call"
-    summary_fr = "Appel à projets."
-    envelope = Decimal("1400000")
-    ceiling_amount = Decimal("150000")
-    ceiling_percent = Decimal("50")
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
-    published = True
-
-    @factory.post_generation
-    def genres(self, create, extracted, **kwargs):
-        if create:
-            self.genres.set(extracted or Genre.objects.all())
-            self.stages.set(Stage.objects.all())
 
 
 def applicant_with_organisation(**user_kwargs):
@@ -73,15 +44,17 @@ def applicant_with_organisation(**user_kwargs):
     return user, organisation
 
 
-class DraftFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Application
+class DraftFactory(ApplicationFactory):
+    """A draft to an open call: no genre, stage, summary or amount yet."""
 
     call = factory.SubFactory(OpenCallFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    lead = factory.SubFactory(UserFactory)
     reference = factory.Sequence(lambda n: f"T-{n:05d}")
     title = "Les mines en réalité virtuelle"
+    genre = None
+    stage = None
+    summary = ""
+    requested_amount = None
+    state = "draft"
 
 
 def make_complete(application: Application, *, requested=Decimal("60000")) -> Application:
@@ -115,31 +88,13 @@ def make_complete(application: Application, *, requested=Decimal("60000")) -> Ap
 
 
 def stored_document(application, *, code="synopsis", scan="clean", name="synopsis.pdf"):
-    data = pdf_bytes()
-    document = Document(
-        application=application,
-        document_type=DocumentType.objects.get(code=code),
-        original_name=name,
-        content_type="application/pdf",
-        size=len(data),
-        sha256=__import__("hashlib").sha256(data).hexdigest(),
-        scan_status=scan,
-        uploaded_by=application.lead,
-    )
-    document.file.save("upload", io.BytesIO(data), save=False)
-    document.save()
-    return document
+    """A stored document whose content is a real one-page PDF."""
+    return add_document(application, code, scan=scan, name=name, data=pdf_bytes())
 
 
 def invite(application, user, *, role=TeamMember.Role.AUTHOR, can_edit=True, accepted=True):
-    return TeamMember.objects.create(
-        application=application,
-        user=user if accepted else None,
-        email=user.email,
-        role=role,
-        can_edit=can_edit,
-        accepted_at=timezone.now() if accepted else None,
-    )
+    """``user`` on the team (``accepted=False``: only invited, by e-mail)."""
+    return add_member(application, user, role=role, can_edit=can_edit, accepted=accepted)
 
 
 # --- Files made at run time ---------------------------------------------------------------------

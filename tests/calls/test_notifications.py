@@ -20,9 +20,15 @@ TITLES = {
 }
 
 
+def titled_application(**kwargs):
+    """An application to a call named ``TITLES``, which the subjects must quote."""
+    titles = {f"call__title_{language}": title for language, title in TITLES.items()}
+    return ApplicationFactory(**titles, **kwargs)
+
+
 @pytest.fixture
 def team_in_three_languages():
-    application = ApplicationFactory(lead=UserFactory(preferred_language="fr"), state="submitted")
+    application = titled_application(lead=UserFactory(preferred_language="fr"), state="submitted")
     add_member(application, UserFactory(preferred_language="en"), role="author")
     add_member(application, UserFactory(preferred_language="nl"), role="belgian_coproducer")
     return application
@@ -59,7 +65,7 @@ def test_each_team_member_gets_the_decision_in_their_language(
 
 
 def test_staff_are_told_of_a_withdrawal_not_the_acting_lead(django_capture_on_commit_callbacks):
-    application = ApplicationFactory(state="eligible")
+    application = titled_application(state="eligible")
     staff = user_with_role("staff", preferred_language="nl")
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_application(application=application, by=application.lead)
@@ -99,7 +105,7 @@ def test_correction_request_mail_lists_items_and_date(django_capture_on_commit_c
 
     from filiere.calls.services.instruction import request_correction
 
-    application = ApplicationFactory(state="submitted", lead=UserFactory(preferred_language="en"))
+    application = titled_application(state="submitted", lead=UserFactory(preferred_language="en"))
     with django_capture_on_commit_callbacks(execute=True):
         request_correction(
             application=application,
