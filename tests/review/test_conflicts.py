@@ -315,3 +315,18 @@ def test_the_conflicts_page_costs_the_same_queries_for_a_bigger_call(client, cal
     assert response.status_code == 200
     assert response.content.decode().count("In conflict") == 5
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_conflicts_selector_reads_a_fixed_number_of_queries(call):
+    studio = OrganisationFactory()
+    reader = expert(call.fund)
+    works_for(reader, studio)
+    app = application(call, organisation=studio)
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.conflicted_pairs(call)
+    with CaptureQueriesContext(connection) as one:
+        selectors.is_conflicted(reader, app)
+
+    assert len(queries.captured_queries) <= 12
+    assert len(one.captured_queries) <= 12
