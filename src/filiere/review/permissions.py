@@ -61,7 +61,7 @@ def manages_some_pool(user: AnyUser | None) -> bool:
     return funds is None or bool(funds)
 
 
-def manages_call_conflicts(user: AnyUser | None, call: Call) -> bool:
+def manages_call_conflicts(user: AnyUser, call: Call) -> bool:
     """The staff of the call's fund, or of the call itself."""
     return manages_pool(user, call.fund_id) or is_call_staff(user, call.pk)
 

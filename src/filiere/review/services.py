@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -95,7 +95,11 @@ def invite_expert(*, fund: Fund, by: User, email: str = "", person: Person | Non
     expert.invited_by = by
     expert.invited_at = timezone.now()
     expert.joined_at = expert.left_at = None
-    expert.save()
+    try:
+        with transaction.atomic():
+            expert.save()
+    except IntegrityError:  # the same address invited at the same moment by someone else
+        raise ServiceError("review.already_in_pool", {"email": email}, field="email") from None
     record(
         actor=by,
         action="review.expert.invited",
