@@ -25,6 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -62,7 +63,8 @@ def format_percent(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
     number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
-    places = max(0, -number.as_tuple().exponent)
+    exponent = number.as_tuple().exponent  # a letter only for NaN and infinities
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
     text = format_number(number, places)
     return f"{text}\u00a0%" if _language() == "fr" else f"{text}%"
 
@@ -446,13 +448,13 @@ def message(code: str, params: Mapping[str, Any] | None = None, labels: Labels =
             shown[name] = labels.of(mapping, [params[name]])[0]
     allowed = params.get("allowed")
     if isinstance(allowed, tuple | list):
-        mapping = {
+        allowed_labels = {
             "genre": "genres",
             "stage": "stages",
             "organisation": "organisation_kinds",
         }.get(code.split(".")[0])
         shown["allowed"] = join_alternatives(
-            labels.of(mapping, allowed) if mapping else [str(a) for a in allowed]
+            labels.of(allowed_labels, allowed) if allowed_labels else [str(a) for a in allowed]
         )
     for name in ("missing", "required") if code.startswith("documents.") else ():
         if isinstance(params.get(name), tuple | list):
@@ -788,8 +790,6 @@ _SIZE_PARAMS = frozenset({"size", "limit"})
 
 def applying_message(code: str, params: Mapping[str, Any] | None = None) -> str:
     """The sentence of an ``apply.*`` / ``upload.*`` code (sizes in bytes shown for people)."""
-    from django.template.defaultfilters import filesizeformat
-
     shown = {
         name: filesizeformat(value) if name in _SIZE_PARAMS and isinstance(value, int) else value
         for name, value in (params or {}).items()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -25,6 +27,7 @@ from filiere.engine.eligibility import (
     ApplicationSnapshot,
     EligibilityReport,
     Partner,
+    RuleResult,
     Status,
     evaluate,
 )
@@ -47,6 +50,9 @@ from .models import (
 from .permissions import can_edit_application, is_lead, membership
 from .selectors import rules_in_force
 
+if TYPE_CHECKING:
+    from filiere.accounts.types import AnyUser
+
 # --- Who may apply, and to what -----------------------------------------------------------------
 
 
@@ -57,7 +63,7 @@ def get_open_call(slug: str, now: datetime | None = None) -> Call:
     return call
 
 
-def organisations_for_applicant(user) -> QuerySet[Organisation]:
+def organisations_for_applicant(user: AnyUser) -> QuerySet[Organisation]:
     """Organisations ``user`` may apply for: a current affiliation, or the applicant role
     granted for that organisation (``RoleGrant(role=applicant, scope_type="organisation")``)."""
     if not is_signed_in(user):
@@ -90,7 +96,7 @@ def labels() -> phrases.Labels:
 # --- Snapshot for the engine --------------------------------------------------------------------
 
 
-def _money(value) -> Money | None:
+def _money(value: Decimal | None) -> Money | None:
     return None if value is None else Money.from_decimal(value)
 
 
@@ -242,7 +248,7 @@ def question_spec(question: Question, group: str | None = None) -> completeness.
         required=question.required,
         min_length=question.min_length,
         condition=completeness.Condition.from_json(question.condition),
-        group=group or (str(question.group_id) if question.group_id else None),
+        group=group,
     )
 
 
@@ -277,7 +283,9 @@ def draft_of(application: Application) -> completeness.Draft:
     return completeness.Draft(
         has_title=bool(application.title.strip()),
         has_summary=bool(application.summary.strip()),
-        questions=tuple(question_spec(q, codes.get(q.group_id)) for q in questions),
+        questions=tuple(
+            question_spec(q, codes.get(q.group_id) if q.group_id else None) for q in questions
+        ),
         answers=answers_by_code(application),
         required_documents=tuple(d.code for d in required_document_types(application)),
         present_documents=frozenset(
@@ -322,7 +330,9 @@ def missing_items(
     )
 
 
-def rule_results(application: Application, *, now: datetime, labels: phrases.Labels):
+def rule_results(
+    application: Application, *, now: datetime, labels: phrases.Labels
+) -> list[tuple[RuleResult, str]]:
     """(result, sentence) for every rule, for the review page."""
     report = eligibility_report(application, now=now)
     return [
@@ -344,7 +354,7 @@ class DashboardRow:
     corrections: list[CorrectionRequest]
 
 
-def dashboard(user, *, now: datetime | None = None) -> list[DashboardRow]:
+def dashboard(user: AnyUser, *, now: datetime | None = None) -> list[DashboardRow]:
     """The user's applications with what is expected of them; a fixed number of queries."""
     now = now or timezone.now()
     applications = list(
@@ -353,7 +363,7 @@ def dashboard(user, *, now: datetime | None = None) -> list[DashboardRow]:
     label_set = labels() if applications else phrases.NO_LABELS
     rows = []
     for application in applications:
-        application._memberships = list(application.team.all())
+        application._memberships = list(application.team.all())  # type: ignore[attr-defined]
         member = membership(user, application)
         role = (
             _("Lead applicant")
@@ -374,7 +384,7 @@ def dashboard(user, *, now: datetime | None = None) -> list[DashboardRow]:
     return rows
 
 
-def pending_invitations(user) -> QuerySet[TeamMember]:
+def pending_invitations(user: AnyUser) -> QuerySet[TeamMember]:
     """Invitations sent to the user's address that they have not accepted yet."""
     if not is_signed_in(user):
         return TeamMember.objects.none()

@@ -1,6 +1,7 @@
 """What applicants build: an application with its team, budget, financing, answers and documents."""
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -142,7 +143,7 @@ class TeamMember(models.Model):
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.invitation_token:
             self.invitation_token = secrets.token_urlsafe(32)
         super().save(*args, **kwargs)

@@ -46,20 +46,24 @@ UTF-8) of the submitted content, which includes every file's own SHA-256:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from filiere.accounts.models import User
 from filiere.engine import completeness, filing
 
 from .. import phrases
 from ..models import Application, Document, Resubmission, Submission
 from ..permissions import applying_actor_kinds
+from ..receipts import receipt_pdf
 from ..selectors_applicant import answers_by_code, completeness_items, form_labels, with_related
 from .applications import ApplyError, budget_rows, canonical_json
 from .transitions import TransitionError, transition_application
@@ -70,6 +74,9 @@ class SubmissionRefused(ApplyError):
     (:class:`filiere.engine.completeness.Item`), and ``labels``, the names of the call's
     questions and documents they mention. :attr:`missing` makes the sentences, in the language
     active where they are shown."""
+
+    items: tuple[completeness.Item, ...]
+    labels: phrases.Labels
 
     def __init__(self, items: Iterable[completeness.Item], labels: phrases.Labels) -> None:
         items = tuple(items)
@@ -82,11 +89,13 @@ class SubmissionRefused(ApplyError):
         return phrases.missing_items(self.items, self.labels)
 
 
-def _amount(value) -> str | None:
+def _amount(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def submitted_content(application: Application, *, submitted_at: datetime, by) -> dict:
+def submitted_content(
+    application: Application, *, submitted_at: datetime, by: User
+) -> dict[str, Any]:
     """Everything the applicant filed, as plain JSON values (the receipt's subject)."""
     lines, financing = budget_rows(application, _amount)
     return {
@@ -132,11 +141,11 @@ def submitted_content(application: Application, *, submitted_at: datetime, by) -
     }
 
 
-def receipt_hash(content: dict) -> str:
+def receipt_hash(content: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
-def submit_application(*, application: Application, by) -> Submission:
+def submit_application(*, application: Application, by: User) -> Submission:
     """File the application; see the module's docstring for the order of the checks."""
     try:
         record = _file(_SUBMIT, application=application, by=by)
@@ -147,7 +156,7 @@ def submit_application(*, application: Application, by) -> Submission:
     return record
 
 
-def resubmit_application(*, application: Application, by) -> Resubmission:
+def resubmit_application(*, application: Application, by: User) -> Resubmission:
     """Send the file again after a correction request (engine: ``resubmit``), the same body as
     :func:`submit_application` (module docstring): the correction window is checked after the
     state (a file with no correction asked for is told so), state back to *submitted*, the
@@ -194,7 +203,7 @@ def _facts(door: _Door, application: Application, now: datetime) -> filing.Filin
     )
 
 
-def _file(door: _Door, *, application: Application, by) -> Submission | Resubmission:
+def _file(door: _Door, *, application: Application, by: User) -> Submission | Resubmission:
     with transaction.atomic():
         # The row only (``of``): locking the joined call would queue every submission of the
         # call behind one another.
@@ -243,12 +252,13 @@ def _file(door: _Door, *, application: Application, by) -> Submission | Resubmis
     return record
 
 
-def _moment_and_actor(door: _Door, now: datetime, by) -> dict[str, object]:
+def _moment_and_actor(door: _Door, now: datetime, by: User) -> dict[str, object]:
     """``submitted_at``/``submitted_by`` or ``resubmitted_at``/``resubmitted_by``."""
     return {door.moment: now, door.moment.replace("_at", "_by"): by}
 
 
 def _enqueue_receipt(submission_id: int) -> None:
+    # Inside the function: tasks imports this module to run the job (calls/tasks.py says why).
     from ..tasks import send_receipt
 
     send_receipt.enqueue(submission_id=submission_id)
@@ -256,8 +266,6 @@ def _enqueue_receipt(submission_id: int) -> None:
 
 def send_receipt_email(*, submission_id: int) -> None:
     """E-mail the acknowledgement (with its PDF) to the lead, in their preferred language."""
-    from ..receipts import receipt_pdf
-
     submission = Submission.objects.select_related(
         "application__call", "application__lead", "submitted_by"
     ).get(pk=submission_id)
@@ -272,7 +280,7 @@ def send_receipt_email(*, submission_id: int) -> None:
     message.send()
 
 
-def withdraw_application(*, application: Application, by, reason: str = "") -> Application:
+def withdraw_application(*, application: Application, by: User, reason: str = "") -> Application:
     """The lead withdraws a submitted file, until a decision (engine: ``withdraw``).
 
     Fires ``withdraw`` through :func:`~.transitions.transition_application` as its owning
