@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from filiere.calls.models import Genre
 from tests.api.queries import operation_queries
-from tests.calls.design_factories import DesignCallFactory, DesignFundFactory
+from tests.calls.design_factories import DesignCallFactory
+from tests.factories import FundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ URL = "/api/v1/calls"
 @pytest.fixture
 def calls():
     now = timezone.now()
-    other_fund = DesignFundFactory(slug="animation", name_fr="Fonds Animation")
+    other_fund = FundFactory(slug="animation", name_fr="Fonds Animation")
     serious = Genre.objects.filter(code="serious-game")
     animation = Genre.objects.filter(code="animation-series")
     return {

@@ -17,9 +17,9 @@ def _call(world, *, published=True, with_pdf=False):
 
 
 def _fund(world):
-    from tests.calls.design_factories import DesignFundFactory
+    from tests.factories import FundFactory
 
-    return world.once("design-fund", DesignFundFactory)
+    return world.once("design-fund", FundFactory)
 
 
 def _pk(world):

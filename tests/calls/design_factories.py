@@ -6,14 +6,11 @@ from zoneinfo import ZoneInfo
 import factory
 
 from filiere.calls.services.design import default_rules_json
-from tests.factories import PDF_BYTES, CallFactory, FundFactory
+from tests.factories import PDF_BYTES, CallFactory
 
-__all__ = ["PARIS", "PDF_BYTES", "DesignCallFactory", "DesignFundFactory", "paris"]
+__all__ = ["PARIS", "PDF_BYTES", "DesignCallFactory", "paris"]
 
 PARIS = ZoneInfo("Europe/Paris")
-
-# The one fund factory, under the name the design tests know it by.
-DesignFundFactory = FundFactory
 
 
 def paris(*args) -> dt.datetime:

@@ -297,11 +297,11 @@ def test_an_infected_rules_pdf_is_blocked(client, clamd, django_capture_on_commi
 
 
 def test_a_rules_file_named_hta_is_refused_even_if_it_starts_like_a_pdf(client):
-    from tests.calls.design_factories import DesignFundFactory
     from tests.calls.test_design import _call_form
+    from tests.factories import FundFactory
 
     client.force_login(user_with_role("staff"))
-    fund = DesignFundFactory()
+    fund = FundFactory()
     response = client.post(
         reverse("calls:design_call_create"),
         {**_call_form(fund), "rules_pdf": upload("rules.hta", b"%PDF-1.4\n<script>")},

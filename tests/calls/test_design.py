@@ -18,8 +18,8 @@ from filiere.engine.eligibility import (
     rules_from_json,
     rules_to_json,
 )
-from tests.calls.design_factories import PDF_BYTES, DesignCallFactory, DesignFundFactory, paris
-from tests.factories import user_with_role
+from tests.calls.design_factories import PDF_BYTES, DesignCallFactory, paris
+from tests.factories import FundFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_publishing_refused_to_a_member_changes_nothing(client):
 
 
 def test_create_call_with_defaults_and_audit(staff_client):
-    fund = DesignFundFactory()
+    fund = FundFactory()
     response = staff_client.post(reverse("calls:design_call_create"), _call_form(fund))
     call = Call.objects.get(slug="ei-2009")
     assert response.status_code == 302
@@ -132,7 +132,7 @@ def test_create_call_with_defaults_and_audit(staff_client):
 
 
 def test_time_defaults_to_noon_in_paris(staff_client):
-    fund = DesignFundFactory()
+    fund = FundFactory()
     staff_client.post(
         reverse("calls:design_call_create"),
         _call_form(fund, opens_at_1="", closes_at_1="", closes_at_0="2009-12-15"),
@@ -144,7 +144,7 @@ def test_time_defaults_to_noon_in_paris(staff_client):
 
 
 def test_closing_to_the_second(staff_client):
-    fund = DesignFundFactory()
+    fund = FundFactory()
     staff_client.post(reverse("calls:design_call_create"), _call_form(fund, closes_at_1="11:59:59"))
     assert Call.objects.get(slug="ei-2009").closes_at == paris(2009, 10, 15, 11, 59, 59)
 
@@ -174,7 +174,7 @@ def test_closing_to_the_second(staff_client):
     ],
 )
 def test_call_form_errors_are_clear_and_keep_the_input(staff_client, overrides, message):
-    fund = DesignFundFactory()
+    fund = FundFactory()
     response = staff_client.post(reverse("calls:design_call_create"), _call_form(fund, **overrides))
     if message is None:
         assert response.status_code == 302
@@ -187,7 +187,7 @@ def test_call_form_errors_are_clear_and_keep_the_input(staff_client, overrides, 
 
 
 def test_duplicate_slug_refused(staff_client):
-    fund = DesignFundFactory()
+    fund = FundFactory()
     DesignCallFactory(slug="ei-2009")
     response = staff_client.post(reverse("calls:design_call_create"), _call_form(fund))
     assert response.status_code == 200
@@ -195,7 +195,7 @@ def test_duplicate_slug_refused(staff_client):
 
 
 def test_rules_pdf_must_be_a_pdf(staff_client):
-    fund = DesignFundFactory()
+    fund = FundFactory()
     fake = SimpleUploadedFile("rules.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = staff_client.post(
         reverse("calls:design_call_create"), {**_call_form(fund), "rules_pdf": fake}
