@@ -24,13 +24,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, TypeVar, cast
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
+from filiere.accounts.models import User
 from filiere.calls import selectors_staff
 from filiere.calls.access import (
     access_application_by_id,
@@ -52,7 +55,7 @@ from filiere.calls.services.transitions import (
 )
 from filiere.engine import workflow
 
-from .auth import SIGNED_IN
+from .auth import SIGNED_IN, SignedInRequest
 from .errors import ApiError, ErrorOut, invalid_input
 from .pagination import PageQuery, page_of, paginate
 
@@ -100,6 +103,9 @@ class _Body(BaseModel):
     """A JSON object (a ninja ``Schema`` would also read attributes of a list or a string)."""
 
     model_config = ConfigDict(extra="ignore")
+
+
+Body = TypeVar("Body", bound=_Body)
 
 
 class TransitionIn(_Body):
@@ -158,7 +164,7 @@ WITHDRAW_BODY = {
 }
 
 
-def _read_body(model: type[_Body], body: bytes):
+def _read_body(model: type[Body], body: bytes) -> Body:
     """``model`` read from the request's JSON body, or 422 ``invalid_input`` naming the field."""
     try:
         return model.model_validate_json(body)
@@ -203,17 +209,19 @@ def _row(application: Application) -> dict:
     }
 
 
-def _error(status: int, code: str, message: str, params: dict | None = None):
+def _error(status: int, code: str, message: str, params: dict[str, Any] | None = None) -> Status:
     return Status(status, {"code": code, "message": message, "params": params or {}})
 
 
-def _page(request: HttpRequest, queryset, query: PageQuery) -> dict:
+def _page(
+    request: HttpRequest, queryset: QuerySet[Application], query: PageQuery
+) -> dict[str, Any]:
     """The API's shared page shape (api/pagination.py), rows as ``ApplicationOut``."""
     page = paginate(request, queryset, query)
     return {**page, "results": [_row(a) for a in page["results"]]}
 
 
-def _operation(transition) -> str | None:
+def _operation(transition: workflow.Transition) -> str | None:
     if transition.code in _VERBS:
         return _VERBS[transition.code]
     if not transition.service_owned or transition.code in DECISIONS:
@@ -221,7 +229,7 @@ def _operation(transition) -> str | None:
     return None
 
 
-def _apply_error(error: ApplyError, *, forbidden: tuple[str, ...]):
+def _apply_error(error: ApplyError, *, forbidden: tuple[str, ...]) -> Status:
     """An ``apply.*`` refusal in the API's error shape: 403 for the wrong person, 409 otherwise
     (the deadline passed, already submitted, items missing: the application's state)."""
     params = {
@@ -243,7 +251,9 @@ def _apply_error(error: ApplyError, *, forbidden: tuple[str, ...]):
     auth=SIGNED_IN,
     summary="Applications (all for staff, own for others)",
 )
-def list_applications(request, query: Query[PageQuery], call: str = ""):
+def list_applications(
+    request: SignedInRequest, query: Query[PageQuery], call: str = ""
+) -> dict[str, Any]:
     # permission: signed in; staff see the applications they instruct (every call's, or their
     # calls' for a call-scoped grant; never one they are on), with the staff list's filters;
     # everyone else only the applications they lead or are on the team of (invitation accepted)
@@ -264,7 +274,7 @@ def list_applications(request, query: Query[PageQuery], call: str = ""):
     auth=SIGNED_IN,
     summary="One application",
 )
-def application_detail(request, application_id: int):
+def application_detail(request: SignedInRequest, application_id: int) -> ApplicationDetailOut:
     # permission: signed in; staff of its call who are not on its team: with labels; its lead
     # and accepted members: their own view; 404 for everyone else
     user = request.auth
@@ -307,7 +317,7 @@ def application_detail(request, application_id: int):
         }
     },
 )
-def fire_transition(request, application_id: int):
+def fire_transition(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
     # permission: signed in; the application must be visible to the caller (404 otherwise:
     # staff of its call, its team) and the engine's table decides (staff who are not on its
     # team): 403 for the wrong actor, 409 from the wrong state; 422 for a body the document
@@ -331,13 +341,12 @@ def fire_transition(request, application_id: int):
         if error.code == "workflow.not_allowed":
             return Status(409 if error.params.get("why") == "state" else 403, error.to_json())
         # The rest is the body: a code the document does not list, or a missing reason.
-        body = error.to_json()
+        params = cast(dict[str, Any], error.to_json()["params"])
         field = "reason" if error.code == "workflow.reason_required" else "code"
-        body["fields"] = {field: [error.message]}
         if error.code == "workflow.service_owned" and payload.code in _VERBS:
-            body["params"]["operation"] = _VERBS[payload.code]
+            params["operation"] = _VERBS[payload.code]
         raise ApiError(
-            422, error.code, error.message, params=body["params"], fields=body["fields"]
+            422, error.code, error.message, params=params, fields={field: [error.message]}
         ) from None
     return application_detail(request, application_id)
 
@@ -358,7 +367,7 @@ _VERB_RESPONSES = {
     auth=SIGNED_IN,
     summary="Submit my application (before the call closes, once complete)",
 )
-def submit(request, application_id: int):
+def submit(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead submits (403); the deadline, completeness and state say 409 and change
     # nothing. The same service as the page: Submission, receipt, audit, e-mails.
@@ -376,7 +385,7 @@ def submit(request, application_id: int):
     auth=SIGNED_IN,
     summary="Send my corrected application again (while the correction window is open)",
 )
-def resubmit(request, application_id: int):
+def resubmit(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead sends it again (403); outside the correction window, incomplete or
     # in another state: 409, nothing changed. The same service as the page.
@@ -400,7 +409,7 @@ def resubmit(request, application_id: int):
         }
     },
 )
-def withdraw(request, application_id: int):
+def withdraw(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead withdraws (403); after a decision: 409; a body other than a JSON
     # object with an optional text ``reason``: 422. The same service as the page.
@@ -418,7 +427,7 @@ def withdraw(request, application_id: int):
 # --- staff (instruction) ----------------------------------------------------------------------
 
 
-def _staff_list(request: HttpRequest, call_slug: str, query: PageQuery) -> dict:
+def _staff_list(request: SignedInRequest, call_slug: str, query: PageQuery) -> dict[str, Any]:
     """Every application, or one call's, with the staff list's filters (same parameters)."""
     call = None
     if call_slug:
@@ -474,7 +483,7 @@ class ReceiptOut(Schema):
     auth=SIGNED_IN,
     summary="The acknowledgement of receipt of one of my applications",
 )
-def application_receipt(request, application_id: int):
+def application_receipt(request: SignedInRequest, application_id: int) -> dict[str, Any]:
     # permission: signed in; the lead or a team member who accepted, once submitted (404 for
     # everyone else, staff included: they read the file through the staff operations). The team
     # members' e-mail addresses are shown to the lead only.
@@ -492,7 +501,9 @@ def application_receipt(request, application_id: int):
     }
 
 
-def _receipt_content(content: dict, user, application: Application) -> dict:
+def _receipt_content(
+    content: dict[str, Any], user: User, application: Application
+) -> dict[str, Any]:
     """The submitted content as the caller may read it: the lead gets it whole (the hash checks
     against it); a team member gets the team's roles with their own address only."""
     if is_lead(user, application):

@@ -9,7 +9,9 @@ under ``texts``, in the three languages.
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -68,7 +70,7 @@ class CallOut(Schema):
         return [{"code": s.code, "label": s.label} for s in call.stages.all()]
 
     @staticmethod
-    def resolve_url(call: Call, context) -> str:
+    def resolve_url(call: Call, context: dict[str, Any]) -> str:
         from django.urls import reverse
 
         return context["request"].build_absolute_uri(reverse("calls:detail", args=[call.slug]))
@@ -122,7 +124,7 @@ class CallDetailOut(CallOut):
         }
 
     @staticmethod
-    def resolve_rules_pdf_url(call: Call, context) -> str | None:
+    def resolve_rules_pdf_url(call: Call, context: dict[str, Any]) -> str | None:
         from django.urls import reverse
 
         if not call.rules_pdf or call.rules_pdf_scan_status != "clean":
@@ -182,7 +184,7 @@ class CallsQuery(PageQuery):
         "Unknown parameters or filter values are refused (422)."
     ),
 )
-def list_calls(request, query: Query[CallsQuery]):
+def list_calls(request: HttpRequest, query: Query[CallsQuery]) -> dict[str, Any]:
     # permission: public; published calls only
     reject_unknown_parameters(request, CallsQuery)
     reject_unknown_values(
@@ -207,7 +209,7 @@ def list_calls(request, query: Query[CallsQuery]):
     auth=OPTIONAL,
     summary="One call for projects",
 )
-def call_detail(request, slug: str):
+def call_detail(request: HttpRequest, slug: str) -> Call:
     # permission: public; a hidden call answers 404 like a missing one (even to staff: the API
     # publishes, the staff pages preview)
     return selectors.get_call_for_viewer(None, slug)

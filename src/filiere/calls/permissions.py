@@ -24,13 +24,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from filiere.accounts.models import Role
 from filiere.accounts.permissions import is_signed_in, is_staff
@@ -38,22 +40,28 @@ from filiere.engine import workflow
 
 from .models import Application, Call, TeamMember
 
+if TYPE_CHECKING:
+    from filiere.accounts.types import AnyUser
+
+#: A view function (decorators hand back one with the same signature).
+View = Callable[..., HttpResponseBase]
+
 #: The scope name of a role granted for one call (``RoleGrant.scope_type``).
 CALL_SCOPE = "call"
 
 # --- Calls --------------------------------------------------------------------------------------
 
 
-def sees_hidden_calls(user) -> bool:
+def sees_hidden_calls(user: AnyUser) -> bool:
     """The staff see unpublished calls (a preview); everyone else only published ones."""
     return is_staff(user)
 
 
-def staff_required(view):
+def staff_required(view: View) -> View:
     """Design and instruction pages: anonymous → sign-in page; signed in without staff → 403."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_staff(request.user):
@@ -63,14 +71,14 @@ def staff_required(view):
     return wrapper
 
 
-def is_call_staff(user, call_id: int) -> bool:
+def is_call_staff(user: AnyUser, call_id: int) -> bool:
     """Global staff (or an administrator), or a staff grant scoped to this call."""
     return is_staff(user) or (
         is_signed_in(user) and user.has_role(Role.STAFF, scope_type=CALL_SCOPE, scope_id=call_id)
     )
 
 
-def staff_call_ids(user) -> frozenset[int] | None:
+def staff_call_ids(user: AnyUser) -> frozenset[int] | None:
     """The calls ``user`` instructs: ``None`` for every call (global staff), else the ids of the
     calls of their call-scoped staff grants (possibly none)."""
     if is_staff(user):
@@ -84,18 +92,18 @@ def staff_call_ids(user) -> frozenset[int] | None:
     )
 
 
-def instructs_some_call(user) -> bool:
+def instructs_some_call(user: AnyUser) -> bool:
     """Global staff, or the holder of a staff grant for at least one call."""
     calls = staff_call_ids(user)
     return calls is None or bool(calls)
 
 
-def instructor_required(view):
+def instructor_required(view: View) -> View:
     """Pages of everyone who instructs a call: anonymous → sign-in page; signed in without any
     staff grant (global or for a call) → 403."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not instructs_some_call(request.user):
@@ -105,14 +113,14 @@ def instructor_required(view):
     return wrapper
 
 
-def call_staff_required(view):
+def call_staff_required(view: View) -> View:
     """Instruction pages of one call: anonymous → sign-in page; signed in without staff for that
     call (globally or by a call-scoped grant) → 403. The call is read once, here: the URL's
     ``slug`` reaches the view as ``call``. A missing call is a 404 for the global staff and a
     403 for everyone else (who learn nothing about which calls exist)."""
 
     @wraps(view)
-    def wrapper(request, *args, slug: str, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         call = Call.objects.select_related("fund").filter(slug=slug).first()
@@ -128,7 +136,7 @@ def call_staff_required(view):
 # --- Applications -------------------------------------------------------------------------------
 
 
-def on_team(user, application: Application) -> bool:
+def on_team(user: AnyUser, application: Application) -> bool:
     """``user`` leads ``application`` or is on its team, invited or accepted (an invitation sent
     to their address counts): a conflict of interest for instructing or deciding it.
 
@@ -152,20 +160,22 @@ def on_team(user, application: Application) -> bool:
     return answers[user.pk]
 
 
-def not_on_team_q(user) -> Q:
+def not_on_team_q(user: AnyUser) -> Q:
     """Applications ``user`` is not on (lead, or invited or accepted team member): a filter."""
+    if not is_signed_in(user):
+        return Q()  # an anonymous visitor is on no file
     mine = TeamMember.objects.filter(application=OuterRef("pk")).filter(
         Q(user=user) | Q(email__iexact=user.email)
     )
     return ~Q(lead=user) & ~Q(Exists(mine))
 
 
-def instructs(user, application: Application) -> bool:
+def instructs(user: AnyUser, application: Application) -> bool:
     """May ``user`` act as staff on ``application``: staff of its call, and not on its team."""
     return is_call_staff(user, application.call_id) and not on_team(user, application)
 
 
-def instructable_q(user) -> Q:
+def instructable_q(user: AnyUser) -> Q:
     """The applications ``user`` instructs, as a filter (nothing for people without staff)."""
     if not is_signed_in(user):
         return Q(pk__in=[])
@@ -174,7 +184,7 @@ def instructable_q(user) -> Q:
     return scope & not_on_team_q(user)
 
 
-def membership(user, application: Application) -> TeamMember | None:
+def membership(user: AnyUser, application: Application) -> TeamMember | None:
     """The accepted team membership of ``user`` in ``application`` (``None`` when there is none)."""
     if not is_signed_in(user):
         return None
@@ -184,12 +194,12 @@ def membership(user, application: Application) -> TeamMember | None:
     return application.team.filter(user=user, accepted_at__isnull=False).first()
 
 
-def is_lead(user, application: Application) -> bool:
+def is_lead(user: AnyUser, application: Application) -> bool:
     """The signed-in lead applicant of ``application``."""
     return is_signed_in(user) and application.lead_id == user.pk
 
 
-def is_member(user, application: Application) -> bool:
+def is_member(user: AnyUser, application: Application) -> bool:
     """The lead, or a team member who accepted the invitation."""
     return is_lead(user, application) or membership(user, application) is not None
 
@@ -204,7 +214,7 @@ def is_open_for_edits(application: Application, now: datetime) -> bool:
     )
 
 
-def can_edit_application(user, application: Application, now: datetime) -> bool:
+def can_edit_application(user: AnyUser, application: Application, now: datetime) -> bool:
     """The lead and members allowed to edit, while the engine says the file is editable."""
     if not is_open_for_edits(application, now):
         return False
@@ -214,22 +224,22 @@ def can_edit_application(user, application: Application, now: datetime) -> bool:
     return member is not None and member.can_edit
 
 
-def can_submit(user, application: Application) -> bool:
+def can_submit(user: AnyUser, application: Application) -> bool:
     """Only the lead submits (the engine's ``applicant_lead`` actor)."""
     return is_lead(user, application)
 
 
-def can_manage_team(user, application: Application) -> bool:
+def can_manage_team(user: AnyUser, application: Application) -> bool:
     """Only the lead invites and removes team members (on a file they may edit)."""
     return is_lead(user, application)
 
 
-def can_view_documents(user, application: Application) -> bool:
+def can_view_documents(user: AnyUser, application: Application) -> bool:
     """The team (lead and accepted members) and the staff download an application's documents."""
     return is_member(user, application) or is_staff(user)
 
 
-def acts_as_staff_or_committee(user, application: Application) -> tuple[bool, bool]:
+def acts_as_staff_or_committee(user: AnyUser, application: Application) -> tuple[bool, bool]:
     """(staff, committee) actor kinds ``user`` holds for ``application``: from their global or
     call-scoped grants, and never on an application they are on."""
     if not is_signed_in(user) or on_team(user, application):
@@ -240,7 +250,7 @@ def acts_as_staff_or_committee(user, application: Application) -> tuple[bool, bo
     return is_call_staff(user, application.call_id), committee
 
 
-def applying_actor_kinds(user, application: Application) -> list[str]:
+def applying_actor_kinds(user: AnyUser, application: Application) -> list[str]:
     """The engine actors ``user`` holds when submitting, withdrawing or resubmitting: the lead.
 
     Submission, resubmission and withdrawal only ever ask for the lead; staff rights play no

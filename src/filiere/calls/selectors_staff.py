@@ -8,8 +8,10 @@ applicant-facing reads never select notes or labels.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -25,12 +27,17 @@ from .models import (
     Document,
     DocumentRequirement,
     Label,
+    Message,
     SavedFilter,
     State,
 )
 from .permissions import instructable_q
 from .selectors import rules_in_force
 from .selectors_applicant import snapshot_of
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+    from filiere.accounts.types import AnyUser
 
 SORTS = {
     "reference": "reference",
@@ -73,7 +80,7 @@ def missing_documents_condition() -> Exists:
     return Exists(missing)
 
 
-def attach_missing_documents(applications) -> None:
+def attach_missing_documents(applications: Iterable[Application]) -> None:
     """Set ``missing_documents`` on a page of applications (one query for the page, so that
     sorting the whole list never computes it for every row)."""
     rows = [a for a in applications if not hasattr(a, "missing_documents")]
@@ -85,12 +92,13 @@ def attach_missing_documents(applications) -> None:
         .values_list("pk", "missing")
     )
     for application in rows:
-        application.missing_documents = bool(flags.get(application.pk))
+        # A row annotation the list's template reads, as the query would have annotated it.
+        application.missing_documents = bool(flags.get(application.pk))  # type: ignore[attr-defined]
 
 
 def staff_applications(
-    call: Call | None, filters: ApplicationFilters | None = None, *, viewer=None
-) -> QuerySet:
+    call: Call | None, filters: ApplicationFilters | None = None, *, viewer: AnyUser | None = None
+) -> QuerySet[Application]:
     """The call's applications (every call's with ``call=None``), filtered and sorted, with what
     a list row shows (constant number of queries: one for the rows, one for their labels).
 
@@ -153,7 +161,7 @@ def state_counts(call: Call) -> dict[str, int]:
     return dict(rows)
 
 
-def saved_filters(user, call: Call) -> QuerySet:
+def saved_filters(user: User, call: Call) -> QuerySet[SavedFilter]:
     return SavedFilter.objects.filter(user=user, call=call).order_by("name")
 
 
@@ -174,5 +182,5 @@ def eligibility_report(application: Application) -> tuple[EligibilityReport | No
 # --- the applicant team's side of messaging (no notes, no labels) -------------------------------
 
 
-def messages_for_team(application: Application) -> QuerySet:
+def messages_for_team(application: Application) -> QuerySet[Message]:
     return application.messages.select_related("author").order_by("sent_at", "pk")

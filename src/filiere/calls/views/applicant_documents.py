@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+
+from filiere.accounts.types import AuthenticatedHttpRequest
 
 from ..access import access_document
 from ..forms.applicant import DocumentUploadForm
@@ -25,7 +27,7 @@ from .files import throttled
 @csrf_exempt
 @login_required
 @require_POST
-def document_upload(request, pk: int):
+def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; lead or team member with edit rights on an editable file (404 for
     # non-members; the service refuses the others). CSRF is checked inside, after the upload
     # size limit is installed (Django's documented pattern for custom upload handlers).
@@ -38,7 +40,9 @@ def document_upload(request, pk: int):
 
 
 @csrf_protect
-def _document_upload(request, pk: int, limiter):
+def _document_upload(
+    request: AuthenticatedHttpRequest, pk: int, limiter: services.LimitedUploadHandler
+) -> HttpResponse:
     application = _load(request, pk)
     form = DocumentUploadForm(
         request.POST, request.FILES, document_types=_document_types(application)
@@ -75,7 +79,7 @@ def _document_upload(request, pk: int, limiter):
     return _documents_step(request, application, form=form, status=400)
 
 
-def _too_large(request, pk: int):
+def _too_large(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk)
     form = DocumentUploadForm(document_types=_document_types(application))
     form.errors["file"] = form.error_class(
@@ -93,7 +97,7 @@ def _too_large(request, pk: int):
 
 
 @login_required
-def document_download(request, pk: int):
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     # permission: signed in; team members of the application and staff (404 for everyone else);
     # only files the antivirus found clean, always as an attachment
     document = access_document(request.user, pk)
@@ -119,7 +123,7 @@ def document_download(request, pk: int):
 
 @login_required
 @require_POST
-def document_delete(request, pk: int):
+def document_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: signed in; lead or team member with edit rights on an editable file (404 for
     # non-members)
     document = get_object_or_404(Document.objects.select_related("application"), pk=pk)

@@ -7,10 +7,12 @@ PostgreSQL, a trigger). Who reads what is ``selectors_audit``'s rule.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from filiere.accounts.permissions import is_staff
+from filiere.accounts.types import AuthenticatedHttpRequest
 
 from .. import selectors_audit
 from ..forms.audit import AuditFilterForm
@@ -21,7 +23,7 @@ PAGE_SIZE = 50
 
 @instructor_required
 @require_GET
-def audit_log(request):
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: staff or admin (every call), or a staff grant scoped to a call (that call);
     # 403 for other signed-in people. Entries of files the reader leads or joined are left out.
     calls = selectors_audit.audited_calls(request.user).order_by("-closes_at", "pk")
@@ -39,5 +41,5 @@ def audit_log(request):
     )
 
 
-def _details(data) -> list[tuple[str, object]]:
+def _details(data: object) -> list[tuple[str, object]]:
     return sorted(data.items()) if isinstance(data, dict) else []

@@ -1,13 +1,19 @@
 """Serving stored files of the calls app: only once the antivirus found them clean, always as
 a download the browser never renders; before that, a page that says why (409)."""
 
-from django.http import FileResponse, Http404
+from typing import TypeVar
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
+from ..models import Message
 from ..services import documents, instruction
+from ..throttle import Throttled
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 
-def blocked_page(request, *, name: str, status: str):
+def blocked_page(request: HttpRequest, *, name: str, status: str) -> HttpResponse:
     return render(
         request,
         "calls/applicant/document_blocked.html",
@@ -16,7 +22,7 @@ def blocked_page(request, *, name: str, status: str):
     )
 
 
-def serve_attachment(request, message):
+def serve_attachment(request: HttpRequest, message: Message) -> HttpResponseBase:
     """The attachment as a download the browser never renders, or the page saying why not."""
     try:
         stored = instruction.open_attachment(message=message)
@@ -35,7 +41,7 @@ def serve_attachment(request, message):
     return response
 
 
-def throttled(response, error):
+def throttled(response: Response, error: Throttled) -> Response:
     """A 429 page (the form with its message, what was typed kept) saying when to come back."""
     response.status_code = 429
     response["Retry-After"] = str(error.retry_after)

@@ -12,16 +12,32 @@ member) through these pages: 403, and it is left out of their lists, bulk action
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+
+from filiere.accounts.models import User
+from filiere.accounts.types import AuthenticatedHttpRequest
+from filiere.engine.workflow import Transition
 
 from .. import exports, phrases, selectors_staff
 from ..access import access_application_for_staff
@@ -54,17 +70,19 @@ from .files import serve_attachment, throttled
 PAGE_SIZE = getattr(settings, "FILIERE_STAFF_LIST_PAGE_SIZE", 50)
 
 
-def _is_partial(request) -> bool:
+def _is_partial(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.history_restore_request
 
 
-def _list_url(call, query: str = "") -> str:
+def _list_url(call: Call, query: str = "") -> str:
     url = reverse("calls:staff_applications", kwargs={"slug": call.slug})
     return f"{url}?{query}" if query else url
 
 
-def _application_url(application) -> str:
+def _application_url(application: Application) -> str:
     return reverse(
         "calls:staff_application",
         kwargs={"slug": application.call.slug, "reference": application.reference},
@@ -76,7 +94,7 @@ def _application_url(application) -> str:
 
 @instructor_required
 @require_GET
-def instructed_calls(request):
+def instructed_calls(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: signed in with a staff role, global or for at least one call (403 otherwise);
     # lists only the calls the viewer instructs
     calls = audited_calls(request.user).select_related("fund").order_by("-closes_at", "slug")
@@ -88,7 +106,7 @@ def instructed_calls(request):
 
 @call_staff_required
 @require_GET
-def application_list(request, call: Call):
+def application_list(request: AuthenticatedHttpRequest, call: Call) -> HttpResponse:
     # permission: staff of this call (global, or a staff grant scoped to it); 403 for other
     # signed-in people; the applications the viewer is on are left out
     form = ApplicationFilterForm(request.GET or None, call=call)
@@ -113,7 +131,7 @@ def application_list(request, call: Call):
     return render(request, template, context)
 
 
-def _selected(call, ids, user):
+def _selected(call: Call, ids: Iterable[int], user: User) -> list[Application]:
     # Never the applications the staff member is on (lead or team member).
     return list(
         Application.objects.filter(call=call, pk__in=ids)
@@ -125,7 +143,7 @@ def _selected(call, ids, user):
 
 @call_staff_required
 @require_POST
-def bulk_action(request, call: Call):
+def bulk_action(request: AuthenticatedHttpRequest, call: Call) -> HttpResponseBase:
     # permission: staff of this call (global or call-scoped); acts only on applications of this
     # call that the staff member is not on
     ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
@@ -136,8 +154,8 @@ def bulk_action(request, call: Call):
         return redirect(back)
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, str(message))
         return redirect(back)
     selected = _selected(call, form.cleaned_data["applications"], request.user)
     if len(selected) < len(set(form.cleaned_data["applications"])):
@@ -175,13 +193,14 @@ def bulk_action(request, call: Call):
             _("%(action)s: %(references)s.")
             % {"action": phrases.TRANSITIONS[action], "references": ", ".join(result.done)},
         )
-    for reference, error in result.refused:
-        messages.error(request, f"{reference}: {error.message}")
+    for reference, refusal in result.refused:
+        messages.error(request, f"{reference}: {refusal.message}")
     return redirect(back)
 
 
-def _export_response(call, queryset, kind: str):
+def _export_response(call: Call, queryset: QuerySet[Application], kind: str) -> HttpResponseBase:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response: HttpResponseBase
     if kind == "csv":
         response = StreamingHttpResponse(
             exports.csv_lines(queryset), content_type="text/csv; charset=utf-8"
@@ -199,7 +218,7 @@ def _export_response(call, queryset, kind: str):
 
 @call_staff_required
 @require_GET
-def export_list(request, call: Call, kind: str):
+def export_list(request: AuthenticatedHttpRequest, call: Call, kind: str) -> HttpResponseBase:
     # permission: staff of this call (global or call-scoped); the filtered list as CSV or XLSX,
     # without the applications the viewer is on
     if kind not in ("csv", "xlsx"):
@@ -211,7 +230,7 @@ def export_list(request, call: Call, kind: str):
 
 @call_staff_required
 @require_POST
-def save_filter(request, call: Call):
+def save_filter(request: AuthenticatedHttpRequest, call: Call) -> HttpResponse:
     # permission: staff of this call (global or call-scoped); saves a filter of this call for the
     # signed-in staff member only
     form = SavedFilterForm(request.POST)
@@ -228,7 +247,7 @@ def save_filter(request, call: Call):
 
 @call_staff_required
 @require_POST
-def delete_filter(request, call: Call, pk: int):
+def delete_filter(request: AuthenticatedHttpRequest, call: Call, pk: int) -> HttpResponse:
     # permission: staff of this call (global or call-scoped); only one's own saved filters (404
     # for others')
     saved = get_object_or_404(SavedFilter, pk=pk, call=call, user=request.user)
@@ -242,7 +261,7 @@ def delete_filter(request, call: Call, pk: int):
 
 @call_staff_required
 @require_POST
-def documents_zip(request, call: Call):
+def documents_zip(request: AuthenticatedHttpRequest, call: Call) -> HttpResponse:
     # permission: staff of this call (global or call-scoped); starts a background export of this
     # call's clean documents, without the applications the requester is on
     job = exports.start_documents_zip(call=call, by=request.user)
@@ -251,7 +270,7 @@ def documents_zip(request, call: Call):
 
 @call_staff_required
 @require_GET
-def export_job(request, call: Call, pk: int):
+def export_job(request: AuthenticatedHttpRequest, call: Call, pk: int) -> HttpResponse:
     # permission: staff of this call (global or call-scoped); the progress page of one's own
     # export of this call (404 for someone else's: its content depends on who asked)
     job = get_object_or_404(ExportJob, pk=pk, call=call, requested_by=request.user)
@@ -263,7 +282,7 @@ def export_job(request, call: Call, pk: int):
 
 @call_staff_required
 @require_GET
-def export_download(request, call: Call, pk: int):
+def export_download(request: AuthenticatedHttpRequest, call: Call, pk: int) -> HttpResponseBase:
     # permission: staff of this call (global or call-scoped); the finished file of one's own
     # export of this call (404 until it is ready, and for someone else's)
     job = get_object_or_404(
@@ -282,7 +301,9 @@ def export_download(request, call: Call, pk: int):
 # --- one application ----------------------------------------------------------------------------
 
 
-def _detail_context(request, application, **forms):
+def _detail_context(
+    request: AuthenticatedHttpRequest, application: Application, **forms: Form
+) -> dict[str, Any]:
     report, rules_error = selectors_staff.eligibility_report(application)
     labels = rule_labels() if report is not None else phrases.NO_LABELS
     results = [
@@ -318,7 +339,7 @@ def _detail_context(request, application, **forms):
     }
 
 
-def _other_transitions(transitions):
+def _other_transitions(transitions: Iterable[Transition]) -> list[Transition]:
     """The generic form's choices: what the generic service fires, and the decisions (their
     service is called below); never the verbs with their own form (submit, a correction...)."""
     return [
@@ -331,13 +352,17 @@ def _other_transitions(transitions):
 
 @call_staff_required
 @require_GET
-def application_detail(request, call: Call, reference: str):
+def application_detail(
+    request: AuthenticatedHttpRequest, call: Call, reference: str
+) -> HttpResponse:
     # permission: staff; everything about the application, private notes and labels included
     application = access_application_for_staff(request.user, call, reference)
     return render(request, "calls/staff/application.html", _detail_context(request, application))
 
 
-def _render_with_errors(request, application, **forms):
+def _render_with_errors(
+    request: AuthenticatedHttpRequest, application: Application, **forms: Form
+) -> HttpResponse:
     return render(
         request,
         "calls/staff/application.html",
@@ -348,7 +373,7 @@ def _render_with_errors(request, application, **forms):
 
 @call_staff_required
 @require_POST
-def decide(request, call: Call, reference: str):
+def decide(request: AuthenticatedHttpRequest, call: Call, reference: str) -> HttpResponse:
     # permission: staff; eligible or ineligible (reason required, sent to the applicant)
     application = access_application_for_staff(request.user, call, reference)
     form = DecisionForm(request.POST)
@@ -370,7 +395,9 @@ def decide(request, call: Call, reference: str):
 
 @call_staff_required
 @require_POST
-def request_correction(request, call: Call, reference: str):
+def request_correction(
+    request: AuthenticatedHttpRequest, call: Call, reference: str
+) -> HttpResponse:
     # permission: staff; reopens the listed items until a date
     application = access_application_for_staff(request.user, call, reference)
     form = CorrectionForm(request.POST)
@@ -393,7 +420,7 @@ def request_correction(request, call: Call, reference: str):
 
 @call_staff_required
 @require_POST
-def fire_transition(request, call: Call, reference: str):
+def fire_transition(request: AuthenticatedHttpRequest, call: Call, reference: str) -> HttpResponse:
     # permission: staff of this call, not on the application's team; a transition the engine's
     # table allows staff from the current state, except those with their own form and service
     application = access_application_for_staff(request.user, call, reference)
@@ -430,7 +457,7 @@ def fire_transition(request, call: Call, reference: str):
 
 @call_staff_required
 @require_POST
-def post_message(request, call: Call, reference: str):
+def post_message(request: AuthenticatedHttpRequest, call: Call, reference: str) -> HttpResponse:
     # permission: staff of this call, not on the application's team; a message to the
     # applicant team (e-mailed to them)
     application = access_application_for_staff(request.user, call, reference)
@@ -454,7 +481,9 @@ def post_message(request, call: Call, reference: str):
 
 @call_staff_required
 @require_GET
-def message_attachment(request, call: Call, reference: str, pk: int):
+def message_attachment(
+    request: AuthenticatedHttpRequest, call: Call, reference: str, pk: int
+) -> HttpResponseBase:
     # permission: staff of this call, not on the application's team; an attachment of a
     # message on this application, only once the
     # antivirus found it clean (409 with the reason before)
@@ -465,7 +494,7 @@ def message_attachment(request, call: Call, reference: str, pk: int):
 
 @call_staff_required
 @require_POST
-def add_note(request, call: Call, reference: str):
+def add_note(request: AuthenticatedHttpRequest, call: Call, reference: str) -> HttpResponse:
     # permission: staff of this call, not on the application's team; private note (never shown
     # to applicants)
     application = access_application_for_staff(request.user, call, reference)
@@ -479,7 +508,7 @@ def add_note(request, call: Call, reference: str):
 
 @call_staff_required
 @require_POST
-def add_label(request, call: Call, reference: str):
+def add_label(request: AuthenticatedHttpRequest, call: Call, reference: str) -> HttpResponse:
     # permission: staff of this call, not on the application's team; a label of the call (never
     # shown to applicants)
     application = access_application_for_staff(request.user, call, reference)
@@ -492,7 +521,9 @@ def add_label(request, call: Call, reference: str):
 
 @call_staff_required
 @require_POST
-def remove_label(request, call: Call, reference: str, pk: int):
+def remove_label(
+    request: AuthenticatedHttpRequest, call: Call, reference: str, pk: int
+) -> HttpResponse:
     # permission: staff of this call, not on the application's team
     application = access_application_for_staff(request.user, call, reference)
     label = get_object_or_404(Label, pk=pk, call=application.call)
@@ -502,7 +533,7 @@ def remove_label(request, call: Call, reference: str, pk: int):
 
 @call_staff_required
 @require_GET
-def dossier_pdf(request, call: Call, reference: str):
+def dossier_pdf(request: AuthenticatedHttpRequest, call: Call, reference: str) -> HttpResponse:
     # permission: staff; the application as a PDF dossier (without notes or labels)
     application = access_application_for_staff(request.user, call, reference)
     response = HttpResponse(exports.dossier_pdf(application), content_type="application/pdf")

@@ -3,9 +3,12 @@ attachments. Notes and labels of the staff are never read here."""
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from filiere.accounts.types import AuthenticatedHttpRequest
 
 from .. import selectors_staff
 from ..access import access_application_for_team
@@ -17,7 +20,7 @@ from .files import serve_attachment, throttled
 
 
 @login_required
-def messages_page(request, reference: str):
+def messages_page(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     # permission: signed in; the lead or a team member of the application (404 otherwise)
     application = access_application_for_team(request.user, reference)
     form = MessageForm(request.POST or None, request.FILES or None)
@@ -51,7 +54,9 @@ def messages_page(request, reference: str):
 
 
 @login_required
-def message_attachment(request, reference: str, pk: int):
+def message_attachment(
+    request: AuthenticatedHttpRequest, reference: str, pk: int
+) -> HttpResponseBase:
     # permission: signed in; the lead or a team member of the application (404 otherwise); only
     # once the antivirus found the attachment clean (409 with the reason before)
     application = access_application_for_team(request.user, reference)
