@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from filiere.accounts.models import Role, RoleGrant, User
@@ -74,7 +75,7 @@ def _demo_staff() -> User | None:
     return User.objects.filter(pk__in=ids).order_by("pk").first()
 
 
-def _remove_files_of(applications) -> None:
+def _remove_files_of(applications: QuerySet[Application]) -> None:
     ids = list(applications.values_list("pk", flat=True))
     for name in Document.objects.filter(application_id__in=ids).values_list("file", flat=True):
         if name:

@@ -281,7 +281,7 @@ class _Builder:
             budget_lines += self._budget(application, application._budget)  # type: ignore[attr-defined]
             sources += self._financing(application, application._budget)  # type: ignore[attr-defined]
             team += self._team(application, member)
-            if application.state != "draft":
+            if application.submitted_at is not None:  # every state but draft
                 documents += self._documents(application)
                 submissions.append(
                     Submission(
@@ -496,7 +496,8 @@ class _Builder:
                         label_id=labels[self.rng.choice(LABELS)].pk, application_id=application.pk
                     )
                 )
-            if application.state == "incomplete" and staff is not None:
+            # Only the incomplete files have a correction window.
+            if application.correction_until is not None and staff is not None:
                 corrections.append(
                     CorrectionRequest(
                         application=application,

@@ -94,7 +94,8 @@ DOCUMENTS = (
     ("pitch-video", None, None, False),
 )
 
-COFUNDERS = (
+# (name, amount, territories of the partners that make a project eligible)
+COFUNDERS: tuple[tuple[str, Decimal, list[str]], ...] = (
     ("Conseil régional Nord-Pas de Calais", Decimal("800000"), []),
     ("Lille Métropole Communauté urbaine", Decimal("250000"), []),
     ("CNC — Centre national du cinéma et de l'image animée", Decimal("200000"), []),
@@ -149,7 +150,14 @@ def _question_rows_keeping(call: Call) -> list[QuestionRow]:
     return rows
 
 
-def _reclone(source: Call, slug: str, *, years: int, opens_at=None, closes_at=None) -> Call:
+def _reclone(
+    source: Call,
+    slug: str,
+    *,
+    years: int,
+    opens_at: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+) -> Call:
     old = Call.objects.filter(slug=slug).first()
     if old is not None:
         if old.applications.exists():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
@@ -47,6 +48,9 @@ from .organisations import (
 )
 from .people import ARCHETYPES, BIOS, GENRES, HEADLINES, LOCALES, SECTOR_PHRASES, SKILLS
 from .places import ANCHOR_BY_NAME, ANCHORS, CLUSTER_TERRITORIES, TERRITORY_WEIGHTS
+
+# (person, organisation, role, start, end) of one affiliation to write.
+AffiliationRow = tuple[Person, Organisation, str, dt.date, dt.date | None]
 
 
 @dataclass
@@ -173,12 +177,12 @@ class DemoBuilder:
             )
         for i in range(_scaled(len(BODIES), self.scale)):
             base, kind = BODIES[i % len(BODIES)]
-            org, sectors = self._french_org(
+            org, chosen = self._french_org(
                 unique_name(base), kind, tuple(self.sectors), ("94.99Z",), anchor="lille"
             )
             if kind == OrganisationKind.ASSOCIATION or kind == OrganisationKind.PROFESSIONAL_BODY:
                 org.rna = "W" + self._digits(9, first="59")
-            rows.append((org, sectors))
+            rows.append((org, chosen))
         for territory, patterns, places, sectors, count in BELGIAN_PARTNERS:
             for _ in range(_scaled(count, self.scale)):
                 name = unique_name(self.rng.choice(patterns).format(p=self.rng.choice(places)))
@@ -204,7 +208,15 @@ class DemoBuilder:
                 rows.append((org, self.rng.sample(sectors, k=self.rng.randint(1, len(sectors)))))
         return rows
 
-    def _french_org(self, name, kind, sectors, nafs, anchor: str | None = None):
+    def _french_org(
+        self,
+        name: str,
+        kind: str,
+        sectors: Sequence[str],
+        nafs: Sequence[str],
+        anchor: str | None = None,
+    ) -> tuple[Organisation, list[str]]:
+        commune: Commune | None
         if anchor:
             commune = self.communes[ANCHOR_BY_NAME[anchor]]
             territory = commune.territory
@@ -247,8 +259,12 @@ class DemoBuilder:
             return "nl_BE", "nl", self.rng.choice(["flanders", "flanders", "brussels"])
         return "en_GB", "en", self.rng.choice(["mel", "france", "other"])
 
-    def build_people(self, orgs_by_kind: dict[str, list[Organisation]]):
-        people, links, affiliations = [], [], []
+    def build_people(
+        self, orgs_by_kind: dict[str, list[Organisation]]
+    ) -> tuple[list[Person], list[tuple[list[str], list[str], list[str]]], list[AffiliationRow]]:
+        people: list[Person] = []
+        links: list[tuple[list[str], list[str], list[str]]] = []
+        affiliations: list[AffiliationRow] = []
         archetypes = ARCHETYPES
         for _ in range(_scaled(300, self.scale)):
             archetype = self.rng.choices(archetypes, weights=[a.weight for a in archetypes])[0]
@@ -328,7 +344,13 @@ class DemoBuilder:
                         )
         return people, links, affiliations
 
-    def _pick_org(self, orgs_by_kind, kind, territory_code, sectors) -> Organisation | None:
+    def _pick_org(
+        self,
+        orgs_by_kind: dict[str, list[Organisation]],
+        kind: str,
+        territory_code: str,
+        sectors: list[str],
+    ) -> Organisation | None:
         candidates = orgs_by_kind.get(kind, [])
         if not candidates:
             return None
@@ -385,7 +407,7 @@ class DemoBuilder:
                 if name in skills
             )
         for model, batch in zip(through, rows, strict=True):
-            model.objects.bulk_create(batch, ignore_conflicts=True)
+            model._default_manager.bulk_create(batch, ignore_conflicts=True)
         Affiliation.objects.bulk_create(
             [
                 Affiliation(

@@ -11,7 +11,7 @@ from filiere.calls.models import Application, Call
 from .accounts import DEMO_APPLICANT_EMAIL
 
 
-def _path(name: str, *args) -> str:
+def _path(name: str, *args: object) -> str:
     """The page's path in the site's default language (the demo prints French paths)."""
     with translation.override(settings.LANGUAGE_CODE):
         return reverse(name, args=args)

@@ -8,10 +8,11 @@ Then the demo calls (``demo_calls``) and their applications (``demo_applications
 """
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from filiere.demo.community import DemoBuilder, remove_demo_data
 class Command(BaseCommand):
     help = "Load (or reload) the demo picture of the 2009 Pôle Images cluster, and demo accounts."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--scale",
             type=float,
@@ -40,7 +41,14 @@ class Command(BaseCommand):
             help="Run even with DEBUG off (the command resets the demo accounts' passwords).",
         )
 
-    def handle(self, *args, scale: float, seed: int, not_production: bool = False, **options):
+    def handle(
+        self,
+        *args: Any,
+        scale: float,
+        seed: int,
+        not_production: bool = False,
+        **options: Any,
+    ) -> None:
         # The demo accounts have a published password: never reset them on a production site by
         # mistake. DEBUG is on only when DJANGO_DEBUG=1 (`make demo` sets it).
         if not settings.DEBUG and not not_production:

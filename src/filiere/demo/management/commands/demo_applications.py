@@ -4,8 +4,9 @@ too. Idempotent: the call's demo applications are replaced."""
 
 import random
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from filiere.calls.models import Call
 from filiere.demo.applications import remove_demo_applications, seed_demo_applications
@@ -15,7 +16,7 @@ from filiere.demo.landing import landing_pages
 class Command(BaseCommand):
     help = "Load (or reload) demo applications in every state for a call."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--call", default="experiences-interactives-2009")
         parser.add_argument("--seed", type=int, default=2009)
         parser.add_argument("--scale", type=float, default=1.0)
@@ -23,7 +24,9 @@ class Command(BaseCommand):
             "--remove", action="store_true", help="Only remove the demo applications of all calls."
         )
 
-    def handle(self, *args, call: str, seed: int, scale: float, remove: bool, **options):
+    def handle(
+        self, *args: Any, call: str, seed: int, scale: float, remove: bool, **options: Any
+    ) -> None:
         if remove:
             removed = remove_demo_applications()
             self.stdout.write(f"{removed} demo applications removed.")
