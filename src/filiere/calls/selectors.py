@@ -138,9 +138,10 @@ def _full_call() -> CallQuerySet:
 
 
 def get_call_for_viewer(viewer: AnyUser | None, slug: str) -> Call:
-    """A published call, or any call for staff (a preview); 404 otherwise."""
+    """A published call, or any call for staff (a preview); 404 otherwise. ``viewer=None``: an
+    anonymous caller of the API."""
     queryset = _full_call()
-    if not sees_hidden_calls(viewer):
+    if viewer is None or not sees_hidden_calls(viewer):
         queryset = queryset.published()
     call = queryset.filter(slug=slug).first()
     if call is None:

@@ -452,7 +452,7 @@ class NotServable(Exception):
         self.scan_status = scan_status
 
 
-def open_for_download(*, document: Document, by: AnyUser | None) -> FieldFile:
+def open_for_download(*, document: Document, by: AnyUser) -> FieldFile:
     """The stored file, opened, for a reader allowed to see it; only when the scan said clean."""
     if not can_view_documents(by, document.application):
         raise Document.DoesNotExist
@@ -461,7 +461,7 @@ def open_for_download(*, document: Document, by: AnyUser | None) -> FieldFile:
     return document.file.open("rb")
 
 
-def may_delete(user: AnyUser | None, document: Document) -> bool:
+def may_delete(user: AnyUser, document: Document) -> bool:
     return can_edit_application(user, document.application, timezone.now())
 
 

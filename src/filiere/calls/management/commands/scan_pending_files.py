@@ -6,6 +6,8 @@ never served. Run this once a scanner is reachable (and after upgrading: attachm
 PDFs stored before they were scanned start ``pending``), or periodically.
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from filiere.calls.services import scanning
@@ -14,7 +16,7 @@ from filiere.calls.services import scanning
 class Command(BaseCommand):
     help = "Scan the documents, message attachments and rules PDFs still pending or in error."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if scanning.configured_client() is None:
             self.stderr.write(
                 "No antivirus configured (FILIERE_CLAMD_SOCKET or _HOST): nothing done."
