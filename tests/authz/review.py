@@ -13,12 +13,10 @@ from .rules import (
     NOT_FOUND,
     OK,
     REDIRECT,
-    Outcome,
     Route,
     expect,
 )
 
-UNPROCESSABLE = Outcome(422, label="422")
 STAFF = ("staff", "admin")
 POOL_STAFF = expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN)
 EXPERTS = expect(anonymous=LOGIN, expert=OK, others=FORBIDDEN)
@@ -62,7 +60,7 @@ REVIEW_PAGES = {
     "review:pools": Route(POOL_STAFF, note="call-scoped staff do not manage a fund's pool"),
     "review:pool": Route(POOL_STAFF, kwargs=lambda w: {"slug": _fund(w).slug}),
     "review:pool_invite": Route(
-        expect(anonymous=LOGIN, **dict.fromkeys(STAFF, UNPROCESSABLE), others=FORBIDDEN),
+        expect(anonymous=LOGIN, **dict.fromkeys(STAFF, OK), others=FORBIDDEN),
         method="POST",
         kwargs=lambda w: {"slug": _fund(w).slug},
         data={"email": "not an address"},
@@ -84,7 +82,7 @@ REVIEW_PAGES = {
             note="confirmation",
         ),
         Route(
-            expect(anonymous=LOGIN, **dict.fromkeys(STAFF, UNPROCESSABLE), others=FORBIDDEN),
+            expect(anonymous=LOGIN, **dict.fromkeys(STAFF, OK), others=FORBIDDEN),
             method="POST",
             kwargs=lambda w: {"slug": _fund(w).slug, "pk": _pool_member(w).pk},
             note="without a reason: the form again, nobody removed",
@@ -105,9 +103,9 @@ REVIEW_PAGES = {
     "review:conflict_add": Route(
         expect(
             anonymous=LOGIN,
-            staff=UNPROCESSABLE,
-            admin=UNPROCESSABLE,
-            call_staff=UNPROCESSABLE,
+            staff=OK,
+            admin=OK,
+            call_staff=OK,
             others=FORBIDDEN,
         ),
         method="POST",

@@ -128,7 +128,7 @@ def test_inviting_twice_says_so_and_keeps_the_address(client):
 
     response = _invite(client, fund, "Reader@Example.org")
 
-    assert response.status_code == 422
+    assert response.status_code == 200
     content = response.content.decode()
     assert "is already in this fund&#x27;s pool" in content
     assert 'value="Reader@Example.org"' in content
@@ -140,7 +140,7 @@ def test_a_bad_address_is_refused_with_a_message(client):
 
     response = _invite(client, FundFactory(), "not an address")
 
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Saisissez une adresse de courriel valide." in response.content.decode()
     assert 'value="not an address"' in response.content.decode()
 
@@ -154,7 +154,7 @@ def test_staff_remove_an_expert_with_a_reason(client):
 
     assert client.get(url).status_code == 200
     refused = client.post(url, {"reason": " "})
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     row.refresh_from_db()
     assert row.status == ExpertStatus.ACTIVE
 

@@ -59,7 +59,6 @@ def _pool_page(
     slug: str,
     *,
     invite_form: InviteByEmailForm | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     fund = fund_for_pool_staff(request.user, slug)
     search = SearchForm(request.GET or None)
@@ -77,7 +76,6 @@ def _pool_page(
             "statuses": ExpertStatus,
             "calls": selectors.current_calls(fund.pk).order_by("-closes_at", "pk"),
         },
-        status=status,
     )
 
 
@@ -106,7 +104,7 @@ def pool_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("review:pool", slug=fund.slug)
-    return _pool_page(request, slug, invite_form=form, status=422)
+    return _pool_page(request, slug, invite_form=form)
 
 
 @pool_staff_required
@@ -176,7 +174,6 @@ def pool_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
             "name": selectors.expert_name(expert.user, expert.email),
             "form": form,
         },
-        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -223,7 +220,6 @@ def my_expertise(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Your expertise has been saved."))
             return redirect("review:my_expertise")
         messages.error(request, _("Your expertise was not saved: please correct the errors below."))
-        status = 422
     else:
         form = ExpertiseForm(initial=ExpertiseForm.initial_for(profile))
         initial = [
@@ -231,12 +227,10 @@ def my_expertise(request: AuthenticatedHttpRequest) -> HttpResponse:
             for w in (profile.past_works.all() if profile is not None else [])
         ]
         works = PastWorkFormSet(initial=initial, prefix="works")
-        status = 200
     return render(
         request,
         "review/my_expertise.html",
         {"form": form, "works": works, "memberships": selectors.my_pools(request.user)},
-        status=status,
     )
 
 
@@ -260,7 +254,6 @@ def my_availability(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             else:
                 messages.success(request, _("Your availability has been saved."))
                 return redirect("review:my_expertise")
-        status = 422
     else:
         initial = {}
         if availability is not None:
@@ -269,17 +262,13 @@ def my_availability(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
                 "max_load": availability.max_load,
             }
         form = AvailabilityForm(initial=initial)
-        status = 200
-    return render(
-        request, "review/my_availability.html", {"call": call, "form": form}, status=status
-    )
+    return render(request, "review/my_availability.html", {"call": call, "form": form})
 
 
 @expert_required
 def my_conflicts(request: AuthenticatedHttpRequest) -> HttpResponse:
     # permission: experts; their own declarations only
     form = PartyForm(request.POST or None, viewer=request.user)
-    status = 200
     if request.method == "POST":
         if form.saving and form.is_valid():
             organisation, person = form.chosen()
@@ -296,15 +285,12 @@ def my_conflicts(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your conflict of interest has been recorded."))
                 return redirect("review:my_conflicts")
-        if form.saving:
-            status = 422
-        else:
+        if not form.saving:
             form.errors.clear()  # a search, not a save: no errors yet
     return render(
         request,
         "review/my_conflicts.html",
         {"form": form, "declarations": selectors.my_declarations(request.user)},
-        status=status,
     )
 
 
@@ -317,7 +303,6 @@ def exclusions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # (404 for anyone else); the page says the same whoever is named (never who is an expert)
     application = access_application_for_member(request.user, pk)
     form = PartyForm(request.POST or None, viewer=request.user)
-    status = 200
     if request.method == "POST":
         if form.saving and form.is_valid():
             organisation, person = form.chosen()
@@ -341,9 +326,7 @@ def exclusions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 return redirect("review:exclusions", pk=application.pk)
-        if form.saving:
-            status = 422
-        else:
+        if not form.saving:
             form.errors.clear()
     return render(
         request,
@@ -353,7 +336,6 @@ def exclusions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "requests": selectors.exclusion_requests(application),
         },
-        status=status,
     )
 
 
@@ -365,7 +347,6 @@ def _conflicts_page(
     slug: str,
     *,
     add_form: StaffConflictForm | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     call = call_for_conflict_staff(request.user, slug)
     experts, applications = selectors.call_pool_and_applications(call)
@@ -377,7 +358,6 @@ def _conflicts_page(
             "rows": selectors.conflicts_of_call(call),
             "add_form": add_form or StaffConflictForm(experts=experts, applications=applications),
         },
-        status=status,
     )
 
 
@@ -412,7 +392,7 @@ def conflict_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The conflict has been added."))
             return redirect("review:conflicts", slug=call.slug)
-    return _conflicts_page(request, slug, add_form=form, status=422)
+    return _conflicts_page(request, slug, add_form=form)
 
 
 @login_required
