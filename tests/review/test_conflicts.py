@@ -330,3 +330,34 @@ def test_the_conflicts_selector_reads_a_fixed_number_of_queries(call):
 
     assert len(queries.captured_queries) <= 12
     assert len(one.captured_queries) <= 12
+
+
+def test_the_staff_of_a_call_cannot_lift_through_it_a_pair_of_another_call(client, call):
+    other = CallFactory(fund=call.fund)
+    studio = OrganisationFactory()
+    reader = expert(call.fund)
+    works_for(reader, studio)
+    elsewhere = application(other, organisation=studio)
+    client.force_login(call_staff(call))
+
+    response = client.post(
+        reverse("review:conflict_lift", args=[call.slug]),
+        {"expert": _pk(reader), "application": elsewhere.pk, "reason": "through the back door"},
+    )
+
+    assert response.status_code == 404
+    assert selectors.conflicted_pairs(other) == {(elsewhere.pk, _pk(reader))}
+
+
+def test_an_expert_of_another_fund_cannot_be_named_in_a_calls_conflict(client, call):
+    outsider = expert(other_fund())
+    app = application(call)
+    client.force_login(staff())
+
+    response = client.post(
+        reverse("review:conflict_add", args=[call.slug]),
+        {"expert": _pk(outsider), "application": app.pk, "kind": "other", "reason": "x"},
+    )
+
+    assert response.status_code == 200
+    assert not Declaration.objects.exists()
