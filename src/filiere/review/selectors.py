@@ -412,6 +412,7 @@ def _read_graph(
 
     # Declarations, matched to (application, expert) pairs.
     declarations: dict[tuple[int, int, str], list[Declaration]] = defaultdict(list)
+    index = _PartyIndex.build(application_parties, expert_parties)
     rows = Declaration.objects.filter(
         Q(source=DeclarationSource.EXPERT, expert_user_id__in=expert_by_user)
         | Q(source=DeclarationSource.APPLICANT, application_id__in=applications)
@@ -422,14 +423,7 @@ def _read_graph(
         )
     ).select_related("organisation", "person")
     for declaration in rows:
-        for pair in _pairs_of(
-            declaration,
-            applications,
-            application_parties,
-            expert_by_user,
-            experts,
-            expert_parties,
-        ):
+        for pair in _pairs_of(declaration, index, applications, expert_by_user):
             declarations[(*pair, declaration.source)].append(declaration)
 
     lifts = {
@@ -458,43 +452,67 @@ def _read_graph(
     )
 
 
+@dataclass
+class _PartyIndex:
+    """Who takes part in what, by id, so that each declaration finds its pairs directly."""
+
+    applications_by_organisation: dict[str, set[int]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+    applications_by_person: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    experts_by_organisation: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    experts_by_person: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def build(
+        cls, applications: list[ApplicationParties], experts: list[ExpertParties]
+    ) -> _PartyIndex:
+        index = cls()
+        for parties in applications:
+            app_id = int(parties.proposal_id)
+            for organisation in {parties.organisation_id, *parties.partner_organisation_ids}:
+                if organisation is not None:
+                    index.applications_by_organisation[organisation].add(app_id)
+            for person in parties.team_person_ids:
+                index.applications_by_person[person].add(app_id)
+        for expert in experts:
+            index.experts_by_person[expert.person_id].add(int(expert.expert_id))
+            for organisation in expert.organisation_ids:
+                index.experts_by_organisation[organisation].add(int(expert.expert_id))
+        return index
+
+
 def _pairs_of(
     declaration: Declaration,
+    index: _PartyIndex,
     applications: dict[int, _ApplicationRow],
-    application_parties: list[ApplicationParties],
     expert_by_user: dict[int, Expert],
-    experts: dict[int, Expert],
-    expert_parties: list[ExpertParties],
 ) -> Iterable[tuple[int, int]]:
     """The (application, expert) pairs a declaration holds for."""
-    if declaration.source == DeclarationSource.STAFF:
-        expert = expert_by_user.get(declaration.expert_user_id or 0)
-        if expert is not None and declaration.application_id in applications:
-            yield (declaration.application_id, expert.pk)
-        return
-    if declaration.source == DeclarationSource.EXPERT:
+    if declaration.source in (DeclarationSource.STAFF, DeclarationSource.EXPERT):
         expert = expert_by_user.get(declaration.expert_user_id or 0)
         if expert is None:
             return
-        for parties in application_parties:
-            if declaration.organisation_id is not None:
-                target = str(declaration.organisation_id)
-                hit = (
-                    parties.organisation_id == target or target in parties.partner_organisation_ids
-                )
-            else:
-                hit = str(declaration.person_id) in parties.team_person_ids
-            if hit:
-                yield (int(parties.proposal_id), expert.pk)
+        if declaration.source == DeclarationSource.STAFF:
+            if declaration.application_id in applications:
+                yield (declaration.application_id, expert.pk)
+            return
+        if declaration.organisation_id is not None:
+            hits = index.applications_by_organisation.get(str(declaration.organisation_id), ())
+        else:
+            hits = index.applications_by_person.get(str(declaration.person_id), ())
+        for app_id in hits:
+            yield (app_id, expert.pk)
         return
     # An applicant's request: the experts who are the named person or work for the organisation.
-    for expert_side in expert_parties:
-        if declaration.person_id is not None:
-            hit = expert_side.person_id == str(declaration.person_id)
-        else:
-            hit = str(declaration.organisation_id) in expert_side.organisation_ids
-        if hit and declaration.application_id is not None:
-            yield (declaration.application_id, int(expert_side.expert_id))
+    if declaration.application_id is None:
+        return
+    if declaration.person_id is not None:
+        named = index.experts_by_person.get(str(declaration.person_id), ())
+    else:
+        named = index.experts_by_organisation.get(str(declaration.organisation_id), ())
+    for expert_id in named:
+        yield (declaration.application_id, expert_id)
 
 
 def _engine_conflicts(graph: _Graph, today: date) -> tuple[Conflict, ...]:
