@@ -56,6 +56,22 @@ def _stranger_application(world):
     )
 
 
+def _stranger_request(world):
+    from filiere.review import services
+    from tests.factories import PersonFactory
+
+    return world.once(
+        "review:declaration",
+        lambda: services.request_exclusion(
+            application=_stranger_application(world),
+            by=world.stranger,
+            kind="competitor",
+            reason="matrix",
+            person=PersonFactory(),
+        ),
+    )
+
+
 REVIEW_PAGES = {
     "review:pools": Route(POOL_STAFF, note="call-scoped staff do not manage a fund's pool"),
     "review:pool": Route(POOL_STAFF, kwargs=lambda w: {"slug": _fund(w).slug}),
@@ -136,6 +152,12 @@ REVIEW_PAGES = {
         expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
         kwargs=lambda w: {"slug": w.staff_call.slug},
         note="a call of a fund whose pool the expert is not in: 404",
+    ),
+    "review:declaration_withdraw": Route(
+        expect(anonymous=LOGIN, others=NOT_FOUND),
+        method="POST",
+        kwargs=lambda w: {"pk": _stranger_request(w).pk},
+        note="someone else's request: 404 for everyone, the staff included",
     ),
     "review:exclusions": Route(
         expect(anonymous=LOGIN, others=NOT_FOUND),

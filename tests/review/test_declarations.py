@@ -85,7 +85,7 @@ def _exclusions_page(client, app, person, **extra):
 def _without_names(html, *names):
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     html = re.sub(r"person:\d+", "person:N", html)
-    html = re.sub(r"/applications/\d+/", "/applications/N/", html)
+    html = re.sub(r"/(applications|declarations)/\d+/", r"/\1/N/", html)
     for name in names:
         html = html.replace(name, "NAME")
     return html
@@ -135,3 +135,33 @@ def test_an_applicant_cannot_name_themselves(client):
 
     assert "You cannot name yourself." in response.content.decode()
     assert not Declaration.objects.exists()
+
+
+def test_the_declarant_withdraws_and_the_conflict_is_gone(client):
+    from filiere.audit.models import AuditEntry
+    from filiere.review import selectors, services
+
+    fund = FundFactory()
+    call = CallFactory(fund=fund)
+    rival = OrganisationFactory(name="Rival Prod")
+    reader = expert(fund)
+    app = application(call, organisation=rival)
+    mine = services.declare_conflict(by=reader, kind="other", reason="x", organisation=rival)
+    theirs = services.request_exclusion(
+        application=app, by=app.lead, kind="other", reason="y", person=reader.person
+    )
+    assert selectors.conflicted_pairs(call)
+    withdraw = "review:declaration_withdraw"
+
+    client.force_login(reader)
+    assert client.post(reverse(withdraw, args=[theirs.pk])).status_code == 404
+    assert client.post(reverse(withdraw, args=[mine.pk])).status_code == 302
+    assert "Rival Prod" not in client.get(MY_CONFLICTS).content.decode()
+    client.force_login(app.lead)
+    assert client.post(reverse(withdraw, args=[mine.pk])).status_code == 404
+    response = client.post(reverse(withdraw, args=[theirs.pk]))
+    assert response["Location"] == reverse("review:exclusions", args=[app.pk])
+
+    assert selectors.conflicted_pairs(call) == frozenset()
+    assert Declaration.objects.filter(withdrawn_at__isnull=False).count() == 2
+    assert AuditEntry.objects.filter(action="review.conflict.withdrawn").count() == 2

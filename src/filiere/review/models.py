@@ -202,6 +202,8 @@ class Declaration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    # Withdrawn by the expert or the applicant who made it; kept, as the audit log is.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("conflict declaration")

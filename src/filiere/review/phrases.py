@@ -38,6 +38,7 @@ REFUSALS: dict[str, Promise] = {
     "review.application_not_in_call": gettext_lazy("This application is not one of this call."),
     "review.not_expert": gettext_lazy("Only the experts of a fund's pool declare conflicts."),
     "review.own_application": gettext_lazy("You cannot name yourself."),
+    "review.not_declarant": gettext_lazy("Only who made this declaration may withdraw it."),
 }
 
 

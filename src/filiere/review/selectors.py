@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.accounts.types import AnyUser
+from filiere.calls.access import applications_of
 from filiere.calls.models import Application, Call, Fund, State, TeamMember
 from filiere.community.models import Affiliation, Organisation, Person
 from filiere.community.selectors import visible_people
@@ -199,15 +200,27 @@ def call_for_expert(user: User, slug: str) -> tuple[Call, Expert, Availability |
 
 def my_declarations(user: User) -> QuerySet[Declaration]:
     return Declaration.objects.filter(
-        source=DeclarationSource.EXPERT, expert_user=user
+        source=DeclarationSource.EXPERT, expert_user=user, withdrawn_at__isnull=True
     ).select_related("organisation", "person")
 
 
 def exclusion_requests(application: Application) -> QuerySet[Declaration]:
     """What the application's team asked to exclude (never whether anyone named is an expert)."""
     return Declaration.objects.filter(
-        source=DeclarationSource.APPLICANT, application=application
+        source=DeclarationSource.APPLICANT, application=application, withdrawn_at__isnull=True
     ).select_related("organisation", "person", "declared_by__person")
+
+
+def declaration_for_declarant(user: User, pk: int) -> Declaration:
+    """An expert's own declaration, or a request on an application ``user`` leads or joined;
+    404 for anyone else (the staff's additions are lifted, not withdrawn)."""
+    mine = Q(source=DeclarationSource.EXPERT, expert_user=user) | Q(
+        source=DeclarationSource.APPLICANT, application__in=applications_of(user)
+    )
+    declaration = Declaration.objects.filter(mine, pk=pk, withdrawn_at__isnull=True).first()
+    if declaration is None:
+        raise Http404
+    return declaration
 
 
 def kind_label(kind: str) -> str:
@@ -413,15 +426,19 @@ def _read_graph(
     # Declarations, matched to (application, expert) pairs.
     declarations: dict[tuple[int, int, str], list[Declaration]] = defaultdict(list)
     index = _PartyIndex.build(application_parties, expert_parties)
-    rows = Declaration.objects.filter(
-        Q(source=DeclarationSource.EXPERT, expert_user_id__in=expert_by_user)
-        | Q(source=DeclarationSource.APPLICANT, application_id__in=applications)
-        | Q(
-            source=DeclarationSource.STAFF,
-            application_id__in=applications,
-            expert_user_id__in=expert_by_user,
+    rows = (
+        Declaration.objects.filter(withdrawn_at__isnull=True)
+        .filter(
+            Q(source=DeclarationSource.EXPERT, expert_user_id__in=expert_by_user)
+            | Q(source=DeclarationSource.APPLICANT, application_id__in=applications)
+            | Q(
+                source=DeclarationSource.STAFF,
+                application_id__in=applications,
+                expert_user_id__in=expert_by_user,
+            )
         )
-    ).select_related("organisation", "person")
+        .select_related("organisation", "person")
+    )
     for declaration in rows:
         for pair in _pairs_of(declaration, index, applications, expert_by_user):
             declarations[(*pair, declaration.source)].append(declaration)

@@ -355,6 +355,30 @@ def request_exclusion(
     return declaration
 
 
+@transaction.atomic
+def withdraw_declaration(*, declaration: Declaration, by: User) -> None:
+    """The expert who declared a conflict, or the team of the application whose request it is,
+    takes it back. The staff's own additions are lifted instead."""
+    if declaration.source == DeclarationSource.EXPERT:
+        allowed = declaration.expert_user_id == by.pk
+    elif declaration.source == DeclarationSource.APPLICANT and declaration.application_id:
+        allowed = applications_of(by).filter(pk=declaration.application_id).exists()
+    else:
+        allowed = False
+    if not allowed:
+        raise NotAllowed("review.not_declarant")
+    if declaration.withdrawn_at is not None:
+        return
+    declaration.withdrawn_at = timezone.now()
+    declaration.save(update_fields=["withdrawn_at"])
+    record(
+        actor=by,
+        action="review.conflict.withdrawn",
+        obj=declaration,
+        data={"source": declaration.source, "kind": declaration.kind},
+    )
+
+
 def _party_data(
     kind: str, organisation: Organisation | None, person: Person | None
 ) -> dict[str, object]:

@@ -24,6 +24,11 @@ urlpatterns: list[URLPattern] = [
     path("me/", views.my_expertise, name="my_expertise"),
     path("me/calls/<slug:slug>/", views.my_availability, name="my_availability"),
     path("me/conflicts/", views.my_conflicts, name="my_conflicts"),
+    path(
+        "declarations/<int:pk>/withdraw/",
+        views.declaration_withdraw,
+        name="declaration_withdraw",
+    ),
     # The applicant's requests on their application.
     path("applications/<int:pk>/exclusions/", views.exclusions, name="exclusions"),
 ]

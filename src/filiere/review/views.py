@@ -339,6 +339,19 @@ def exclusions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def declaration_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # permission: the expert who made the declaration, or the lead and accepted team members of
+    # the application a request is on; 404 for anyone else
+    declaration = selectors.declaration_for_declarant(request.user, pk)
+    services.withdraw_declaration(declaration=declaration, by=request.user)
+    messages.success(request, _("The declaration has been withdrawn."))
+    if declaration.application_id is not None:
+        return redirect("review:exclusions", pk=declaration.application_id)
+    return redirect("review:my_conflicts")
+
+
 # --- Staff: conflicts of a call -----------------------------------------------------------------
 
 
