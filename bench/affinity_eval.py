@@ -14,10 +14,21 @@ The *pairwise ordering loss* (as in the reviewer-assignment literature) counts, 
 experts with different true affinity for the same proposal, the share ordered the wrong way
 (ties count half), weighted by the difference in true affinity; 0 is perfect, 0.5 is chance.
 It is reported per proposal (who should review this?) and per expert (which proposals suit this
-expert?), the two views an assignment needs.
+expert?), the two views an assignment needs, with NDCG@5 per proposal; both overall and per
+language pair (proposal language → the language most of the expert's profile is in). The
+measures themselves are in ``filiere.engine.affinity.evaluation``.
 
-    python -m bench.affinity_eval   # all variants, both sets: JSON on stdout and in
-                                    # bench/results/affinity_eval.json
+This set (mixed languages and English only) and set 2 (``affinity_portfolio.py``, experts known
+by several past works) make three families; the former defaults ("before") and the learned
+ones ("after") are compared on the test seeds 7, 8, 9; the fusion weights are learned on the
+training seeds 1, 2, 3 (``affinity_learn.py``).
+
+    python -m bench.affinity_eval             # before/after: JSON, then the doc's tables;
+                                              # bench/results/affinity_eval.json
+    python -m bench.affinity_eval --learn     # re-derive the fusion weights (affinity_fusion.json)
+    python -m bench.affinity_eval --variants  # the former variant tables (affinity_variants.json)
+
+Embeddings are cached by text in var/affinity_eval_embeddings.npz (the texts are seeded).
 """
 
 import json
@@ -398,11 +409,16 @@ EMBEDDING_VARIANTS: dict[str, AffinityOptions] = {
 }
 
 
+_SHARED_CACHE: list[EmbeddingCache] = []
+
+
 def _cache(with_embeddings: bool) -> EmbeddingCache | None:
+    """One embedding cache per process, kept in var/ between runs (the texts are seeded)."""
     if not (with_embeddings and embeddings_available()):
         return None
-    CACHE_FILE.parent.mkdir(exist_ok=True)
-    return EmbeddingCache(load_encoder(), CACHE_FILE)
+    if not _SHARED_CACHE:
+        _SHARED_CACHE.append(EmbeddingCache(load_encoder(), CACHE_FILE))
+    return _SHARED_CACHE[0]
 
 
 def evaluate_variants(

@@ -30,7 +30,7 @@ from filiere.engine.affinity.fusion import calibration_scale, fuse
 
 BEST_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
-EMBEDDING_WEIGHTS = (0.5, 1.0, 1.5, 2.0, 3.0)
+EMBEDDING_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 2.0)
 
 
 class PairLoss:
@@ -49,11 +49,13 @@ class PairLoss:
 
     @staticmethod
     def _loss(scores: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> float:
+        # wrong = 1 if s_a < s_b, 1/2 on a tie, 0 if right: (1 − sign(s_a − s_b)) / 2.
         weight, totals = weights
-        diff = scores[:, :, None] - scores[:, None, :]
-        wrong = (diff < 0).astype(np.float32) + 0.5 * (diff == 0)
+        s = scores.astype(np.float32)
+        signs = np.sign(s[:, :, None] - s[:, None, :])
+        agreement = np.einsum("ijk,ijk->i", weight, signs)
         rows = totals > 0
-        per_row = (weight * wrong).sum(axis=(1, 2))[rows] / totals[rows]
+        per_row = 0.5 - 0.5 * agreement[rows] / totals[rows]
         return float(per_row.mean())
 
     def __call__(self, scores: np.ndarray) -> float:
@@ -64,7 +66,14 @@ class Prepared:
     """One training data set scored into raw terms, ready for any weights."""
 
     def __init__(self, data: Any, with_embeddings: bool, cache: EmbeddingCache | None) -> None:
-        options = AffinityOptions(aggregation="best", embeddings="on" if with_embeddings else "off")
+        # Non-zero shares and weights, so that every term is computed whatever the defaults.
+        options = AffinityOptions(
+            aggregation="best",
+            embeddings="on" if with_embeddings else "off",
+            keyword_weight=0.5,
+            best_share=0.5,
+            embedding_best_share=0.5,
+        )
         model = AffinityModel(data.proposals, data.experts, options, encoder=cache)
         self.terms = model.terms(0, len(data.proposals))
         rows = model.calibration_rows()

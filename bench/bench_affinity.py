@@ -6,14 +6,16 @@ Texts come from the seeded topic generator of ``bench/affinity_eval.py`` (French
 Dutch, about 60 to 120 words each). Each measurement runs in a fresh spawned process so that its
 peak memory (RSS high-water mark, interpreter included) is its own. With the embeddings extra
 installed, the encoder's throughput is reported too (texts per second, on this machine's CPUs).
-The quality figures (pairwise ordering loss per variant) are in ``affinity_eval.py``.
+The quality figures (ordering loss and NDCG@5 of the former and the learned defaults, overall
+and per language pair, on both evaluation sets) come from ``affinity_eval.compare`` and are
+printed with the rest; ``python -m bench.affinity_eval`` prints them as the doc's tables.
 """
 
 import random
 import time
 from typing import Any
 
-from bench.affinity_eval import LANGS, NAMES, TOPICS, _text
+from bench.affinity_eval import LANGS, NAMES, TOPICS, _text, compare
 from bench.memory import measure_in_child
 from filiere.engine.affinity import (
     AffinityModel,
@@ -112,4 +114,6 @@ def run(quick: bool) -> dict[str, Any]:
         figures["embeddings"] = _figures(measure_in_child(_embeddings, 50 if quick else 2000))
     else:
         figures["embeddings"] = "not installed (pip install 'filiere[embeddings]')"
+    # Quality: before (profile, fixed weights) and after (best matches, learned weights).
+    figures["quality"] = compare(quick=quick)
     return figures

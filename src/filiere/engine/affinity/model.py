@@ -456,19 +456,24 @@ class AffinityModel:
 
     def terms(self, start: int, stop: int) -> Terms:
         """The raw terms of proposals start..stop × all experts, before weighting."""
-        if self.options.keyword_weight == 0:
+        if self.weights.keywords == 0:
             keywords = np.zeros((stop - start, len(self.experts)), dtype=np.float32)
         else:
             keywords = (self._proposal_kw[start:stop] @ self._expert_kw_t).toarray()
         both = self._proposal_has_kw[start:stop, None] & self._expert_has_kw[None, :]
+        # A term whose share is 0 is not computed (the item-level products are the costly part).
         return Terms(
             lexical=self._lexical_block(start, stop),
-            lexical_best=self._lexical_best_block(start, stop),
+            lexical_best=(
+                self._lexical_best_block(start, stop) if self.weights.lexical_best > 0 else None
+            ),
             keywords=keywords.astype(np.float32),
             keywords_present=both,
             language_share=self._lexical_share(start, stop),
             embedding=self._embedding_block(start, stop),
-            embedding_best=self._embedding_best_block(start, stop),
+            embedding_best=(
+                self._embedding_best_block(start, stop) if self.weights.embedding_best > 0 else None
+            ),
         )
 
     def calibration_rows(self) -> IntArray:
