@@ -8,7 +8,11 @@ class CallsConfig(AppConfig):
     verbose_name = _("Calls for projects")
 
     def ready(self) -> None:
+        # Imported here, not above: tasks imports the models, which exist only once the app
+        # registry is ready.
         from filiere.accounts import scopes
+
+        from . import tasks  # noqa: F401 - registers the event handlers (events.py)
 
         # Roles can be granted for one fund or one call (the administrators' roles page).
         scopes.register("fund", label=_("Fund"), model="calls.Fund")

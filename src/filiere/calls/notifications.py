@@ -1,9 +1,13 @@
-"""E-mails about applications: who receives them, rendered in each recipient's language.
+"""E-mails about applications, built from events: who receives them, rendered in each
+recipient's language.
 
-Services never send mail themselves: they enqueue a task with ``transaction.on_commit`` (nothing
-is sent for a change that was rolled back), and the task renders one e-mail per recipient from
+Services never send mail and never import this module: they publish an event (``events.py``:
+the transition's code and the application, a posted message) in their transaction, and once it
+has committed a task of ``tasks.py`` calls the ``send_*_now`` functions below (nothing is sent for
+a change that was rolled back). They render one e-mail per recipient from
 ``calls/email/<name>_subject.txt`` and ``<name>_body.txt`` inside
-``translation.override(recipient.language)``.
+``translation.override(recipient.language)``. Who is told of a transition is the engine's table
+(``Transition.notify``, :func:`parties_told`).
 
 Parties (``filiere.engine.workflow.Party``):
 
@@ -26,18 +30,20 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django_tasks import task
 
 from filiere.accounts.models import Role, RoleGrant, User
+from filiere.engine import workflow
 
+from . import phrases
 from .models import Application, Message
 
 __all__ = [
     "Recipient",
-    "enqueue_message_notification",
-    "enqueue_transition_notifications",
+    "parties_told",
     "recipients_for",
     "render_email",
+    "send_message_emails_now",
+    "send_transition_emails_now",
 ]
 
 LANGUAGES = ("fr", "en", "nl")
@@ -176,11 +182,15 @@ def _email(recipient: Recipient, subject: str, body: str) -> EmailMessage:
 _TEMPLATES = {"request_correction": "correction"}
 
 
-def send_transition_emails_now(
-    *, application_id: int, code: str, parties: list[str], reason: str, actor_id: int | None
-) -> int:
-    from .services.transitions import state_label, transition_label
+def parties_told(code: str) -> list[str]:
+    """The parties transition ``code`` names to be e-mailed (the engine's table)."""
+    return [party.value for party in workflow.TRANSITIONS_BY_CODE[code].notify]
 
+
+def send_transition_emails_now(
+    *, application_id: int, code: str, reason: str, actor_id: int | None
+) -> int:
+    """E-mail the parties of transition ``code`` (fired by ``actor_id``, who is not told)."""
     application = Application.objects.select_related("call", "lead").get(pk=application_id)
     correction = (
         application.correction_requests.order_by("-requested_at", "-pk").first()
@@ -189,15 +199,15 @@ def send_transition_emails_now(
     )
     template = _TEMPLATES.get(code, "transition")
     messages = []
-    for recipient in recipients_for(application, parties):
+    for recipient in recipients_for(application, parties_told(code)):
         if actor_id is not None and recipient.user_id == actor_id:
             continue  # the person who acted knows
         with translation.override(recipient.language):
             context = {
                 "application": application,
                 "call_title": application.call.title,
-                "transition": transition_label(code),
-                "state": state_label(application.state),
+                "transition": str(phrases.TRANSITIONS.get(code, code)),
+                "state": str(application.get_state_display()),
                 "reason": reason,
                 "correction": correction,
                 "party": recipient.party,
@@ -207,26 +217,6 @@ def send_transition_emails_now(
         subject, body = render_email(template, context, recipient.language)
         messages.append(_email(recipient, subject, body))
     return _send(messages)
-
-
-@task()
-def send_transition_emails(
-    application_id: int, code: str, parties: list[str], reason: str, actor_id: int | None
-) -> int:
-    return send_transition_emails_now(
-        application_id=application_id,
-        code=code,
-        parties=parties,
-        reason=reason,
-        actor_id=actor_id,
-    )
-
-
-def enqueue_transition_notifications(
-    *, application_id: int, code: str, parties: list[str], reason: str, actor_id: int | None
-) -> None:
-    """Call from ``transaction.on_commit``: the e-mails are built by a background task."""
-    send_transition_emails.enqueue(application_id, code, list(parties), reason, actor_id)
 
 
 # --- messages -----------------------------------------------------------------------------------
@@ -252,12 +242,3 @@ def send_message_emails_now(*, message_id: int) -> int:
         subject, body = render_email("message", context, recipient.language)
         messages.append(_email(recipient, subject, body))
     return _send(messages)
-
-
-@task()
-def send_message_emails(message_id: int) -> int:
-    return send_message_emails_now(message_id=message_id)
-
-
-def enqueue_message_notification(*, message_id: int) -> None:
-    send_message_emails.enqueue(message_id)

@@ -1,0 +1,111 @@
+"""What a service did, for the background work that follows once its transaction commits.
+
+Services never enqueue a task themselves (``tasks.py`` imports the services it runs, so the
+reverse would be a cycle): a service publishes an event, a plain record of what happened (an
+upload, a submission, a transition with its code), with :func:`publish` inside its transaction.
+Once the transaction commits, the handler that ``tasks.py`` registered for the event's type
+enqueues the task (an antivirus scan, the receipt, the e-mails built from the event by
+``notifications.py``). Nothing follows a change that was rolled back.
+
+One handler per event type; ``CallsConfig.ready()`` imports ``tasks.py``, so every handler is
+registered before a request or a worker runs. An event without a handler is a programming error:
+:func:`dispatch` raises instead of losing the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+__all__ = [
+    "ApplicationSubmitted",
+    "ApplicationTransitioned",
+    "AttachmentUploaded",
+    "DocumentUploaded",
+    "DocumentsExportRequested",
+    "MessagePosted",
+    "RulesPdfUploaded",
+    "dispatch",
+    "handles",
+    "publish",
+]
+
+
+@dataclass(frozen=True)
+class DocumentUploaded:
+    document_id: int
+
+
+@dataclass(frozen=True)
+class RulesPdfUploaded:
+    call_id: int
+
+
+@dataclass(frozen=True)
+class AttachmentUploaded:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class MessagePosted:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class ApplicationSubmitted:
+    submission_id: int
+
+
+@dataclass(frozen=True)
+class ApplicationTransitioned:
+    """Transition ``code`` fired on an application by ``actor_id`` (``None``: the system)."""
+
+    application_id: int
+    code: str
+    reason: str
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class DocumentsExportRequested:
+    job_id: int
+
+
+E = TypeVar("E")
+
+_handlers: dict[type, Callable[[Any], None]] = {}
+
+
+def handles(event_type: type[E]) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
+    """Register the decorated function as the handler of ``event_type`` (``tasks.py``)."""
+
+    def register(handler: Callable[[E], None]) -> Callable[[E], None]:
+        _handlers[event_type] = handler
+        return handler
+
+    return register
+
+
+def _handler_of(event: object) -> Callable[[Any], None]:
+    try:
+        return _handlers[type(event)]
+    except KeyError:
+        raise LookupError(
+            f"no handler for {type(event).__name__}: is calls.tasks loaded?"
+        ) from None
+
+
+def dispatch(event: object) -> None:
+    """Run the handler of ``event`` now (for a service whose event needs a value known only
+    at the commit, such as the primary key of a row its caller saves later)."""
+    _handler_of(event)(event)
+
+
+def publish(event: object) -> None:
+    """Inside the service's transaction: the event's handler runs once it has committed
+    (at once outside a transaction). Raises here, not after the commit, without a handler."""
+    handler = _handler_of(event)
+    transaction.on_commit(lambda: handler(event))
