@@ -56,6 +56,10 @@ class ServiceError(Exception):
     def message(self) -> str:
         return translate(self.code, self.params)
 
+    def details(self) -> dict[str, Any]:
+        """The parameters the API shows; a subclass adds what it carries (the missing items)."""
+        return dict(self.params)
+
     def __str__(self) -> str:
         return f"{self.code} {self.params}" if self.params else self.code
 

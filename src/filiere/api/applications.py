@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
@@ -43,9 +43,7 @@ from filiere.calls.access import (
 from filiere.calls.filters import ApplicationFilterForm
 from filiere.calls.models import Application, Call
 from filiere.calls.permissions import instructs_some_call, is_lead
-from filiere.calls.phrases import applying_message
 from filiere.calls.services import submission as submission_services
-from filiere.calls.services.applications import ApplyError
 from filiere.calls.services.transitions import (
     DECISIONS,
     TransitionError,
@@ -56,7 +54,7 @@ from filiere.calls.services.transitions import (
 from filiere.engine import workflow
 
 from .auth import SIGNED_IN, SignedInRequest
-from .errors import ApiError, ErrorOut, invalid_input
+from .errors import ErrorOut, invalid_input
 from .pagination import PageQuery, page_of, paginate
 
 router = Router(tags=["applications"])
@@ -209,10 +207,6 @@ def _row(application: Application) -> dict:
     }
 
 
-def _error(status: int, code: str, message: str, params: dict[str, Any] | None = None) -> Status:
-    return Status(status, {"code": code, "message": message, "params": params or {}})
-
-
 def _page(
     request: HttpRequest, queryset: QuerySet[Application], query: PageQuery
 ) -> dict[str, Any]:
@@ -227,22 +221,6 @@ def _operation(transition: workflow.Transition) -> str | None:
     if not transition.service_owned or transition.code in DECISIONS:
         return "transitions"
     return None
-
-
-def _apply_error(error: ApplyError, *, forbidden: tuple[str, ...]) -> Status:
-    """An ``apply.*`` refusal in the API's error shape: 403 for the wrong person, 409 otherwise
-    (the deadline passed, already submitted, items missing: the application's state)."""
-    params = {
-        name: value.isoformat() if isinstance(value, datetime) else value
-        for name, value in error.params.items()
-    }
-    missing = getattr(error, "missing", None)
-    if missing is not None:
-        params["missing"] = [
-            {"step": item.step, "code": item.code, "message": str(item.message)} for item in missing
-        ]
-    status = 403 if error.code in forbidden else 409
-    return _error(status, error.code, applying_message(error.code, error.params), params)
 
 
 @router.get(
@@ -317,7 +295,7 @@ def application_detail(request: SignedInRequest, application_id: int) -> Applica
         }
     },
 )
-def fire_transition(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
+def fire_transition(request: SignedInRequest, application_id: int) -> ApplicationDetailOut:
     # permission: signed in; the application must be visible to the caller (404 otherwise:
     # staff of its call, its team) and the engine's table decides (staff who are not on its
     # team): 403 for the wrong actor, 409 from the wrong state; 422 for a body the document
@@ -327,27 +305,19 @@ def fire_transition(request: SignedInRequest, application_id: int) -> Applicatio
     user = request.auth
     application, _as_staff = access_application_by_id(user, application_id)
     payload = _read_body(TransitionIn, request.body)
+    # Refusals (TransitionError: 403 actor, 409 state, 422 body) reach api/errors.install.
+    if payload.code in DECISIONS:
+        record_decision(application=application, code=payload.code, by=user, reason=payload.reason)
+        return application_detail(request, application_id)
     try:
-        if payload.code in DECISIONS:
-            record_decision(
-                application=application, code=payload.code, by=user, reason=payload.reason
-            )
-        else:
-            # The generic door: the engine refuses the transitions that have their own service.
-            transition_application(
-                application=application, code=payload.code, by=user, reason=payload.reason
-            )
+        # The generic door: the engine refuses the transitions that have their own service.
+        transition_application(
+            application=application, code=payload.code, by=user, reason=payload.reason
+        )
     except TransitionError as error:
-        if error.code == "workflow.not_allowed":
-            return Status(409 if error.params.get("why") == "state" else 403, error.to_json())
-        # The rest is the body: a code the document does not list, or a missing reason.
-        params = cast(dict[str, Any], error.to_json()["params"])
-        field = "reason" if error.code == "workflow.reason_required" else "code"
         if error.code == "workflow.service_owned" and payload.code in _VERBS:
-            params["operation"] = _VERBS[payload.code]
-        raise ApiError(
-            422, error.code, error.message, params=params, fields={field: [error.message]}
-        ) from None
+            error.params["operation"] = _VERBS[payload.code]  # the API's door to use instead
+        raise
     return application_detail(request, application_id)
 
 
@@ -367,15 +337,12 @@ _VERB_RESPONSES = {
     auth=SIGNED_IN,
     summary="Submit my application (before the call closes, once complete)",
 )
-def submit(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
+def submit(request: SignedInRequest, application_id: int) -> ApplicationDetailOut:
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead submits (403); the deadline, completeness and state say 409 and change
     # nothing. The same service as the page: Submission, receipt, audit, e-mails.
     application = access_application_for_member(request.auth, application_id)
-    try:
-        submission_services.submit_application(application=application, by=request.auth)
-    except ApplyError as error:
-        return _apply_error(error, forbidden=("apply.only_lead_submits",))
+    submission_services.submit_application(application=application, by=request.auth)
     return application_detail(request, application_id)
 
 
@@ -385,15 +352,12 @@ def submit(request: SignedInRequest, application_id: int) -> ApplicationDetailOu
     auth=SIGNED_IN,
     summary="Send my corrected application again (while the correction window is open)",
 )
-def resubmit(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
+def resubmit(request: SignedInRequest, application_id: int) -> ApplicationDetailOut:
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead sends it again (403); outside the correction window, incomplete or
     # in another state: 409, nothing changed. The same service as the page.
     application = access_application_for_member(request.auth, application_id)
-    try:
-        submission_services.resubmit_application(application=application, by=request.auth)
-    except ApplyError as error:
-        return _apply_error(error, forbidden=("apply.only_lead_resubmits",))
+    submission_services.resubmit_application(application=application, by=request.auth)
     return application_detail(request, application_id)
 
 
@@ -409,18 +373,15 @@ def resubmit(request: SignedInRequest, application_id: int) -> ApplicationDetail
         }
     },
 )
-def withdraw(request: SignedInRequest, application_id: int) -> ApplicationDetailOut | Status:
+def withdraw(request: SignedInRequest, application_id: int) -> ApplicationDetailOut:
     # permission: signed in; the lead or an accepted team member sees it (404 for everyone
     # else); only the lead withdraws (403); after a decision: 409; a body other than a JSON
     # object with an optional text ``reason``: 422. The same service as the page.
     application = access_application_for_member(request.auth, application_id)
     payload = _read_body(WithdrawIn, request.body or b"{}")
-    try:
-        submission_services.withdraw_application(
-            application=application, by=request.auth, reason=payload.reason
-        )
-    except ApplyError as error:
-        return _apply_error(error, forbidden=("apply.only_lead_withdraws",))
+    submission_services.withdraw_application(
+        application=application, by=request.auth, reason=payload.reason
+    )
     return application_detail(request, application_id)
 
 

@@ -8,14 +8,21 @@ Every error answer is JSON ``{"code": ..., "message": ..., "params": {...}, "fie
 - ``fields`` — for ``invalid_input`` (422): the messages per input field (query parameter or
   body field), e.g. ``{"page_size": ["Enter a number greater than or equal to 1."]}``.
 
-Operations raise ``ApiError`` (or Django's ``Http404`` / ``PermissionDenied``); the handlers that
-``install`` adds to the NinjaAPI turn them, and ninja's own validation and authentication errors,
-into this shape. Declare the answers in each operation's ``response=`` with the dictionaries
-below (``READ_ERRORS``, ``DETAIL_ERRORS``...) so that the OpenAPI document shows them.
+Operations raise ``ApiError`` for their input (or Django's ``Http404`` / ``PermissionDenied``) and
+let the services' refusals (``filiere.errors.ServiceError``) through; the handlers that ``install``
+adds to the NinjaAPI turn them, and ninja's own validation and authentication errors, into this
+shape. A refusal answers with its class's ``status`` (403 not allowed, 409 the state of things,
+422 invalid, 429 throttled with ``Retry-After``), its code, its translated message, its params
+made JSON-safe and, when it names a ``field``, the message under that field.
+
+Declare the answers in each operation's ``response=`` with the dictionaries below
+(``READ_ERRORS``, ``DETAIL_ERRORS``...) so that the OpenAPI document shows them.
 """
 
+import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -23,6 +30,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
+
+from filiere import errors
 
 
 class ErrorOut(Schema):
@@ -163,6 +172,33 @@ def _validation_message(error: dict[str, Any]) -> str:
     return _("This value is not valid.")
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` as plain JSON: datetimes and dates in ISO 8601, decimals as strings (exact),
+    tuples and sets as lists, lazy translations as text."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def service_error_body(error: errors.ServiceError) -> dict[str, Any]:
+    """A service's refusal in the API's shape."""
+    message = error.message
+    return {
+        "code": error.code,
+        "message": message,
+        "params": json_safe(error.details()),
+        "fields": {error.field: [message]} if error.field else {},
+    }
+
+
 def _respond(api: NinjaAPI, request: HttpRequest, status: int, body: dict) -> HttpResponse:
     return api.create_response(request, {"params": {}, "fields": {}, **body}, status=status)
 
@@ -183,6 +219,12 @@ def install(api: NinjaAPI) -> None:
 
     def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         return _respond(api, request, exc.status, exc.body)
+
+    def service_error(request: HttpRequest, exc: errors.ServiceError) -> HttpResponse:
+        response = _respond(api, request, exc.status, service_error_body(exc))
+        if isinstance(exc, errors.Throttled):
+            response["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+        return response
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         # The same answer whether the object is missing or hidden from the caller.
@@ -220,6 +262,7 @@ def install(api: NinjaAPI) -> None:
         return _respond(api, request, 422, invalid_input(fields).body)
 
     _handle(api, ApiError, api_error)
+    _handle(api, errors.ServiceError, service_error)
     _handle(api, Http404, not_found)
     _handle(api, PermissionDenied, forbidden)
     _handle(api, HttpError, http_error)

@@ -385,6 +385,13 @@ MESSAGES: dict[str, Any] = {
     "workflow.not_allowed": gettext_lazy("This action is not possible now."),
     "workflow.reason_required": gettext_lazy("Give a reason for this decision."),
     # Designing a call (filiere.calls.services.design)
+    "design.staff_only": gettext_lazy("You are not allowed to do this."),
+    # Instruction: the pages check first, so these reach people only through a race.
+    "instruction.not_instructor": gettext_lazy("You are not allowed to do this."),
+    "instruction.not_call_staff": gettext_lazy("You are not allowed to do this."),
+    "instruction.label_of_another_call": gettext_lazy("You are not allowed to do this."),
+    "instruction.not_instructor_of_all": gettext_lazy("You are not allowed to do this."),
+    "instruction.not_your_filter": gettext_lazy("You are not allowed to do this."),
     "call.closes_before_opening": gettext_lazy("The call must close after it opens."),
     "call.ceiling_percent_range": gettext_lazy(
         "The ceiling as a share of the budget must be more than 0 % and at most 100 %."
@@ -782,6 +789,8 @@ APPLYING_MESSAGES: dict[str, Any] = {
     "upload.archive_not_office": gettext_lazy(
         "This archive is not a Word, Excel or OpenDocument file: ZIP archives are not accepted."
     ),
+    # The page (document_blocked.html) says why from the scan status; this is the short form.
+    "upload.not_servable": gettext_lazy("This file cannot be downloaded"),
 }
 MESSAGES.update(APPLYING_MESSAGES)
 

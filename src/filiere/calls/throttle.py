@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 
+from filiere import errors
 from filiere.ui import ratelimit
 
 if TYPE_CHECKING:
@@ -26,28 +27,20 @@ if TYPE_CHECKING:
 SETTINGS = {"upload": "FILIERE_UPLOAD_RATE", "message": "FILIERE_MESSAGE_RATE"}
 
 
-class Throttled(Exception):
-    """Too many actions of this kind: try again in ``retry_after`` seconds."""
+class Throttled(errors.Throttled):
+    """Too many actions of this kind (``throttle.<scope>``): try again in ``retry_after``
+    seconds. The params are for the sentence (``calls.phrases``): whole minutes, rounded up."""
 
     def __init__(self, *, scope: str, limit: int, window: int, retry_after: int) -> None:
-        super().__init__(f"{scope}: {limit} per {window} s, retry in {retry_after} s")
+        params = {
+            "count": limit,
+            "window": max(1, math.ceil(window / 60)),
+            "minutes": max(1, math.ceil(retry_after / 60)),
+        }
+        super().__init__(f"throttle.{scope}", params, retry_after=retry_after)
         self.scope = scope
         self.limit = limit
         self.window = window
-        self.retry_after = retry_after
-
-    @property
-    def code(self) -> str:
-        return f"throttle.{self.scope}"
-
-    @property
-    def params(self) -> dict[str, int]:
-        """For the sentence (``calls.phrases``): whole minutes, rounded up."""
-        return {
-            "count": self.limit,
-            "window": max(1, math.ceil(self.window / 60)),
-            "minutes": max(1, math.ceil(self.retry_after / 60)),
-        }
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from filiere.engine.money import MoneyError, parse_amount
 
 from .. import phrases
 from ..models import Call, DocumentType, Fund, Genre, Question, Stage
-from ..services.design import FUND_FIELDS, QuestionRow, Row
+from ..services.design import CALL_FIELDS, FUND_FIELDS, QuestionRow, Row
 from ..services.documents import UploadError, check_rules_pdf, rules_pdf_max_bytes
 
 NOON = dt.time(12, 0, 0)
@@ -199,7 +199,7 @@ class CallForm(forms.Form):
             elif error.code in _NOT_A_PDF:
                 message = phrases.message("call.pdf_not_pdf")
             else:
-                message = phrases.applying_message(error.code, error.params)
+                message = error.message
             raise forms.ValidationError(message) from None
         upload.seek(0)
         return upload
@@ -226,8 +226,6 @@ class CallForm(forms.Form):
 
     @staticmethod
     def initial_for(call: Call) -> dict[str, Any]:
-        from ..services.design import CALL_FIELDS
-
         initial = {name: getattr(call, name) for name in CALL_FIELDS}
         initial["fund"] = call.fund_id
         initial["genres"] = list(call.genres.all())

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from filiere.engine import workflow
 
 from ..models import Call, Label
-from ..phrases import applying_message
 from ..services.documents import UploadError, check_attachment
+from ..services.transitions import transition_label
 
 
 def clean_attachment(upload: UploadedFile | None) -> UploadedFile | None:
@@ -27,9 +27,7 @@ def clean_attachment(upload: UploadedFile | None) -> UploadedFile | None:
     try:
         check_attachment(upload)
     except UploadError as error:
-        raise forms.ValidationError(
-            applying_message(error.code, error.params), code=error.code
-        ) from None
+        raise forms.ValidationError(error.message, code=error.code) from None
     upload.seek(0)
     return upload
 
@@ -163,8 +161,6 @@ class TransitionForm(_OwnIds, forms.Form):
         self, *args: Any, transitions: Iterable[workflow.Transition] = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        from ..services.transitions import transition_label
-
         cast(forms.ChoiceField, self.fields["code"]).choices = [
             (t.code, transition_label(t.code)) for t in transitions
         ]

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from filiere import errors
 from filiere.audit.services import record
 
 from ..models import Answer, Application, BudgetLine, Call, FinancingSource, Question, TeamMember
@@ -47,31 +48,44 @@ if TYPE_CHECKING:
     from filiere.community.models import Organisation
 
 
-@dataclass(frozen=True)
-class ApplyError(Exception):
-    """A refused write: ``code`` (``apply.*``) and ``params``, translated by ``calls.phrases``."""
+class ApplyError(errors.ServiceError):
+    """A refused write of the applying side (``apply.*``, said by ``calls.phrases``): the
+    application's state or the call's dates refuse it (409). :meth:`of` picks the kind."""
 
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    @classmethod
+    def of(cls, code: str, params: Mapping[str, Any] | None = None) -> ApplyError:
+        """The refusal ``code`` as its kind: who acts (403) or the state of things (409)."""
+        kind = ApplyNotAllowed if code in NOT_ALLOWED_CODES else ApplyError
+        return kind(code, params)
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.params}"
+
+class ApplyNotAllowed(ApplyError, errors.NotAllowed):
+    """The acting user may not do this to the application (not the lead, not an editor): 403."""
+
+
+#: The ``apply.*`` codes that say who acts, whatever the application's state.
+NOT_ALLOWED_CODES = frozenset(
+    {
+        "apply.not_your_organisation",
+        "apply.not_an_editor",
+        "apply.only_lead_invites",
+        "apply.only_lead_submits",
+        "apply.only_lead_resubmits",
+        "apply.only_lead_withdraws",
+    }
+)
 
 
 class StaleEdit(ApplyError):
     """Someone saved the same section since this form was rendered."""
 
-    current_version: int
-    current: dict[str, Any]  # the section as saved now
-    submitted: dict[str, Any]  # the section as this form would have saved it
-
     def __init__(
         self, *, current_version: int, current: dict[str, Any], submitted: dict[str, Any]
     ) -> None:
         super().__init__("apply.stale_version", {"current_version": current_version})
-        object.__setattr__(self, "current_version", current_version)
-        object.__setattr__(self, "current", current)
-        object.__setattr__(self, "submitted", submitted)
+        self.current_version = current_version
+        self.current = current  # the section as saved now
+        self.submitted = submitted  # the section as this form would have saved it
 
 
 # --- Creating -----------------------------------------------------------------------------------
@@ -106,7 +120,7 @@ def create_application(
     if call.phase(now) != Call.Phase.OPEN or not call.published:
         raise ApplyError("apply.call_not_open")
     if not organisations_for_applicant(by).filter(pk=organisation.pk).exists():
-        raise ApplyError("apply.not_your_organisation")
+        raise ApplyNotAllowed("apply.not_your_organisation")
     title = title.strip()
     if not title:
         raise ApplyError("apply.title_missing")
@@ -144,7 +158,7 @@ def lock_for_edit(
     if not is_open_for_edits(locked, now):
         raise ApplyError("apply.read_only")
     if not can_edit_application(by, locked, now):
-        raise ApplyError("apply.not_an_editor")
+        raise ApplyNotAllowed("apply.not_an_editor")
     return locked
 
 
@@ -419,7 +433,7 @@ def invite_team_member(
     with transaction.atomic():
         locked = lock_for_edit(application=application, by=by)
         if not can_manage_team(by, locked):
-            raise ApplyError("apply.only_lead_invites")
+            raise ApplyNotAllowed("apply.only_lead_invites")
         if email.lower() == locked.lead.email.lower():
             raise ApplyError("apply.lead_already_in_team")
         if TeamMember.objects.filter(application=locked, email__iexact=email).exists():
@@ -530,7 +544,7 @@ def remove_team_member(*, member: TeamMember, by: User) -> None:
     with transaction.atomic():
         locked = lock_for_edit(application=member.application, by=by)
         if not can_manage_team(by, locked):
-            raise ApplyError("apply.only_lead_invites")
+            raise ApplyNotAllowed("apply.only_lead_invites")
         record(
             actor=by,
             action="calls.team.removed",

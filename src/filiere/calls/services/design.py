@@ -21,6 +21,7 @@ from django.db.models import CharField, Model, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from filiere import errors
 from filiere.accounts.permissions import is_staff
 from filiere.audit.services import record
 from filiere.engine.eligibility import (
@@ -49,8 +50,9 @@ if TYPE_CHECKING:
 CallRow = TypeVar("CallRow", CoFunder, Criterion, DocumentRequirement)
 
 
-class DesignError(Exception):
-    """A refused design change: ``code`` (see ``phrases.MESSAGES``), ``params``, ``field``."""
+class DesignError(errors.Invalid):
+    """A refused design change: ``code`` (see ``phrases.MESSAGES``), ``params``, the ``field``
+    and, in a list of rows, the ``row`` it is about."""
 
     def __init__(
         self,
@@ -62,15 +64,12 @@ class DesignError(Exception):
         params: Mapping[str, Any] | None = None,
         **more: Any,
     ):
-        super().__init__(code)
-        self.code = code
-        self.field = field
+        super().__init__(code, {**(params or {}), **more}, field=field)
         self.row = row
-        self.params = {**(params or {}), **more}
 
 
-class NotAllowed(Exception):
-    """Only staff design calls."""
+class NotAllowed(errors.NotAllowed):
+    """Only staff design calls (``design.staff_only``)."""
 
 
 #: docs/domain.md (Criteria): the default scoring grid every new call starts with (staff edit it).
@@ -156,7 +155,7 @@ def default_rules_json() -> list[dict[str, object]]:
 
 def _check(by: User | None) -> None:
     if by is not None and not is_staff(by):
-        raise NotAllowed
+        raise NotAllowed("design.staff_only")
 
 
 def _jsonable(value: Any) -> Any:

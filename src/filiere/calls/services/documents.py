@@ -24,8 +24,8 @@ import os
 import unicodedata
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 from django.conf import settings
 from django.core.files.base import File
@@ -35,9 +35,10 @@ from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.utils import timezone
 
+from filiere import errors
 from filiere.audit.services import record
 
-from .. import events, throttle
+from .. import throttle
 from ..models import Application, Call, Document, DocumentType, ScanStatus
 from ..permissions import can_edit_application, can_view_documents
 from .applications import lock_for_edit
@@ -54,13 +55,8 @@ MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_RATIO = 100
 
 
-@dataclass(frozen=True)
-class UploadError(Exception):
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.params}"
+class UploadError(errors.Invalid):
+    """A refused file (``upload.*``, said by ``calls.phrases``): its name, size or content."""
 
 
 @dataclass(frozen=True)
@@ -390,8 +386,14 @@ def add_document(
                 "content_type": checked.kind.content_type,
             },
         )
-        events.publish(events.DocumentUploaded(document_id=document.pk))
+        transaction.on_commit(lambda: _enqueue_scan(document.pk))
     return document
+
+
+def _enqueue_scan(document_id: int) -> None:
+    from ..tasks import scan_document
+
+    scan_document.enqueue(document_id=document_id)
 
 
 def delete_document(*, document: Document, by: User) -> None:
@@ -418,9 +420,14 @@ def attach_rules_pdf(*, call: Call, uploaded_file: File, name: str) -> CheckedUp
     call.rules_pdf.save(name, uploaded_file, save=False)
     call.rules_pdf_sha256 = checked.sha256
     call.rules_pdf_scan_status = ScanStatus.PENDING
-    # Built at the commit: a new call gets its primary key when the caller saves it.
-    transaction.on_commit(lambda: events.dispatch(events.RulesPdfUploaded(call_id=call.pk)))
+    transaction.on_commit(lambda: _enqueue_rules_pdf_scan(call.pk))
     return checked
+
+
+def _enqueue_rules_pdf_scan(call_id: int) -> None:
+    from ..tasks import scan_rules_pdf
+
+    scan_rules_pdf.enqueue(call_id=call_id)
 
 
 def open_rules_pdf(*, call: Call) -> FieldFile:
@@ -433,11 +440,12 @@ def open_rules_pdf(*, call: Call) -> FieldFile:
     return call.rules_pdf.open("rb")
 
 
-class NotServable(Exception):
-    """The document exists and the reader may see it, but it cannot be served now."""
+class NotServable(errors.ServiceError):
+    """The document exists and the reader may see it, but it cannot be served now (409): the
+    antivirus has not said clean (``scan_status``)."""
 
     def __init__(self, scan_status: str) -> None:
-        super().__init__(scan_status)
+        super().__init__("upload.not_servable", {"scan_status": scan_status})
         self.scan_status = scan_status
 
 

@@ -19,9 +19,10 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from filiere import errors
 from filiere.audit.services import record
 
-from .. import events, throttle
+from .. import throttle
 from ..models import (
     Application,
     Call,
@@ -32,6 +33,7 @@ from ..models import (
     StaffNote,
     State,
 )
+from ..notifications import enqueue_message_notification
 from ..permissions import instructable_q, instructs, is_call_staff
 from .documents import CheckedUpload, NotServable, check_attachment
 from .transitions import TransitionError, transition_application
@@ -56,19 +58,20 @@ __all__ = [
 ]
 
 
-class NotAllowed(PermissionError):
-    """The user may not do this (the views check first; services check again)."""
+class NotAllowed(errors.NotAllowed, PermissionError):
+    """The user may not do this (the views check first; services check again): an
+    ``instruction.*`` code; still a ``PermissionError`` for the callers that catch that."""
 
 
 def _require_instructs(user: User, application: Application) -> None:
     """Staff of the application's call (global or call-scoped), and not on its team."""
     if not instructs(user, application):
-        raise NotAllowed("not an instructor of this application")
+        raise NotAllowed("instruction.not_instructor")
 
 
 def _require_call_staff(user: User, call: Call) -> None:
     if not is_call_staff(user, call.pk):
-        raise NotAllowed("not staff of this call")
+        raise NotAllowed("instruction.not_call_staff")
 
 
 # --- eligibility --------------------------------------------------------------------------------
@@ -227,10 +230,16 @@ def _post_message(
             },
         )
         message_id = message.pk
-        events.publish(events.MessagePosted(message_id=message_id))
+        transaction.on_commit(lambda: enqueue_message_notification(message_id=message_id))
         if checked is not None:
-            events.publish(events.AttachmentUploaded(message_id=message_id))
+            transaction.on_commit(lambda: _enqueue_attachment_scan(message_id))
     return message
+
+
+def _enqueue_attachment_scan(message_id: int) -> None:
+    from ..tasks import scan_message_attachment
+
+    scan_message_attachment.enqueue(message_id=message_id)
 
 
 def open_attachment(*, message: Message) -> FieldFile:
@@ -265,7 +274,7 @@ def add_label(*, application: Application, name: str, by: User) -> Label:
 def remove_label(*, application: Application, label: Label, by: User) -> None:
     _require_instructs(by, application)
     if label.call_id != application.call_id:
-        raise NotAllowed("a label of another call")
+        raise NotAllowed("instruction.label_of_another_call")
     with transaction.atomic():
         label.applications.remove(application)
         record(
@@ -307,7 +316,7 @@ def bulk_message(*, applications: Iterable[Application], body: str, by: User) ->
     # One query for the whole selection (``instructable_q`` is ``instructs`` as a filter).
     ids = [application.pk for application in applications]
     if Application.objects.filter(pk__in=ids).filter(instructable_q(by)).count() != len(set(ids)):
-        raise NotAllowed("not an instructor of every selected application")
+        raise NotAllowed("instruction.not_instructor_of_all")
     throttle.hit(scope="message", user=by)
     count = 0
     with transaction.atomic():
@@ -331,5 +340,5 @@ def save_filter(*, user: User, call: Call, name: str, query: str) -> SavedFilter
 
 def delete_saved_filter(*, saved_filter: SavedFilter, by: User) -> None:
     if saved_filter.user_id != by.pk:
-        raise NotAllowed("not your filter")
+        raise NotAllowed("instruction.not_your_filter")
     saved_filter.delete()

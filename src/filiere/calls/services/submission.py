@@ -60,12 +60,12 @@ from django.utils import timezone, translation
 from filiere.accounts.models import User
 from filiere.engine import completeness, filing
 
-from .. import events, phrases
+from .. import phrases
 from ..models import Application, Document, Resubmission, Submission
 from ..permissions import applying_actor_kinds
 from ..receipts import receipt_pdf
 from ..selectors_applicant import answers_by_code, completeness_items, form_labels, with_related
-from .applications import ApplyError, budget_rows, canonical_json
+from .applications import ApplyError, ApplyNotAllowed, budget_rows, canonical_json
 from .transitions import TransitionError, transition_application
 
 
@@ -75,18 +75,22 @@ class SubmissionRefused(ApplyError):
     questions and documents they mention. :attr:`missing` makes the sentences, in the language
     active where they are shown."""
 
-    items: tuple[completeness.Item, ...]
-    labels: phrases.Labels
-
     def __init__(self, items: Iterable[completeness.Item], labels: phrases.Labels) -> None:
-        items = tuple(items)
-        super().__init__("apply.incomplete", {"count": len(items)})
-        object.__setattr__(self, "items", items)
-        object.__setattr__(self, "labels", labels)
+        self.items = tuple(items)
+        self.labels = labels
+        super().__init__("apply.incomplete", {"count": len(self.items)})
 
     @property
     def missing(self) -> list[phrases.Missing]:
         return phrases.missing_items(self.items, self.labels)
+
+    def details(self) -> dict[str, Any]:
+        """The API lists the missing items: their step, code and sentence."""
+        missing = [
+            {"step": item.step, "code": item.code, "message": str(item.message)}
+            for item in self.missing
+        ]
+        return {**self.params, "missing": missing}
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -217,7 +221,7 @@ def _file(door: _Door, *, application: Application, by: User) -> Submission | Re
         # drains twice as fast (bench/bench_deadline_rush.py).
         early = filing.early_refusal(door.rule, _facts(door, locked, now))
         if early is not None:
-            raise ApplyError(early.code, dict(early.params))
+            raise ApplyError.of(early.code, early.params)
         fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
         facts = replace(
             _facts(door, fresh, now),
@@ -229,7 +233,7 @@ def _file(door: _Door, *, application: Application, by: User) -> Submission | Re
         except filing.FilingRefused as refused:
             if refused.items:
                 raise SubmissionRefused(refused.items, form_labels(fresh)) from None
-            raise ApplyError(refused.code, dict(refused.params)) from None
+            raise ApplyError.of(refused.code, refused.params) from None
         content = submitted_content(fresh, submitted_at=now, by=by)
         sha256 = receipt_hash(content)
         record = door.model.objects.create(
@@ -246,7 +250,7 @@ def _file(door: _Door, *, application: Application, by: User) -> Submission | Re
             data={"sha256": sha256, door.moment: now.isoformat()},
         )
         if door.sends_receipt:
-            events.publish(events.ApplicationSubmitted(submission_id=record.pk))
+            transaction.on_commit(lambda: _enqueue_receipt(record.pk))
     application.state = fresh.state
     application.correction_until = fresh.correction_until
     return record
@@ -255,6 +259,13 @@ def _file(door: _Door, *, application: Application, by: User) -> Submission | Re
 def _moment_and_actor(door: _Door, now: datetime, by: User) -> dict[str, object]:
     """``submitted_at``/``submitted_by`` or ``resubmitted_at``/``resubmitted_by``."""
     return {door.moment: now, door.moment.replace("_at", "_by"): by}
+
+
+def _enqueue_receipt(submission_id: int) -> None:
+    # Inside the function: tasks imports this module to run the job (calls/tasks.py says why).
+    from ..tasks import send_receipt
+
+    send_receipt.enqueue(submission_id=submission_id)
 
 
 def send_receipt_email(*, submission_id: int) -> None:
@@ -293,7 +304,7 @@ def withdraw_application(*, application: Application, by: User, reason: str = ""
             )
         except TransitionError as error:
             if error.params.get("why") == "actor":
-                raise ApplyError("apply.only_lead_withdraws") from None
+                raise ApplyNotAllowed("apply.only_lead_withdraws") from None
             raise ApplyError("apply.not_withdrawable") from None
     application.state = locked.state
     return locked

@@ -3,9 +3,8 @@
 The rules are the engine's transition table (``filiere.engine.workflow``): this service works out
 which kinds of actor the user is for this application, asks the engine, records the new state
 under a row lock, writes the audit entry (``calls.application.<code>``, one per state change,
-web and API alike) and publishes an ``ApplicationTransitioned`` event (``calls.events``): once the
-transaction has committed, ``calls.tasks`` e-mails the parties the transition names
-(``calls.notifications``, which never imports this module).
+web and API alike) and, once the transaction has committed, enqueues the e-mails to the parties
+the transition names (``calls.notifications``).
 
 Transitions with checks of their own (``Transition.service``: submit, resubmit, a correction
 request, the lead's withdrawal, the committee's decisions) are refused here unless their owning
@@ -16,7 +15,6 @@ owning service (``submission.submit_application``...).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,11 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from filiere import errors
 from filiere.audit.services import record
 from filiere.engine import workflow
 from filiere.engine.workflow import Actor, State, WorkflowError
 
-from .. import events, phrases
+from .. import phrases
 from ..models import Application, CorrectionRequest
 from ..models import State as AppState
 from ..permissions import acts_as_staff_or_committee
@@ -92,23 +91,31 @@ def workflow_message(code: str, params: Mapping[str, object]) -> str:
 # --- errors -------------------------------------------------------------------------------------
 
 
-@dataclass
-class TransitionError(Exception):
-    """A refused transition: the engine's code, its parameters and a translated message."""
+class TransitionError(errors.ServiceError):
+    """A refused transition: the engine's code (``workflow.*``) or a service's
+    (``transition.*``), said by :func:`workflow_message` (registered in ``CallsConfig``).
+    409: the application's state refuses it; :meth:`of` picks the kind of the engine's codes."""
 
-    code: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    @classmethod
+    def of(cls, code: str, params: Mapping[str, object] | None = None) -> TransitionError:
+        """The engine's refusal as its kind: the wrong actor (403), a request naming no
+        transition it may fire or missing its reason (422), the wrong state (409)."""
+        params = dict(params or {})
+        if code == "workflow.not_allowed" and params.get("why") != "state":
+            return TransitionNotAllowed(code, params)
+        if code in {"workflow.unknown_transition", "workflow.service_owned"}:
+            return TransitionInvalid(code, params, field="code")
+        if code == "workflow.reason_required":
+            return TransitionInvalid(code, params, field="reason")
+        return TransitionError(code, params)
 
-    @property
-    def message(self) -> str:
-        return workflow_message(self.code, self.params)
 
-    def __str__(self) -> str:
-        return f"{self.code} {dict(self.params)}"
+class TransitionNotAllowed(TransitionError, errors.NotAllowed):
+    """The acting user is not one the transition table lets fire it (403)."""
 
-    def to_json(self) -> dict[str, object]:
-        params = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
-        return {"code": self.code, "message": self.message, "params": params}
+
+class TransitionInvalid(TransitionError, errors.Invalid):
+    """The request names no transition it may fire here, or lacks its reason (422)."""
 
 
 # --- who is acting ------------------------------------------------------------------------------
@@ -153,12 +160,20 @@ def notify_after_commit(
     must read the deadline in the transaction that records it) but notify like every transition.
     Nothing is sent if the transaction rolls back; the person who acted is not told.
     """
-    events.publish(
-        events.ApplicationTransitioned(
+    transition = workflow.TRANSITIONS_BY_CODE[code]
+    if not transition.notify:
+        return
+    from ..notifications import enqueue_transition_notifications
+
+    parties = [party.value for party in transition.notify]
+    actor_id = getattr(by, "pk", None)
+    transaction.on_commit(
+        lambda: enqueue_transition_notifications(
             application_id=application_id,
             code=code,
+            parties=parties,
             reason=reason,
-            actor_id=getattr(by, "pk", None),
+            actor_id=actor_id,
         )
     )
 
@@ -195,7 +210,7 @@ def transition_application(
         try:
             chosen = workflow.check_transition(locked.state, code, kinds, reason, service=service)
         except WorkflowError as error:
-            raise TransitionError(error.code, dict(error.params)) from None
+            raise TransitionError.of(error.code, error.params) from None
         source = locked.state
         locked.state = chosen.target.value
         fields = ["state", "updated_at"]
@@ -244,7 +259,7 @@ def record_decision(
     taken on an application before the committee, as staff or a committee member who is not on
     its team. The owner of the decisions until the committee stage has its own service."""
     if code not in DECISIONS:
-        raise TransitionError("workflow.unknown_transition", {"transition": code})
+        raise TransitionError.of("workflow.unknown_transition", {"transition": code})
     return transition_application(
         application=application, code=code, by=by, reason=reason, service="record_decision"
     )

@@ -38,7 +38,6 @@ from ..forms.applicant import (
     documents_for_questions,
 )
 from ..models import Application, DocumentType, State, Submission, TeamMember
-from ..phrases import applying_message
 from ..receipts import receipt_pdf
 from ..services import applications as services
 from ..services import submission as submission_services
@@ -59,10 +58,6 @@ STEPS = [
     ("review", gettext_lazy("Review and submit")),
 ]
 STEP_CODES = [code for code, _label in STEPS]
-
-
-def _error(error: ApplyError) -> str:
-    return applying_message(error.code, error.params)
 
 
 def _load(request: AuthenticatedHttpRequest, pk: int) -> Application:
@@ -119,7 +114,7 @@ def application_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
                 title=form.cleaned_data["title"],
             )
         except ApplyError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error.message)
         else:
             messages.success(
                 request,
@@ -191,10 +186,10 @@ def _refusal(error: ApplyError) -> dict[str, Any]:
     """The page's error message and, for a stale edit, both versions side by side."""
     if isinstance(error, StaleEdit):
         return {
-            "error": _error(error),
+            "error": error.message,
             "conflict": {"current": error.current, "submitted": error.submitted},
         }
-    return {"error": _error(error)}
+    return {"error": error.message}
 
 
 def _refused(
@@ -425,7 +420,7 @@ def team_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 invitee=picked.user if picked is not None else None,
             )
         except ApplyError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error.message)
         else:
             shown = services.team_member_name(member.user) if member.user else member.email
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": shown})
@@ -443,7 +438,7 @@ def team_remove(request: AuthenticatedHttpRequest, pk: int, member_id: int) -> H
     try:
         services.remove_team_member(member=member, by=request.user)
     except ApplyError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error.message)
     else:
         shown = services.member_shown_name(member)  # never a directory member's address
         messages.success(request, _("%(name)s left the team.") % {"name": shown})
@@ -462,7 +457,7 @@ def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResp
         try:
             services.accept_invitation(token=token, user=request.user)
         except ApplyError as error:
-            messages.error(request, _error(error))
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,
@@ -488,10 +483,10 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     try:
         submission_services.submit_application(application=application, by=request.user)
     except submission_services.SubmissionRefused as error:
-        messages.error(request, _error(error))
+        messages.error(request, error.message)
         return redirect("calls:application_step", pk=application.pk, step="review")
     except ApplyError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error.message)
         return redirect("calls:application_step", pk=application.pk, step="review")
     messages.success(request, _("Your application has been submitted."))
     return redirect("calls:application_receipt", pk=application.pk)
@@ -506,7 +501,7 @@ def application_resubmit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     try:
         submission_services.resubmit_application(application=application, by=request.user)
     except ApplyError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error.message)
         if isinstance(error, submission_services.SubmissionRefused):  # the list is there
             return redirect("calls:application_step", pk=application.pk, step="review")
         return redirect("calls:application_detail", pk=application.pk)
@@ -560,7 +555,7 @@ def application_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 application=application, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ApplyError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Your application has been withdrawn."))
             return redirect("calls:application_detail", pk=application.pk)

@@ -63,11 +63,11 @@ def _document_upload(
                 by=request.user,
             )
         except services.UploadError as error:
-            form.add_error("file", applying_message(error.code, error.params))
+            form.add_error("file", error.message)
         except ApplyError as error:
-            form.add_error(None, applying_message(error.code, error.params))
+            form.add_error(None, error.message)
         except Throttled as error:
-            form.add_error(None, applying_message(error.code, error.params))
+            form.add_error(None, error.message)
             return throttled(_documents_step(request, application, form=form, status=429), error)
         else:
             messages.success(
@@ -131,7 +131,7 @@ def document_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.delete_document(document=document, by=request.user)
     except ApplyError as error:
-        messages.error(request, applying_message(error.code, error.params))
+        messages.error(request, error.message)
     else:
         messages.success(request, _("“%(name)s” was deleted.") % {"name": document.original_name})
     return redirect("calls:application_step", pk=application.pk, step="documents")

@@ -6,6 +6,7 @@ sign in, other people get 403. Forms validate fields; services validate the rest
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -51,10 +52,6 @@ STEPS = (
 )
 
 
-def _error_text(error: DesignError) -> str:
-    return phrases.message(error.code, error.params)
-
-
 def _steps(call: Call, current: str) -> list[dict[str, object]]:
     return [
         {
@@ -87,7 +84,7 @@ def funds(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             fund = services.create_fund(by=request.user, data=form.cleaned_data)
         except DesignError as error:
-            form.add_error(error.field or None, _error_text(error))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(request, _("Fund “%(name)s” created.") % {"name": fund.name})
             return redirect("calls:design_funds")
@@ -105,7 +102,7 @@ def fund_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_fund(fund=fund, by=request.user, data=form.cleaned_data)
         except DesignError as error:
-            form.add_error(error.field or None, _error_text(error))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(request, _("Fund saved."))
             return redirect("calls:design_funds")
@@ -135,7 +132,7 @@ def call_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 rules_pdf=form.cleaned_data.get("rules_pdf"),
             )
         except DesignError as error:
-            form.add_error(error.field or None, _error_text(error))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(
                 request,
@@ -180,7 +177,7 @@ def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 remove_rules_pdf=form.cleaned_data.get("remove_rules_pdf", False),
             )
         except DesignError as error:
-            form.add_error(error.field or None, _error_text(error))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(request, _("Saved."))
             return redirect("calls:design_call_edit", pk=call.pk)
@@ -205,7 +202,7 @@ def _save_rows(
     try:
         save(call=call, by=request.user, rows=[row for _form, row in pairs])
     except DesignError as error:
-        message = _error_text(error)
+        message = error.message
         if error.row is not None and error.row < len(pairs):
             form = pairs[error.row][0]
             field = error.field if error.field in form.fields else None
@@ -353,7 +350,7 @@ def call_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             try:
                 services.set_eligibility_rules(call=call, by=request.user, rules=rules)
             except DesignError as design_error:
-                error = _error_text(design_error)
+                error = design_error.message
             else:
                 messages.success(request, _("Eligibility rules saved."))
                 return redirect("calls:design_call_rules", pk=call.pk)
@@ -378,8 +375,6 @@ def call_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _pretty(rules: object) -> str:
-    import json
-
     return json.dumps(rules, indent=2, ensure_ascii=False)
 
 
@@ -392,7 +387,7 @@ def call_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.set_published(call=call, by=request.user, published=publish)
     except DesignError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.message)
     else:
         messages.success(
             request, _("The call is published.") if publish else _("The call is hidden.")
@@ -417,7 +412,7 @@ def call_clone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 years=data.get("years") or 1,
             )
         except DesignError as error:
-            form.add_error(error.field or None, _error_text(error))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(request, _("Copy created (not published)."))
             return redirect("calls:design_call", pk=clone.pk)

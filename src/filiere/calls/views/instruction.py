@@ -174,7 +174,7 @@ def bulk_action(request: AuthenticatedHttpRequest, call: Call) -> HttpResponseBa
                 applications=selected, body=form.cleaned_data["body"], by=request.user
             )
         except Throttled as error:
-            messages.error(request, phrases.applying_message(error.code, error.params))
+            messages.error(request, error.message)
             return redirect(back)
         messages.success(
             request,
@@ -473,7 +473,7 @@ def post_message(request: AuthenticatedHttpRequest, call: Call, reference: str) 
             from_staff=True,
         )
     except Throttled as error:
-        form.add_error(None, phrases.applying_message(error.code, error.params))
+        form.add_error(None, error.message)
         return throttled(_render_with_errors(request, application, message_form=form), error)
     messages.success(request, _("Message sent."))
     return redirect(_application_url(application) + "#messages")

@@ -13,7 +13,6 @@ from filiere.accounts.types import AuthenticatedHttpRequest
 from .. import selectors_staff
 from ..access import access_application_for_team
 from ..forms.staff import MessageForm
-from ..phrases import applying_message
 from ..services import instruction
 from ..throttle import Throttled
 from .files import serve_attachment, throttled
@@ -35,7 +34,7 @@ def messages_page(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
                 from_staff=False,
             )
         except Throttled as error:
-            form.add_error(None, applying_message(error.code, error.params))
+            form.add_error(None, error.message)
             refused = error
         else:
             flash.success(request, _("Message sent to the instruction team."))
