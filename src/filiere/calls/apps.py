@@ -8,10 +8,12 @@ class CallsConfig(AppConfig):
     verbose_name = _("Calls for projects")
 
     def ready(self) -> None:
+        # Imported here, not above: tasks and services import the models, which exist only
+        # once the app registry is ready.
         from filiere import errors
         from filiere.accounts import scopes
 
-        from . import phrases
+        from . import phrases, tasks  # noqa: F401 - tasks registers the event handlers (events.py)
         from .services import transitions
 
         # The sentences of the app's refusals (filiere.errors.ServiceError codes).

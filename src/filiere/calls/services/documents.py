@@ -38,7 +38,7 @@ from django.utils import timezone
 from filiere import errors
 from filiere.audit.services import record
 
-from .. import throttle
+from .. import events, throttle
 from ..models import Application, Call, Document, DocumentType, ScanStatus
 from ..permissions import can_edit_application, can_view_documents
 from .applications import lock_for_edit
@@ -386,14 +386,8 @@ def add_document(
                 "content_type": checked.kind.content_type,
             },
         )
-        transaction.on_commit(lambda: _enqueue_scan(document.pk))
+        events.publish(events.DocumentUploaded(document_id=document.pk))
     return document
-
-
-def _enqueue_scan(document_id: int) -> None:
-    from ..tasks import scan_document
-
-    scan_document.enqueue(document_id=document_id)
 
 
 def delete_document(*, document: Document, by: User) -> None:
@@ -420,14 +414,9 @@ def attach_rules_pdf(*, call: Call, uploaded_file: File, name: str) -> CheckedUp
     call.rules_pdf.save(name, uploaded_file, save=False)
     call.rules_pdf_sha256 = checked.sha256
     call.rules_pdf_scan_status = ScanStatus.PENDING
-    transaction.on_commit(lambda: _enqueue_rules_pdf_scan(call.pk))
+    # Built at the commit: a new call gets its primary key when the caller saves it.
+    transaction.on_commit(lambda: events.dispatch(events.RulesPdfUploaded(call_id=call.pk)))
     return checked
-
-
-def _enqueue_rules_pdf_scan(call_id: int) -> None:
-    from ..tasks import scan_rules_pdf
-
-    scan_rules_pdf.enqueue(call_id=call_id)
 
 
 def open_rules_pdf(*, call: Call) -> FieldFile:

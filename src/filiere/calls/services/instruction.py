@@ -22,7 +22,7 @@ from django.utils import timezone
 from filiere import errors
 from filiere.audit.services import record
 
-from .. import throttle
+from .. import events, throttle
 from ..models import (
     Application,
     Call,
@@ -33,7 +33,6 @@ from ..models import (
     StaffNote,
     State,
 )
-from ..notifications import enqueue_message_notification
 from ..permissions import instructable_q, instructs, is_call_staff
 from .documents import CheckedUpload, NotServable, check_attachment
 from .transitions import TransitionError, transition_application
@@ -230,16 +229,10 @@ def _post_message(
             },
         )
         message_id = message.pk
-        transaction.on_commit(lambda: enqueue_message_notification(message_id=message_id))
+        events.publish(events.MessagePosted(message_id=message_id))
         if checked is not None:
-            transaction.on_commit(lambda: _enqueue_attachment_scan(message_id))
+            events.publish(events.AttachmentUploaded(message_id=message_id))
     return message
-
-
-def _enqueue_attachment_scan(message_id: int) -> None:
-    from ..tasks import scan_message_attachment
-
-    scan_message_attachment.enqueue(message_id=message_id)
 
 
 def open_attachment(*, message: Message) -> FieldFile:

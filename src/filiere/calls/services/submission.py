@@ -60,7 +60,7 @@ from django.utils import timezone, translation
 from filiere.accounts.models import User
 from filiere.engine import completeness, filing
 
-from .. import phrases
+from .. import events, phrases
 from ..models import Application, Document, Resubmission, Submission
 from ..permissions import applying_actor_kinds
 from ..receipts import receipt_pdf
@@ -250,7 +250,7 @@ def _file(door: _Door, *, application: Application, by: User) -> Submission | Re
             data={"sha256": sha256, door.moment: now.isoformat()},
         )
         if door.sends_receipt:
-            transaction.on_commit(lambda: _enqueue_receipt(record.pk))
+            events.publish(events.ApplicationSubmitted(submission_id=record.pk))
     application.state = fresh.state
     application.correction_until = fresh.correction_until
     return record
@@ -259,13 +259,6 @@ def _file(door: _Door, *, application: Application, by: User) -> Submission | Re
 def _moment_and_actor(door: _Door, now: datetime, by: User) -> dict[str, object]:
     """``submitted_at``/``submitted_by`` or ``resubmitted_at``/``resubmitted_by``."""
     return {door.moment: now, door.moment.replace("_at", "_by"): by}
-
-
-def _enqueue_receipt(submission_id: int) -> None:
-    # Inside the function: tasks imports this module to run the job (calls/tasks.py says why).
-    from ..tasks import send_receipt
-
-    send_receipt.enqueue(submission_id=submission_id)
 
 
 def send_receipt_email(*, submission_id: int) -> None:

@@ -3,8 +3,9 @@
 The rules are the engine's transition table (``filiere.engine.workflow``): this service works out
 which kinds of actor the user is for this application, asks the engine, records the new state
 under a row lock, writes the audit entry (``calls.application.<code>``, one per state change,
-web and API alike) and, once the transaction has committed, enqueues the e-mails to the parties
-the transition names (``calls.notifications``).
+web and API alike) and publishes an ``ApplicationTransitioned`` event (``calls.events``): once the
+transaction has committed, ``calls.tasks`` e-mails the parties the transition names
+(``calls.notifications``, which never imports this module).
 
 Transitions with checks of their own (``Transition.service``: submit, resubmit, a correction
 request, the lead's withdrawal, the committee's decisions) are refused here unless their owning
@@ -27,7 +28,7 @@ from filiere.audit.services import record
 from filiere.engine import workflow
 from filiere.engine.workflow import Actor, State, WorkflowError
 
-from .. import phrases
+from .. import events, phrases
 from ..models import Application, CorrectionRequest
 from ..models import State as AppState
 from ..permissions import acts_as_staff_or_committee
@@ -160,20 +161,12 @@ def notify_after_commit(
     must read the deadline in the transaction that records it) but notify like every transition.
     Nothing is sent if the transaction rolls back; the person who acted is not told.
     """
-    transition = workflow.TRANSITIONS_BY_CODE[code]
-    if not transition.notify:
-        return
-    from ..notifications import enqueue_transition_notifications
-
-    parties = [party.value for party in transition.notify]
-    actor_id = getattr(by, "pk", None)
-    transaction.on_commit(
-        lambda: enqueue_transition_notifications(
+    events.publish(
+        events.ApplicationTransitioned(
             application_id=application_id,
             code=code,
-            parties=parties,
             reason=reason,
-            actor_id=actor_id,
+            actor_id=getattr(by, "pk", None),
         )
     )
 
