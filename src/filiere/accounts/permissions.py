@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeGuard
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from .models import Role, User
@@ -34,6 +35,4 @@ def requires_mfa(user: AnyUser | None) -> bool:
 
 def has_second_factor(user: User) -> bool:
     """An active authenticator app (TOTP). Recovery codes alone are a way back in, not a factor."""
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

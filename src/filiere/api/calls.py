@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -71,8 +72,6 @@ class CallOut(Schema):
 
     @staticmethod
     def resolve_url(call: Call, context: dict[str, Any]) -> str:
-        from django.urls import reverse
-
         return context["request"].build_absolute_uri(reverse("calls:detail", args=[call.slug]))
 
 
@@ -125,8 +124,6 @@ class CallDetailOut(CallOut):
 
     @staticmethod
     def resolve_rules_pdf_url(call: Call, context: dict[str, Any]) -> str | None:
-        from django.urls import reverse
-
         if not call.rules_pdf or call.rules_pdf_scan_status != "clean":
             return None  # offered only once the antivirus found it clean
         return context["request"].build_absolute_uri(reverse("calls:rules_pdf", args=[call.slug]))

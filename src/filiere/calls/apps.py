@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from filiere import errors
+from filiere.accounts import scopes
+
+from . import phrases
+
 
 class CallsConfig(AppConfig):
     name = "filiere.calls"
@@ -10,10 +15,7 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not above: tasks and services import the models, which exist only
         # once the app registry is ready.
-        from filiere import errors
-        from filiere.accounts import scopes
-
-        from . import phrases, tasks  # noqa: F401 - tasks registers the event handlers (events.py)
+        from . import tasks  # noqa: F401 - registers the event handlers (events.py)
         from .services import transitions
 
         # The sentences of the app's refusals (filiere.errors.ServiceError codes).

@@ -7,6 +7,7 @@ bytes by anyone (and by the tests) without a PDF library.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -65,8 +66,6 @@ def receipt_pdf(submission: Submission) -> bytes:
     )
     line(_("Submitted by: %(email)s") % {"email": content["submitted_by"]})
     if content.get("requested_amount"):
-        from decimal import Decimal
-
         line(
             _("Amount requested: %(amount)s")
             % {"amount": format_money(Decimal(content["requested_amount"]))}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -131,8 +132,6 @@ def send_invitation(*, expert_id: int) -> None:
 
 
 def _verified_addresses(user: User) -> set[str]:
-    from allauth.account.models import EmailAddress
-
     verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     return {user.email.lower()} | {address.lower() for address in verified}
 

@@ -27,6 +27,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from filiere import errors
+from filiere.accounts.models import User
 from filiere.audit.services import record
 
 from ..models import Answer, Application, BudgetLine, Call, FinancingSource, Question, TeamMember
@@ -44,7 +46,6 @@ from ..permissions import can_edit_application, can_manage_team, is_open_for_edi
 from ..selectors_applicant import organisations_for_applicant
 
 if TYPE_CHECKING:
-    from filiere.accounts.models import User
     from filiere.community.models import Organisation
 
 
@@ -485,8 +486,6 @@ def _send_invitation(member_id: int) -> None:
     member = TeamMember.objects.select_related(
         "application__call", "application__lead", "application__organisation"
     ).get(pk=member_id)
-    from filiere.accounts.models import User
-
     invitee = User.objects.filter(email__iexact=member.email).first()
     language = invitee.preferred_language if invitee else member.application.lead.preferred_language
     with translation.override(language):
@@ -503,8 +502,6 @@ def _send_invitation(member_id: int) -> None:
 
 def accept_invitation(*, token: str, user: User) -> TeamMember:
     """Link the signed-in user to the invitation sent to one of their verified addresses."""
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         member = (
             TeamMember.objects.select_for_update()

@@ -277,6 +277,8 @@ def assign(request: AssignmentRequest) -> AssignmentResult:
             rounding_bound=bound,
             details=details,
         )
+    # Here, not above: only the fair mode needs scipy's MILP (~0.4 s to import), and fair.py
+    # builds on this module's Prepared.
     from filiere.engine.assignment.fair import solve_fair
 
     fair = solve_fair(prep, positions, started=started)
