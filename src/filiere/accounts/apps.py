@@ -6,3 +6,12 @@ class AccountsConfig(AppConfig):
     name = "filiere.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from filiere import errors
+
+        from . import phrases
+
+        # The sentences of the app's refusals (filiere.errors.ServiceError codes).
+        for prefix in phrases.PREFIXES:
+            errors.register(prefix, phrases.refusal)

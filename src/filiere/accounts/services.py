@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from filiere import errors
 from filiere.audit.services import record
 
 from . import scopes
@@ -16,23 +16,24 @@ from .permissions import has_second_factor, requires_mfa
 LANGUAGES = ("fr", "en", "nl")
 
 
-class PermissionDenied(Exception):
-    """The acting user may not do this."""
+class PermissionDenied(errors.NotAllowed):
+    """The acting user may not do this (an ``accounts.*`` code)."""
 
 
-class InvalidRequest(ValueError):
-    """The request cannot be carried out as asked; the message is for people."""
+class InvalidRequest(errors.Invalid):
+    """The request cannot be carried out as asked (an ``accounts.*`` code, ``error.message``
+    for people)."""
 
 
 def _require_admin(by: User | None) -> None:
     if by is not None and not by.has_role(Role.ADMIN):
-        raise PermissionDenied("Only administrators manage roles.")
+        raise PermissionDenied("accounts.admin_only")
 
 
 def _require_reason(by: User | None, reason: str) -> None:
     # The platform itself (by=None: set-up, demo) may act without one; a person must say why.
     if by is not None and not reason.strip():
-        raise InvalidRequest(_("Give a reason: it is kept in the audit log."))
+        raise InvalidRequest("accounts.reason_missing")
 
 
 def _scope_of(scope: models.Model | None, scope_type: str, scope_id: int) -> tuple[str, int]:
@@ -42,7 +43,7 @@ def _scope_of(scope: models.Model | None, scope_type: str, scope_id: int) -> tup
     for kind in scopes.registered():
         if kind.model.lower() == label.lower():
             return kind.code, scope.pk
-    raise InvalidRequest(_("A role cannot be scoped to this kind of object."))
+    raise InvalidRequest("accounts.scope_unknown")
 
 
 @transaction.atomic
@@ -63,12 +64,12 @@ def grant_role(
     _require_admin(by)
     _require_reason(by, reason)
     if role not in Role.values:
-        raise InvalidRequest(_("Unknown role."))
+        raise InvalidRequest("accounts.role_unknown")
     scope_type, scope_id = _scope_of(scope, scope_type, scope_id)
     if role == Role.ADMIN and scope_type:
         # Administrators reach the Django admin (every user, profile and audit entry): the role
         # has no meaning for one fund or one call.
-        raise InvalidRequest(_("The administrator role is for the whole platform, not one scope."))
+        raise InvalidRequest("accounts.admin_role_scoped")
     grant, created = RoleGrant.objects.get_or_create(
         user=user,
         role=role,
@@ -117,9 +118,7 @@ def revoke_role(*, grant: RoleGrant, by: User | None, reason: str = "") -> None:
             role=Role.ADMIN, scope_type="", revoked_at__isnull=True
         ).exclude(pk=grant.pk)
         if by is not None and not others.exists():
-            raise InvalidRequest(
-                _("This is the last administrator: grant the role to someone else first.")
-            )
+            raise InvalidRequest("accounts.last_admin")
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     if grant.role == Role.ADMIN:
@@ -137,13 +136,17 @@ def revoke_role(*, grant: RoleGrant, by: User | None, reason: str = "") -> None:
 # --- API tokens ---------------------------------------------------------------------------------
 
 
-class TokenRefused(Exception):
+class TokenRefused(errors.ServiceError):
     """A known, unrevoked token that may not be used for this request; `code` says why:
-    ``token_expired``, ``second_factor_required`` or ``read_only_token``."""
+    ``token_expired`` or ``second_factor_required`` (the API answers 401: bad credentials)."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    status = 401
+
+
+class ReadOnlyToken(TokenRefused):
+    """A read-only token for a request that changes something (``read_only_token``, 403)."""
+
+    status = 403
 
 
 @transaction.atomic
@@ -171,7 +174,7 @@ def create_api_token(*, user: User, name: str, read_only: bool = False) -> tuple
 @transaction.atomic
 def revoke_api_token(*, token: ApiToken, by: User) -> None:
     if token.user_id != by.pk:
-        raise PermissionDenied("A token can only be revoked by its owner.")
+        raise PermissionDenied("accounts.not_token_owner")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -213,7 +216,7 @@ def authenticate_api_key(raw: str, *, write: bool = False) -> User | None:
     if requires_mfa(token.user) and not has_second_factor(token.user):
         raise TokenRefused("second_factor_required")
     if write and token.read_only:
-        raise TokenRefused("read_only_token")
+        raise ReadOnlyToken("read_only_token")
     # Write at most once a minute: a busy client must not turn reads into writes.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -227,7 +230,7 @@ def authenticate_api_key(raw: str, *, write: bool = False) -> User | None:
 def set_preferred_language(*, user: User, language: str) -> None:
     """The language of the user's interface (after sign-in) and of the e-mails they receive."""
     if language not in LANGUAGES:
-        raise InvalidRequest(_("Unknown language."))
+        raise InvalidRequest("accounts.language_unknown")
     if user.preferred_language == language:
         return
     previous = user.preferred_language

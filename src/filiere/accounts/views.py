@@ -116,7 +116,7 @@ def roles(request: AuthenticatedHttpRequest) -> HttpResponse:
                 scope=data["scope"],
             )
         except services.InvalidRequest as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(request, _("Role granted to %(person)s.") % {"person": data["email"]})
             return redirect("roles:list")
@@ -136,7 +136,7 @@ def revoke_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.revoke_role(grant=grant, by=request.user, reason=form.cleaned_data["reason"])
         except services.InvalidRequest as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(request, _("Role revoked."))
             return redirect("roles:list")

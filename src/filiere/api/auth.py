@@ -24,7 +24,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from filiere.accounts.models import User
-from filiere.accounts.services import TokenRefused, authenticate_api_key
+from filiere.accounts.services import authenticate_api_key
 from filiere.accounts.types import AuthenticatedHttpRequest
 
 from .errors import ApiError
@@ -41,17 +41,6 @@ class SignedInRequest(AuthenticatedHttpRequest):
 
 
 def _refusal(code: str) -> ApiError:
-    if code == "token_expired":
-        message = _("This API token has expired: create a new one on your account page.")
-        return ApiError(401, code, message)
-    if code == "second_factor_required":
-        message = _(
-            "Your roles require a second factor: activate an authenticator app on your account "
-            "page before using an API token."
-        )
-        return ApiError(401, code, message)
-    if code == "read_only_token":
-        return ApiError(403, code, _("This API token is read-only: it cannot change anything."))
     if code == "unknown_key":
         message = _(
             "This API token is not valid (unknown or revoked): create a new one on your "
@@ -65,11 +54,10 @@ class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer <key>`` with a key created on the “My account” page."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        try:
-            user = authenticate_api_key(token, write=request.method not in SAFE_METHODS)
-        except TokenRefused as refused:
-            # ninja answers with the first exception an authenticator raises.
-            raise _refusal(refused.code) from None
+        # A known token that may not be used now raises TokenRefused (a ServiceError: 401, or
+        # 403 for a read-only one); ninja answers with the first exception an authenticator
+        # raises, through api/errors.install.
+        user = authenticate_api_key(token, write=request.method not in SAFE_METHODS)
         if user is None:
             # A wrong key is refused, whatever else the request carries (a session), and
             # counted: guessing keys is throttled like any anonymous caller.

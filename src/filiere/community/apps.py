@@ -6,3 +6,13 @@ class CommunityConfig(AppConfig):
     name = "filiere.community"
     label = "community"
     verbose_name = _("Community")
+
+    def ready(self) -> None:
+        from filiere import errors
+        from filiere.engine import identifiers
+
+        from . import phrases
+
+        # The sentences of the app's refusals, and of the identifier checks it refuses with.
+        for prefix in (*phrases.REFUSAL_PREFIXES, *(f"{kind}." for kind in identifiers.CHECKS)):
+            errors.register(prefix, phrases.refusal)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,14 @@ GENERIC_IDENTIFIER_ERROR = _("This identifier is not valid.")
 
 # Codes of the self-service services (organisations and affiliations).
 SERVICE_ERRORS = {
+    # Who acts: the pages check first, so these reach people only through a race.
+    "community.not_profile_editor": _("You are not allowed to do this."),
+    "community.members_only": _("You are not allowed to do this."),
+    "community.not_manager": _("You are not allowed to do this."),
+    "community.own_request": _("You are not allowed to do this."),
+    "community.staff_only": _("You are not allowed to do this."),
+    "community.own_affiliation": _("You are not allowed to do this."),
+    "organisation.duplicate": _("This organisation is already registered."),
     "organisation.name_missing": _("Give the organisation's name."),
     "organisation.kind_unknown": _("Choose a kind of organisation."),
     "organisation.seat_missing": _("Give the seat of the organisation."),
@@ -55,7 +64,13 @@ SERVICE_ERRORS = {
 }
 
 
-def service_error(code: str) -> str:
+#: The code prefixes whose sentences :func:`refusal` says (``CommunityConfig`` registers them).
+REFUSAL_PREFIXES = ("community.", "organisation.", "affiliation.")
+
+
+def refusal(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """The sentence of a community service's refusal (``filiere.errors`` calls this); an
+    identifier check's code (``siret.invalid_checksum``) says what is wrong with the number."""
     return str(SERVICE_ERRORS.get(code) or IDENTIFIER_ERRORS.get(code, GENERIC_IDENTIFIER_ERROR))
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from filiere import errors
 from filiere.accounts.models import User
 from filiere.accounts.permissions import is_signed_in, is_staff
 from filiere.audit.services import record
@@ -33,8 +34,8 @@ from .permissions import can_edit_person, can_manage_organisation
 from .selectors import find_organisation_by_identifier, has_manager
 
 
-class PermissionDenied(Exception):
-    """The acting user may not do this."""
+class PermissionDenied(errors.NotAllowed):
+    """The acting user may not do this (a ``community.*`` code)."""
 
 
 MAX_SKILLS = 20
@@ -118,7 +119,7 @@ class ProfileChanges:
 def update_profile(*, person: Person, by: User, changes: ProfileChanges) -> Person:
     """Apply a profile edit by its owner (or the staff) and record which fields changed."""
     if not can_edit_person(by, person):
-        raise PermissionDenied("Only the owner or the staff may edit this profile.")
+        raise PermissionDenied("community.not_profile_editor")
     changed: list[str] = []
     simple = {
         "first_name": changes.first_name,
@@ -168,29 +169,24 @@ def save_own_profile(*, user: User, changes: ProfileChanges) -> Person:
 # --- Organisations and affiliations, self-service ----------------------------------------------
 
 
-class OrganisationError(ValueError):
-    """The organisation's data cannot be accepted; ``code`` says why, ``field`` where."""
+class OrganisationError(errors.Invalid):
+    """The organisation's data cannot be accepted; ``code`` says why (``organisation.*``, or the
+    identifier check's ``siret.invalid_checksum``...), ``field`` where."""
 
     def __init__(self, code: str, field: str = ""):
-        super().__init__(code)
-        self.code = code
-        self.field = field
+        super().__init__(code, field=field)
 
 
-class DuplicateOrganisation(Exception):
+class DuplicateOrganisation(errors.ServiceError):
     """The company number is already registered: ``organisation`` is to be claimed instead."""
 
     def __init__(self, organisation: Organisation):
-        super().__init__(organisation.name)
+        super().__init__("organisation.duplicate", field="identifier")
         self.organisation = organisation
 
 
-class AffiliationError(ValueError):
-    """The affiliation request cannot be made or decided; ``code`` says why."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class AffiliationError(errors.ServiceError):
+    """The affiliation request cannot be made or decided; ``code`` (``affiliation.*``) says why."""
 
 
 FRENCH, BELGIAN = "FR", "BE"
@@ -274,7 +270,7 @@ def create_organisation(
     Raises DuplicateOrganisation when its SIREN/SIRET or BCE/KBO number is already registered
     (the creator claims that one instead), OrganisationError on invalid data."""
     if not is_signed_in(by):
-        raise PermissionDenied("Only members may register an organisation.")
+        raise PermissionDenied("community.members_only")
     fields = _organisation_fields(data)
     _check_declaration(affiliation)
     number = fields.get("siret") or fields["bce_number"]
@@ -328,7 +324,7 @@ def request_affiliation(
     """``by`` declares working for ``organisation`` (claims it): pending until its manager or
     the staff confirm it."""
     if not is_signed_in(by):
-        raise PermissionDenied("Only members may join an organisation.")
+        raise PermissionDenied("community.members_only")
     _check_declaration(declaration)
     person = create_profile(user=by)
     if Affiliation.objects.filter(
@@ -371,10 +367,10 @@ def _pending_for_decision(by: User, request: AffiliationRequest) -> AffiliationR
         .get(pk=request.pk)
     )
     if not can_manage_organisation(by, locked.organisation):
-        raise PermissionDenied("Only the organisation's manager or the staff may decide.")
+        raise PermissionDenied("community.not_manager")
     if locked.person.user_id == by.pk:
         # Staff included: a second person decides, or anyone could make themselves manager.
-        raise PermissionDenied("Nobody decides their own affiliation request.")
+        raise PermissionDenied("community.own_request")
     if locked.status != AffiliationRequest.Status.PENDING:
         raise AffiliationError("affiliation.not_pending")
     return locked
@@ -431,10 +427,10 @@ def refuse_affiliation(
 
 def _current_tie_for_staff(by: User, affiliation: Affiliation) -> Affiliation:
     if not is_staff(by):
-        raise PermissionDenied("Only the staff correct who works for an organisation.")
+        raise PermissionDenied("community.staff_only")
     locked = Affiliation.objects.select_for_update().select_related("person").get(pk=affiliation.pk)
     if locked.person.user_id == by.pk:
-        raise PermissionDenied("Nobody corrects their own affiliation.")
+        raise PermissionDenied("community.own_affiliation")
     if locked.end_date is not None:
         raise AffiliationError("affiliation.already_ended")
     return locked

@@ -31,7 +31,7 @@ from .forms import (
     TieCorrectionForm,
 )
 from .permissions import can_edit_person
-from .phrases import service_error
+from .phrases import refusal
 
 if TYPE_CHECKING:
     from filiere.accounts.types import AuthenticatedHttpRequest
@@ -101,12 +101,12 @@ def _correct_tie(
     tie = selectors.get_current_tie(organisation, pk)
     form = TieCorrectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, service_error("affiliation.reason_missing"))
+        messages.error(request, refusal("affiliation.reason_missing"))
     else:
         try:
             service(by=request.user, affiliation=tie, reason=form.cleaned_data["reason"])
         except services.AffiliationError as error:
-            messages.error(request, service_error(error.code))
+            messages.error(request, error.message)
         else:
             messages.success(request, done % {"person": tie.person.display_name})
     return redirect("community:organisation", slug=organisation.slug)
@@ -205,9 +205,9 @@ def organisation_create(request: AuthenticatedHttpRequest, country: str) -> Http
             )
         except services.DuplicateOrganisation as duplicate:
             form.existing = duplicate.organisation
-            form.add_error("identifier", _("This organisation is already registered."))
+            form.add_error(duplicate.field, duplicate.message)
         except services.OrganisationError as error:
-            form.add_error(error.field or None, service_error(error.code))
+            form.add_error(error.field or None, error.message)
         else:
             messages.success(
                 request,
@@ -238,7 +238,7 @@ def organisation_join(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
                 by=request.user, organisation=organisation, declaration=form.declaration()
             )
         except services.AffiliationError as error:
-            messages.error(request, service_error(error.code))
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,
@@ -265,7 +265,7 @@ def affiliation_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     try:
         services.confirm_affiliation(by=request.user, request=pending)
     except services.AffiliationError as error:
-        messages.error(request, service_error(error.code))
+        messages.error(request, error.message)
     else:
         messages.success(
             request,
@@ -285,7 +285,7 @@ def affiliation_refuse(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     try:
         services.refuse_affiliation(by=request.user, request=pending, reason=reason)
     except services.AffiliationError as error:
-        messages.error(request, service_error(error.code))
+        messages.error(request, error.message)
     else:
         messages.success(
             request,
