@@ -71,6 +71,22 @@ def test_find_conflicts_declared_keeps_kind_and_declarant() -> None:
     ]
 
 
+def test_find_conflicts_staff_addition_is_a_declared_conflict_of_its_own() -> None:
+    """A conflict the staff add for one pair is excluded like the others, and kept beside an
+    expert's declaration on the same pair (the page shows each declarant's reasons)."""
+    declared = [
+        DeclaredConflict("p1", "x-alice", ConflictKind.OTHER, Declarant.STAFF),
+        DeclaredConflict("p1", "x-alice", ConflictKind.FAMILY, Declarant.EXPERT),
+    ]
+    found = find_conflicts([application()], [ALICE, BRUNO], today=TODAY, declarations=declared)
+    assert [c.parameters for c in found] == [
+        {"declared_by": "expert", "kind": "family"},
+        {"declared_by": "staff", "kind": "other"},
+    ]
+    assert excluded_pairs(found) == frozenset({("p1", "x-alice")})
+    assert Declarant("staff") is Declarant.STAFF
+
+
 def test_find_conflicts_past_collaboration_inside_window() -> None:
     project = FundedProject("f-9", frozenset({"bruno", "zoe"}), ended_on=date(2023, 1, 10))
     app = application(team_person_ids=frozenset({"zoe"}))

@@ -5,8 +5,8 @@ Five reasons, each returned as a code with its parameters (translated at the edg
 * ``same_organisation``: the expert belongs to the applicant organisation;
 * ``team_member``: the expert is a member of the application's team;
 * ``partner_organisation``: the expert belongs to a partner organisation of the application;
-* ``declared``: a conflict declared by the expert or by the applicant, typed (collaborator,
-  family, institutional, competitor, other);
+* ``declared``: a conflict declared by the expert, requested by the applicant or added by the
+  staff, typed (collaborator, family, institutional, competitor, other);
 * ``past_collaboration``: the expert and a team member worked together on a funded project that
   was still running, or ended, within the last N years (``today`` is passed by the caller: the
   engine reads no clock).
@@ -56,10 +56,12 @@ class ConflictKind(StrEnum):
 
 
 class Declarant(StrEnum):
-    """Who declared a conflict."""
+    """Who declared a conflict: the expert, the applicant (an exclusion request) or the staff
+    (for one expert and one proposal)."""
 
     EXPERT = "expert"
     APPLICANT = "applicant"
+    STAFF = "staff"
 
 
 @dataclass(frozen=True)

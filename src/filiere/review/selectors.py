@@ -533,6 +533,8 @@ def _pairs_of(
 
 
 def _engine_conflicts(graph: _Graph, today: date) -> tuple[Conflict, ...]:
+    # Declarations by the expert, the applicant and the staff all go to the engine: one per pair
+    # and declarant (``_rows`` then lists each of that declarant's declarations).
     declared = [
         DeclaredConflict(
             proposal_id=str(app_id),
@@ -541,7 +543,6 @@ def _engine_conflicts(graph: _Graph, today: date) -> tuple[Conflict, ...]:
             declared_by=Declarant(source),
         )
         for (app_id, expert_id, source), decls in graph.declarations.items()
-        if source in (DeclarationSource.EXPERT, DeclarationSource.APPLICANT)
     ]
     return find_conflicts(
         graph.application_parties,
@@ -594,12 +595,6 @@ def _rows(graph: _Graph, today: date) -> list[ConflictRow]:
                 found[pair].append((_declaration_text(graph, declaration), declaration.declared_at))
         else:
             found[pair].append((_computed_text(graph, conflict), None))
-    for (app_id, expert_id, source), decls in graph.declarations.items():
-        if source == DeclarationSource.STAFF:
-            for declaration in decls:
-                found[(app_id, expert_id)].append(
-                    (_declaration_text(graph, declaration), declaration.declared_at)
-                )
     rows = []
     for (app_id, expert_id), reasons in found.items():
         lift = graph.lifts.get((app_id, expert_id))
