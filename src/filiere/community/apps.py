@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from filiere import errors
+from filiere.engine import identifiers
+
+from . import phrases
+
 
 class CommunityConfig(AppConfig):
     name = "filiere.community"
@@ -8,11 +13,6 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from filiere import errors
-        from filiere.engine import identifiers
-
-        from . import phrases
-
         # The sentences of the app's refusals, and of the identifier checks it refuses with.
         for prefix in (*phrases.REFUSAL_PREFIXES, *(f"{kind}." for kind in identifiers.CHECKS)):
             errors.register(prefix, phrases.refusal)

