@@ -15,3 +15,5 @@ class ReviewConfig(AppConfig):
         # The "fund" scope type (an expert grant for one fund) is registered by calls, which owns
         # the Fund model; review only says its own refusals.
         errors.register("review.", phrases.refusal)
+        # Imported here: tasks import the services and models, ready only once the registry is.
+        from . import tasks  # noqa: F401 - registers the assignment's event handler

@@ -268,3 +268,34 @@ class ConflictLift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} / {self.expert_id}"
+
+
+# The assignment's models live in their own module; importing them here registers them.
+from .models_assignment import (  # noqa: E402
+    MAX_REVIEWS,
+    Assignment,
+    AssignmentMode,
+    AssignmentRun,
+    PairResponse,
+    PairStatus,
+)
+
+__all__ = [
+    "CONFLICT_KINDS",
+    "MAX_LOAD",
+    "MAX_REVIEWS",
+    "Assignment",
+    "AssignmentMode",
+    "AssignmentRun",
+    "Availability",
+    "ConflictLift",
+    "Declaration",
+    "DeclarationSource",
+    "Expert",
+    "ExpertStatus",
+    "ExpertiseProfile",
+    "PairResponse",
+    "PairStatus",
+    "PastWork",
+    "new_token",
+]

@@ -39,6 +39,38 @@ REFUSALS: dict[str, Promise] = {
     "review.not_expert": gettext_lazy("Only the experts of a fund's pool declare conflicts."),
     "review.own_application": gettext_lazy("You cannot name yourself."),
     "review.not_declarant": gettext_lazy("Only who made this declaration may withdraw it."),
+    # Assignment.
+    "review.assignment.not_call_staff": gettext_lazy(
+        "Only the staff of this call assign its experts."
+    ),
+    "review.assignment.mode_unknown": gettext_lazy("Choose optimal or fair."),
+    "review.assignment.reviews_range": gettext_lazy(
+        "Ask for between 1 and %(most)s reviews per application."
+    ),
+    "review.assignment.run_in_progress": gettext_lazy(
+        "An assignment is already being computed for this call: wait until it is done."
+    ),
+    "review.assignment.failed": gettext_lazy(
+        "The assignment could not be computed. The error was logged; try again later."
+    ),
+    "review.assignment.already_assigned": gettext_lazy(
+        "This expert is already assigned to this application (or declined it)."
+    ),
+    "review.assignment.conflicted": gettext_lazy(
+        "This expert has a conflict of interest with this application."
+    ),
+    "review.assignment.unavailable": gettext_lazy(
+        "This expert did not say they are available for this call."
+    ),
+    "review.assignment.over_capacity": gettext_lazy(
+        "This expert already has %(capacity)s applications of this call, their maximum."
+    ),
+    "review.assignment.nothing_to_publish": gettext_lazy("There is no proposed pair to publish."),
+    "review.assignment.not_yours": gettext_lazy("This assignment is not yours to answer."),
+    "review.assignment.already_answered": gettext_lazy("You have already answered."),
+    "review.assignment.conflict_on_accept": gettext_lazy(
+        "A conflict of interest is declared only when declining."
+    ),
 }
 
 
@@ -93,3 +125,42 @@ def declared_reason(source: str, kind_label: str, party: str, reason: str) -> st
     if source == "applicant":
         return _("Requested by the applicant (%(kind)s), naming %(party)s: “%(reason)s”") % values
     return _("Added by the staff (%(kind)s): “%(reason)s”") % values
+
+
+# --- Why the engine found no assignment (engine codes) ------------------------------------------
+
+
+def assignment_issue(code: str, params: Mapping[str, Any]) -> str:
+    """One issue of the engine's diagnosis, its ids already turned into references and names
+    by the selector (``application``, ``expert``, ``applications``, ``experts``)."""
+    if code == "nothing_to_assign":
+        return _(
+            "There is nothing to assign: no submitted application, or no expert of the pool "
+            "said they are available for this call."
+        )
+    if code == "too_few_eligible_experts":
+        return _(
+            "%(application)s needs %(needed)s reviewers but only %(eligible)s available experts "
+            "have no conflict with it."
+        ) % dict(params)
+    if code == "capacity_short":
+        return _(
+            "The available experts can read %(capacity)s applications in all, %(demand)s "
+            "reviews are needed: %(missing)s are missing. Ask more experts, or for fewer reviews."
+        ) % dict(params)
+    if code == "group_capacity_short":
+        return _(
+            "%(applications)s and others (%(proposal_count)s applications) need %(demand)s "
+            "reviews but their eligible experts can give only %(capacity)s."
+        ) % dict(params)
+    if code == "forced_exceeds_max_load":
+        return _(
+            "%(expert)s keeps %(forced)s published or locked applications, more than their "
+            "maximum (%(max_load)s)."
+        ) % dict(params)
+    if code == "forced_exceeds_reviews":
+        return _(
+            "%(application)s keeps %(forced)s published or locked experts, more than the "
+            "%(reviews)s reviews asked."
+        ) % dict(params)
+    return _("No assignment exists (%(code)s).") % {"code": code}

@@ -1,0 +1,384 @@
+"""Writes of the assignment: a run of the engine (in the background), the staff's adjustments
+and publication, the experts' answers.
+
+A run reads the call once (``selectors_assignment.engine_inputs``), asks
+``filiere.engine.affinity.compute_affinity`` for the affinity of every eligible pair and
+``filiere.engine.assignment.assign`` for the assignment, and writes the proposal. What is
+published or locked is kept: those pairs are passed to the engine as *forced* pairs (or, when
+their expert is no longer available for the call, they reduce the application's reviews to
+place). Refusals are :class:`filiere.errors.ServiceError` with ``review.assignment.`` codes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.audit.services import record
+from filiere.calls import events
+from filiere.calls.models import Application, Call
+from filiere.engine.affinity import AffinityOptions, compute_affinity
+from filiere.engine.assignment import AffinityMatrix, AssignmentRequest, assign
+from filiere.engine.conflicts import ConflictKind
+from filiere.errors import Invalid, NotAllowed, ServiceError
+
+from .models import (
+    MAX_REVIEWS,
+    Assignment,
+    AssignmentMode,
+    AssignmentRun,
+    Availability,
+    Declaration,
+    DeclarationSource,
+    Expert,
+    ExpertStatus,
+    PairResponse,
+    PairStatus,
+)
+from .permissions import manages_call_conflicts
+from .selectors import is_conflicted
+from .selectors_assignment import (
+    ASSIGNABLE,
+    DEFAULT_MAX_LOAD,
+    EngineInputs,
+    engine_inputs,
+    matching_keywords,
+)
+
+logger = logging.getLogger(__name__)
+
+#: The affinity the platform computes: lexical and keywords with the learned weights (the
+#: optional embeddings are left out so that a run costs the same on every server).
+AFFINITY_OPTIONS = AffinityOptions(embeddings="off")
+#: Seconds for each of fair mode's integer programs.
+FAIR_TIME_LIMIT = 30.0
+
+
+@dataclass(frozen=True)
+class AssignmentRequested:
+    """A run was started; its task is enqueued once the transaction commits (``tasks.py``)."""
+
+    run_id: int
+
+
+def _require_call_staff(user: User, call: Call) -> None:
+    if not manages_call_conflicts(user, call):
+        raise NotAllowed("review.assignment.not_call_staff")
+
+
+# --- Runs ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_assignment_run(*, call: Call, by: User, mode: str, reviews: int) -> AssignmentRun:
+    """Queue a run of the engine for ``call``; one at a time per call."""
+    _require_call_staff(by, call)
+    if mode not in AssignmentMode.values:
+        raise Invalid("review.assignment.mode_unknown", field="mode")
+    if not 1 <= reviews <= MAX_REVIEWS:
+        raise Invalid("review.assignment.reviews_range", {"most": MAX_REVIEWS}, field="reviews")
+    # Lock the call's row so that two staff starting at once do not both queue a run.
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    busy = AssignmentRun.objects.filter(
+        call=call, status__in=(AssignmentRun.Status.PENDING, AssignmentRun.Status.RUNNING)
+    ).exists()
+    if busy:
+        raise ServiceError("review.assignment.run_in_progress")
+    run = AssignmentRun.objects.create(call=call, mode=mode, reviews=reviews, started_by=by)
+    record(
+        actor=by,
+        action="review.assignment.started",
+        obj=call,
+        data={"run": run.pk, "mode": mode, "reviews": reviews},
+    )
+    events.publish(AssignmentRequested(run_id=run.pk))
+    return run
+
+
+def _step(run: AssignmentRun, step: str, **fields: object) -> None:
+    """Say where the run is (autocommit: the progress page sees it at once)."""
+    AssignmentRun.objects.filter(pk=run.pk).update(step=step, **fields)
+
+
+def execute_assignment_run(*, run_id: int) -> str:
+    """The background part of a run; returns its status. A failure is written on the run."""
+    run = AssignmentRun.objects.select_related("call").get(pk=run_id)
+    if run.status != AssignmentRun.Status.PENDING:
+        return run.status
+    _step(run, AssignmentRun.Step.READING, status=AssignmentRun.Status.RUNNING)
+    try:
+        _run(run)
+    except Exception:
+        logger.exception("assignment run %s failed", run.pk)
+        _step(
+            run,
+            AssignmentRun.Step.FINISHED,
+            status=AssignmentRun.Status.FAILED,
+            error="review.assignment.failed",
+            finished_at=timezone.now(),
+        )
+        return AssignmentRun.Status.FAILED
+    return AssignmentRun.Status.DONE
+
+
+def _run(run: AssignmentRun) -> None:
+    inputs = engine_inputs(run.call)
+    if not inputs.proposals or not inputs.experts:
+        _step(
+            run,
+            AssignmentRun.Step.FINISHED,
+            status=AssignmentRun.Status.DONE,
+            outcome="infeasible",
+            diagnosis=[{"code": "nothing_to_assign"}],
+            applications=len(inputs.proposals),
+            experts=len(inputs.experts),
+            finished_at=timezone.now(),
+        )
+        return
+    _step(run, AssignmentRun.Step.AFFINITY)
+    excluded = inputs.conflicts | inputs.declined
+    scores = {
+        (int(p), int(e)): score
+        for p, e, score in compute_affinity(
+            inputs.proposals, [x.engine for x in inputs.experts.values()], options=AFFINITY_OPTIONS
+        )
+        if (int(p), int(e)) not in excluded
+    }
+    _step(run, AssignmentRun.Step.ASSIGNING)
+    request = _request(run, inputs, scores)
+    result = assign(request)
+    _step(run, AssignmentRun.Step.WRITING)
+    with transaction.atomic():
+        written = _write_proposal(
+            run, inputs, [(int(p.proposal_id), int(p.expert_id), p.score) for p in result.pairs]
+        )
+        AssignmentRun.objects.filter(pk=run.pk).update(
+            step=AssignmentRun.Step.FINISHED,
+            status=AssignmentRun.Status.DONE,
+            outcome=result.status,
+            diagnosis=[issue.as_dict() for issue in result.diagnosis],
+            applications=len(inputs.proposals),
+            experts=len(inputs.experts),
+            pairs=written,
+            kept=len(request.forced),
+            total_affinity=result.total_affinity,
+            min_application_affinity=result.min_proposal_affinity,
+            seconds=result.seconds,
+            finished_at=timezone.now(),
+        )
+
+
+def _request(
+    run: AssignmentRun, inputs: EngineInputs, scores: dict[tuple[int, int], float]
+) -> AssignmentRequest:
+    """The engine's request: published and locked pairs forced (those whose expert is no longer
+    available lower their application's reviews instead), capacities from availability."""
+    forced: set[tuple[int, int]] = set()
+    outside: Counter[int] = Counter()
+    for pair in inputs.kept:
+        key = (pair.application_id, pair.expert_id)
+        if pair.application_id not in inputs.applications or key in inputs.conflicts:
+            continue
+        if key in scores:
+            forced.add(key)
+        else:
+            outside[pair.application_id] += 1
+    forced_per_expert = Counter(e for _, e in forced)
+    forced_per_application = Counter(a for a, _ in forced)
+    matrix = AffinityMatrix.from_pairs(
+        ((str(a), str(e), s) for (a, e), s in scores.items()),
+        proposal_ids=[p.id for p in inputs.proposals],
+        expert_ids=[str(e) for e in inputs.experts],
+    )
+    return AssignmentRequest(
+        affinity=matrix,
+        reviews=run.reviews,
+        reviews_for={
+            str(a): max(run.reviews - outside[a], forced_per_application[a])
+            for a in inputs.applications
+            if outside[a] or forced_per_application[a] > run.reviews
+        },
+        max_load=DEFAULT_MAX_LOAD,
+        loads_for={
+            str(e): (0, max(x.capacity, forced_per_expert[e])) for e, x in inputs.experts.items()
+        },
+        forced=frozenset((str(a), str(e)) for a, e in forced),
+        mode="fair" if run.mode == AssignmentMode.FAIR else "optimal",
+        time_limit=FAIR_TIME_LIMIT,
+    )
+
+
+def _write_proposal(
+    run: AssignmentRun, inputs: EngineInputs, pairs: list[tuple[int, int, float]]
+) -> int:
+    """Replace the proposed, unlocked pairs by the run's; kept pairs get their new score."""
+    Assignment.objects.filter(
+        application__call=run.call, status=PairStatus.PROPOSED, locked=False
+    ).exclude(response=PairResponse.DECLINED).delete()
+    existing = {
+        (a.application_id, a.expert_id): a
+        for a in Assignment.objects.filter(application__call=run.call)
+    }
+    new = []
+    for app_id, expert_id, score in pairs:
+        why = matching_keywords(inputs.experts[expert_id].keywords, inputs.texts[app_id])
+        pair = existing.get((app_id, expert_id))
+        if pair is not None:
+            pair.affinity, pair.why = score, why
+            pair.save(update_fields=["affinity", "why"])
+            continue
+        new.append(
+            Assignment(application_id=app_id, expert_id=expert_id, run=run, affinity=score, why=why)
+        )
+    Assignment.objects.bulk_create(new)
+    return len(pairs)
+
+
+# --- The staff's adjustments ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def remove_assignment(*, assignment: Assignment, by: User) -> None:
+    call = assignment.application.call
+    _require_call_staff(by, call)
+    record(
+        actor=by,
+        action="review.assignment.removed",
+        obj=assignment.application,
+        data={"expert": assignment.expert_id, "status": assignment.status},
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def set_assignment_locked(*, assignment: Assignment, locked: bool, by: User) -> None:
+    _require_call_staff(by, assignment.application.call)
+    assignment.locked = locked
+    assignment.save(update_fields=["locked"])
+    record(
+        actor=by,
+        action="review.assignment.locked" if locked else "review.assignment.unlocked",
+        obj=assignment.application,
+        data={"expert": assignment.expert_id},
+    )
+
+
+@transaction.atomic
+def add_assignment(*, call: Call, application: Application, expert: Expert, by: User) -> Assignment:
+    """Add one pair by hand: refused when the expert is conflicted, unavailable or full."""
+    _require_call_staff(by, call)
+    if application.call_id != call.pk or application.state not in ASSIGNABLE:
+        raise Invalid("review.application_not_in_call", field="application")
+    if expert.fund_id != call.fund_id or expert.status != ExpertStatus.ACTIVE or not expert.user:
+        raise Invalid("review.expert_not_in_pool", field="expert")
+    # One expert's load at a time: lock their row while counting.
+    Expert.objects.select_for_update().filter(pk=expert.pk).first()
+    if Assignment.objects.filter(application=application, expert=expert).exists():
+        raise Invalid("review.assignment.already_assigned", field="expert")
+    if is_conflicted(expert.user, application):
+        raise Invalid("review.assignment.conflicted", field="expert")
+    availability = Availability.objects.filter(expert=expert, call=call).first()
+    if availability is None or not availability.available:
+        raise Invalid("review.assignment.unavailable", field="expert")
+    capacity = availability.max_load or DEFAULT_MAX_LOAD
+    load = (
+        Assignment.objects.filter(expert=expert, application__call=call)
+        .exclude(response=PairResponse.DECLINED)
+        .count()
+    )
+    if load >= capacity:
+        raise Invalid("review.assignment.over_capacity", {"capacity": capacity}, field="expert")
+    profile = getattr(expert.user, "expertise", None)
+    keywords = [str(k) for k in profile.keywords] if profile is not None else []
+    text = f"{application.title}\n{application.summary}".lower()
+    try:
+        with transaction.atomic():
+            pair = Assignment.objects.create(
+                application=application,
+                expert=expert,
+                added_by_staff=True,
+                why=matching_keywords(keywords, text),
+            )
+    except IntegrityError:
+        raise Invalid("review.assignment.already_assigned", field="expert") from None
+    record(
+        actor=by,
+        action="review.assignment.added",
+        obj=application,
+        data={"expert": expert.pk},
+    )
+    return pair
+
+
+@transaction.atomic
+def publish_assignments(*, call: Call, by: User) -> int:
+    """Publish every proposed pair of ``call`` to its expert; returns how many."""
+    _require_call_staff(by, call)
+    pairs = Assignment.objects.select_for_update().filter(
+        application__call=call, status=PairStatus.PROPOSED
+    )
+    ids = list(pairs.values_list("pk", flat=True))
+    if not ids:
+        raise ServiceError("review.assignment.nothing_to_publish")
+    Assignment.objects.filter(pk__in=ids).update(
+        status=PairStatus.PUBLISHED, published_at=timezone.now()
+    )
+    record(
+        actor=by,
+        action="review.assignment.published",
+        obj=call,
+        data={"pairs": len(ids)},
+    )
+    return len(ids)
+
+
+# --- The expert's answer ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_assignment(
+    *,
+    assignment: Assignment,
+    by: User,
+    accept: bool,
+    conflict_kind: str = "",
+    reason: str = "",
+) -> None:
+    """The expert accepts or declines a published assignment; a decline may declare a conflict
+    of interest with the application (typed, with a reason), which then excludes the pair."""
+    if assignment.expert.user_id != by.pk or assignment.status != PairStatus.PUBLISHED:
+        raise NotAllowed("review.assignment.not_yours")
+    if assignment.response != PairResponse.PENDING:
+        raise ServiceError("review.assignment.already_answered")
+    reason = reason.strip()
+    if conflict_kind:
+        if accept:
+            raise Invalid("review.assignment.conflict_on_accept", field="conflict_kind")
+        if conflict_kind not in ConflictKind.__members__.values():
+            raise Invalid("review.kind_unknown", field="conflict_kind")
+        if not reason:
+            raise Invalid("review.reason_missing", field="reason")
+        # The shape of a conflict about one application (expert and application).
+        Declaration.objects.create(
+            source=DeclarationSource.STAFF,
+            kind=conflict_kind,
+            reason=reason,
+            expert_user=by,
+            application=assignment.application,
+            declared_by=by,
+        )
+    assignment.response = PairResponse.ACCEPTED if accept else PairResponse.DECLINED
+    assignment.responded_at = timezone.now()
+    assignment.save(update_fields=["response", "responded_at"])
+    record(
+        actor=by,
+        action="review.assignment.accepted" if accept else "review.assignment.declined",
+        obj=assignment.application,
+        reason=reason,
+        data={"assignment": assignment.pk, "conflict": conflict_kind},
+    )
