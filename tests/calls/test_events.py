@@ -29,19 +29,25 @@ def test_every_event_has_its_handler_once_django_is_ready():
     assert all(kind in events._handlers for kind in published)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_handler_runs_after_the_commit(handled):
-    with transaction.atomic():
-        events.publish(Happened(1))
-        assert handled == []
+@pytest.mark.django_db
+def test_the_handler_runs_after_the_commit(handled, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            events.publish(Happened(1))
+        assert handled == []  # the test's own transaction has not committed yet
     assert handled == [1]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_nothing_follows_a_change_that_was_rolled_back(handled):
-    with pytest.raises(RuntimeError), transaction.atomic():
+@pytest.mark.django_db
+def test_nothing_follows_a_change_that_was_rolled_back(handled, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         events.publish(Happened(2))
         raise RuntimeError("the service failed after publishing")
+    assert callbacks == []
     assert handled == []
 
 
