@@ -181,7 +181,8 @@ def test_every_demo_account_lands_on_real_work(client):
             a.reference for a in Application.objects.filter(call=call).order_by("reference")[:3]
         ],
         "member@example.org": ["Camille"],
-        "expert@example.org": ["Dominique"],
+        # The pool of the call's fund, and the expertise profile (a past work of theirs).
+        "expert@example.org": [call.fund.name, call.title, "Mineurs de fond, le jeu"],
         "committee@example.org": [call.title_fr],
     }
     for email, path, _what in pages:

@@ -11,6 +11,7 @@ from django.db.models import Count
 from filiere.accounts.models import Role, RoleGrant, User
 from filiere.community.models import Organisation, OrganisationKind, Person
 from filiere.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from filiere.demo.pool_texts import EXPERTS
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +37,9 @@ def test_demo_runs_twice_with_the_same_picture_and_counts():
     first = snapshot()
     run("--scale", "0.2", "--seed", "7")
     assert snapshot() == first
-    # 60 generated people + 3 demo accounts with a profile.
-    assert Person.objects.count() == 63
+    # 60 generated people + 3 demo accounts with a profile + the 11 other experts of the pool
+    # (demo.pool_texts: 10 in the pool, 1 who left it).
+    assert Person.objects.count() == 63 + len(EXPERTS) + 1
     kinds = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")))
     assert kinds[OrganisationKind.RESEARCH_LAB] == 1
     assert kinds[OrganisationKind.SCHOOL] == 1

@@ -32,6 +32,8 @@ DEMO_ACCOUNTS = (
 #: The account that leads files of its own (its organisation comes from its
 #: ``RoleGrant(role=applicant, scope_type="organisation")``).
 DEMO_APPLICANT_EMAIL = "applicant@example.org"
+#: The expert account of the 2009 call's pool (``demo.pool``).
+DEMO_EXPERT_EMAIL = "expert@example.org"
 #: The staff account that instructs them (any staff member when it does not exist).
 DEMO_STAFF_EMAIL = "staff@example.org"
 

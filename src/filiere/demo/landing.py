@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from filiere.calls.models import Application, Call
+from filiere.review.models import Expert, ExpertStatus
 
 from .accounts import DEMO_APPLICANT_EMAIL
 
@@ -19,10 +20,11 @@ def _path(name: str, *args: object) -> str:
 
 def landing_pages(call: Call) -> list[tuple[str, str, str]]:
     """(account, path, what is there) for each ``manage.py demo`` account: a page with real work
-    on it, checked by the demo's tests. Expert review and committee pages come with their
-    stages; until then those accounts start on what exists for them."""
+    on it, checked by the demo's tests. The committee's pages come with their stage; until then
+    that account starts on what exists for it."""
     mine = Application.objects.filter(lead__email=DEMO_APPLICANT_EMAIL).count()
     files = Application.objects.filter(call=call).count()
+    experts = Expert.objects.filter(fund_id=call.fund_id, status=ExpertStatus.ACTIVE).count()
     return [
         (
             "applicant@example.org",
@@ -32,7 +34,9 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
         (
             "staff@example.org",
             _path("calls:staff_applications", call.slug),
-            f"{files} applications to instruct; the audit log at {_path('calls:staff_audit')}",
+            f"{files} applications to instruct; the audit log at {_path('calls:staff_audit')}, "
+            f"the fund's {experts} experts at {_path('review:pool', call.fund.slug)}, the call's "
+            f"conflicts of interest at {_path('review:conflicts', call.slug)}",
         ),
         (
             "admin@example.org",
@@ -40,7 +44,12 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             "roles to grant and revoke; Django admin at " + _path("admin:index"),
         ),
         ("member@example.org", _path("community:my_profile"), "a directory profile to edit"),
-        ("expert@example.org", _path("community:my_profile"), "an expert's directory profile"),
+        (
+            "expert@example.org",
+            _path("review:my_expertise"),
+            "the fund's pool, availability for the call, the expertise profile; declared "
+            f"conflicts at {_path('review:my_conflicts')}",
+        ),
         (
             "committee@example.org",
             _path("calls:detail", call.slug),

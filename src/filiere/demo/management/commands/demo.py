@@ -4,7 +4,8 @@ Idempotent by reset: everything an earlier run created (people and organisations
 ``is_demo``) is removed first, then rebuilt from the seed, so two runs with the same seed give
 the same picture. The demo accounts are kept (found by e-mail) and reset: password, verified
 e-mail, roles and, for the roles that require it, a TOTP authenticator with a printed secret.
-Then the demo calls (``demo_calls``) and their applications (``demo_applications``).
+Then the demo calls (``demo_calls``) and their applications (``demo_applications``), which also
+fills the pool of experts of the calls' fund, with the 2009 call's conflicts (``demo.pool``).
 """
 
 import time
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         self._print_accounts(accounts)
         # Each also runs alone; they print what they made.
         call_command("demo_calls", stdout=self.stdout)
-        # ~120 applications to the 2009 call, in every state of the lifecycle.
+        # ~120 applications to the 2009 call, in every state of the lifecycle; the fund's pool.
         call_command("demo_applications", seed=seed, stdout=self.stdout)
 
     def _print_accounts(self, accounts: list[tuple[str, str, str]]) -> None:

@@ -1,6 +1,7 @@
 """``manage.py demo_applications [--call SLUG] [--seed S] [--scale X]``: about 120 demo
-applications in every state for a call (the 2009 call by default); run by ``manage.py demo``
-too. Idempotent: the call's demo applications are replaced."""
+applications in every state for a call (the 2009 call by default), then the pool of experts of
+the call's fund with the call's conflicts (``demo.pool``); run by ``manage.py demo`` too.
+Idempotent: the call's demo applications are replaced, the pool brought back to its picture."""
 
 import random
 import time
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from filiere.calls.models import Call
 from filiere.demo.applications import remove_demo_applications, seed_demo_applications
 from filiere.demo.landing import landing_pages
+from filiere.demo.pool import seed_demo_pool
 
 
 class Command(BaseCommand):
@@ -41,6 +43,13 @@ class Command(BaseCommand):
             f"{result.applications} applications to {found.slug} in "
             f"{time.perf_counter() - started:.1f} s ({states}); {result.documents} documents, "
             f"{result.messages} messages."
+        )
+        # After the applications: some of the pool's conflicts name them.
+        pool = seed_demo_pool(found)
+        self.stdout.write(
+            f"Pool of experts of {found.fund.slug}: {pool.active} active, {pool.invited} "
+            f"invited, {pool.left} left; {pool.conflicts} expert-application pairs in conflict "
+            f"({pool.lifted} lifted)."
         )
         self.stdout.write("")
         self.stdout.write("Where each demo account starts (after signing in):")
