@@ -72,6 +72,46 @@ def _stranger_request(world):
     )
 
 
+def _stranger_assignment(world):
+    """A published assignment of another expert of the fund, on the stranger's application."""
+    from filiere.review.models import Assignment, Expert, ExpertStatus, PairStatus
+    from tests.factories import UserFactory
+
+    def make():
+        reader = UserFactory()
+        pool_row = Expert.objects.create(
+            fund=_fund(world), user=reader, email=reader.email, status=ExpertStatus.ACTIVE
+        )
+        return Assignment.objects.create(
+            application=_stranger_application(world),
+            expert=pool_row,
+            status=PairStatus.PUBLISHED,
+        )
+
+    return world.once("review:assignment", make)
+
+
+def _run(world):
+    from filiere.review.models import AssignmentRun
+    from tests.factories import UserFactory
+
+    return world.once(
+        "review:run",
+        lambda: AssignmentRun.objects.create(
+            call=world.staff_call, mode="optimal", started_by=UserFactory()
+        ),
+    )
+
+
+CALL_STAFF_ONLY = expect(anonymous=LOGIN, staff=OK, admin=OK, call_staff=OK, others=FORBIDDEN)
+
+
+def _call_staff(outcome):
+    return expect(
+        anonymous=LOGIN, staff=outcome, admin=outcome, call_staff=outcome, others=FORBIDDEN
+    )
+
+
 REVIEW_PAGES = {
     "review:pools": Route(POOL_STAFF, note="call-scoped staff do not manage a fund's pool"),
     "review:pool": Route(POOL_STAFF, kwargs=lambda w: {"slug": _fund(w).slug}),
@@ -137,6 +177,61 @@ REVIEW_PAGES = {
         kwargs=lambda w: {"slug": w.staff_call.slug},
         data={"reason": ""},
         note="without a reason: back to the conflicts with the message, nothing lifted",
+    ),
+    "review:assignment": [
+        Route(
+            CALL_STAFF_ONLY,
+            kwargs=lambda w: {"slug": w.staff_call.slug},
+            note="the staff of the call assign its experts",
+        ),
+        Route(
+            POOL_STAFF,
+            kwargs=lambda w: {"slug": _other_call(w).slug},
+            note="another call of the same fund: not for the staff of the first call",
+        ),
+    ],
+    "review:assignment_start": Route(
+        CALL_STAFF_ONLY,
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        data={"mode": "optimal", "reviews": "0"},
+        note="reviews out of range: the page again with the message, no run",
+    ),
+    "review:assignment_run": Route(
+        CALL_STAFF_ONLY,
+        kwargs=lambda w: {"slug": w.staff_call.slug, "pk": _run(w).pk},
+        note="the progress page of a run of the call",
+    ),
+    "review:assignment_add": Route(
+        CALL_STAFF_ONLY,
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        data={},
+        note="an empty form: the page again with its messages, nothing added",
+    ),
+    "review:assignment_remove": Route(
+        _call_staff(NOT_FOUND),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug, "pk": 999999},
+        note="no such pair in the call: 404 once the staff door is passed",
+    ),
+    "review:assignment_lock": Route(
+        _call_staff(NOT_FOUND),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug, "pk": 999999},
+        note="no such pair in the call: 404 once the staff door is passed",
+    ),
+    "review:assignment_publish": Route(
+        _call_staff(REDIRECT),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        note="nothing proposed: back to the page with the message",
+    ),
+    "review:my_assignments": Route(EXPERTS),
+    "review:my_assignment": Route(
+        expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
+        kwargs=lambda w: {"pk": _stranger_assignment(w).pk},
+        note="another expert's assignment: 404 (the same as a missing one)",
     ),
     "review:invitation": [
         Route(

@@ -178,15 +178,21 @@ def matching_keywords(keywords: Iterable[str], text: str) -> list[str]:
 # --- The proposal, as the staff see it ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PairRow:
+    pair: Assignment
+    expert_name: str
+
+
 @dataclass
 class ApplicationRow:
     application: Application
-    pairs: list[Assignment]
+    pairs: list[PairRow]
     missing: int
 
     @property
     def total_affinity(self) -> float:
-        return sum(p.affinity for p in self.pairs)
+        return sum(p.pair.affinity for p in self.pairs)
 
 
 @dataclass(frozen=True)
@@ -237,10 +243,6 @@ def proposal_of_call(call: Call) -> CallProposal:
         pairs[pair.application_id].append(pair)
         load[pair.expert_id] += 1
         unpublished += pair.status == PairStatus.PROPOSED
-    rows = [
-        ApplicationRow(a, pairs[a.pk], max(0, reviews - len(pairs[a.pk]))) for a in applications
-    ]
-    rows.sort(key=lambda r: (-r.missing, r.total_affinity, r.application.reference))
     capacity = {
         a.expert_id: (a.max_load or DEFAULT_MAX_LOAD) if a.available else 0
         for a in Availability.objects.filter(call=call)
@@ -252,6 +254,15 @@ def proposal_of_call(call: Call) -> CallProposal:
         if e.pk in load or (e.status == ExpertStatus.ACTIVE and capacity.get(e.pk))
     ]
     names = {e.pk: expert_name(e.user, e.email) for e in wanted}
+    rows = [
+        ApplicationRow(
+            a,
+            [PairRow(p, names[p.expert_id]) for p in pairs[a.pk]],
+            max(0, reviews - len(pairs[a.pk])),
+        )
+        for a in applications
+    ]
+    rows.sort(key=lambda r: (-r.missing, r.total_affinity, r.application.reference))
     loads = sorted(
         (ExpertLoad(e, names[e.pk], load.get(e.pk, 0), capacity.get(e.pk)) for e in wanted),
         key=lambda x: (x.name.lower(), x.expert.pk),

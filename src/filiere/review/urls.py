@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views
+from . import views, views_assignment
 
 app_name = "review"
 urlpatterns: list[URLPattern] = [
@@ -18,12 +18,44 @@ urlpatterns: list[URLPattern] = [
     path("calls/<slug:slug>/conflicts/", views.conflicts, name="conflicts"),
     path("calls/<slug:slug>/conflicts/add/", views.conflict_add, name="conflict_add"),
     path("calls/<slug:slug>/conflicts/lift/", views.conflict_lift, name="conflict_lift"),
+    # The staff: assignment of the call's experts.
+    path("calls/<slug:slug>/assignment/", views_assignment.assignment, name="assignment"),
+    path(
+        "calls/<slug:slug>/assignment/run/",
+        views_assignment.assignment_start,
+        name="assignment_start",
+    ),
+    path(
+        "calls/<slug:slug>/assignment/runs/<int:pk>/",
+        views_assignment.assignment_run,
+        name="assignment_run",
+    ),
+    path(
+        "calls/<slug:slug>/assignment/add/", views_assignment.assignment_add, name="assignment_add"
+    ),
+    path(
+        "calls/<slug:slug>/assignment/<int:pk>/remove/",
+        views_assignment.assignment_remove,
+        name="assignment_remove",
+    ),
+    path(
+        "calls/<slug:slug>/assignment/<int:pk>/lock/",
+        views_assignment.assignment_lock,
+        name="assignment_lock",
+    ),
+    path(
+        "calls/<slug:slug>/assignment/publish/",
+        views_assignment.assignment_publish,
+        name="assignment_publish",
+    ),
     # The invitation link of the e-mail.
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     # The expert's own pages.
     path("me/", views.my_expertise, name="my_expertise"),
     path("me/calls/<slug:slug>/", views.my_availability, name="my_availability"),
     path("me/conflicts/", views.my_conflicts, name="my_conflicts"),
+    path("me/assignments/", views_assignment.my_assignments, name="my_assignments"),
+    path("me/assignments/<int:pk>/", views_assignment.my_assignment, name="my_assignment"),
     path(
         "declarations/<int:pk>/withdraw/",
         views.declaration_withdraw,
