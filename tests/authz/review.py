@@ -270,6 +270,8 @@ for _model in (
     "availability",
     "declaration",
     "conflictlift",
+    "assignmentrun",
+    "assignment",
 ):
     REVIEW_PAGES[f"admin:review_{_model}_add"] = Route(READ_ONLY_ADMIN, optional=True)
     REVIEW_PAGES[f"admin:review_{_model}_delete"] = Route(

@@ -8,7 +8,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Availability, ConflictLift, Declaration, Expert, ExpertiseProfile
+from .models import (
+    Assignment,
+    AssignmentRun,
+    Availability,
+    ConflictLift,
+    Declaration,
+    Expert,
+    ExpertiseProfile,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +56,15 @@ class DeclarationAdmin(ReadOnlyAdmin):
 @admin.register(ConflictLift)
 class ConflictLiftAdmin(ReadOnlyAdmin):
     list_display = ["application", "expert", "lifted_by", "lifted_at"]
+
+
+@admin.register(AssignmentRun)
+class AssignmentRunAdmin(ReadOnlyAdmin):
+    list_display = ["call", "mode", "reviews", "status", "outcome", "created_at", "finished_at"]
+    list_filter = ["status", "mode"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "expert", "affinity", "status", "locked", "response"]
+    list_filter = ["status", "response", "locked"]

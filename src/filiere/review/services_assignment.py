@@ -224,18 +224,19 @@ def _write_proposal(
         (a.application_id, a.expert_id): a
         for a in Assignment.objects.filter(application__call=run.call)
     }
-    new = []
+    new, kept = [], []
     for app_id, expert_id, score in pairs:
         why = matching_keywords(inputs.experts[expert_id].keywords, inputs.texts[app_id])
         pair = existing.get((app_id, expert_id))
         if pair is not None:
             pair.affinity, pair.why = score, why
-            pair.save(update_fields=["affinity", "why"])
+            kept.append(pair)
             continue
         new.append(
             Assignment(application_id=app_id, expert_id=expert_id, run=run, affinity=score, why=why)
         )
     Assignment.objects.bulk_create(new)
+    Assignment.objects.bulk_update(kept, ["affinity", "why"])
     return len(pairs)
 
 
