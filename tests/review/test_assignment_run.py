@@ -1,7 +1,12 @@
 """An assignment run: the platform reads the call into the engine's inputs, the engine chooses,
 the proposal is written; re-runs keep what is published or locked."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from filiere.audit.models import AuditEntry
 from filiere.errors import ServiceError
@@ -17,6 +22,7 @@ from filiere.review.models import (
     PastWork,
 )
 from filiere.review.selectors import conflicted_pairs
+from filiere.review.selectors_assignment import engine_inputs
 from tests.factories import OrganisationFactory
 from tests.review.factories import application, call_staff, expert, open_call, works_for
 
@@ -154,6 +160,33 @@ def test_one_run_at_a_time(call, board):
         services.start_assignment_run(call=call, by=by, mode="optimal", reviews=1)
     assert refused.value.code == "review.assignment.run_in_progress"
     assert AssignmentRun.objects.count() == 1
+
+
+def test_a_run_left_waiting_for_an_hour_no_longer_blocks_the_next(call, board):
+    by = call_staff(call)
+    stale = services.start_assignment_run(call=call, by=by, mode="optimal", reviews=1)
+    AssignmentRun.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - timedelta(hours=1, minutes=1)
+    )
+
+    services.start_assignment_run(call=call, by=by, mode="optimal", reviews=1)
+
+    assert AssignmentRun.objects.count() == 2
+
+
+def test_reading_the_engine_inputs_costs_the_same_queries_for_more_rows(call, board):
+    with CaptureQueriesContext(connection) as few:
+        engine_inputs(call)
+    for topic in TOPICS:
+        user = expert(call.fund)
+        _knows(user, topic)
+        _available(user, call)
+        application(call)
+    with CaptureQueriesContext(connection) as many:
+        inputs = engine_inputs(call)
+
+    assert (len(inputs.proposals), len(inputs.experts)) == (6, 6)
+    assert len(many.captured_queries) == len(few.captured_queries)
 
 
 def test_declined_pairs_are_not_proposed_again(call, board, django_capture_on_commit_callbacks):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -57,6 +58,9 @@ logger = logging.getLogger(__name__)
 AFFINITY_OPTIONS = AffinityOptions(embeddings="off")
 #: Seconds for each of fair mode's integer programs.
 FAIR_TIME_LIMIT = 30.0
+#: A run still waiting or running after this long (no worker, a worker killed) no longer
+#: stops the staff from starting another.
+STALE_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,9 @@ def start_assignment_run(*, call: Call, by: User, mode: str, reviews: int) -> As
     # Lock the call's row so that two staff starting at once do not both queue a run.
     Call.objects.select_for_update().filter(pk=call.pk).first()
     busy = AssignmentRun.objects.filter(
-        call=call, status__in=(AssignmentRun.Status.PENDING, AssignmentRun.Status.RUNNING)
+        call=call,
+        status__in=(AssignmentRun.Status.PENDING, AssignmentRun.Status.RUNNING),
+        created_at__gte=timezone.now() - STALE_AFTER,
     ).exists()
     if busy:
         raise ServiceError("review.assignment.run_in_progress")
