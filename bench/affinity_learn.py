@@ -6,7 +6,8 @@ For each of the three evaluation families (set 1 in mixed languages, set 1 in En
 set 2 of expert portfolios) the *training* seeds (1, 2, 3) are scored once into raw terms
 (``AffinityModel.terms``: profile and best-items cosines, keywords, embeddings); a grid search
 then combines them with ``fusion.fuse`` (the engine's own formula, calibration included) and
-keeps the weights with the lowest mean pairwise ordering loss, averaged over families. The
+keeps the weights with the lowest objective, the mean of the pairwise ordering loss and of
+1 − NDCG@5, averaged over families. The
 chosen weights are then measured on the *test* seeds (7, 8, 9), which the search never saw;
 they are written into ``fusion.py`` by hand (LEARNED_LEXICAL, LEARNED_WITH_EMBEDDINGS).
 """
@@ -24,6 +25,7 @@ from filiere.engine.affinity import (
     EmbeddingCache,
     FusionWeights,
     Terms,
+    ndcg_at_k,
     stack_terms,
 )
 from filiere.engine.affinity.fusion import calibration_scale, fuse
@@ -62,6 +64,14 @@ class PairLoss:
         return (self._loss(scores, self.by_proposal) + self._loss(scores.T, self.by_expert)) / 2
 
 
+def objective(prepared: "Prepared", scores: np.ndarray) -> tuple[float, float, float]:
+    """(objective, ordering loss, NDCG@5): the mean of the loss and of 1 − NDCG@5, so that
+    the weights serve the whole ranking (assignment) and its top (who is asked first)."""
+    loss = prepared.loss(scores)
+    ndcg = ndcg_at_k(scores, prepared.relevance, 5) or 0.0
+    return (loss + 1.0 - ndcg) / 2, loss, ndcg
+
+
 class Prepared:
     """One training data set scored into raw terms, ready for any weights."""
 
@@ -78,7 +88,8 @@ class Prepared:
         self.terms = model.terms(0, len(data.proposals))
         rows = model.calibration_rows()
         self.sample = stack_terms([_rows(self.terms, int(r)) for r in rows])
-        self.loss = PairLoss(np.asarray(data.relevance, dtype=np.float32))
+        self.relevance = np.asarray(data.relevance, dtype=np.float32)
+        self.loss = PairLoss(self.relevance)
         self.with_embeddings = with_embeddings
 
     def scores(self, weights: FusionWeights) -> np.ndarray:
@@ -109,21 +120,27 @@ def _grid(with_embeddings: bool) -> list[FusionWeights]:
 
 
 def search(prepared: dict[str, list[Prepared]], with_embeddings: bool) -> list[dict[str, Any]]:
-    """Every grid point's mean loss (families weighted equally), best first."""
+    """Every grid point's mean objective (families weighted equally), best first."""
     scored = []
     for weights in _grid(with_embeddings):
         per_family = {
-            family: float(np.mean([p.loss(p.scores(weights)) for p in sets]))
+            family: np.mean([objective(p, p.scores(weights)) for p in sets], axis=0)
             for family, sets in prepared.items()
         }
+        mean = np.mean(list(per_family.values()), axis=0)
         scored.append(
             {
                 "weights": asdict(weights),
-                "loss": round(float(np.mean(list(per_family.values()))), 4),
-                "by_family": {k: round(v, 4) for k, v in per_family.items()},
+                "objective": round(float(mean[0]), 4),
+                "loss": round(float(mean[1]), 4),
+                "ndcg5": round(float(mean[2]), 4),
+                "by_family": {
+                    k: {"loss": round(float(v[1]), 4), "ndcg5": round(float(v[2]), 4)}
+                    for k, v in per_family.items()
+                },
             }
         )
-    return sorted(scored, key=lambda row: row["loss"])
+    return sorted(scored, key=lambda row: row["objective"])
 
 
 def learn(
@@ -154,7 +171,9 @@ def learn(
         test = compare({"learned": options}, with_embeddings=embedded, quick=quick)
         report[label] = {
             "learned": asdict(best),
+            "train_objective": ranking[0]["objective"],
             "train_loss": ranking[0]["loss"],
+            "train_ndcg5": ranking[0]["ndcg5"],
             "train_by_family": ranking[0]["by_family"],
             "runner_up": ranking[1:4],
             "grid_points": len(ranking),

@@ -12,10 +12,11 @@ item scores of the expert's best ``top_items`` items weighted 4 : 2 : 1 (halving
 fewer items counts the missing ones as 0). The b shares apply with the aggregation "best"; with
 the other aggregations the lexical and embedding terms are that aggregation.
 
-The defaults below were learned on held-out data: a grid search minimising the mean pairwise
-ordering loss on the *training* seeds of both evaluation sets (bench/affinity_eval.py and
-bench/affinity_portfolio.py, seeds 1 to 3), checked on their test seeds (7 to 9). Re-derive them
-with ``python -m bench.affinity_eval --learn`` (figures in docs/engine/affinity.md).
+The defaults below were learned on held-out data: a grid search minimising the mean of the
+pairwise ordering loss and of 1 − NDCG@5 on the *training* seeds (1 to 3) of both evaluation
+sets (bench/affinity_eval.py and bench/affinity_portfolio.py), checked on their test seeds (7 to
+9). Re-derive them with ``python -m bench.affinity_eval --learn`` (figures in
+docs/engine/affinity.md).
 """
 
 from dataclasses import dataclass
@@ -39,15 +40,13 @@ class FusionWeights:
 
 
 # Learned with `python -m bench.affinity_eval --learn` (see the module docstring; the search's
-# figures are in bench/results/affinity_fusion.json). With embeddings the loss is flat for
-# embedding weights 0.25 to 0.5 (within 0.0001): lexical evidence leads within a language, and
+# figures are in bench/results/affinity_fusion.json). With embeddings the objective is flat for
+# embedding weights 0.5 to 0.75 (within 0.0002): lexical evidence leads within a language, and
 # across languages the language share leaves the embeddings alone whatever their weight.
 LEARNED_LEXICAL = FusionWeights(lexical=1.0, lexical_best=0.25, keywords=0.25, embedding=0.0)
 LEARNED_WITH_EMBEDDINGS = FusionWeights(
-    lexical=1.0, lexical_best=0.0, keywords=0.0, embedding=0.25, embedding_best=0.5
+    lexical=1.0, lexical_best=0.0, keywords=0.25, embedding=0.75, embedding_best=0.5
 )
-# The defaults before learning (expert as one document, fixed weights), kept for comparison.
-PROFILE_BASELINE = FusionWeights(lexical=1.0, lexical_best=0.0, keywords=0.5, embedding=1.0)
 
 
 @dataclass(frozen=True)
