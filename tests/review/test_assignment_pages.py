@@ -83,6 +83,25 @@ def test_staff_start_a_run_and_follow_it_to_the_proposal(
     assert "Publish 1 proposed pair" in page
 
 
+def test_an_impossible_assignment_is_explained_in_plain_words(
+    client, call, django_capture_on_commit_callbacks
+):
+    app = application(call)
+    _available(expert(call.fund), call)
+    by = call_staff(call)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_assignment_run(call=call, by=by, mode="optimal", reviews=2)
+    client.force_login(by)
+
+    page = client.get(_page(call)).content.decode()
+
+    assert "No assignment meets every rule:" in page
+    assert (
+        f"{app.reference} needs 2 reviewers but only 1 available experts have no conflict with it."
+        in page
+    )
+
+
 def test_the_progress_page_polls_while_the_run_waits(client, call):
     by = call_staff(call)
     run = services.start_assignment_run(call=call, by=by, mode="fair", reviews=2)
