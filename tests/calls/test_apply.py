@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from filiere.accounts.models import Role, RoleGrant
+from filiere.calls import notifications
 from filiere.calls.models import Answer, Application, Question, TeamMember
 from filiere.calls.services import applications as services
 from filiere.calls.services.applications import ApplyError, StaleEdit
@@ -318,13 +319,31 @@ def test_invitation_email_then_acceptance_links_the_user(
     with translation.override("nl"):
         link = reverse("calls:invitation_accept", args=[member.invitation_token])
     assert link.startswith("/nl/")
-    assert services.site_url() + link in mail.outbox[0].body
+    assert notifications.site_url() + link in mail.outbox[0].body
     client.force_login(partner)
     response = client.post(link)
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.user == partner and member.accepted_at is not None
     assert client.get(step_url(application, "project")).status_code == 200
+
+
+def test_invitation_email_leaves_only_once_the_invitation_is_committed(
+    django_capture_on_commit_callbacks,
+):
+    application = DraftFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.invite_team_member(
+                application=application, by=application.lead, email="gone@x.org", role="author"
+            )
+            raise RuntimeError("the page failed after inviting")
+        services.invite_team_member(
+            application=application, by=application.lead, email="kept@x.org", role="author"
+        )
+        assert mail.outbox == []  # not before the commit
+    assert [message.to for message in mail.outbox] == [["kept@x.org"]]
+    assert TeamMember.objects.get().email == "kept@x.org"
 
 
 def test_invitation_cannot_be_accepted_by_another_address():

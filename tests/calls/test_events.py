@@ -25,7 +25,7 @@ def handled():
 def test_every_event_has_its_handler_once_django_is_ready():
     kinds = [getattr(events, name) for name in events.__all__]
     published = [kind for kind in kinds if dataclasses.is_dataclass(kind)]
-    assert len(published) == 7
+    assert len(published) == 8
     assert all(kind in events._handlers for kind in published)
 
 

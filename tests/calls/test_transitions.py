@@ -10,10 +10,9 @@ from django.core.exceptions import ImproperlyConfigured
 from filiere.audit.models import AuditEntry
 from filiere.calls.models import Application, State, applications
 from filiere.calls.services.transitions import (
-    DECISIONS,
     TransitionError,
     actor_kinds,
-    record_decision,
+    fire_requested_transition,
     transition_application,
 )
 from filiere.engine import workflow
@@ -154,7 +153,8 @@ def test_leaving_incomplete_clears_the_correction_window(staff):
 
 
 def test_every_staff_transition_of_the_table_is_reachable_through_the_service(staff):
-    """Walk one dossier from submitted to closed with the service only."""
+    """Walk one dossier from submitted to closed through the doors' one entry (the decisions
+    go to their service, the others to the generic one)."""
     application = ApplicationFactory(state="submitted")
     path = [
         ("declare_eligible", ""),
@@ -169,13 +169,20 @@ def test_every_staff_transition_of_the_table_is_reachable_through_the_service(st
         ("close", ""),
     ]
     for code, reason in path:
-        if code in DECISIONS:
-            record_decision(application=application, code=code, by=staff, reason=reason)
-        else:
-            transition_application(application=application, code=code, by=staff, reason=reason)
+        fire_requested_transition(application=application, code=code, by=staff, reason=reason)
     assert application.state == "closed"
     entries = AuditEntry.objects.filter(action__startswith="calls.application.")
     assert [e.data["transition"] for e in entries.order_by("pk")] == [code for code, _ in path]
+
+
+def test_the_doors_entry_refuses_a_transition_that_has_its_own_form(staff):
+    application = ApplicationFactory(state="submitted")
+    with pytest.raises(TransitionError) as refused:
+        fire_requested_transition(
+            application=application, code="request_correction", by=staff, reason="Budget"
+        )
+    assert refused.value.code == "workflow.service_owned"
+    assert Application.objects.get(pk=application.pk).state == "submitted"
 
 
 def test_the_models_states_are_the_workflow_tables_states_in_the_same_order():

@@ -45,11 +45,10 @@ from filiere.calls.models import Application, Call
 from filiere.calls.permissions import instructs_some_call, is_lead
 from filiere.calls.services import submission as submission_services
 from filiere.calls.services.transitions import (
-    DECISIONS,
     TransitionError,
     allowed_for,
-    record_decision,
-    transition_application,
+    fire_requested_transition,
+    is_requestable,
 )
 from filiere.engine import workflow
 
@@ -117,9 +116,7 @@ class WithdrawIn(_Body):
 
 #: What the generic door fires: the transitions without a service of their own, and the
 #: decisions (through theirs), in the table's order.
-GENERIC_CODES = tuple(
-    t.code for t in workflow.TRANSITIONS if not t.service_owned or t.code in DECISIONS
-)
+GENERIC_CODES = tuple(t.code for t in workflow.TRANSITIONS if is_requestable(t))
 _NEEDS_REASON = tuple(c for c in GENERIC_CODES if workflow.TRANSITIONS_BY_CODE[c].reason_required)
 
 #: The body of ``POST /applications/{id}/transitions`` as the OpenAPI document gives it: one of
@@ -218,7 +215,7 @@ def _page(
 def _operation(transition: workflow.Transition) -> str | None:
     if transition.code in _VERBS:
         return _VERBS[transition.code]
-    if not transition.service_owned or transition.code in DECISIONS:
+    if is_requestable(transition):
         return "transitions"
     return None
 
@@ -306,12 +303,9 @@ def fire_transition(request: SignedInRequest, application_id: int) -> Applicatio
     application, _as_staff = access_application_by_id(user, application_id)
     payload = _read_body(TransitionIn, request.body)
     # Refusals (TransitionError: 403 actor, 409 state, 422 body) reach api/errors.install.
-    if payload.code in DECISIONS:
-        record_decision(application=application, code=payload.code, by=user, reason=payload.reason)
-        return application_detail(request, application_id)
     try:
-        # The generic door: the engine refuses the transitions that have their own service.
-        transition_application(
+        # The engine refuses the transitions that have their own service (service_owned).
+        fire_requested_transition(
             application=application, code=payload.code, by=user, reason=payload.reason
         )
     except TransitionError as error:

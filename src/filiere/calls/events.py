@@ -28,6 +28,7 @@ __all__ = [
     "DocumentsExportRequested",
     "MessagePosted",
     "RulesPdfUploaded",
+    "TeamMemberInvited",
     "dispatch",
     "handles",
     "publish",
@@ -67,6 +68,13 @@ class ApplicationTransitioned:
     code: str
     reason: str
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TeamMemberInvited:
+    """An invitation to an application's team, to be e-mailed to its address."""
+
+    member_id: int
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """E-mails about applications, built from events: who receives them, rendered in each
-recipient's language.
+recipient's language (transitions, messages, team invitations).
 
 Services never send mail and never import this module: they publish an event (``events.py``:
 the transition's code and the application, a posted message) in their transaction, and once it
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -35,13 +35,14 @@ from filiere.accounts.models import Role, RoleGrant, User
 from filiere.engine import workflow
 
 from . import phrases
-from .models import Application, Message
+from .models import Application, Message, TeamMember
 
 __all__ = [
     "Recipient",
     "parties_told",
     "recipients_for",
     "render_email",
+    "send_invitation_email_now",
     "send_message_emails_now",
     "send_transition_emails_now",
 ]
@@ -130,8 +131,12 @@ def recipients_for(application: Application, parties: Iterable[str]) -> list[Rec
 # --- rendering ----------------------------------------------------------------------------------
 
 
+def site_url() -> str:
+    return settings.FILIERE_SITE_URL
+
+
 def _absolute(path: str) -> str:
-    return settings.FILIERE_SITE_URL + path
+    return site_url() + path
 
 
 def application_link(application: Application, party: str) -> str:
@@ -242,3 +247,26 @@ def send_message_emails_now(*, message_id: int) -> int:
         subject, body = render_email("message", context, recipient.language)
         messages.append(_email(recipient, subject, body))
     return _send(messages)
+
+
+# --- team invitations ---------------------------------------------------------------------------
+
+
+def send_invitation_email_now(*, member_id: int) -> int:
+    """E-mail the invitation to its address, in the invitee's language when the address is an
+    account's, else in the lead's (the link opens the page in that language)."""
+    member = TeamMember.objects.select_related(
+        "application__call", "application__lead", "application__organisation"
+    ).get(pk=member_id)
+    invitee = User.objects.filter(email__iexact=member.email).first()
+    language = invitee.preferred_language if invitee else member.application.lead.preferred_language
+    with translation.override(language):
+        context = {
+            "member": member,
+            "application": member.application,
+            "site_url": site_url(),
+            "url": reverse("calls:invitation_accept", kwargs={"token": member.invitation_token}),
+        }
+        subject = render_to_string("calls/applicant/email/invitation_subject.txt", context)
+        body = render_to_string("calls/applicant/email/invitation.txt", context)
+    return send_mail(" ".join(subject.split()), body, None, [member.email])

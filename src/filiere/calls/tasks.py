@@ -86,6 +86,16 @@ def _tell_parties(event: events.ApplicationTransitioned) -> None:
 
 
 @task()
+def send_invitation_email(member_id: int) -> int:
+    return notifications.send_invitation_email_now(member_id=member_id)
+
+
+@events.handles(events.TeamMemberInvited)
+def _invite(event: events.TeamMemberInvited) -> None:
+    send_invitation_email.enqueue(event.member_id)
+
+
+@task()
 def send_message_emails(message_id: int) -> int:
     return notifications.send_message_emails_now(message_id=message_id)
 

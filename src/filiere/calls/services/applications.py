@@ -28,19 +28,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from filiere import errors
 from filiere.accounts.models import User
 from filiere.audit.services import record
 
+from .. import events
 from ..models import Answer, Application, BudgetLine, Call, FinancingSource, Question, TeamMember
 from ..permissions import can_edit_application, can_manage_team, is_open_for_edits
 from ..selectors_applicant import organisations_for_applicant
@@ -457,7 +454,7 @@ def invite_team_member(
             obj=locked,
             data={"email": email, "role": role, "can_edit": can_edit},
         )
-        transaction.on_commit(lambda: _send_invitation(member.pk))
+        events.publish(events.TeamMemberInvited(member_id=member.pk))
     return member
 
 
@@ -476,28 +473,6 @@ def member_shown_name(member: TeamMember) -> str:
     if member.user is not None:
         return team_member_name(member.user)
     return member.email
-
-
-def site_url() -> str:
-    return settings.FILIERE_SITE_URL
-
-
-def _send_invitation(member_id: int) -> None:
-    member = TeamMember.objects.select_related(
-        "application__call", "application__lead", "application__organisation"
-    ).get(pk=member_id)
-    invitee = User.objects.filter(email__iexact=member.email).first()
-    language = invitee.preferred_language if invitee else member.application.lead.preferred_language
-    with translation.override(language):
-        context = {
-            "member": member,
-            "application": member.application,
-            "site_url": site_url(),
-            "url": reverse("calls:invitation_accept", kwargs={"token": member.invitation_token}),
-        }
-        subject = render_to_string("calls/applicant/email/invitation_subject.txt", context)
-        body = render_to_string("calls/applicant/email/invitation.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [member.email])
 
 
 def accept_invitation(*, token: str, user: User) -> TeamMember:

@@ -41,6 +41,8 @@ __all__ = [
     "TransitionError",
     "actor_kinds",
     "allowed_for",
+    "fire_requested_transition",
+    "is_requestable",
     "notify_after_commit",
     "record_decision",
     "state_label",
@@ -256,3 +258,23 @@ def record_decision(
     return transition_application(
         application=application, code=code, by=by, reason=reason, service="record_decision"
     )
+
+
+# --- the doors' one entry -----------------------------------------------------------------------
+
+
+def is_requestable(transition: workflow.Transition) -> bool:
+    """Whether a door may ask for ``transition`` by its code (the staff page's generic form, the
+    API's ``transitions`` operation): those without a service of their own, and the decisions."""
+    return not transition.service_owned or transition.code in DECISIONS
+
+
+def fire_requested_transition(
+    *, application: Application, code: str, by: User, reason: str = ""
+) -> Application:
+    """Fire the transition a door asks for by its code: a decision through
+    :func:`record_decision`, any other code through :func:`transition_application`, which
+    refuses the transitions that have their own service (``workflow.service_owned``)."""
+    if code in DECISIONS:
+        return record_decision(application=application, code=code, by=by, reason=reason)
+    return transition_application(application=application, code=code, by=by, reason=reason)

@@ -58,11 +58,10 @@ from ..selectors import rule_labels
 from ..selectors_audit import audited_calls
 from ..services import instruction
 from ..services.transitions import (
-    DECISIONS,
     TransitionError,
     allowed_for,
-    record_decision,
-    transition_application,
+    fire_requested_transition,
+    is_requestable,
 )
 from ..throttle import Throttled
 from .files import serve_attachment, throttled
@@ -345,8 +344,7 @@ def _other_transitions(transitions: Iterable[Transition]) -> list[Transition]:
     return [
         t
         for t in transitions
-        if (not t.service_owned or t.code in DECISIONS)
-        and t.code not in {"declare_eligible", "declare_ineligible"}
+        if is_requestable(t) and t.code not in {"declare_eligible", "declare_ineligible"}
     ]
 
 
@@ -429,22 +427,13 @@ def fire_transition(request: AuthenticatedHttpRequest, call: Call, reference: st
     )
     if not form.is_valid():
         return _render_with_errors(request, application, transition_form=form)
-    code = form.cleaned_data["code"]
     try:
-        if code in DECISIONS:
-            record_decision(
-                application=application,
-                code=code,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        else:
-            transition_application(
-                application=application,
-                code=code,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
+        fire_requested_transition(
+            application=application,
+            code=form.cleaned_data["code"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
     except TransitionError as error:
         messages.error(request, error.message)
         return _render_with_errors(request, application, transition_form=form)
