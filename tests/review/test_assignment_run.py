@@ -81,9 +81,11 @@ def board(call):
     return apps, experts
 
 
-def _run(call, by, django_capture_on_commit_callbacks, mode="optimal", reviews=1):
+def _run(call, by, django_capture_on_commit_callbacks, mode="optimal", reviews=1, churn=0.0):
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.start_assignment_run(call=call, by=by, mode=mode, reviews=reviews)
+        run = services.start_assignment_run(
+            call=call, by=by, mode=mode, reviews=reviews, churn_penalty=churn
+        )
     run.refresh_from_db()
     return run
 
@@ -150,6 +152,24 @@ def test_a_rerun_keeps_published_and_locked_pairs(call, board, django_capture_on
     assert (apps["mines"].pk, experts["ocean"].pk) in chosen
     assert (apps["mines"].pk, experts["mines"].pk) in chosen
     assert len(chosen) == 6
+
+
+@pytest.mark.parametrize("churn, kept", [(0.0, False), (1.0, True)])
+def test_a_cost_per_change_keeps_the_previous_proposal(
+    call, board, django_capture_on_commit_callbacks, churn, kept
+):
+    apps, experts = board
+    by = call_staff(call)
+    Availability.objects.filter(call=call).update(max_load=2)
+    # A proposal where the mines application went to the ocean expert, by hand.
+    services.add_assignment(call=call, application=apps["mines"], expert=experts["ocean"], by=by)
+
+    run = _run(call, by, django_capture_on_commit_callbacks, churn=churn)
+
+    pairs = _pairs(call)
+    assert ((apps["mines"].pk, experts["ocean"].pk) in pairs) is kept
+    assert ((apps["mines"].pk, experts["mines"].pk) in pairs) is not kept
+    assert run.changed == (0 if kept else 1)
 
 
 def test_one_run_at_a_time(call, board):

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CONFLICT_KINDS, MAX_REVIEWS, AssignmentMode
+from .models import CONFLICT_KINDS, MAX_CHURN, MAX_REVIEWS, AssignmentMode
 from .selectors import expert_name
 
 
@@ -20,6 +20,17 @@ class StartRunForm(forms.Form):
     )
     reviews = forms.IntegerField(
         label=_("Reviews per application"), min_value=1, max_value=MAX_REVIEWS, initial=3
+    )
+    churn_penalty = forms.FloatField(
+        label=_("Cost of each change to the current proposal"),
+        help_text=_(
+            "In affinity points, from 0 (choose afresh) to 1 (keep every proposed pair that "
+            "can be kept). Published and locked pairs are always kept."
+        ),
+        min_value=0.0,
+        max_value=MAX_CHURN,
+        initial=0.0,
+        required=False,
     )
 
 

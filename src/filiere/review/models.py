@@ -272,6 +272,7 @@ class ConflictLift(models.Model):
 
 # The assignment's models live in their own module; importing them here registers them.
 from .models_assignment import (  # noqa: E402
+    MAX_CHURN,
     MAX_REVIEWS,
     Assignment,
     AssignmentMode,
@@ -282,6 +283,7 @@ from .models_assignment import (  # noqa: E402
 
 __all__ = [
     "CONFLICT_KINDS",
+    "MAX_CHURN",
     "MAX_LOAD",
     "MAX_REVIEWS",
     "Assignment",

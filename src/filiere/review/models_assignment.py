@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 #: The most reviews one application may ask for in a run.
 MAX_REVIEWS = 10
+#: The highest cost of a change to the previous proposal (affinities lie between 0 and 1, so
+#: this keeps every previous pair that can still be kept).
+MAX_CHURN = 1.0
 
 
 class AssignmentMode(models.TextChoices):
@@ -49,6 +52,13 @@ class AssignmentRun(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     step = models.CharField(max_length=10, choices=Step.choices, default=Step.QUEUED)
+    # Affinity points a pair of the previous proposal is worth keeping (the engine's churn
+    # penalty): 0 re-optimises freely.
+    churn_penalty = models.FloatField(
+        _("cost of each change"),
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(MAX_CHURN)],
+    )
     # The engine's answer: "optimal", "feasible" (fair mode stopped by its time limit) or
     # "infeasible" (``diagnosis`` holds its issues as {code, ...parameters}).
     outcome = models.CharField(max_length=12, blank=True)
@@ -57,6 +67,8 @@ class AssignmentRun(models.Model):
     experts = models.PositiveIntegerField(default=0)
     pairs = models.PositiveIntegerField(default=0)
     kept = models.PositiveIntegerField(default=0)
+    # Pairs of the previous (unpublished) proposal that this run changed.
+    changed = models.PositiveIntegerField(default=0)
     total_affinity = models.FloatField(null=True, blank=True)
     min_application_affinity = models.FloatField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)

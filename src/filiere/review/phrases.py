@@ -47,6 +47,9 @@ REFUSALS: dict[str, Promise] = {
     "review.assignment.reviews_range": gettext_lazy(
         "Ask for between 1 and %(most)s reviews per application."
     ),
+    "review.assignment.churn_range": gettext_lazy(
+        "The cost of a change lies between 0 and %(most)s."
+    ),
     "review.assignment.run_in_progress": gettext_lazy(
         "An assignment is already being computed for this call: wait until it is done."
     ),

@@ -75,6 +75,8 @@ class EngineInputs:
     kept: list[Assignment] = field(default_factory=list)
     # Pairs an expert declined: never proposed again.
     declined: frozenset[tuple[int, int]] = frozenset()
+    # Pairs of the current proposal that a re-run may change (proposed, not locked).
+    previous: frozenset[tuple[int, int]] = frozenset()
     texts: dict[int, str] = field(default_factory=dict)
 
 
@@ -157,6 +159,11 @@ def engine_inputs(call: Call) -> EngineInputs:
         kept=[a for a in existing if a.kept_by_reruns],
         declined=frozenset(
             (a.application_id, a.expert_id) for a in existing if a.response == PairResponse.DECLINED
+        ),
+        previous=frozenset(
+            (a.application_id, a.expert_id)
+            for a in existing
+            if a.response != PairResponse.DECLINED and not a.kept_by_reruns
         ),
         texts=texts,
     )

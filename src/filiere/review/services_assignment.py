@@ -6,7 +6,9 @@ A run reads the call once (``selectors_assignment.engine_inputs``), asks
 ``filiere.engine.assignment.assign`` for the assignment, and writes the proposal. What is
 published or locked is kept: those pairs are passed to the engine as *forced* pairs (or, when
 their expert is no longer available for the call, they reduce the application's reviews to
-place). Refusals are :class:`filiere.errors.ServiceError` with ``review.assignment.`` codes.
+place); the other pairs of the current proposal are the engine's *existing* pairs, each worth
+the run's churn penalty. Refusals are :class:`filiere.errors.ServiceError` with
+``review.assignment.`` codes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from filiere.engine.conflicts import ConflictKind
 from filiere.errors import Invalid, NotAllowed, ServiceError
 
 from .models import (
+    MAX_CHURN,
     MAX_REVIEWS,
     Assignment,
     AssignmentMode,
@@ -79,13 +82,18 @@ def _require_call_staff(user: User, call: Call) -> None:
 
 
 @transaction.atomic
-def start_assignment_run(*, call: Call, by: User, mode: str, reviews: int) -> AssignmentRun:
-    """Queue a run of the engine for ``call``; one at a time per call."""
+def start_assignment_run(
+    *, call: Call, by: User, mode: str, reviews: int, churn_penalty: float = 0.0
+) -> AssignmentRun:
+    """Queue a run of the engine for ``call``; one at a time per call. ``churn_penalty``: the
+    affinity points each pair of the current proposal is worth keeping."""
     _require_call_staff(by, call)
     if mode not in AssignmentMode.values:
         raise Invalid("review.assignment.mode_unknown", field="mode")
     if not 1 <= reviews <= MAX_REVIEWS:
         raise Invalid("review.assignment.reviews_range", {"most": MAX_REVIEWS}, field="reviews")
+    if not 0.0 <= churn_penalty <= MAX_CHURN:
+        raise Invalid("review.assignment.churn_range", {"most": MAX_CHURN}, field="churn_penalty")
     # Lock the call's row so that two staff starting at once do not both queue a run.
     Call.objects.select_for_update().filter(pk=call.pk).first()
     busy = AssignmentRun.objects.filter(
@@ -95,12 +103,14 @@ def start_assignment_run(*, call: Call, by: User, mode: str, reviews: int) -> As
     ).exists()
     if busy:
         raise ServiceError("review.assignment.run_in_progress")
-    run = AssignmentRun.objects.create(call=call, mode=mode, reviews=reviews, started_by=by)
+    run = AssignmentRun.objects.create(
+        call=call, mode=mode, reviews=reviews, churn_penalty=churn_penalty, started_by=by
+    )
     record(
         actor=by,
         action="review.assignment.started",
         obj=call,
-        data={"run": run.pk, "mode": mode, "reviews": reviews},
+        data={"run": run.pk, "mode": mode, "reviews": reviews, "churn_penalty": churn_penalty},
     )
     events.publish(AssignmentRequested(run_id=run.pk))
     return run
@@ -172,6 +182,7 @@ def _run(run: AssignmentRun) -> None:
             experts=len(inputs.experts),
             pairs=written,
             kept=len(request.forced),
+            changed=result.dropped if request.existing else 0,
             total_affinity=result.total_affinity,
             min_application_affinity=result.min_proposal_affinity,
             seconds=result.seconds,
@@ -214,6 +225,8 @@ def _request(
             str(e): (0, max(x.capacity, forced_per_expert[e])) for e, x in inputs.experts.items()
         },
         forced=frozenset((str(a), str(e)) for a, e in forced),
+        existing=frozenset((str(a), str(e)) for a, e in inputs.previous),
+        churn_penalty=run.churn_penalty,
         mode="fair" if run.mode == AssignmentMode.FAIR else "optimal",
         time_limit=FAIR_TIME_LIMIT,
     )

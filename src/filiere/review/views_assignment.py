@@ -98,6 +98,7 @@ def assignment_start(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
                 by=request.user,
                 mode=form.cleaned_data["mode"],
                 reviews=form.cleaned_data["reviews"],
+                churn_penalty=form.cleaned_data["churn_penalty"] or 0.0,
             )
         except ServiceError as error:
             form.add_error(error.field or None, error.message)
