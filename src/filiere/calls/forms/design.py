@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -282,6 +283,22 @@ class RowForm(forms.Form):
 
     def to_values(self, values: dict[str, Any]) -> dict[str, Any]:
         return values
+
+    @classmethod
+    def initial_for(cls, obj: Model) -> dict[str, Any]:
+        """The row's values from its saved object, one per field: an object chosen by its id, a
+        list of choices copied."""
+        initial: dict[str, Any] = {"id": obj.pk}
+        for name, field in cls.base_fields.items():
+            if name == "id":
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                initial[name] = getattr(obj, f"{name}_id")
+            elif isinstance(field, forms.MultipleChoiceField):
+                initial[name] = list(getattr(obj, name))
+            else:
+                initial[name] = getattr(obj, name)
+        return initial
 
 
 def territory_choices() -> list[tuple[str, str]]:

@@ -7,7 +7,8 @@ sign in, other people get 403. Forms validate fields; services validate the rest
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -28,6 +29,7 @@ from ..forms.design import (
     DocumentRequirementForm,
     FundForm,
     QuestionForm,
+    RowForm,
     RuleForm,
     RuleFormSet,
     RulesJsonForm,
@@ -38,6 +40,8 @@ from ..services import design as services
 from ..services.design import DesignError
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from filiere.accounts.types import AuthenticatedHttpRequest
 
     from ..models import Call
@@ -214,116 +218,86 @@ def _save_rows(
     return True
 
 
-def _rows_step(
-    request: AuthenticatedHttpRequest,
-    pk: int,
-    *,
-    step: str,
-    form_class: type[forms.Form],
-    extra: int,
-    initial_rows: Callable[[Call], list[dict[str, Any]]],
-    save: Callable[..., object],
-    title: str,
-    template: str,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class _RowsStep:
+    """A step that edits one list of the call's rows with a formset."""
+
+    form_class: type[RowForm] | type[QuestionForm]
+    extra: int  # blank rows offered for new entries
+    rows: Callable[[Call], Iterable[Any]]
+    save: Callable[..., object]  # the service that replaces the list
+    title: StrOrPromise
+    template: str = "call_rows.html"
+
+
+_ROWS_STEPS = {
+    "design_call_cofunders": _RowsStep(
+        CoFunderForm,
+        2,
+        lambda call: call.cofunders.all(),
+        services.set_cofunders,
+        gettext_lazy("Co-funders"),
+    ),
+    "design_call_criteria": _RowsStep(
+        CriterionForm,
+        2,
+        lambda call: call.criteria.all(),
+        services.set_criteria,
+        gettext_lazy("Evaluation criteria"),
+    ),
+    "design_call_documents": _RowsStep(
+        DocumentRequirementForm,
+        3,
+        lambda call: call.document_requirements.all(),
+        services.set_document_requirements,
+        gettext_lazy("Required documents"),
+    ),
+    "design_call_questions": _RowsStep(
+        QuestionForm,
+        3,
+        lambda call: call.questions.all(),
+        services.set_questions,
+        gettext_lazy("Extra questions"),
+        template="call_questions.html",
+    ),
+}
+
+
+def _rows_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
+    config = _ROWS_STEPS[step]
     call = selectors.get_call_for_design(pk)
-    FormSet = _row_formset(form_class, extra)
-    formset = FormSet(request.POST or None, initial=initial_rows(call), prefix="rows")
-    if request.method == "POST" and _save_rows(request, formset, save, call):
+    FormSet = _row_formset(config.form_class, config.extra)
+    initial = [config.form_class.initial_for(row) for row in config.rows(call)]
+    formset = FormSet(request.POST or None, initial=initial, prefix="rows")
+    if request.method == "POST" and _save_rows(request, formset, config.save, call):
         messages.success(request, _("Saved."))
         return redirect(f"calls:{step}", pk=call.pk)
-    return _render_step(request, call, step, template, {"formset": formset, "title": title})
+    context = {"formset": formset, "title": config.title}
+    return _render_step(request, call, step, config.template, context)
 
 
 @staff_required
 def call_cofunders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
-    return _rows_step(
-        request,
-        pk,
-        step="design_call_cofunders",
-        form_class=CoFunderForm,
-        extra=2,
-        initial_rows=lambda call: [
-            {
-                "id": c.pk,
-                "name": c.name,
-                "amount": c.amount,
-                "eligible_partner_territories": list(c.eligible_partner_territories),
-            }
-            for c in call.cofunders.all()
-        ],
-        save=services.set_cofunders,
-        title=_("Co-funders"),
-        template="call_rows.html",
-    )
+    return _rows_step(request, pk, "design_call_cofunders")
 
 
 @staff_required
 def call_criteria(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
-    return _rows_step(
-        request,
-        pk,
-        step="design_call_criteria",
-        form_class=CriterionForm,
-        extra=2,
-        initial_rows=lambda call: [
-            {
-                "id": c.pk,
-                "code": c.code,
-                "label_fr": c.label_fr,
-                "label_en": c.label_en,
-                "label_nl": c.label_nl,
-                "weight": c.weight,
-            }
-            for c in call.criteria.all()
-        ],
-        save=services.set_criteria,
-        title=_("Evaluation criteria"),
-        template="call_rows.html",
-    )
+    return _rows_step(request, pk, "design_call_criteria")
 
 
 @staff_required
 def call_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
-    return _rows_step(
-        request,
-        pk,
-        step="design_call_documents",
-        form_class=DocumentRequirementForm,
-        extra=3,
-        initial_rows=lambda call: [
-            {
-                "id": d.pk,
-                "document_type": d.document_type_id,
-                "stage": d.stage_id,
-                "genre": d.genre_id,
-                "required": d.required,
-            }
-            for d in call.document_requirements.all()
-        ],
-        save=services.set_document_requirements,
-        title=_("Required documents"),
-        template="call_rows.html",
-    )
+    return _rows_step(request, pk, "design_call_documents")
 
 
 @staff_required
 def call_questions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: staff
-    return _rows_step(
-        request,
-        pk,
-        step="design_call_questions",
-        form_class=QuestionForm,
-        extra=3,
-        initial_rows=lambda call: [QuestionForm.initial_for(q) for q in call.questions.all()],
-        save=services.set_questions,
-        title=_("Extra questions"),
-        template="call_questions.html",
-    )
+    return _rows_step(request, pk, "design_call_questions")
 
 
 @staff_required
