@@ -26,7 +26,6 @@ from enum import StrEnum
 from typing import Any, ClassVar, Final
 
 from filiere.engine import identifiers
-from filiere.engine.deadline import is_late
 from filiere.engine.budget import (
     TEMPLATES,
     BudgetLine,
@@ -37,6 +36,7 @@ from filiere.engine.budget import (
     check_financing,
     summarise,
 )
+from filiere.engine.deadline import is_late
 from filiere.engine.money import (
     Money,
     MoneyError,
