@@ -2,60 +2,39 @@
 
 from django.urls import path
 
-from . import instruction, instruction_applicant
+from . import audit, design, instruction, instruction_applicant
 
-urlpatterns: list = []
+_DESIGN = "design/calls/<int:pk>/"
+_CALL = "instruction/<slug:slug>/"
+_APP = _CALL + "applications/<str:reference>/"
+_TEAM = "applications/<str:reference>/"  # the applicant team's side of the messages
 
-# --- call design ---------------------------------------------------------------------------------
-from . import design  # noqa: E402
-
-_CALL = "design/calls/<int:pk>/"
-urlpatterns += [
+urlpatterns: list = [
+    # --- call design
     path("design/funds/", design.funds, name="design_funds"),
     path("design/funds/<int:pk>/", design.fund_edit, name="design_fund_edit"),
     path("design/calls/", design.calls, name="design_calls"),
     path("design/calls/new/", design.call_create, name="design_call_create"),
-    path(_CALL, design.call_overview, name="design_call"),
-    path(_CALL + "general/", design.call_edit, name="design_call_edit"),
-    path(_CALL + "cofunders/", design.call_cofunders, name="design_call_cofunders"),
-    path(_CALL + "criteria/", design.call_criteria, name="design_call_criteria"),
-    path(_CALL + "documents/", design.call_documents, name="design_call_documents"),
-    path(_CALL + "questions/", design.call_questions, name="design_call_questions"),
-    path(_CALL + "rules/", design.call_rules, name="design_call_rules"),
-    path(_CALL + "publish/", design.call_publish, name="design_call_publish"),
-    path(_CALL + "clone/", design.call_clone, name="design_call_clone"),
-]
-# --- end of call design --------------------------------------------------------------------------
-
-# --- instruction ---------------------------------------------------------------------------------
-_APP = "instruction/<slug:slug>/applications/<str:reference>/"
-urlpatterns += [
+    path(_DESIGN, design.call_overview, name="design_call"),
+    path(_DESIGN + "general/", design.call_edit, name="design_call_edit"),
+    path(_DESIGN + "cofunders/", design.call_cofunders, name="design_call_cofunders"),
+    path(_DESIGN + "criteria/", design.call_criteria, name="design_call_criteria"),
+    path(_DESIGN + "documents/", design.call_documents, name="design_call_documents"),
+    path(_DESIGN + "questions/", design.call_questions, name="design_call_questions"),
+    path(_DESIGN + "rules/", design.call_rules, name="design_call_rules"),
+    path(_DESIGN + "publish/", design.call_publish, name="design_call_publish"),
+    path(_DESIGN + "clone/", design.call_clone, name="design_call_clone"),
+    # --- instruction
     path("instruction/", instruction.instructed_calls, name="staff_calls"),
+    path(_CALL + "applications/", instruction.application_list, name="staff_applications"),
+    path(_CALL + "bulk/", instruction.bulk_action, name="staff_bulk"),
+    path(_CALL + "export.<str:kind>", instruction.export_list, name="staff_export_list"),
+    path(_CALL + "filters/", instruction.save_filter, name="staff_save_filter"),
+    path(_CALL + "filters/<int:pk>/delete/", instruction.delete_filter, name="staff_delete_filter"),
+    path(_CALL + "documents-zip/", instruction.documents_zip, name="staff_documents_zip"),
+    path(_CALL + "exports/<int:pk>/", instruction.export_job, name="staff_export"),
     path(
-        "instruction/<slug:slug>/applications/",
-        instruction.application_list,
-        name="staff_applications",
-    ),
-    path("instruction/<slug:slug>/bulk/", instruction.bulk_action, name="staff_bulk"),
-    path(
-        "instruction/<slug:slug>/export.<str:kind>",
-        instruction.export_list,
-        name="staff_export_list",
-    ),
-    path("instruction/<slug:slug>/filters/", instruction.save_filter, name="staff_save_filter"),
-    path(
-        "instruction/<slug:slug>/filters/<int:pk>/delete/",
-        instruction.delete_filter,
-        name="staff_delete_filter",
-    ),
-    path(
-        "instruction/<slug:slug>/documents-zip/",
-        instruction.documents_zip,
-        name="staff_documents_zip",
-    ),
-    path("instruction/<slug:slug>/exports/<int:pk>/", instruction.export_job, name="staff_export"),
-    path(
-        "instruction/<slug:slug>/exports/<int:pk>/download/",
+        _CALL + "exports/<int:pk>/download/",
         instruction.export_download,
         name="staff_export_download",
     ),
@@ -74,19 +53,12 @@ urlpatterns += [
     path(_APP + "labels/<int:pk>/remove/", instruction.remove_label, name="staff_remove_label"),
     path(_APP + "dossier.pdf", instruction.dossier_pdf, name="staff_dossier_pdf"),
     # The applicant team's side of the messages (a team member; 404 for anyone else).
+    path(_TEAM + "messages/", instruction_applicant.messages_page, name="application_messages"),
     path(
-        "applications/<str:reference>/messages/",
-        instruction_applicant.messages_page,
-        name="application_messages",
-    ),
-    path(
-        "applications/<str:reference>/messages/<int:pk>/attachment/",
+        _TEAM + "messages/<int:pk>/attachment/",
         instruction_applicant.message_attachment,
         name="application_message_attachment",
     ),
+    # --- audit log (read-only)
+    path("instruction/audit/", audit.audit_log, name="staff_audit"),
 ]
-
-# --- audit log (read-only) -----------------------------------------------------------------------
-from . import audit  # noqa: E402
-
-urlpatterns += [path("instruction/audit/", audit.audit_log, name="staff_audit")]
