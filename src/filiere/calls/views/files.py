@@ -4,9 +4,9 @@ a download the browser never renders; before that, a page that says why (409).""
 from typing import TypeVar
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
-from ..models import Message
+from ..models import Application, Message
 from ..services import documents, instruction
 from ..throttle import Throttled
 
@@ -20,6 +20,15 @@ def blocked_page(request: HttpRequest, *, name: str, status: str) -> HttpRespons
         {"name": name, "status": status},
         status=409,
     )
+
+
+def serve_message_attachment(
+    request: HttpRequest, application: Application, pk: int
+) -> HttpResponseBase:
+    """The attachment of message ``pk`` of ``application`` (which the caller's gatekeeper let
+    in; 404 for a message without one)."""
+    message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
+    return serve_attachment(request, message)
 
 
 def serve_attachment(request: HttpRequest, message: Message) -> HttpResponseBase:

@@ -12,7 +12,7 @@ member) through these pages: 403, and it is left out of their lists, bulk action
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -64,7 +64,7 @@ from ..services.transitions import (
     is_requestable,
 )
 from ..throttle import Throttled
-from .files import serve_attachment, throttled
+from .files import serve_message_attachment, throttled
 
 PAGE_SIZE = getattr(settings, "FILIERE_STAFF_LIST_PAGE_SIZE", 50)
 
@@ -369,26 +369,49 @@ def _render_with_errors(
     )
 
 
+def _post_form(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    name: str,
+    form: Form,
+    act: Callable[[dict[str, Any]], str],
+    *,
+    anchor: str = "",
+) -> HttpResponse:
+    """One of the application page's forms (``name`` in its context) posted: once valid, ``act``
+    calls the service with its data and says what was done (nothing to say: ""). A refusal of the
+    workflow shows above the page, a throttled one in the form (429); both keep what was typed."""
+    if not form.is_valid():
+        return _render_with_errors(request, application, **{name: form})
+    try:
+        done = act(form.cleaned_data)
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return _render_with_errors(request, application, **{name: form})
+    except Throttled as error:
+        form.add_error(None, error.message)
+        return throttled(_render_with_errors(request, application, **{name: form}), error)
+    if done:
+        messages.success(request, done)
+    return redirect(_application_url(application) + anchor)
+
+
 @call_staff_required
 @require_POST
 def decide(request: AuthenticatedHttpRequest, call: Call, reference: str) -> HttpResponse:
     # permission: staff; eligible or ineligible (reason required, sent to the applicant)
     application = access_application_for_staff(request.user, call, reference)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _render_with_errors(request, application, decision_form=form)
-    try:
+
+    def act(data: dict[str, Any]) -> str:
         instruction.decide_eligibility(
             application=application,
-            eligible=form.cleaned_data["decision"] == "declare_eligible",
-            reason=form.cleaned_data["reason"],
+            eligible=data["decision"] == "declare_eligible",
+            reason=data["reason"],
             by=request.user,
         )
-    except TransitionError as error:
-        messages.error(request, error.message)
-        return _render_with_errors(request, application, decision_form=form)
-    messages.success(request, _("Decision recorded; the applicant team is informed by e-mail."))
-    return redirect(_application_url(application))
+        return _("Decision recorded; the applicant team is informed by e-mail.")
+
+    return _post_form(request, application, "decision_form", DecisionForm(request.POST), act)
 
 
 @call_staff_required
@@ -398,22 +421,18 @@ def request_correction(
 ) -> HttpResponse:
     # permission: staff; reopens the listed items until a date
     application = access_application_for_staff(request.user, call, reference)
-    form = CorrectionForm(request.POST)
-    if not form.is_valid():
-        return _render_with_errors(request, application, correction_form=form)
-    try:
+
+    def act(data: dict[str, Any]) -> str:
         instruction.request_correction(
             application=application,
-            items=form.cleaned_data["items"],
-            until=form.cleaned_data["until"],
-            message=form.cleaned_data["message"],
+            items=data["items"],
+            until=data["until"],
+            message=data["message"],
             by=request.user,
         )
-    except TransitionError as error:
-        messages.error(request, error.message)
-        return _render_with_errors(request, application, correction_form=form)
-    messages.success(request, _("Correction requested; the applicant team is informed by e-mail."))
-    return redirect(_application_url(application))
+        return _("Correction requested; the applicant team is informed by e-mail.")
+
+    return _post_form(request, application, "correction_form", CorrectionForm(request.POST), act)
 
 
 @call_staff_required
@@ -425,23 +444,15 @@ def fire_transition(request: AuthenticatedHttpRequest, call: Call, reference: st
     form = TransitionForm(
         request.POST, transitions=_other_transitions(allowed_for(request.user, application))
     )
-    if not form.is_valid():
-        return _render_with_errors(request, application, transition_form=form)
-    try:
+
+    def act(data: dict[str, Any]) -> str:
         fire_requested_transition(
-            application=application,
-            code=form.cleaned_data["code"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
+            application=application, code=data["code"], reason=data["reason"], by=request.user
         )
-    except TransitionError as error:
-        messages.error(request, error.message)
-        return _render_with_errors(request, application, transition_form=form)
-    messages.success(
-        request,
-        _("Done: the application is now “%(state)s”.") % {"state": application.get_state_display()},
-    )
-    return redirect(_application_url(application))
+        state = application.get_state_display()
+        return _("Done: the application is now “%(state)s”.") % {"state": state}
+
+    return _post_form(request, application, "transition_form", form, act)
 
 
 @call_staff_required
@@ -450,22 +461,19 @@ def post_message(request: AuthenticatedHttpRequest, call: Call, reference: str) 
     # permission: staff of this call, not on the application's team; a message to the
     # applicant team (e-mailed to them)
     application = access_application_for_staff(request.user, call, reference)
-    form = MessageForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_with_errors(request, application, message_form=form)
-    try:
+
+    def act(data: dict[str, Any]) -> str:
         instruction.post_message(
             application=application,
             by=request.user,
-            body=form.cleaned_data["body"],
-            attachment=form.cleaned_data.get("attachment"),
+            body=data["body"],
+            attachment=data.get("attachment"),
             from_staff=True,
         )
-    except Throttled as error:
-        form.add_error(None, error.message)
-        return throttled(_render_with_errors(request, application, message_form=form), error)
-    messages.success(request, _("Message sent."))
-    return redirect(_application_url(application) + "#messages")
+        return _("Message sent.")
+
+    form = MessageForm(request.POST, request.FILES)
+    return _post_form(request, application, "message_form", form, act, anchor="#messages")
 
 
 @call_staff_required
@@ -477,8 +485,7 @@ def message_attachment(
     # message on this application, only once the
     # antivirus found it clean (409 with the reason before)
     application = access_application_for_staff(request.user, call, reference)
-    message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
-    return serve_attachment(request, message)
+    return serve_message_attachment(request, application, pk)
 
 
 @call_staff_required
@@ -487,12 +494,13 @@ def add_note(request: AuthenticatedHttpRequest, call: Call, reference: str) -> H
     # permission: staff of this call, not on the application's team; private note (never shown
     # to applicants)
     application = access_application_for_staff(request.user, call, reference)
+
+    def act(data: dict[str, Any]) -> str:
+        instruction.add_note(application=application, by=request.user, body=data["body"])
+        return _("Note added.")
+
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _render_with_errors(request, application, note_form=form)
-    instruction.add_note(application=application, by=request.user, body=form.cleaned_data["body"])
-    messages.success(request, _("Note added."))
-    return redirect(_application_url(application) + "#notes")
+    return _post_form(request, application, "note_form", form, act, anchor="#notes")
 
 
 @call_staff_required
@@ -501,11 +509,13 @@ def add_label(request: AuthenticatedHttpRequest, call: Call, reference: str) -> 
     # permission: staff of this call, not on the application's team; a label of the call (never
     # shown to applicants)
     application = access_application_for_staff(request.user, call, reference)
+
+    def act(data: dict[str, Any]) -> str:
+        instruction.add_label(application=application, name=data["name"], by=request.user)
+        return ""  # the label shows on the page
+
     form = LabelForm(request.POST)
-    if not form.is_valid():
-        return _render_with_errors(request, application, label_form=form)
-    instruction.add_label(application=application, name=form.cleaned_data["name"], by=request.user)
-    return redirect(_application_url(application) + "#labels")
+    return _post_form(request, application, "label_form", form, act, anchor="#labels")
 
 
 @call_staff_required

@@ -4,7 +4,7 @@ attachments. Notes and labels of the staff are never read here."""
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from ..access import access_application_for_team
 from ..forms.staff import MessageForm
 from ..services import instruction
 from ..throttle import Throttled
-from .files import serve_attachment, throttled
+from .files import serve_message_attachment, throttled
 
 
 @login_required
@@ -59,5 +59,4 @@ def message_attachment(
     # permission: signed in; the lead or a team member of the application (404 otherwise); only
     # once the antivirus found the attachment clean (409 with the reason before)
     application = access_application_for_team(request.user, reference)
-    message = get_object_or_404(application.messages.exclude(attachment=""), pk=pk)
-    return serve_attachment(request, message)
+    return serve_message_attachment(request, application, pk)
