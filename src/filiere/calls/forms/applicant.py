@@ -35,6 +35,7 @@ from ..models import (
     TeamMember,
 )
 from ..selectors_applicant import condition_holds
+from .fields import text_area
 
 MONEY_MAX = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
 
@@ -114,11 +115,11 @@ class ProjectForm(VersionedForm):
     title = forms.CharField(label=_("Project title"), max_length=200)
     genre = forms.ModelChoiceField(queryset=Genre.objects.none(), label=_("Genre"), required=False)
     stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label=_("Stage"), required=False)
-    summary = forms.CharField(
-        label=_("Summary"),
+    summary = text_area(
+        _("Summary"),
+        rows=8,
         max_length=Application._meta.get_field("summary").max_length,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "What the project is, for whom, and what is new about it (at most 4,000 characters)."
         ),
@@ -397,12 +398,7 @@ class DocumentUploadForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    reason = text_area(_("Reason (optional)"), rows=4, required=False, max_length=2000)
     confirm = forms.BooleanField(
         label=_("I understand that a withdrawn application cannot be submitted again."),
         required=True,

@@ -17,6 +17,7 @@ from filiere.engine import workflow
 from ..models import Call, Label
 from ..services.documents import UploadError, check_attachment
 from ..services.transitions import transition_label
+from .fields import text_area
 
 
 def clean_attachment(upload: UploadedFile | None) -> UploadedFile | None:
@@ -53,11 +54,11 @@ class DecisionForm(_OwnIds, forms.Form):
         ("declare_ineligible", _("Ineligible")),
     ]
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label=_("Reason (sent to the applicant)"),
+    reason = text_area(
+        _("Reason (sent to the applicant)"),
+        rows=4,
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required for an ineligible decision."),
     )
 
@@ -75,22 +76,13 @@ class DecisionForm(_OwnIds, forms.Form):
 
 class CorrectionForm(_OwnIds, forms.Form):
     id_name = "correction"
-    items = forms.CharField(
-        label=_("Items to correct (one per line)"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    items = text_area(_("Items to correct (one per line)"), rows=5, max_length=5000)
     until = forms.DateTimeField(
         label=_("Open for corrections until (Paris time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    message = forms.CharField(
-        label=_("Message to the applicant"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    message = text_area(_("Message to the applicant"), rows=4, max_length=5000, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,9 +107,7 @@ class CorrectionForm(_OwnIds, forms.Form):
 
 class MessageForm(_OwnIds, forms.Form):
     id_name = "message"
-    body = forms.CharField(
-        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    body = text_area(_("Message"), rows=5, max_length=10000)
     attachment = forms.FileField(
         label=_("Attachment (PDF, PNG or JPEG, optional)"),
         required=False,
@@ -130,11 +120,7 @@ class MessageForm(_OwnIds, forms.Form):
 
 class NoteForm(_OwnIds, forms.Form):
     id_name = "note"
-    body = forms.CharField(
-        label=_("Private note (staff only)"),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    body = text_area(_("Private note (staff only)"), rows=3, max_length=10000)
 
 
 class LabelForm(forms.Form):
@@ -150,12 +136,7 @@ class TransitionForm(_OwnIds, forms.Form):
     id_name = "transition"
 
     code = forms.ChoiceField(label=_("Action"))
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = text_area(_("Reason"), rows=3, required=False, max_length=5000)
 
     def __init__(
         self, *args: Any, transitions: Iterable[workflow.Transition] = (), **kwargs: Any
@@ -178,18 +159,13 @@ class BulkActionForm(forms.Form):
     applications = forms.TypedMultipleChoiceField(
         label=_("Applications"), coerce=int, widget=forms.MultipleHiddenInput
     )
-    reason = forms.CharField(
-        label=_("Reason (for an ineligible decision; sent to each applicant)"),
+    reason = text_area(
+        _("Reason (for an ineligible decision; sent to each applicant)"),
+        rows=3,
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    body = forms.CharField(
-        label=_("Message (for “Send a message”)"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    body = text_area(_("Message (for “Send a message”)"), rows=3, required=False, max_length=10000)
 
     def __init__(self, *args: Any, application_ids: Iterable[int] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
