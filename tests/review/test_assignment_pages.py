@@ -188,6 +188,27 @@ def test_staff_lock_remove_and_publish_are_audited(client, call):
     } <= actions
 
 
+def test_publishing_tells_each_expert_once_in_their_language(
+    client, call, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = _available(expert(call.fund), call), _available(expert(call.fund), call)
+    first.user.preferred_language = "en"
+    first.user.save()
+    for row in (first, first, second):
+        Assignment.objects.create(application=application(call), expert=row)
+    client.force_login(call_staff(call))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("review:assignment_publish", args=[call.slug]))
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([first.email, second.email])
+    english = next(m for m in mailoutbox if m.to == [first.email])
+    with translation.override("en"):
+        title = call.title
+    assert english.subject == f"2 applications of {title} await your answer"
+    assert reverse("review:my_assignments") in english.body
+
+
 def test_the_worst_served_applications_come_first(client, call):
     served = application(call, title="Served")
     application(call, title="Missing")

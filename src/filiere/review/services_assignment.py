@@ -18,8 +18,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from filiere.accounts.models import User
 from filiere.audit.services import record
@@ -53,6 +57,7 @@ from .selectors_assignment import (
     engine_inputs,
     matching_keywords,
 )
+from .services import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +76,14 @@ class AssignmentRequested:
     """A run was started; its task is enqueued once the transaction commits (``tasks.py``)."""
 
     run_id: int
+
+
+@dataclass(frozen=True)
+class AssignmentsPublished:
+    """Pairs of a call were published; their experts are told once it commits (``tasks.py``)."""
+
+    call_id: int
+    expert_ids: tuple[int, ...]
 
 
 def _require_call_staff(user: User, call: Call) -> None:
@@ -342,7 +355,8 @@ def publish_assignments(*, call: Call, by: User) -> int:
     pairs = Assignment.objects.select_for_update().filter(
         application__call=call, status=PairStatus.PROPOSED
     )
-    ids = list(pairs.values_list("pk", flat=True))
+    rows = list(pairs.values_list("pk", "expert_id"))
+    ids = [pk for pk, _ in rows]
     if not ids:
         raise ServiceError("review.assignment.nothing_to_publish")
     Assignment.objects.filter(pk__in=ids).update(
@@ -354,7 +368,44 @@ def publish_assignments(*, call: Call, by: User) -> int:
         obj=call,
         data={"pairs": len(ids)},
     )
+    events.publish(
+        AssignmentsPublished(
+            call_id=call.pk, expert_ids=tuple(sorted({expert for _, expert in rows}))
+        )
+    )
     return len(ids)
+
+
+def send_assignment_emails(*, call_id: int, expert_ids: list[int]) -> int:
+    """Tell each expert how many of the call's applications await their answer, in their
+    language, with the link to My assignments; returns the number of e-mails sent."""
+    call = Call.objects.get(pk=call_id)
+    waiting = Counter(
+        Assignment.objects.filter(
+            application__call=call,
+            expert_id__in=expert_ids,
+            expert__status=ExpertStatus.ACTIVE,
+            status=PairStatus.PUBLISHED,
+            response=PairResponse.PENDING,
+        ).values_list("expert_id", flat=True)
+    )
+    experts = Expert.objects.filter(pk__in=waiting).select_related("user")
+    for expert in experts:
+        account = expert.user
+        language = account.preferred_language if account is not None else ""
+        if language not in LANGUAGES:
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {
+                "call": call.title,
+                "count": waiting[expert.pk],
+                "site_url": settings.FILIERE_SITE_URL,
+                "url": reverse("review:my_assignments"),
+            }
+            subject = render_to_string("review/email/assignments_subject.txt", context)
+            body = render_to_string("review/email/assignments.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [expert.email])
+    return len(experts)
 
 
 # --- The expert's answer ------------------------------------------------------------------------
