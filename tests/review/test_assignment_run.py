@@ -172,6 +172,14 @@ def test_a_cost_per_change_keeps_the_previous_proposal(
     assert run.changed == (0 if kept else 1)
 
 
+def test_a_run_is_computed_once(call, board, django_capture_on_commit_callbacks):
+    run = _run(call, call_staff(call), django_capture_on_commit_callbacks)
+
+    assert services.execute_assignment_run(run_id=run.pk) == "done"
+    assert Assignment.objects.filter(application__call=call).count() == 3
+    assert run.finished_at == AssignmentRun.objects.get(pk=run.pk).finished_at
+
+
 def test_one_run_at_a_time(call, board):
     by = call_staff(call)
     services.start_assignment_run(call=call, by=by, mode="optimal", reviews=1)

@@ -136,10 +136,13 @@ def _step(run: AssignmentRun, step: str, **fields: object) -> None:
 
 def execute_assignment_run(*, run_id: int) -> str:
     """The background part of a run; returns its status. A failure is written on the run."""
+    # Claim the run in one update, so that a worker and a script never both compute it.
+    claimed = AssignmentRun.objects.filter(pk=run_id, status=AssignmentRun.Status.PENDING).update(
+        status=AssignmentRun.Status.RUNNING, step=AssignmentRun.Step.READING
+    )
     run = AssignmentRun.objects.select_related("call").get(pk=run_id)
-    if run.status != AssignmentRun.Status.PENDING:
+    if not claimed:
         return run.status
-    _step(run, AssignmentRun.Step.READING, status=AssignmentRun.Status.RUNNING)
     try:
         _run(run)
     except Exception:
