@@ -297,6 +297,27 @@ def test_cofunders_with_territory_condition(staff_client):
     ]
 
 
+def test_each_list_step_shows_its_saved_rows_with_their_legend_and_blank_rows_to_add(staff_client):
+    call = DesignCallFactory()
+    url = reverse("calls:design_call_cofunders", args=[call.pk])
+    rows = [
+        {"name": "Wallimage", "amount": "150.000", "eligible_partner_territories": ["wallonia"]}
+    ]
+    assert staff_client.post(url, _formset("rows", rows)).status_code == 302
+    page = _text(staff_client.get(url))
+    assert "<legend>Row 1</legend>" in page
+    assert page.count("<legend>New row (leave empty to ignore)</legend>") == 2
+    assert 'name="rows-0-name" value="Wallimage"' in page
+    assert re.search(
+        r'name="rows-0-eligible_partner_territories" value="wallonia"[^>]*checked', page
+    )
+    Criterion.objects.create(call=call, code="quality", label_fr="Qualité", weight=50)
+    criteria = _text(staff_client.get(reverse("calls:design_call_criteria", args=[call.pk])))
+    assert 'name="rows-0-weight" value="50"' in criteria
+    rules = _text(staff_client.get(reverse("calls:design_call_rules", args=[call.pk])))
+    assert "<legend>Rule 1</legend>" in rules
+
+
 def test_cofunders_cannot_exceed_the_envelope(staff_client):
     call = DesignCallFactory()
     url = reverse("calls:design_call_cofunders", args=[call.pk])
