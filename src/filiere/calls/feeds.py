@@ -91,26 +91,30 @@ def icalendar(calls: Iterable[Call], *, now: datetime, url_of: Callable[[Call], 
         f"X-WR-CALNAME:{escape_text(_('Calls for projects: openings and deadlines'))}",
     ]
     for call in calls:
-        url = url_of(call)
-        title = call.title
-        lines += _event(
-            uid=f"call-{call.pk}-opens@{UID_DOMAIN}",
-            stamp=stamp,
-            start=call.opens_at,
-            summary=_("Call opens: %(title)s") % {"title": title},
-            description=_("%(fund)s. Opens at %(moment)s.")
-            % {"fund": call.fund.name, "moment": phrases.format_datetime(call.opens_at)},
-            url=url,
+        moments = (
+            (
+                "opens",
+                call.opens_at,
+                _("Call opens: %(title)s"),
+                _("%(fund)s. Opens at %(moment)s."),
+            ),
+            (
+                "closes",
+                call.closes_at,
+                _("Deadline: %(title)s"),
+                _("%(fund)s. Applications close at %(moment)s."),
+            ),
         )
-        lines += _event(
-            uid=f"call-{call.pk}-closes@{UID_DOMAIN}",
-            stamp=stamp,
-            start=call.closes_at,
-            summary=_("Deadline: %(title)s") % {"title": title},
-            description=_("%(fund)s. Applications close at %(moment)s.")
-            % {"fund": call.fund.name, "moment": phrases.format_datetime(call.closes_at)},
-            url=url,
-        )
+        for kind, start, summary, description in moments:
+            lines += _event(
+                uid=f"call-{call.pk}-{kind}@{UID_DOMAIN}",
+                stamp=stamp,
+                start=start,
+                summary=summary % {"title": call.title},
+                description=description
+                % {"fund": call.fund.name, "moment": phrases.format_datetime(start)},
+                url=url_of(call),
+            )
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + CRLF for line in lines)
 
