@@ -364,30 +364,49 @@ def _sync(
     return kept
 
 
+def _replace_rows(
+    model: type[CallRow],
+    call: Call,
+    rows: Sequence[Row],
+    *,
+    by: User | None,
+    audit: tuple[str, str, Callable[[CallRow], dict[str, Any]]],
+    order_field: str | None = None,
+) -> list[CallRow]:
+    """Save the list as edited and audit it: ``audit`` is the entry's action, the key of the
+    list in its data, and what it keeps of each row."""
+    action, key, entry = audit
+    with transaction.atomic():
+        kept = _sync(model, call, rows, order_field=order_field)
+        record(actor=by, action=action, obj=call, data={key: [entry(obj) for obj in kept]})
+    return kept
+
+
+def _cofunder_entry(cofunder: CoFunder) -> dict[str, Any]:
+    return {
+        "name": cofunder.name,
+        "amount": str(cofunder.amount),
+        "territories": list(cofunder.eligible_partner_territories),
+    }
+
+
+def _document_entry(requirement: DocumentRequirement) -> dict[str, Any]:
+    return {
+        "type": requirement.document_type.code,
+        "stage": requirement.stage.code if requirement.stage else None,
+        "genre": requirement.genre.code if requirement.genre else None,
+        "required": requirement.required,
+    }
+
+
 def set_cofunders(*, call: Call, by: User | None, rows: Sequence[Row]) -> list[CoFunder]:
     _check(by)
     live = [r for r in rows if not r.delete]
     total = sum((Decimal(r.values.get("amount") or 0) for r in live), Decimal(0))
     if total > call.envelope:
         raise DesignError("call.cofunders_above_envelope", total=total, envelope=call.envelope)
-    with transaction.atomic():
-        kept = _sync(CoFunder, call, rows)
-        record(
-            actor=by,
-            action="calls.cofunders_set",
-            obj=call,
-            data={
-                "cofunders": [
-                    {
-                        "name": c.name,
-                        "amount": str(c.amount),
-                        "territories": list(c.eligible_partner_territories),
-                    }
-                    for c in kept
-                ]
-            },
-        )
-    return kept
+    audit = ("calls.cofunders_set", "cofunders", _cofunder_entry)
+    return _replace_rows(CoFunder, call, rows, by=by, audit=audit)
 
 
 def set_criteria(*, call: Call, by: User | None, rows: Sequence[Row]) -> list[Criterion]:
@@ -406,14 +425,8 @@ def set_criteria(*, call: Call, by: User | None, rows: Sequence[Row]) -> list[Cr
     with transaction.atomic():
         # Codes are unique per call: free them before renaming rows into each other's codes.
         Criterion.objects.filter(call=call).update(code=_temporary_code())
-        kept = _sync(Criterion, call, rows, order_field="position")
-        record(
-            actor=by,
-            action="calls.criteria_set",
-            obj=call,
-            data={"criteria": [{"code": c.code, "weight": c.weight} for c in kept]},
-        )
-    return kept
+        audit = ("calls.criteria_set", "criteria", lambda c: {"code": c.code, "weight": c.weight})
+        return _replace_rows(Criterion, call, rows, by=by, audit=audit, order_field="position")
 
 
 def _temporary_code() -> Concat:
@@ -425,25 +438,8 @@ def set_document_requirements(
     *, call: Call, by: User | None, rows: Sequence[Row]
 ) -> list[DocumentRequirement]:
     _check(by)
-    with transaction.atomic():
-        kept = _sync(DocumentRequirement, call, rows)
-        record(
-            actor=by,
-            action="calls.documents_set",
-            obj=call,
-            data={
-                "documents": [
-                    {
-                        "type": d.document_type.code,
-                        "stage": d.stage.code if d.stage else None,
-                        "genre": d.genre.code if d.genre else None,
-                        "required": d.required,
-                    }
-                    for d in kept
-                ]
-            },
-        )
-    return kept
+    audit = ("calls.documents_set", "documents", _document_entry)
+    return _replace_rows(DocumentRequirement, call, rows, by=by, audit=audit)
 
 
 # --- The form builder ---------------------------------------------------------------------------
