@@ -295,18 +295,14 @@ def update_call(
             attach_rules_pdf(call=call, uploaded_file=rules_pdf, name=_pdf_name(call))
             changed["rules_pdf"] = call.rules_pdf.name
         call.save()
-        if genres is not None:
-            before = set(call.genres.values_list("code", flat=True))
-            call.genres.set(genres)
-            after = {g.code for g in genres}
-            if before != after:
-                changed["genres"] = sorted(after)
-        if stages is not None:
-            before = set(call.stages.values_list("code", flat=True))
-            call.stages.set(stages)
-            after = {s.code for s in stages}
-            if before != after:
-                changed["stages"] = sorted(after)
+        for name, chosen in (("genres", genres), ("stages", stages)):
+            if chosen is not None:
+                related = getattr(call, name)
+                before = set(related.values_list("code", flat=True))
+                related.set(chosen)
+                after = {item.code for item in chosen}
+                if before != after:
+                    changed[name] = sorted(after)
         record(actor=by, action="calls.call_updated", obj=call, data={"changed": changed})
     return call
 
