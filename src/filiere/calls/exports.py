@@ -25,9 +25,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, QuerySet, Sum
 from django.db.models.fields.files import FieldFile
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from filiere.audit.services import record
 from . import events
 from .models import Application, BudgetLine, Call, Document, ExportJob
 from .permissions import is_call_staff, not_on_team_q
+from .selectors_applicant import per_application
 from .selectors_staff import missing_documents_condition
 
 if TYPE_CHECKING:
@@ -74,16 +74,11 @@ def columns() -> list[str]:
 
 
 def with_export_fields(queryset: QuerySet) -> QuerySet:
-    budget = (
-        BudgetLine.objects.filter(application=OuterRef("pk"))
-        .order_by()
-        .values("application")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     money = DecimalField(max_digits=14, decimal_places=2)
     return queryset.annotate(
-        budget_total=Coalesce(Subquery(budget, output_field=money), Value(Decimal("0.00"))),
+        budget_total=per_application(
+            BudgetLine.objects.all(), Sum("amount"), money, Decimal("0.00")
+        ),
         missing_documents=missing_documents_condition(),
     )
 

@@ -10,9 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    Field,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -220,17 +232,25 @@ def with_related(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def with_message_count(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """Annotate ``message_count``: the messages the team reads (one subquery, no extra query)."""
-    counts = (
-        Message.objects.filter(application=OuterRef("pk"))
+def per_application(
+    rows: QuerySet[Any], total: Aggregate, output_field: Field[Any, Any], empty: object
+) -> Coalesce:
+    """For an annotation of applications: ``total`` over each one's ``rows`` (a model with an
+    ``application`` key), in one subquery; ``empty`` for an application without rows."""
+    totals = (
+        rows.filter(application=OuterRef("pk"))
         .order_by()
         .values("application")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .annotate(total=total)
+        .values("total")
     )
+    return Coalesce(Subquery(totals, output_field=output_field), Value(empty))
+
+
+def with_message_count(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate ``message_count``: the messages the team reads (one subquery, no extra query)."""
     return queryset.annotate(
-        message_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+        message_count=per_application(Message.objects.all(), Count("pk"), IntegerField(), 0)
     )
 
 
