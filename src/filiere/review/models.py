@@ -166,6 +166,8 @@ class Declaration(models.Model):
     - by an expert (``expert_user``) about an organisation or a person of the directory: it holds
       for every application where that organisation applies or is a partner, or where that person
       is on the team;
+    - by an expert about one ``application`` (declining an assignment with a conflict): it holds
+      for that application only;
     - by an applicant on their ``application``, naming a person or an organisation to exclude:
       it holds for the experts who are that person or work there;
     - by the staff, for one expert (``expert_user``) and one ``application``.
@@ -218,6 +220,13 @@ class Declaration(models.Model):
                         | models.Q(organisation__isnull=True, person__isnull=False)
                     )
                 )
+                | models.Q(
+                    source="expert",
+                    expert_user__isnull=False,
+                    application__isnull=False,
+                    organisation__isnull=True,
+                    person__isnull=True,
+                )
                 | (
                     models.Q(source="applicant", expert_user__isnull=True)
                     & models.Q(application__isnull=False)
@@ -239,6 +248,17 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.kind} ({self.pk})"
+
+    @property
+    def about(self) -> str:
+        """Whom or what it names, as the pages show it (its relations selected with it)."""
+        if self.organisation is not None:
+            return self.organisation.name
+        if self.person is not None:
+            return self.person.display_name
+        if self.application is not None:
+            return f"{self.application.reference} — {self.application.title}"
+        return ""
 
 
 class ConflictLift(models.Model):

@@ -123,6 +123,9 @@ def conflict_reason(reason: str, params: Mapping[str, str]) -> str:
 def declared_reason(source: str, kind_label: str, party: str, reason: str) -> str:
     """A declared conflict: who declared it, its type, about whom, and why."""
     values = {"kind": kind_label, "party": party, "reason": reason}
+    if source == "expert" and not party:
+        # About one application: the expert declined its assignment with this conflict.
+        return _("Declared by the expert (%(kind)s) about this application: “%(reason)s”") % values
     if source == "expert":
         return _("Declared by the expert (%(kind)s) about %(party)s: “%(reason)s”") % values
     if source == "applicant":

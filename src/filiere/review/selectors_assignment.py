@@ -32,7 +32,7 @@ from .models import (
     PairResponse,
     PairStatus,
 )
-from .selectors import conflicted_pairs, expert_name
+from .selectors import conflicted_applications, conflicted_pairs, expert_name
 
 #: The applications an assignment reads: submitted, and not (yet) set aside.
 ASSIGNABLE = (State.SUBMITTED, State.ELIGIBLE, State.UNDER_REVIEW)
@@ -189,6 +189,8 @@ def matching_keywords(keywords: Iterable[str], text: str) -> list[str]:
 class PairRow:
     pair: Assignment
     expert_name: str
+    # A conflict appeared after the pair was made: it no longer counts, a replacement is needed.
+    conflicted: bool = False
 
 
 @dataclass
@@ -199,7 +201,11 @@ class ApplicationRow:
 
     @property
     def total_affinity(self) -> float:
-        return sum(p.pair.affinity for p in self.pairs)
+        return sum(p.pair.affinity for p in self.pairs if not p.conflicted)
+
+    @property
+    def conflicted(self) -> int:
+        return sum(p.conflicted for p in self.pairs)
 
 
 @dataclass(frozen=True)
@@ -235,9 +241,10 @@ def assignments_of_call(call: Call) -> QuerySet[Assignment]:
 
 
 def proposal_of_call(call: Call) -> CallProposal:
-    """Every assignable application with its experts (declined pairs left out), the worst
-    served first (fewest reviewers missing last, then lowest total affinity); every available
-    or assigned expert with their load against their capacity. A fixed number of queries."""
+    """Every assignable application with its experts (declined pairs left out; a pair whose
+    expert is now in conflict with the application is marked and counts as missing), the worst
+    served first (most reviewers missing, then lowest total affinity); every available or
+    assigned expert with their load against their capacity. A fixed number of queries."""
     run = latest_run(call)
     reviews = run.reviews if run is not None else 3
     applications = list(
@@ -249,7 +256,6 @@ def proposal_of_call(call: Call) -> CallProposal:
     for pair in assignments_of_call(call).order_by("-affinity", "pk"):
         pairs[pair.application_id].append(pair)
         load[pair.expert_id] += 1
-        unpublished += pair.status == PairStatus.PROPOSED
     capacity = {
         a.expert_id: (a.max_load or DEFAULT_MAX_LOAD) if a.available else 0
         for a in Availability.objects.filter(call=call)
@@ -261,14 +267,15 @@ def proposal_of_call(call: Call) -> CallProposal:
         if e.pk in load or (e.status == ExpertStatus.ACTIVE and capacity.get(e.pk))
     ]
     names = {e.pk: expert_name(e.user, e.email) for e in wanted}
-    rows = [
-        ApplicationRow(
-            a,
-            [PairRow(p, names[p.expert_id]) for p in pairs[a.pk]],
-            max(0, reviews - len(pairs[a.pk])),
-        )
-        for a in applications
-    ]
+    conflicts = conflicted_pairs(call) if pairs else frozenset()
+    rows = []
+    for a in applications:
+        items = [
+            PairRow(p, names[p.expert_id], (a.pk, p.expert_id) in conflicts) for p in pairs[a.pk]
+        ]
+        counted = sum(not item.conflicted for item in items)
+        unpublished += sum(i.pair.status == PairStatus.PROPOSED and not i.conflicted for i in items)
+        rows.append(ApplicationRow(a, items, max(0, reviews - counted)))
     rows.sort(key=lambda r: (-r.missing, r.total_affinity, r.application.reference))
     loads = sorted(
         (ExpertLoad(e, names[e.pk], load.get(e.pk, 0), capacity.get(e.pk)) for e in wanted),
@@ -293,10 +300,12 @@ def assignable_choices(call: Call) -> tuple[list[Application], list[Expert]]:
 # --- The expert's inbox -------------------------------------------------------------------------
 
 
-def my_assignments(user: User) -> QuerySet[Assignment]:
+def my_assignments(user: User) -> list[Assignment]:
     """The published assignments of ``user`` in every pool they are active in, the ones to
-    answer first."""
-    return (
+    answer first, without those whose application they are now in conflict with (their page
+    would be a 404; the staff see the gap on the proposal). A fixed number of queries for each
+    call with assignments, whatever their number."""
+    pairs = list(
         Assignment.objects.filter(
             expert__user=user,
             expert__status=ExpertStatus.ACTIVE,
@@ -305,3 +314,12 @@ def my_assignments(user: User) -> QuerySet[Assignment]:
         .select_related("application__call__fund", "application__genre")
         .order_by("response", "application__call__closes_at", "application__reference")
     )
+    calls: dict[int, Call] = {}
+    per_call: dict[int, set[int]] = defaultdict(set)
+    for pair in pairs:
+        calls[pair.application.call_id] = pair.application.call
+        per_call[pair.application.call_id].add(pair.application_id)
+    conflicted: set[int] = set()
+    for call_id, application_ids in per_call.items():
+        conflicted |= conflicted_applications(user, calls[call_id], application_ids)
+    return [pair for pair in pairs if pair.application_id not in conflicted]

@@ -49,7 +49,7 @@ from .models import (
     PairStatus,
 )
 from .permissions import manages_call_conflicts
-from .selectors import is_conflicted
+from .selectors import conflicted_pairs, is_conflicted
 from .selectors_assignment import (
     ASSIGNABLE,
     DEFAULT_MAX_LOAD,
@@ -353,12 +353,18 @@ def add_assignment(*, call: Call, application: Application, expert: Expert, by: 
 
 @transaction.atomic
 def publish_assignments(*, call: Call, by: User) -> int:
-    """Publish every proposed pair of ``call`` to its expert; returns how many."""
+    """Publish every proposed pair of ``call`` to its expert, except those now in conflict
+    (the proposal shows them as needing a replacement); returns how many."""
     _require_call_staff(by, call)
     pairs = Assignment.objects.select_for_update().filter(
         application__call=call, status=PairStatus.PROPOSED
     )
-    rows = list(pairs.values_list("pk", "expert_id"))
+    conflicts = conflicted_pairs(call)
+    rows = [
+        (pk, expert_id)
+        for pk, application_id, expert_id in pairs.values_list("pk", "application_id", "expert_id")
+        if (application_id, expert_id) not in conflicts
+    ]
     ids = [pk for pk, _ in rows]
     if not ids:
         raise ServiceError("review.assignment.nothing_to_publish")
@@ -437,9 +443,9 @@ def answer_assignment(
             raise Invalid("review.kind_unknown", field="conflict_kind")
         if not reason:
             raise Invalid("review.reason_missing", field="reason")
-        # The shape of a conflict about one application (expert and application).
+        # The expert's own conflict with this one application.
         Declaration.objects.create(
-            source=DeclarationSource.STAFF,
+            source=DeclarationSource.EXPERT,
             kind=conflict_kind,
             reason=reason,
             expert_user=by,

@@ -139,7 +139,7 @@ def pool_expert(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
             "name": selectors.expert_name(expert.user, expert.email),
             "profile": selectors.expertise_of(expert.user) if expert.user else None,
             "availabilities": selectors.availability_of(expert),
-            "declarations": selectors.my_declarations(expert.user) if expert.user else [],
+            "declarations": selectors.declarations_for_pool(expert),
         },
     )
 
