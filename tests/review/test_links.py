@@ -1,5 +1,6 @@
 """The calls pages lead to the review pages, for those the review rules let in only: the
-application's team to its exclusion requests, the staff of a call to its conflicts."""
+application's team to its exclusion requests, the staff of a call to its conflicts and its
+assignment (and those two pages to each other)."""
 
 import pytest
 from django.template import Context, Template
@@ -27,6 +28,7 @@ def _tags(user, **context) -> str:
         "{% load review_links %}"
         "[{% if app %}{% exclusions_url app %}{% endif %}]"
         "[{% if call %}{% conflicts_url call %}{% endif %}]"
+        "[{% if call %}{% assignment_url call %}{% endif %}]"
     )
     return template.render(Context({"request": request, **context}))
 
@@ -46,7 +48,7 @@ def test_no_exclusion_link_for_anyone_off_the_team():
     app = application(open_call())
     invited = add_member(app, accepted=False).user
     for user in (UserFactory(), invited, staff(), expert(app.call.fund)):
-        assert _tags(user, app=app) == "[][]"
+        assert _tags(user, app=app) == "[][][]"
 
 
 def test_the_staff_of_a_call_find_its_conflicts_from_its_instruction_page(client):
@@ -63,7 +65,21 @@ def test_the_staff_of_a_call_find_its_conflicts_from_its_instruction_page(client
 def test_the_conflicts_link_follows_the_review_rule():
     call = open_call()
     conflicts = reverse("review:conflicts", args=[call.slug])
-    assert _tags(fund_staff(call.fund), call=call) == f"[][{conflicts}]"
+    assignment = reverse("review:assignment", args=[call.slug])
+    assert _tags(fund_staff(call.fund), call=call) == f"[][{conflicts}][{assignment}]"
     for user in (call_staff(open_call()), expert(call.fund), UserFactory()):
-        assert _tags(user, call=call) == "[][]"
-    assert _tags(staff(), call=call) == f"[][{conflicts}]"
+        assert _tags(user, call=call) == "[][][]"
+    assert _tags(staff(), call=call) == f"[][{conflicts}][{assignment}]"
+
+
+def test_the_staff_of_a_call_find_its_assignment_from_its_instruction_page_and_conflicts(client):
+    call = open_call()
+    application(call)
+    assignment = reverse("review:assignment", args=[call.slug])
+    conflicts = reverse("review:conflicts", args=[call.slug])
+    client.force_login(call_staff(call))
+
+    page = client.get(reverse("calls:staff_applications", args=[call.slug])).content.decode()
+    assert f'href="{assignment}"' in page
+    assert f'href="{assignment}"' in client.get(conflicts).content.decode()
+    assert f'href="{conflicts}"' in client.get(assignment).content.decode()

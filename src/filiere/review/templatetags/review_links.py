@@ -41,3 +41,13 @@ def conflicts_url(context: template.Context, call: Call) -> str:
     if user is None or not manages_call_conflicts(user, call):
         return ""
     return reverse("review:conflicts", args=[call.slug])
+
+
+@register.simple_tag(takes_context=True)
+def assignment_url(context: template.Context, call: Call) -> str:
+    """The assignment of the call's experts, for the staff of its fund or of the call (the same
+    rule as its conflicts)."""
+    user = _viewer(context)
+    if user is None or not manages_call_conflicts(user, call):
+        return ""
+    return reverse("review:assignment", args=[call.slug])
