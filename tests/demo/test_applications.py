@@ -34,6 +34,7 @@ from filiere.demo.applications import (
 from filiere.demo.calls import load_demo_calls
 from filiere.demo.landing import landing_pages
 from filiere.engine.workflow import State
+from filiere.review.models import Assignment
 from tests.calls.instruction_factories import CallFactory
 from tests.factories import OrganisationFactory, UserFactory, territory, user_with_role
 
@@ -181,8 +182,14 @@ def test_every_demo_account_lands_on_real_work(client):
             a.reference for a in Application.objects.filter(call=call).order_by("reference")[:3]
         ],
         "member@example.org": ["Camille"],
-        # The pool of the call's fund, and the expertise profile (a past work of theirs).
-        "expert@example.org": [call.fund.name, call.title, "Mineurs de fond, le jeu"],
+        # Their published assignments of the call (the pool and the expertise profile, with a
+        # past work of theirs, one link away: tests/demo/test_pool.py).
+        "expert@example.org": [
+            call.title,
+            *Assignment.objects.filter(
+                application__call=call, expert__user__email="expert@example.org"
+            ).values_list("application__reference", flat=True)[:3],
+        ],
         "committee@example.org": [call.title_fr],
     }
     for email, path, _what in pages:

@@ -68,10 +68,14 @@ def test_the_demo_expert_lands_on_their_pool_and_profile_and_a_rerun_keeps_it(cl
 
     expert = User.objects.get(email=DEMO_EXPERT_EMAIL)
     assert expert.has_role(Role.EXPERT, scope_type="fund", scope_id=call.fund_id)
-    path = {email: page for email, page, _what in landing_pages(call)}[DEMO_EXPERT_EMAIL]
-    assert path == reverse("review:my_expertise")
-    assert f"{DEMO_EXPERT_EMAIL:<23} → {path}" in output
+    # They land on their assignments (tests/demo/test_assignment.py), which link to /review/me/.
+    landing = {email: page for email, page, _what in landing_pages(call)}[DEMO_EXPERT_EMAIL]
+    assert landing == reverse("review:my_assignments")
+    assert f"{DEMO_EXPERT_EMAIL:<23} → {landing}" in output
+    path = reverse("review:my_expertise")
+    assert f"profile at {path}," in output
     client.force_login(expert)
+    assert f'href="{path}"' in client.get(landing).content.decode()
     response = client.get(path)
     assert response.status_code == 200
     page = response.content.decode()

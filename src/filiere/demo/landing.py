@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from filiere.calls.models import Application, Call
-from filiere.review.models import Expert, ExpertStatus
+from filiere.review.models import Assignment, Expert, ExpertStatus, PairResponse, PairStatus
 
-from .accounts import DEMO_APPLICANT_EMAIL
+from .accounts import DEMO_APPLICANT_EMAIL, DEMO_EXPERT_EMAIL
 
 
 def _path(name: str, *args: object) -> str:
@@ -25,6 +25,10 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
     mine = Application.objects.filter(lead__email=DEMO_APPLICANT_EMAIL).count()
     files = Application.objects.filter(call=call).count()
     experts = Expert.objects.filter(fund_id=call.fund_id, status=ExpertStatus.ACTIVE).count()
+    published = Assignment.objects.filter(application__call=call, status=PairStatus.PUBLISHED)
+    expert_answers = list(
+        published.filter(expert__user__email=DEMO_EXPERT_EMAIL).values_list("response", flat=True)
+    )
     return [
         (
             "applicant@example.org",
@@ -36,7 +40,9 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             _path("calls:staff_applications", call.slug),
             f"{files} applications to instruct; the audit log at {_path('calls:staff_audit')}, "
             f"the fund's {experts} experts at {_path('review:pool', call.fund.slug)}, the call's "
-            f"conflicts of interest at {_path('review:conflicts', call.slug)}",
+            f"conflicts of interest at {_path('review:conflicts', call.slug)}, its "
+            f"{published.count()} published assignments at "
+            f"{_path('review:assignment', call.slug)}",
         ),
         (
             "admin@example.org",
@@ -46,8 +52,11 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
         ("member@example.org", _path("community:my_profile"), "a directory profile to edit"),
         (
             "expert@example.org",
-            _path("review:my_expertise"),
-            "the fund's pool, availability for the call, the expertise profile; declared "
+            _path("review:my_assignments"),
+            f"{len(expert_answers)} applications of the call to review: "
+            f"{expert_answers.count(PairResponse.ACCEPTED)} accepted, "
+            f"{expert_answers.count(PairResponse.PENDING)} awaiting an answer; the fund's pool, "
+            f"availability and expertise profile at {_path('review:my_expertise')}, declared "
             f"conflicts at {_path('review:my_conflicts')}",
         ),
         (

@@ -90,7 +90,7 @@ EXPERTS = (
                 "Pilote de 7 minutes produit avec l'aide de la Région Nord-Pas de Calais.",
             ),
         ),
-        max_load=10,
+        max_load=13,
     ),
     ExpertText(
         key="karim.benali",
@@ -124,7 +124,7 @@ EXPERTS = (
                 "Formation des étudiants de Tourcoing au compositing sous Nuke.",
             ),
         ),
-        max_load=8,
+        max_load=10,
     ),
     ExpertText(
         key="sophie.lemaire",
@@ -291,7 +291,7 @@ EXPERTS = (
                 "Fiction transmédia avec un blog tenu par l'héroïne et des épisodes vidéo.",
             ),
         ),
-        max_load=10,
+        max_load=12,
     ),
     ExpertText(
         key="claire.dubois",
@@ -347,7 +347,7 @@ EXPERTS = (
                 "Design sonore d'un serious game patrimonial.",
             ),
         ),
-        max_load=8,
+        max_load=10,
     ),
 )
 

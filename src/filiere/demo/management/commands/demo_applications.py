@@ -1,6 +1,7 @@
 """``manage.py demo_applications [--call SLUG] [--seed S] [--scale X]``: about 120 demo
 applications in every state for a call (the 2009 call by default), then the pool of experts of
-the call's fund with the call's conflicts (``demo.pool``); run by ``manage.py demo`` too.
+the call's fund with the call's conflicts (``demo.pool``) and its published assignment
+(``demo.assignment``); run by ``manage.py demo`` too.
 Idempotent: the call's demo applications are replaced, the pool brought back to its picture."""
 
 import random
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from filiere.calls.models import Call
 from filiere.demo.applications import remove_demo_applications, seed_demo_applications
+from filiere.demo.assignment import seed_demo_assignment
 from filiere.demo.landing import landing_pages
 from filiere.demo.pool import seed_demo_pool
 
@@ -50,6 +52,15 @@ class Command(BaseCommand):
             f"Pool of experts of {found.fund.slug}: {pool.active} active, {pool.invited} "
             f"invited, {pool.left} left; {pool.conflicts} expert-application pairs in conflict "
             f"({pool.lifted} lifted)."
+        )
+        # After the pool: the engine assigns its experts, the staff publish.
+        started = time.perf_counter()
+        assigned = seed_demo_assignment(found)
+        self.stdout.write(
+            f"Assignment of {found.slug} ({assigned.outcome or 'not run'}): "
+            f"{assigned.published} expert-application pairs published in "
+            f"{time.perf_counter() - started:.1f} s; the demo expert accepted "
+            f"{assigned.expert_accepted}, {assigned.expert_pending} await their answer."
         )
         self.stdout.write("")
         self.stdout.write("Where each demo account starts (after signing in):")
