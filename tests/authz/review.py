@@ -272,6 +272,8 @@ for _model in (
     "conflictlift",
     "assignmentrun",
     "assignment",
+    "reviewsettings",
+    "review",
 ):
     REVIEW_PAGES[f"admin:review_{_model}_add"] = Route(READ_ONLY_ADMIN, optional=True)
     REVIEW_PAGES[f"admin:review_{_model}_delete"] = Route(

@@ -16,6 +16,8 @@ from .models import (
     Declaration,
     Expert,
     ExpertiseProfile,
+    Review,
+    ReviewSettings,
 )
 
 
@@ -68,3 +70,15 @@ class AssignmentRunAdmin(ReadOnlyAdmin):
 class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["application", "expert", "affinity", "status", "locked", "response"]
     list_filter = ["status", "response", "locked"]
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["call", "deadline", "scale_max", "allow_na", "visibility"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    # The scores and texts stay on the platform's pages, behind their gatekeepers.
+    list_display = ["assignment", "status", "version", "submitted_at"]
+    list_filter = ["status"]

@@ -290,7 +290,8 @@ class ConflictLift(models.Model):
         return f"{self.application_id} / {self.expert_id}"
 
 
-# The assignment's models live in their own module; importing them here registers them.
+# The assignment's and the reviews' models live in their own modules; importing them here
+# registers them.
 from .models_assignment import (  # noqa: E402
     MAX_CHURN,
     MAX_REVIEWS,
@@ -300,12 +301,21 @@ from .models_assignment import (  # noqa: E402
     PairResponse,
     PairStatus,
 )
+from .models_review import (  # noqa: E402
+    MAX_SCALE,
+    Recommendation,
+    Review,
+    ReviewSettings,
+    ReviewStatus,
+    ReviewVisibility,
+)
 
 __all__ = [
     "CONFLICT_KINDS",
     "MAX_CHURN",
     "MAX_LOAD",
     "MAX_REVIEWS",
+    "MAX_SCALE",
     "Assignment",
     "AssignmentMode",
     "AssignmentRun",
@@ -319,5 +329,10 @@ __all__ = [
     "PairResponse",
     "PairStatus",
     "PastWork",
+    "Recommendation",
+    "Review",
+    "ReviewSettings",
+    "ReviewStatus",
+    "ReviewVisibility",
     "new_token",
 ]

@@ -1,0 +1,1 @@
+"""Reviewing (issue #10): filled in by the next commits."""
