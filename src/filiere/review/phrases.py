@@ -74,6 +74,33 @@ REFUSALS: dict[str, Promise] = {
     "review.assignment.conflict_on_accept": gettext_lazy(
         "A conflict of interest is declared only when declining."
     ),
+    # Reviewing.
+    "review.review.not_yours": gettext_lazy(
+        "Only the expert who accepted this assignment writes its review."
+    ),
+    "review.review.not_call_staff": gettext_lazy("Only the staff of this call manage its reviews."),
+    "review.review.stale_version": gettext_lazy(
+        "Your review was saved elsewhere since you opened it (version %(current_version)s): "
+        "your changes were not saved."
+    ),
+    "review.review.already_submitted": gettext_lazy(
+        "This review has been submitted: ask the staff to reopen it to change it."
+    ),
+    "review.review.not_submitted": gettext_lazy("This review has not been submitted."),
+    "review.review.recommendation_unknown": gettext_lazy("Choose one of the recommendations."),
+    "review.review.scores_missing": gettext_lazy(
+        "Score every criterion before submitting (%(count)s left)."
+    ),
+    "review.review.opinion_missing": gettext_lazy(
+        "Write your opinion for the applicant before submitting."
+    ),
+    "review.review.recommendation_missing": gettext_lazy(
+        "Choose a recommendation before submitting."
+    ),
+    "review.review.scale_range": gettext_lazy("The highest score lies between 1 and %(most)s."),
+    "review.review.visibility_unknown": gettext_lazy(
+        "Choose when an expert sees the other reviews."
+    ),
 }
 
 
