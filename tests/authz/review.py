@@ -1,4 +1,5 @@
-"""Authorization matrix entries of the review app (expert pools, expertise, conflicts).
+"""Authorization matrix entries of the review app (expert pools, expertise, conflicts,
+assignment, reviews).
 
 Samples live in the fund of ``World.staff_call`` (the call ``call_staff`` instructs): the staff
 of that call do not manage the fund's pool, but they see and decide the call's conflicts. The
@@ -232,6 +233,43 @@ REVIEW_PAGES = {
         expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
         kwargs=lambda w: {"pk": _stranger_assignment(w).pk},
         note="another expert's assignment: 404 (the same as a missing one)",
+    ),
+    "review:review_form": Route(
+        expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
+        kwargs=lambda w: {"pk": _stranger_assignment(w).pk},
+        note="another expert's assignment: 404 (the same as a missing one)",
+    ),
+    "review:review_autosave": Route(
+        expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
+        method="POST",
+        kwargs=lambda w: {"pk": _stranger_assignment(w).pk},
+        note="another expert's assignment: 404, nothing saved",
+    ),
+    "review:review_dashboard": [
+        Route(
+            CALL_STAFF_ONLY,
+            kwargs=lambda w: {"slug": w.staff_call.slug},
+            note="the staff of the call follow its reviews",
+        ),
+        Route(
+            POOL_STAFF,
+            kwargs=lambda w: {"slug": _other_call(w).slug},
+            note="another call of the same fund: not for the staff of the first call",
+        ),
+    ],
+    "review:review_settings": Route(
+        CALL_STAFF_ONLY,
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        data={"scale_max": "0", "visibility": "never"},
+        note="a scale out of range: the page again with the message, nothing saved",
+    ),
+    "review:review_reopen": Route(
+        _call_staff(NOT_FOUND),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug, "pk": 999999},
+        data={"reason": "matrix"},
+        note="no such review in the call: 404 once the staff door is passed",
     ),
     "review:invitation": [
         Route(

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from filiere.accounts.types import AnyUser
 
-from .models import Assignment, ExpertStatus, PairStatus
+from .models import Assignment, ExpertStatus, PairResponse, PairStatus
 from .selectors import is_conflicted
 
 
@@ -32,5 +32,14 @@ def access_assignment_for_expert(user: AnyUser, pk: int) -> Assignment:
         .first()
     )
     if assignment is None or is_conflicted(user, assignment.application):
+        raise Http404
+    return assignment
+
+
+def access_review_for_expert(user: AnyUser, assignment_pk: int) -> Assignment:
+    """The assignment whose review ``user`` writes: as ``access_assignment_for_expert``, and
+    accepted by them; 404 otherwise (a pending or declined one has no review to write)."""
+    assignment = access_assignment_for_expert(user, assignment_pk)
+    if assignment.response != PairResponse.ACCEPTED:
         raise Http404
     return assignment

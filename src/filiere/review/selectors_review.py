@@ -146,7 +146,8 @@ class ProgressRow:
     invited: int = 0
     accepted: int = 0
     submitted: int = 0
-    reviews: list[Review] = field(default_factory=list)
+    # For an application: its reviews with their experts' names (the staff's page only).
+    reviews: list[tuple[str, Review]] = field(default_factory=list)
     application: Application | None = None
 
     @property
@@ -203,8 +204,7 @@ def call_progress(call: Call) -> CallProgress:
             if review is not None and review.submitted:
                 row.submitted += 1
             if review is not None:
-                by_application[pair.application_id].reviews.append(review)
-                row.reviews.append(review)
+                by_application[pair.application_id].reviews.append((row.label, review))
     order = (lambda r: (-r.missing, r.label)) if late else (lambda r: r.label)
     return CallProgress(
         settings=settings,

@@ -122,14 +122,17 @@ def submit_review(
     *, assignment: Assignment, by: User, values: ReviewValues, expected_version: int | None
 ) -> Review:
     """Save and submit: every criterion scored (or n/a where the call allows it), an opinion
-    and a recommendation; the engine's weighted total is kept. Audited."""
+    and a recommendation; the engine's weighted total is kept. Audited. A refused submission
+    keeps the draft saved."""
     call = assignment.application.call
     settings = settings_of(call)
     weights = weights_of(criteria_of(call))
+    # The draft is saved first, so that a refused submission loses nothing typed.
+    saved = save_review(
+        assignment=assignment, by=by, values=values, expected_version=expected_version
+    )
     with transaction.atomic():
-        review = _write(
-            assignment=assignment, by=by, values=values, expected_version=expected_version
-        )
+        review = Review.objects.select_for_update().get(pk=saved.pk)
         missing = missing_scores(review.scores, weights, scale_of(settings))
         if missing:
             raise Invalid("review.review.scores_missing", {"count": len(missing)}, field="scores")

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views, views_assignment
+from . import views, views_assignment, views_review
 
 app_name = "review"
 urlpatterns: list[URLPattern] = [
@@ -48,14 +48,29 @@ urlpatterns: list[URLPattern] = [
         views_assignment.assignment_publish,
         name="assignment_publish",
     ),
+    # The staff: reviews of the call (progress, settings, reopen).
+    path("calls/<slug:slug>/reviews/", views_review.review_dashboard, name="review_dashboard"),
+    path(
+        "calls/<slug:slug>/reviews/settings/",
+        views_review.review_settings,
+        name="review_settings",
+    ),
+    path(
+        "calls/<slug:slug>/reviews/<int:pk>/reopen/",
+        views_review.review_reopen,
+        name="review_reopen",
+    ),
     # The invitation link of the e-mail.
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     # The expert's own pages.
     path("me/", views.my_expertise, name="my_expertise"),
     path("me/calls/<slug:slug>/", views.my_availability, name="my_availability"),
     path("me/conflicts/", views.my_conflicts, name="my_conflicts"),
-    path("me/assignments/", views_assignment.my_assignments, name="my_assignments"),
+    # The inbox shows each assignment's review progress and deadline (views_review).
+    path("me/assignments/", views_review.my_assignments, name="my_assignments"),
     path("me/assignments/<int:pk>/", views_assignment.my_assignment, name="my_assignment"),
+    path("me/reviews/<int:pk>/", views_review.review_form, name="review_form"),
+    path("me/reviews/<int:pk>/autosave/", views_review.review_autosave, name="review_autosave"),
     path(
         "declarations/<int:pk>/withdraw/",
         views.declaration_withdraw,
