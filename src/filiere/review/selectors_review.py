@@ -51,6 +51,11 @@ def is_late(settings: ReviewSettings, review: Review | None, now: datetime) -> b
     return settings.deadline is not None and settings.deadline < now and not submitted
 
 
+def review_of(assignment: Assignment) -> Review | None:
+    """The review of ``assignment`` (already past its gatekeeper), or None before the first save."""
+    return Review.objects.filter(assignment=assignment).first()
+
+
 # --- Other reviews, as an expert sees them ------------------------------------------------------
 
 
@@ -76,7 +81,7 @@ def others_visible(settings: ReviewSettings, own: Review | None) -> bool:
     return False
 
 
-def other_reviews(assignment: Assignment, settings: ReviewSettings) -> list[OtherReview]:
+def other_reviews(assignment: Assignment) -> list[OtherReview]:
     """The submitted reviews of the same application by the other experts, labelled by letter
     (the confidential notes stay in the rows but the expert's template never shows them)."""
     pairs = Assignment.objects.filter(

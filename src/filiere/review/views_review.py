@@ -91,9 +91,7 @@ def _review_page(
     status: int = 200,
 ) -> HttpResponse:
     others = (
-        selectors.other_reviews(assignment, settings)
-        if selectors.others_visible(settings, review)
-        else []
+        selectors.other_reviews(assignment) if selectors.others_visible(settings, review) else []
     )
     context = {
         "assignment": assignment,
@@ -113,7 +111,7 @@ def review_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: the expert who accepted this published assignment, without a conflict with its
     # application (access_review_for_expert); 404 for anyone else
     assignment = access_review_for_expert(request.user, pk)
-    review = Review.objects.filter(assignment=assignment).first()
+    review = selectors.review_of(assignment)
     if request.method != "POST":
         form, settings = _form(assignment, review)
         return _review_page(request, assignment, review, form, settings)
@@ -137,7 +135,7 @@ def review_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     except ServiceError as error:
         # A refused submission saved the draft: the form goes on from its new version.
-        review = Review.objects.filter(assignment=assignment).first()
+        review = selectors.review_of(assignment)
         data = request.POST.copy()
         data["version"] = str(review.version if review else 0)
         form, settings = _form(assignment, review, data)
@@ -162,7 +160,7 @@ def review_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: the expert of this accepted assignment (access_review_for_expert; 404 for
     # anyone else); the service refuses a submitted review and a stale edit
     assignment = access_review_for_expert(request.user, pk)
-    review = Review.objects.filter(assignment=assignment).first()
+    review = selectors.review_of(assignment)
     form, _settings = _form(assignment, review, request.POST)
     template = "review/review_autosave.html"
     context: dict[str, Any] = {}
