@@ -147,7 +147,7 @@ def _clear(call: Call, demo_users: list[User]) -> None:
 
 
 def _account(text: ExpertText) -> User:
-    """An expert's account (no usable password: they are not demo logins) and a public
+    """An expert's account (no usable password: they are not demo logins) and a private
     directory profile, flagged demo like the other generated people."""
     user, created = User.objects.update_or_create(
         email=f"{text.key}@{EXPERT_DOMAIN}",
@@ -168,7 +168,9 @@ def _account(text: ExpertText) -> User:
         "bio": text.about,
         "languages": list(text.languages),
         "territory": Territory.objects.filter(code=text.territory).first(),
-        "visibility": Visibility.PUBLIC,
+        # Private: an applicant browsing the directory must not come across the names of the
+        # experts who may review their file (the crawl's canaries are these names).
+        "visibility": Visibility.PRIVATE,
         "is_demo": True,
     }
     if person is None:
