@@ -83,3 +83,36 @@ def test_the_staff_of_a_call_find_its_assignment_from_its_instruction_page_and_c
     assert f'href="{assignment}"' in page
     assert f'href="{assignment}"' in client.get(conflicts).content.decode()
     assert f'href="{conflicts}"' in client.get(assignment).content.decode()
+
+
+def _reviews_tag(user, call) -> str:
+    request = RequestFactory().get("/")
+    request.user = user
+    template = Template("{% load review_links %}[{% reviews_url call %}]")
+    return template.render(Context({"request": request, "call": call}))
+
+
+def test_the_staff_of_a_call_find_its_reviews_from_its_instruction_page_and_assignment(client):
+    call = open_call()
+    application(call)
+    reviews = reverse("review:review_dashboard", args=[call.slug])
+    assignment = reverse("review:assignment", args=[call.slug])
+    for user in (staff(), call_staff(call)):
+        client.force_login(user)
+        page = client.get(reverse("calls:staff_applications", args=[call.slug])).content.decode()
+        assert f'href="{reviews}"' in page
+        assert f'href="{reviews}"' in client.get(assignment).content.decode()
+        dashboard = client.get(reviews)
+        assert dashboard.status_code == 200
+        assert f'href="{assignment}"' in dashboard.content.decode()
+
+
+def test_the_reviews_link_follows_the_review_rule():
+    call = open_call()
+    reviews = reverse("review:review_dashboard", args=[call.slug])
+    for user in (staff(), fund_staff(call.fund), call_staff(call)):
+        assert _reviews_tag(user, call) == f"[{reviews}]"
+    for user in (call_staff(open_call()), expert(call.fund), UserFactory()):
+        assert _reviews_tag(user, call) == "[]"
+    app = application(call)
+    assert _reviews_tag(app.lead, call) == "[]"

@@ -193,17 +193,6 @@ def assignment_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
 
 
 @expert_required
-def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # permission: experts (the expert role; a second factor as every expert); their own
-    # published assignments only
-    return render(
-        request,
-        "review/my_assignments.html",
-        {"assignments": selectors.my_assignments(request.user)},
-    )
-
-
-@expert_required
 def my_assignment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: the expert of this published assignment, without a conflict with its
     # application (access_assignment_for_expert); 404 for anyone else

@@ -51,3 +51,13 @@ def assignment_url(context: template.Context, call: Call) -> str:
     if user is None or not manages_call_conflicts(user, call):
         return ""
     return reverse("review:assignment", args=[call.slug])
+
+
+@register.simple_tag(takes_context=True)
+def reviews_url(context: template.Context, call: Call) -> str:
+    """The reviews dashboard of the call (progress, settings, reopen), for the staff of its fund
+    or of the call (the rule of its gatekeeper, ``call_for_conflict_staff``)."""
+    user = _viewer(context)
+    if user is None or not manages_call_conflicts(user, call):
+        return ""
+    return reverse("review:review_dashboard", args=[call.slug])
