@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from filiere.calls.models import Application, Call
-from filiere.review.models import Assignment, Expert, ExpertStatus, PairResponse, PairStatus
+from filiere.review.models import (
+    Assignment,
+    Expert,
+    ExpertStatus,
+    PairResponse,
+    PairStatus,
+    Review,
+    ReviewStatus,
+)
 
 from .accounts import DEMO_APPLICANT_EMAIL, DEMO_EXPERT_EMAIL
 
@@ -29,6 +37,13 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
     expert_answers = list(
         published.filter(expert__user__email=DEMO_EXPERT_EMAIL).values_list("response", flat=True)
     )
+    reviews = Review.objects.filter(assignment__application__call=call)
+    submitted = reviews.filter(status=ReviewStatus.SUBMITTED).count()
+    my_reviews = list(
+        reviews.filter(assignment__expert__user__email=DEMO_EXPERT_EMAIL).values_list(
+            "status", flat=True
+        )
+    )
     return [
         (
             "applicant@example.org",
@@ -42,7 +57,8 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             f"the fund's {experts} experts at {_path('review:pool', call.fund.slug)}, the call's "
             f"conflicts of interest at {_path('review:conflicts', call.slug)}, its "
             f"{published.count()} published assignments at "
-            f"{_path('review:assignment', call.slug)}",
+            f"{_path('review:assignment', call.slug)}, the reviews dashboard ({submitted} "
+            f"submitted, the late ones first) at {_path('review:review_dashboard', call.slug)}",
         ),
         (
             "admin@example.org",
@@ -55,7 +71,10 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             _path("review:my_assignments"),
             f"{len(expert_answers)} applications of the call to review: "
             f"{expert_answers.count(PairResponse.ACCEPTED)} accepted, "
-            f"{expert_answers.count(PairResponse.PENDING)} awaiting an answer; the fund's pool, "
+            f"{expert_answers.count(PairResponse.PENDING)} awaiting an answer; reviews: "
+            f"{my_reviews.count(ReviewStatus.SUBMITTED)} submitted, "
+            f"{my_reviews.count(ReviewStatus.DRAFT)} drafts; "
+            f"the fund's pool, "
             f"availability and expertise profile at {_path('review:my_expertise')}, declared "
             f"conflicts at {_path('review:my_conflicts')}",
         ),

@@ -15,6 +15,7 @@ from filiere.demo.applications import remove_demo_applications, seed_demo_applic
 from filiere.demo.assignment import seed_demo_assignment
 from filiere.demo.landing import landing_pages
 from filiere.demo.pool import seed_demo_pool
+from filiere.demo.reviews import seed_demo_reviews
 
 
 class Command(BaseCommand):
@@ -61,6 +62,16 @@ class Command(BaseCommand):
             f"{assigned.published} expert-application pairs published in "
             f"{time.perf_counter() - started:.1f} s; the demo expert accepted "
             f"{assigned.expert_accepted}, {assigned.expert_pending} await their answer."
+        )
+        # After the publication: the experts write, the staff reopen one.
+        started = time.perf_counter()
+        reviews = seed_demo_reviews(found)
+        self.stdout.write(
+            f"Reviews of {found.slug}: {reviews.submitted} submitted, {reviews.drafts} drafts "
+            f"({reviews.reopened} reopened by the staff), {reviews.accepted_unwritten} accepted "
+            f"and not begun, in {time.perf_counter() - started:.1f} s; the demo expert "
+            f"submitted {reviews.expert_submitted}, {reviews.expert_drafts} drafts "
+            f"({reviews.expert_reopened} reopened)."
         )
         self.stdout.write("")
         self.stdout.write("Where each demo account starts (after signing in):")

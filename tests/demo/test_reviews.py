@@ -1,0 +1,102 @@
+"""The demo's reviews of the 2009 call: the staff's dashboard shows the progress (submitted and
+draft reviews, the late ones once the deadline passed), the demo expert's inbox shows their
+reviews submitted, in draft and one reopened by the staff; the other experts see nobody's name."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEntry
+from filiere.calls.models import Call
+from filiere.demo.accounts import DEMO_EXPERT_EMAIL, DEMO_STAFF_EMAIL
+from filiere.demo.landing import landing_pages
+from filiere.review.models import Review, ReviewSettings, ReviewStatus, ReviewVisibility
+from filiere.review.selectors_review import call_progress
+
+pytestmark = pytest.mark.django_db
+
+MAIN = "experiences-interactives-2009"
+
+
+def demo() -> str:
+    out = StringIO()
+    call_command("demo", "--i-know-this-is-not-production", "--scale", "0.1", stdout=out)
+    return out.getvalue()
+
+
+def picture(call: Call):
+    return sorted(
+        Review.objects.filter(assignment__application__call=call).values_list(
+            "assignment__application__reference",
+            "assignment__expert__email",
+            "status",
+            "scores",
+            "opinion",
+            "recommendation",
+            "total",
+        )
+    )
+
+
+def test_the_staff_dashboard_shows_the_demo_reviews_in_every_phase(client):
+    demo()
+    call = Call.objects.get(slug=MAIN)
+    first = picture(call)
+    output = demo()
+    assert picture(call) == first  # a rerun writes the same reviews
+
+    settings = ReviewSettings.objects.get(call=call)
+    assert settings.visibility == ReviewVisibility.AFTER_OWN
+    assert settings.deadline is not None and settings.deadline < timezone.now()
+    reviews = Review.objects.filter(assignment__application__call=call)
+    submitted = reviews.filter(status=ReviewStatus.SUBMITTED)
+    drafts = reviews.filter(status=ReviewStatus.DRAFT)
+    assert submitted.count() >= 5 and drafts.count() >= 2
+    assert all(r.opinion and r.recommendation and r.total is not None for r in submitted)
+    # The audit log keeps each run's reopening; the latest names a draft of this run.
+    reopened = AuditEntry.objects.filter(action="review.review.reopened").latest("pk")
+    assert drafts.filter(pk=reopened.data["review"]).exists()
+
+    staff = User.objects.get(email=DEMO_STAFF_EMAIL)
+    dashboard = reverse("review:review_dashboard", args=[call.slug])
+    staff_line = {email: what for email, _page, what in landing_pages(call)}[DEMO_STAFF_EMAIL]
+    assert f"the reviews dashboard ({submitted.count()} submitted" in staff_line
+    assert dashboard in staff_line and staff_line in output
+    client.force_login(staff)
+    page = client.get(dashboard).content.decode()
+    assert page.count(" — Submitted") == submitted.count()
+    assert page.count(" — Draft") == drafts.count()
+    progress = call_progress(call)
+    assert progress.late and any(row.missing for row in progress.experts)
+    for row in progress.experts:
+        cells = f"<th scope=\"row\">{escape(row.label)}</th><td>{row.invited}</td>"
+        assert f"{cells}<td>{row.accepted}</td><td>{row.submitted}" in page
+    assert "late</strong>" in page
+
+
+def test_the_demo_expert_finds_reviews_submitted_and_in_draft(client):
+    demo()
+    call = Call.objects.get(slug=MAIN)
+    expert = User.objects.get(email=DEMO_EXPERT_EMAIL)
+    mine = Review.objects.filter(
+        assignment__expert__user=expert, assignment__application__call=call
+    )
+    assert mine.filter(status=ReviewStatus.SUBMITTED).exists()
+    assert mine.filter(status=ReviewStatus.DRAFT).exists()
+    reopened = AuditEntry.objects.get(action="review.review.reopened")
+    assert mine.filter(pk=reopened.data["review"], status=ReviewStatus.DRAFT).exists()
+
+    client.force_login(expert)
+    inbox = client.get(reverse("review:my_assignments")).content.decode()
+    for review in mine:
+        link = reverse("review:review_form", args=[review.assignment_id])
+        state = "Submitted" if review.submitted else "Draft: continue"
+        assert re.search(rf'href="{re.escape(link)}">{state}</a>', inbox)
+        form = client.get(link).content.decode()
+        assert escape(review.opinion) in form
