@@ -1,6 +1,7 @@
 """The review stage in a browser, under axe-core: the staff compute, read and publish an
-assignment; an expert reads their expertise and answers an assignment; the applicant's pages
-never name a reviewer (the experts' names are canaries). The browser also fails a test on any
+assignment; an expert reads their expertise, answers an assignment, writes and submits their
+review; the staff follow the reviews on their dashboard; the applicant's pages never name a
+reviewer (the experts' names are canaries). The browser also fails a test on any
 console error or CSP violation (see conftest)."""
 
 import re
@@ -9,8 +10,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from filiere.calls.models import Criterion
 from filiere.review import services_assignment
-from filiere.review.models import Assignment, Availability, Expert
+from filiere.review.models import Assignment, Availability, Expert, Review
 from tests.review.factories import application, call_staff, expert, fund_staff, open_call
 
 pytestmark = [
@@ -46,6 +48,10 @@ def _no_violations(axe, page):
 
 def test_staff_compute_and_publish_then_an_expert_accepts(page, axe, sign_in_browser, review_stage):
     call = review_stage["call"]
+    Criterion.objects.create(call=call, code="artistic", label_fr="Qualité", weight=60, position=1)
+    Criterion.objects.create(
+        call=call, code="feasibility", label_fr="Faisabilité", weight=40, position=2
+    )
     sign_in_browser(review_stage["staff"])
 
     page.goto(reverse("review:assignment", args=[call.slug]))
@@ -82,6 +88,33 @@ def test_staff_compute_and_publish_then_an_expert_accepts(page, axe, sign_in_bro
 
     assignment.refresh_from_db()
     assert assignment.response == "accepted"
+
+    # The review: the form from the inbox, every field filled, then submitted.
+    page.goto(reverse("review:my_assignments"))
+    page.get_by_role("link", name="To write").click()
+    expect(page.get_by_role("heading", name="Your review")).to_be_visible()
+    _no_violations(axe, page)
+    page.get_by_label(re.compile("^Qualité")).select_option("4")
+    page.get_by_label(re.compile("^Faisabilité")).select_option("3")
+    page.get_by_label("Opinion for the applicant").fill(
+        "Une écriture immersive solide, un budget crédible."
+    )
+    page.get_by_label("Recommendation").select_option("fund")
+    page.get_by_role("button", name="Submit my review").click()
+    expect(page.get_by_text("Your review has been submitted.", exact=True)).to_be_visible()
+    _no_violations(axe, page)
+    review = Review.objects.get(assignment=assignment)
+    assert (review.status, review.recommendation, review.total) == ("submitted", "fund", 72.0)
+
+    # The staff follow it on the call's reviews dashboard, from the assignment page.
+    sign_in_browser(review_stage["staff"])
+    page.goto(reverse("review:assignment", args=[call.slug]))
+    page.get_by_role("link", name="Reviews of this call").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Reviews of")
+    expect(page.get_by_role("table").first).to_contain_text(
+        re.compile(r"(Lovelace|Hopper) — Submitted \(Favourable: fund, 72[.,]0/100\)")
+    )
+    _no_violations(axe, page)
 
 
 def test_the_applicant_never_reads_a_reviewer_name(page, axe, sign_in_browser, review_stage):
