@@ -75,7 +75,7 @@ def test_the_staff_dashboard_shows_the_demo_reviews_in_every_phase(client):
     progress = call_progress(call)
     assert progress.late and any(row.missing for row in progress.experts)
     for row in progress.experts:
-        cells = f"<th scope=\"row\">{escape(row.label)}</th><td>{row.invited}</td>"
+        cells = f'<th scope="row">{escape(row.label)}</th><td>{row.invited}</td>'
         assert f"{cells}<td>{row.accepted}</td><td>{row.submitted}" in page
     assert "late</strong>" in page
 

@@ -1,6 +1,6 @@
 """The calls pages lead to the review pages, for those the review rules let in only: the
-application's team to its exclusion requests, the staff of a call to its conflicts and its
-assignment (and those two pages to each other)."""
+application's team to its exclusion requests, the staff of a call to its conflicts, its
+assignment and its reviews dashboard (and those pages to each other)."""
 
 import pytest
 from django.template import Context, Template
