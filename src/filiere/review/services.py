@@ -292,26 +292,21 @@ def declare_conflict(
     for every application where they take part, in every pool the expert is in."""
     if not is_expert(by):
         raise NotAllowed("review.not_expert")
-    kind = _require_kind(kind)
-    _one_party(organisation, person)
-    reason = _require_reason(reason)
-    if person is not None and person.user_id == by.pk:
-        raise Invalid("review.own_application", field="party")
-    declaration = Declaration.objects.create(
-        source=DeclarationSource.EXPERT,
+    declaration = _declare_against_party(
+        by=by,
         kind=kind,
         reason=reason,
-        expert_user=by,
         organisation=organisation,
         person=person,
-        declared_by=by,
+        source=DeclarationSource.EXPERT,
+        expert_user=by,
     )
     record(
         actor=by,
         action="review.conflict.declared",
         obj=declaration,
-        reason=reason,
-        data=_party_data(kind, organisation, person),
+        reason=declaration.reason,
+        data=_party_data(declaration.kind, organisation, person),
     )
     return declaration
 
@@ -330,28 +325,53 @@ def request_exclusion(
     application. Whether anyone named is an expert is never said."""
     if not applications_of(by).filter(pk=application.pk).exists():
         raise NotAllowed("review.application_not_in_call")
-    kind = _require_kind(kind)
-    _one_party(organisation, person)
-    reason = _require_reason(reason)
-    if person is not None and person.user_id == by.pk:
-        raise Invalid("review.own_application", field="party")
-    declaration = Declaration.objects.create(
-        source=DeclarationSource.APPLICANT,
+    declaration = _declare_against_party(
+        by=by,
         kind=kind,
         reason=reason,
-        application=application,
         organisation=organisation,
         person=person,
-        declared_by=by,
+        source=DeclarationSource.APPLICANT,
+        application=application,
     )
     record(
         actor=by,
         action="review.exclusion.requested",
         obj=application,
-        reason=reason,
-        data=_party_data(kind, organisation, person),
+        reason=declaration.reason,
+        data=_party_data(declaration.kind, organisation, person),
     )
     return declaration
+
+
+def _declare_against_party(
+    *,
+    by: User,
+    kind: str,
+    reason: str,
+    organisation: Organisation | None,
+    person: Person | None,
+    source: str,
+    expert_user: User | None = None,
+    application: Application | None = None,
+) -> Declaration:
+    """The checks and the row shared by an expert's conflict and an applicant's request: a known
+    kind, exactly one party, a reason, and never oneself as the party."""
+    kind = _require_kind(kind)
+    _one_party(organisation, person)
+    reason = _require_reason(reason)
+    if person is not None and person.user_id == by.pk:
+        raise Invalid("review.own_application", field="party")
+    return Declaration.objects.create(
+        source=source,
+        kind=kind,
+        reason=reason,
+        expert_user=expert_user,
+        application=application,
+        organisation=organisation,
+        person=person,
+        declared_by=by,
+    )
 
 
 @transaction.atomic
