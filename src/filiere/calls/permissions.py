@@ -57,18 +57,25 @@ def sees_hidden_calls(user: AnyUser) -> bool:
     return is_staff(user)
 
 
-def staff_required(view: View) -> View:
-    """Design and instruction pages: anonymous → sign-in page; signed in without staff → 403."""
+def signed_in_and(check: Callable[[Any], bool]) -> Callable[[View], View]:
+    """A view decorator: anonymous → sign-in page; signed in but failing ``check`` → 403."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+#: Design and instruction pages: anonymous → sign-in page; signed in without staff → 403.
+staff_required = signed_in_and(is_staff)
 
 
 def is_call_staff(user: AnyUser, call_id: int) -> bool:
@@ -98,19 +105,9 @@ def instructs_some_call(user: AnyUser) -> bool:
     return calls is None or bool(calls)
 
 
-def instructor_required(view: View) -> View:
-    """Pages of everyone who instructs a call: anonymous → sign-in page; signed in without any
-    staff grant (global or for a call) → 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not instructs_some_call(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+#: Pages of everyone who instructs a call: anonymous → sign-in page; signed in without any staff
+#: grant (global or for a call) → 403.
+instructor_required = signed_in_and(instructs_some_call)
 
 
 def call_staff_required(view: View) -> View:

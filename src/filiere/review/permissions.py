@@ -15,26 +15,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
 from filiere.accounts.models import Role
 from filiere.accounts.permissions import is_signed_in, is_staff
 from filiere.calls.models import Call, Fund
-from filiere.calls.permissions import is_call_staff
+from filiere.calls.permissions import is_call_staff, signed_in_and
 
 if TYPE_CHECKING:
     from filiere.accounts.types import AnyUser
 
 #: The scope name of a role granted for one fund (``RoleGrant.scope_type``), registered by calls.
 FUND_SCOPE = "fund"
-
-View = Callable[..., HttpResponse]
 
 
 def pool_fund_ids(user: AnyUser | None) -> frozenset[int] | None:
@@ -71,27 +66,12 @@ def is_expert(user: AnyUser | None) -> bool:
     return is_signed_in(user) and user.has_role_anywhere(Role.EXPERT)
 
 
-def _signed_in_and(check: Callable[[Any], bool]) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 #: Pages of the pools' managers: anonymous → sign-in page; without a global or fund staff grant
 #: → 403 (the page checks the fund itself again).
-pool_staff_required = _signed_in_and(manages_some_pool)
+pool_staff_required = signed_in_and(manages_some_pool)
 
 #: Pages of experts: anonymous → sign-in page; without the expert role → 403.
-expert_required = _signed_in_and(is_expert)
+expert_required = signed_in_and(is_expert)
 
 
 def fund_for_pool_staff(user: AnyUser, slug: str) -> Fund:
