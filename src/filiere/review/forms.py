@@ -221,28 +221,6 @@ class PartyForm(forms.Form):
         return Organisation.objects.get(pk=int(pk)), None
 
 
-class StaffConflictForm(forms.Form):
-    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int)
-    application = forms.TypedChoiceField(label=_("Application"), coerce=int)
-    kind = forms.ChoiceField(label=_("Type of conflict"), choices=[("", "—"), *CONFLICT_KINDS])
-    reason = forms.CharField(
-        label=_("Reason (kept in the audit log)"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(
-        self, *args: Any, experts: list[Any], applications: list[Any], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["expert"]).choices = [("", "—")] + [
-            (e.pk, selectors.expert_name(e.user, e.email)) for e in experts
-        ]
-        cast(forms.ChoiceField, self.fields["application"]).choices = [("", "—")] + [
-            (a.pk, f"{a.reference} — {a.title}") for a in applications
-        ]
-
-
 class LiftForm(ReasonForm):
     expert = forms.IntegerField(widget=forms.HiddenInput)
     application = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,4 +1,5 @@
-"""Forms of the assignment pages: start a run, add a pair, answer an assignment."""
+"""Forms of the pairs of a call: choose an expert and an application (the staff's conflicts and
+assignment pages), start a run, add a pair, answer an assignment."""
 
 from __future__ import annotations
 
@@ -9,6 +10,43 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import CONFLICT_KINDS, MAX_CHURN, MAX_REVIEWS, AssignmentMode
 from .selectors import expert_name
+
+
+class PairChoiceForm(forms.Form):
+    """One expert and one application, chosen among those the page offers."""
+
+    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int)
+    application = forms.TypedChoiceField(label=_("Application"), coerce=int)
+
+    def __init__(
+        self, *args: Any, experts: list[Any], applications: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._experts = experts
+        self._applications = applications
+        cast(forms.ChoiceField, self.fields["expert"]).choices = [("", "—")] + [
+            (e.pk, expert_name(e.user, e.email)) for e in experts
+        ]
+        cast(forms.ChoiceField, self.fields["application"]).choices = [("", "—")] + [
+            (a.pk, f"{a.reference} — {a.title}") for a in applications
+        ]
+
+    def chosen_pair(self) -> tuple[Any, Any]:
+        """The expert and the application chosen (once the form is valid)."""
+        expert = next(e for e in self._experts if e.pk == self.cleaned_data["expert"])
+        application = next(
+            a for a in self._applications if a.pk == self.cleaned_data["application"]
+        )
+        return expert, application
+
+
+class StaffConflictForm(PairChoiceForm):
+    kind = forms.ChoiceField(label=_("Type of conflict"), choices=[("", "—"), *CONFLICT_KINDS])
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class StartRunForm(forms.Form):
@@ -34,20 +72,8 @@ class StartRunForm(forms.Form):
     )
 
 
-class AddPairForm(forms.Form):
-    application = forms.TypedChoiceField(label=_("Application"), coerce=int)
-    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int)
-
-    def __init__(
-        self, *args: Any, experts: list[Any], applications: list[Any], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["expert"]).choices = [("", "—")] + [
-            (e.pk, expert_name(e.user, e.email)) for e in experts
-        ]
-        cast(forms.ChoiceField, self.fields["application"]).choices = [("", "—")] + [
-            (a.pk, f"{a.reference} — {a.title}") for a in applications
-        ]
+class AddPairForm(PairChoiceForm):
+    field_order = ["application", "expert"]
 
 
 class AnswerForm(forms.Form):

@@ -28,9 +28,9 @@ from .forms import (
     PastWorkFormSet,
     ReasonForm,
     SearchForm,
-    StaffConflictForm,
     expertise_changes,
 )
+from .forms_assignment import StaffConflictForm
 from .models import ExpertStatus
 from .permissions import (
     call_for_conflict_staff,
@@ -389,8 +389,7 @@ def conflict_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     experts, applications = selectors.call_pool_and_applications(call)
     form = StaffConflictForm(request.POST, experts=experts, applications=applications)
     if form.is_valid():
-        expert = next(e for e in experts if e.pk == form.cleaned_data["expert"])
-        application = next(a for a in applications if a.pk == form.cleaned_data["application"])
+        expert, application = form.chosen_pair()
         try:
             services.add_conflict(
                 call=call,

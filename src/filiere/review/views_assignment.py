@@ -128,8 +128,7 @@ def assignment_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     applications, experts = selectors.assignable_choices(call)
     form = AddPairForm(request.POST, experts=experts, applications=applications)
     if form.is_valid():
-        expert = next(e for e in experts if e.pk == form.cleaned_data["expert"])
-        application = next(a for a in applications if a.pk == form.cleaned_data["application"])
+        expert, application = form.chosen_pair()
         try:
             services.add_assignment(
                 call=call, application=application, expert=expert, by=request.user
