@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from filiere.calls.models import Application, BudgetLine, FinancingSource, Genre, Stage, TeamMember
+from filiere.calls.services import applications as application_services
 from tests.factories import (
     AffiliationFactory,
     ApplicationFactory,
@@ -135,3 +136,33 @@ def zip_bomb_docx(unpacked_mib: int = 200) -> bytes:
 
 def upload(name: str, data: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def budget_post(application, lines=(), sources=(), requested="", **extra):
+    """The budget form as the browser sends it, rendered from the application as saved now."""
+    data = {
+        "version": application.version,
+        "base": application_services.fingerprint(application_services.budget_values(application)),
+        "requested_amount": requested,
+        "lines-TOTAL_FORMS": len(lines),
+        "lines-INITIAL_FORMS": 0,
+        "financing-TOTAL_FORMS": len(sources),
+        "financing-INITIAL_FORMS": 0,
+        **extra,
+    }
+    for i, (chapter, label, amount, regional) in enumerate(lines):
+        data |= {
+            f"lines-{i}-chapter": chapter,
+            f"lines-{i}-label": label,
+            f"lines-{i}-amount": amount,
+            f"lines-{i}-regional_amount": regional,
+        }
+    for i, (name, kind, amount, secured) in enumerate(sources):
+        data |= {
+            f"financing-{i}-name": name,
+            f"financing-{i}-kind": kind,
+            f"financing-{i}-amount": amount,
+        }
+        if secured:
+            data[f"financing-{i}-secured"] = "on"
+    return data

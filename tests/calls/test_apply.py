@@ -20,6 +20,7 @@ from tests.calls.apply_factories import (
     DraftFactory,
     OpenCallFactory,
     applicant_with_organisation,
+    budget_post,
     invite,
     make_complete,
 )
@@ -398,38 +399,10 @@ def test_read_only_member_and_pending_invitee_cannot_edit(client):
 # --- Budget -------------------------------------------------------------------------------------
 
 
-def _budget_post(application, lines, sources, requested):
-    data = {
-        "version": application.version,
-        "base": services.fingerprint(services.budget_values(application)),
-        "requested_amount": requested,
-        "lines-TOTAL_FORMS": len(lines),
-        "lines-INITIAL_FORMS": 0,
-        "financing-TOTAL_FORMS": len(sources),
-        "financing-INITIAL_FORMS": 0,
-    }
-    for i, (chapter, label, amount, regional) in enumerate(lines):
-        data |= {
-            f"lines-{i}-chapter": chapter,
-            f"lines-{i}-label": label,
-            f"lines-{i}-amount": amount,
-            f"lines-{i}-regional_amount": regional,
-        }
-    for i, (name, kind, amount, secured) in enumerate(sources):
-        data |= {
-            f"financing-{i}-name": name,
-            f"financing-{i}-kind": kind,
-            f"financing-{i}-amount": amount,
-        }
-        if secured:
-            data[f"financing-{i}-secured"] = "on"
-    return data
-
-
 def test_budget_accepts_amounts_as_people_type_them(client):
     application = DraftFactory()
     client.force_login(application.lead)
-    data = _budget_post(
+    data = budget_post(
         application,
         [("crew", "Équipe", "1 400 000", "35 000,50"), ("rights", "", "", "")],
         [
@@ -453,7 +426,7 @@ def test_budget_accepts_amounts_as_people_type_them(client):
 def test_budget_amount_errors_are_translated_and_keep_what_was_typed(client):
     application = DraftFactory()
     client.force_login(application.lead)
-    data = _budget_post(application, [("crew", "Équipe", "14 00", "")], [], "abc")
+    data = budget_post(application, [("crew", "Équipe", "14 00", "")], [], "abc")
     response = client.post(step_url(application, "budget"), data)
     html = response.content.decode()
     assert response.status_code == 200

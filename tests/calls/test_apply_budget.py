@@ -14,7 +14,7 @@ from django.utils import translation
 from filiere.calls.models import BudgetLine, FinancingSource
 from filiere.calls.services import applications as services
 from filiere.calls.services.applications import ApplyError
-from tests.calls.apply_factories import DraftFactory, invite, make_complete
+from tests.calls.apply_factories import DraftFactory, budget_post, invite, make_complete
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,36 +30,6 @@ def _pages_in_english():
 
 def budget_url(application):
     return reverse("calls:application_step", args=[application.pk, "budget"])
-
-
-def budget_post(application, lines=(), sources=(), requested="", **extra):
-    """The budget form as the browser sends it, rendered from the application as saved now."""
-    data = {
-        "version": application.version,
-        "base": services.fingerprint(services.budget_values(application)),
-        "requested_amount": requested,
-        "lines-TOTAL_FORMS": len(lines),
-        "lines-INITIAL_FORMS": 0,
-        "financing-TOTAL_FORMS": len(sources),
-        "financing-INITIAL_FORMS": 0,
-        **extra,
-    }
-    for i, (chapter, label, amount, regional) in enumerate(lines):
-        data |= {
-            f"lines-{i}-chapter": chapter,
-            f"lines-{i}-label": label,
-            f"lines-{i}-amount": amount,
-            f"lines-{i}-regional_amount": regional,
-        }
-    for i, (name, kind, amount, secured) in enumerate(sources):
-        data |= {
-            f"financing-{i}-name": name,
-            f"financing-{i}-kind": kind,
-            f"financing-{i}-amount": amount,
-        }
-        if secured:
-            data[f"financing-{i}-secured"] = "on"
-    return data
 
 
 def line_rows(html: str) -> int:
