@@ -6,7 +6,8 @@ Idempotent: the call's demo applications are replaced, the pool brought back to 
 
 import random
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -16,6 +17,15 @@ from filiere.demo.assignment import seed_demo_assignment
 from filiere.demo.landing import landing_pages
 from filiere.demo.pool import seed_demo_pool
 from filiere.demo.reviews import seed_demo_reviews
+
+T = TypeVar("T")
+
+
+def _timed(step: Callable[[], T]) -> tuple[T, float]:
+    """What ``step`` returns, and the seconds it took (shown after each seeded part)."""
+    started = time.perf_counter()
+    result = step()
+    return result, time.perf_counter() - started
 
 
 class Command(BaseCommand):
@@ -39,12 +49,13 @@ class Command(BaseCommand):
         found = Call.objects.filter(slug=call).first()
         if found is None:
             raise CommandError(f"No call {call!r}: run `manage.py demo_calls` first.")
-        started = time.perf_counter()
-        result = seed_demo_applications(found, random.Random(seed), scale=scale)
+        result, seconds = _timed(
+            lambda: seed_demo_applications(found, random.Random(seed), scale=scale)
+        )
         states = ", ".join(f"{state} {n}" for state, n in sorted(result.by_state.items()))
         self.stdout.write(
             f"{result.applications} applications to {found.slug} in "
-            f"{time.perf_counter() - started:.1f} s ({states}); {result.documents} documents, "
+            f"{seconds:.1f} s ({states}); {result.documents} documents, "
             f"{result.messages} messages."
         )
         # After the applications: some of the pool's conflicts name them.
@@ -55,21 +66,19 @@ class Command(BaseCommand):
             f"({pool.lifted} lifted)."
         )
         # After the pool: the engine assigns its experts, the staff publish.
-        started = time.perf_counter()
-        assigned = seed_demo_assignment(found)
+        assigned, seconds = _timed(lambda: seed_demo_assignment(found))
         self.stdout.write(
             f"Assignment of {found.slug} ({assigned.outcome or 'not run'}): "
             f"{assigned.published} expert-application pairs published in "
-            f"{time.perf_counter() - started:.1f} s; the demo expert accepted "
+            f"{seconds:.1f} s; the demo expert accepted "
             f"{assigned.expert_accepted}, {assigned.expert_pending} await their answer."
         )
         # After the publication: the experts write, the staff reopen one.
-        started = time.perf_counter()
-        reviews = seed_demo_reviews(found)
+        reviews, seconds = _timed(lambda: seed_demo_reviews(found))
         self.stdout.write(
             f"Reviews of {found.slug}: {reviews.submitted} submitted, {reviews.drafts} drafts "
             f"({reviews.reopened} reopened by the staff), {reviews.accepted_unwritten} accepted "
-            f"and not begun, in {time.perf_counter() - started:.1f} s; the demo expert "
+            f"and not begun, in {seconds:.1f} s; the demo expert "
             f"submitted {reviews.expert_submitted}, {reviews.expert_drafts} drafts "
             f"({reviews.expert_reopened} reopened)."
         )
