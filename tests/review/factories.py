@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from filiere.accounts.models import Role, User
@@ -79,6 +83,21 @@ def application(call: Call, **kwargs: object) -> Application:
     return ApplicationFactory(call=call, **kwargs)
 
 
+def same_queries(client: Any, url: str, grow: Callable[[], object], times: int = 3) -> Any:
+    """Asserts that ``url`` costs as many queries after ``grow`` ran ``times`` more times (the
+    page is read once first, so that caches are warm); hands back the last response."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(times):
+        grow()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+    return response
+
+
 __all__ = [
     "ApplicationFactory",
     "PersonFactory",
@@ -90,6 +109,7 @@ __all__ = [
     "open_call",
     "other_fund",
     "pool_row",
+    "same_queries",
     "staff",
     "user_with_role",
     "works_for",

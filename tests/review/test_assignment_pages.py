@@ -2,8 +2,6 @@
 the users who may, and as the attackers who may not."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,6 +23,7 @@ from tests.review.factories import (
     fund_staff,
     open_call,
     other_fund,
+    same_queries,
     staff,
     works_for,
 )
@@ -373,18 +372,6 @@ def test_the_applicant_never_sees_who_reviews(client, call):
 # --- Query counts ---------------------------------------------------------------------------------
 
 
-def _same_queries(client, url, grow, times=3):
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(times):
-        grow()
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(many.captured_queries) == len(few.captured_queries)
-
-
 def test_the_proposal_page_costs_the_same_queries_for_more_pairs(client, call):
     client.force_login(call_staff(call))
 
@@ -395,7 +382,7 @@ def test_the_proposal_page_costs_the_same_queries_for_more_pairs(client, call):
         Assignment.objects.create(application=application(call), expert=row, locked=True)
 
     grow()
-    _same_queries(client, _page(call), grow)
+    same_queries(client, _page(call), grow)
 
 
 def test_the_inbox_costs_the_same_queries_for_more_assignments(client, call):
@@ -406,4 +393,4 @@ def test_the_inbox_costs_the_same_queries_for_more_assignments(client, call):
         _published(call, reader, application(call))
 
     grow()
-    _same_queries(client, reverse("review:my_assignments"), grow)
+    same_queries(client, reverse("review:my_assignments"), grow)

@@ -1,8 +1,6 @@
 """Every list page of the review stage costs the same number of queries for more rows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from filiere.review import services
@@ -15,23 +13,11 @@ from tests.review.factories import (
     application,
     expert,
     open_call,
+    same_queries,
     staff,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _same_queries(client, url, grow, times=4):
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(times):
-        grow()
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(many.captured_queries) == len(few.captured_queries)
-    return response
 
 
 def test_the_pools_list(client):
@@ -43,7 +29,7 @@ def test_the_pools_list(client):
         expert(fund)
 
     grow()
-    _same_queries(client, reverse("review:pools"), grow)
+    same_queries(client, reverse("review:pools"), grow, times=4)
 
 
 def test_my_expertise_lists_pools_calls_and_works(client):
@@ -60,7 +46,7 @@ def test_my_expertise_lists_pools_calls_and_works(client):
         reader.expertise.past_works.create(title="Work", year=2001)
 
     grow()
-    _same_queries(client, reverse("review:my_expertise"), grow)
+    same_queries(client, reverse("review:my_expertise"), grow, times=4)
 
 
 def test_my_conflicts_lists_declarations(client):
@@ -76,7 +62,7 @@ def test_my_conflicts_lists_declarations(client):
         )
 
     grow()
-    _same_queries(client, reverse("review:my_conflicts"), grow)
+    same_queries(client, reverse("review:my_conflicts"), grow, times=4)
 
 
 def test_the_exclusions_list(client):
@@ -93,4 +79,4 @@ def test_the_exclusions_list(client):
         )
 
     grow()
-    _same_queries(client, reverse("review:exclusions", args=[app.pk]), grow)
+    same_queries(client, reverse("review:exclusions", args=[app.pk]), grow, times=4)

@@ -4,8 +4,6 @@ users who may, and as the attackers who may not."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +26,7 @@ from tests.review.factories import (
     expert,
     open_call,
     other_fund,
+    same_queries,
     works_for,
 )
 
@@ -452,18 +451,6 @@ def test_no_reviewer_name_nor_note_reaches_the_applicant(client, call):
 # --- Query counts ---------------------------------------------------------------------------------
 
 
-def _same_queries(client, url, grow, times=3):
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(times):
-        grow()
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(many.captured_queries) == len(few.captured_queries)
-
-
 def test_the_dashboard_costs_the_same_queries_for_more_reviews(client, call):
     client.force_login(call_staff(call))
 
@@ -474,7 +461,7 @@ def test_the_dashboard_costs_the_same_queries_for_more_reviews(client, call):
         _pair(call, reader)
 
     grow()
-    _same_queries(client, reverse("review:review_dashboard", args=[call.slug]), grow)
+    same_queries(client, reverse("review:review_dashboard", args=[call.slug]), grow)
 
 
 def test_the_inbox_costs_the_same_queries_for_more_reviews(client, call):
@@ -487,4 +474,4 @@ def test_the_inbox_costs_the_same_queries_for_more_reviews(client, call):
         _pair(call, reader, response=PairResponse.PENDING)
 
     grow()
-    _same_queries(client, reverse("review:my_assignments"), grow)
+    same_queries(client, reverse("review:my_assignments"), grow)
