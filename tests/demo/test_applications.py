@@ -4,10 +4,8 @@ services (draft, submitted, correction requested, eligible)."""
 
 import random
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -36,6 +34,7 @@ from filiere.demo.landing import landing_pages
 from filiere.engine.workflow import State
 from filiere.review.models import Assignment
 from tests.calls.instruction_factories import CallFactory
+from tests.demo.loading import MAIN, demo
 from tests.factories import OrganisationFactory, UserFactory, territory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -170,10 +169,8 @@ def test_no_account_files_on_a_closed_call(call):
 
 def test_every_demo_account_lands_on_real_work(client):
     """``manage.py demo`` prints where each account starts; each of those pages shows it."""
-    out = StringIO()
-    call_command("demo", "--i-know-this-is-not-production", "--scale", "0.1", stdout=out)
-    output = out.getvalue()
-    call = Call.objects.get(slug="experiences-interactives-2009")
+    output = demo()
+    call = Call.objects.get(slug=MAIN)
     pages = landing_pages(call)
     assert {email for email, _path, _what in pages} == {a[0] for a in DEMO_ACCOUNTS}
     expected = {

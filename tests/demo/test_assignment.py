@@ -2,10 +2,7 @@
 staff; the demo expert lands on My assignments with some accepted and some to answer, never one
 they are in conflict with; a rerun gives the same picture."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -17,16 +14,9 @@ from filiere.demo.landing import landing_pages
 from filiere.review import selectors, services
 from filiere.review.models import Assignment, AssignmentRun, PairResponse, PairStatus
 from filiere.review.selectors_assignment import ASSIGNABLE
+from tests.demo.loading import MAIN, demo
 
 pytestmark = pytest.mark.django_db
-
-MAIN = "experiences-interactives-2009"
-
-
-def demo() -> str:
-    out = StringIO()
-    call_command("demo", "--i-know-this-is-not-production", "--scale", "0.1", stdout=out)
-    return out.getvalue()
 
 
 def picture(call: Call):

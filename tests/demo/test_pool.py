@@ -2,10 +2,7 @@
 profile, the staff find every status in the pool and every origin of conflict on the call's
 conflicts page, and a second run gives the same picture."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -33,16 +30,9 @@ from filiere.review.models import (
     ExpertiseProfile,
     ExpertStatus,
 )
+from tests.demo.loading import MAIN, demo
 
 pytestmark = pytest.mark.django_db
-
-MAIN = "experiences-interactives-2009"
-
-
-def demo() -> str:
-    out = StringIO()
-    call_command("demo", "--i-know-this-is-not-production", "--scale", "0.1", stdout=out)
-    return out.getvalue()
 
 
 def pool_picture(call: Call):

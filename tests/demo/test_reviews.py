@@ -3,10 +3,8 @@ draft reviews, the late ones once the deadline passed), the demo expert's inbox 
 reviews submitted, in draft and one reopened by the staff; the other experts see nobody's name."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -18,16 +16,9 @@ from filiere.demo.accounts import DEMO_EXPERT_EMAIL, DEMO_STAFF_EMAIL
 from filiere.demo.landing import landing_pages
 from filiere.review.models import Review, ReviewSettings, ReviewStatus, ReviewVisibility
 from filiere.review.selectors_review import call_progress
+from tests.demo.loading import MAIN, demo
 
 pytestmark = pytest.mark.django_db
-
-MAIN = "experiences-interactives-2009"
-
-
-def demo() -> str:
-    out = StringIO()
-    call_command("demo", "--i-know-this-is-not-production", "--scale", "0.1", stdout=out)
-    return out.getvalue()
 
 
 def picture(call: Call):
