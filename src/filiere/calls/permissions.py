@@ -85,9 +85,9 @@ def is_call_staff(user: AnyUser, call_id: int) -> bool:
     )
 
 
-def staff_call_ids(user: AnyUser) -> frozenset[int] | None:
-    """The calls ``user`` instructs: ``None`` for every call (global staff), else the ids of the
-    calls of their call-scoped staff grants (possibly none)."""
+def staff_scope_ids(user: AnyUser | None, scope: str) -> frozenset[int] | None:
+    """The ids of the ``scope`` objects (calls, funds) ``user`` is staff of: ``None`` for all
+    (global staff), else those of their staff grants scoped to them (possibly none)."""
     if is_staff(user):
         return None
     if not is_signed_in(user):
@@ -95,8 +95,14 @@ def staff_call_ids(user: AnyUser) -> frozenset[int] | None:
     return frozenset(
         scope_id
         for role, scope_type, scope_id in user.role_set()
-        if role == Role.STAFF and scope_type == CALL_SCOPE
+        if role == Role.STAFF and scope_type == scope
     )
+
+
+def staff_call_ids(user: AnyUser) -> frozenset[int] | None:
+    """The calls ``user`` instructs: ``None`` for every call (global staff), else the ids of the
+    calls of their call-scoped staff grants (possibly none)."""
+    return staff_scope_ids(user, CALL_SCOPE)
 
 
 def instructs_some_call(user: AnyUser) -> bool:

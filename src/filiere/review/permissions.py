@@ -23,7 +23,7 @@ from django.http import Http404
 from filiere.accounts.models import Role
 from filiere.accounts.permissions import is_signed_in, is_staff
 from filiere.calls.models import Call, Fund
-from filiere.calls.permissions import is_call_staff, signed_in_and
+from filiere.calls.permissions import is_call_staff, signed_in_and, staff_scope_ids
 
 if TYPE_CHECKING:
     from filiere.accounts.types import AnyUser
@@ -35,15 +35,7 @@ FUND_SCOPE = "fund"
 def pool_fund_ids(user: AnyUser | None) -> frozenset[int] | None:
     """The funds whose pool ``user`` manages: ``None`` for all (global staff), else the funds of
     their fund-scoped staff grants (possibly none)."""
-    if is_staff(user):
-        return None
-    if not is_signed_in(user):
-        return frozenset()
-    return frozenset(
-        scope_id
-        for role, scope_type, scope_id in user.role_set()
-        if role == Role.STAFF and scope_type == FUND_SCOPE
-    )
+    return staff_scope_ids(user, FUND_SCOPE)
 
 
 def manages_pool(user: AnyUser | None, fund_id: int) -> bool:
