@@ -301,13 +301,7 @@ def declare_conflict(
         source=DeclarationSource.EXPERT,
         expert_user=by,
     )
-    record(
-        actor=by,
-        action="review.conflict.declared",
-        obj=declaration,
-        reason=declaration.reason,
-        data=_party_data(declaration.kind, organisation, person),
-    )
+    _record_declaration(declaration, "review.conflict.declared", obj=declaration)
     return declaration
 
 
@@ -334,13 +328,7 @@ def request_exclusion(
         source=DeclarationSource.APPLICANT,
         application=application,
     )
-    record(
-        actor=by,
-        action="review.exclusion.requested",
-        obj=application,
-        reason=declaration.reason,
-        data=_party_data(declaration.kind, organisation, person),
-    )
+    _record_declaration(declaration, "review.exclusion.requested", obj=application)
     return declaration
 
 
@@ -371,6 +359,18 @@ def _declare_against_party(
         organisation=organisation,
         person=person,
         declared_by=by,
+    )
+
+
+def _record_declaration(
+    declaration: Declaration, action: str, *, obj: Declaration | Application
+) -> None:
+    record(
+        actor=declaration.declared_by,
+        action=action,
+        obj=obj,
+        reason=declaration.reason,
+        data=_party_data(declaration.kind, declaration.organisation, declaration.person),
     )
 
 
