@@ -78,7 +78,13 @@ def reset_accounts(builder: DemoBuilder, seed: int) -> list[tuple[str, str, str]
             else:
                 grant_role(user=user, role=role, by=None, reason="demo")
         if has_profile:
-            _profile(builder, user, applicant_org if Role.APPLICANT in roles else None)
+            _profile(
+                builder,
+                user,
+                applicant_org if Role.APPLICANT in roles else None,
+                # An expert's name must not reach applicants, not even in the directory.
+                Visibility.PRIVATE if Role.EXPERT in roles else Visibility.PUBLIC,
+            )
         secret = ""
         if any(role in settings.FILIERE_MFA_REQUIRED_ROLES for role in roles):
             Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
@@ -91,14 +97,16 @@ def reset_accounts(builder: DemoBuilder, seed: int) -> list[tuple[str, str, str]
     return printed
 
 
-def _profile(builder: DemoBuilder, user: User, organisation: Organisation | None) -> None:
+def _profile(
+    builder: DemoBuilder, user: User, organisation: Organisation | None, visibility: str
+) -> None:
     person = Person.objects.create(
         user=user,
         slug=builder.unique_slug(f"{user.first_name} {user.last_name}"),
         first_name=user.first_name,
         last_name=user.last_name,
         headline="Compte de démonstration",
-        visibility=Visibility.PUBLIC,
+        visibility=visibility,
         consent_at=timezone.now(),
         languages=["fr", "en"],
         territory=builder.territories["mel"],

@@ -206,6 +206,9 @@ def _affiliations(users: dict[str, User], reviewed: list[Application], today: dt
     belgian = _first_partner(partners, "belgian_coproducer") or _any(country="BE")
     applicants = _distinct_organisations(reviewed)
     former = applicants[len(DECLARED)] if len(applicants) > len(DECLARED) else None
+    taken = {o.pk for o in (lab, belgian, *applicants) if o is not None}
+    others = Organisation.objects.filter(is_demo=True).exclude(pk__in=taken).order_by("pk")
+    competitor = others.filter(kind=OrganisationKind.COMPANY).first() or others.first()
     ties = [
         (LAB_EXPERT, lab, AffiliationRole.RESEARCHER, dt.date(2003, 9, 1), None),
         (BELGIAN_EXPERT, belgian, AffiliationRole.FOUNDER, dt.date(1998, 1, 15), None),
@@ -216,6 +219,7 @@ def _affiliations(users: dict[str, User], reviewed: list[Application], today: dt
             dt.date(2001, 3, 1),
             today - dt.timedelta(days=2 * 365),
         ),
+        (EXCLUSION[0], competitor, AffiliationRole.EMPLOYEE, dt.date(2005, 6, 1), None),
     ]
     for key, organisation, role, start, end in ties:
         person = users[key].person
@@ -289,7 +293,9 @@ def _invited(call: Call, staff: User) -> None:
 
 
 def _exclusion(applicant: User, call: Call, users: dict[str, User]) -> None:
-    """The demo applicant asks, on one of their submitted files, that an expert not read it."""
+    """The demo applicant asks, on one of their submitted files, that nobody of a competing
+    studio read it: they name the studio (where an expert of the pool works), never a person,
+    so no expert's name is ever on the applicant's pages."""
     application = (
         Application.objects.filter(call=call, lead=applicant)
         .exclude(state__in=REVIEWED_OUT)
@@ -299,13 +305,25 @@ def _exclusion(applicant: User, call: Call, users: dict[str, User]) -> None:
     if application is None:
         return
     key, kind, reason = EXCLUSION
+    studio = _current_organisation(users[key])
+    if studio is None:
+        return
     services.request_exclusion(
         application=application,
         by=applicant,
         kind=kind,
         reason=reason,
-        person=users[key].person,
+        organisation=studio,
     )
+
+
+def _current_organisation(user: User) -> Organisation | None:
+    affiliation = (
+        Affiliation.objects.filter(person__user=user, end_date__isnull=True)
+        .select_related("organisation")
+        .first()
+    )
+    return affiliation.organisation if affiliation is not None else None
 
 
 def _staff_conflict(call: Call, staff: User, expert: Expert, reviewed: list[Application]) -> None:

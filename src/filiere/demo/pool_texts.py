@@ -392,12 +392,13 @@ DECLARED = (
     ),
 )
 
-#: The demo applicant's request to exclude an expert of the pool (named in the directory).
+#: The demo applicant's request to exclude the people of a competing studio, where this expert
+#: of the pool works (the applicant names the studio, never learns who of it is an expert).
 EXCLUSION = (
     "karim.benali",
     "competitor",
-    "Il dirige les effets visuels d'un studio concurrent qui prépare un projet très proche du "
-    "nôtre.",
+    "Ce studio concurrent prépare un projet très proche du nôtre : personne de chez eux ne "
+    "devrait lire notre dossier.",
 )
 
 #: A conflict the staff add for one expert and one application.
