@@ -21,7 +21,7 @@ from .calls_audit import AUDIT_PAGES
 from .calls_design import DESIGN_API, DESIGN_PAGES
 from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
-from .review import REVIEW_PAGES
+from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -286,6 +286,7 @@ API: dict[str, Route | list[Route]] = {
     **APPLICANT_API,
     **INSTRUCTION_API,
     **DESIGN_API,
+    **REVIEW_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]

@@ -14,6 +14,7 @@ from .rules import (
     NOT_FOUND,
     OK,
     REDIRECT,
+    UNAUTHORIZED,
     Route,
     expect,
 )
@@ -317,3 +318,17 @@ for _model in (
     REVIEW_PAGES[f"admin:review_{_model}_delete"] = Route(
         READ_ONLY_ADMIN, kwargs={"object_id": 1}, optional=True, note="refused before any lookup"
     )
+
+
+# The API, with the pages' rule: experts only (403 for other roles), then their own assignments.
+REVIEW_API: dict[str, Route | list[Route]] = {
+    "GET /api/v1/review/assignments": Route(
+        expect(anonymous=UNAUTHORIZED, expert=OK, others=FORBIDDEN),
+        note="the expert's own published assignments (none for the matrix's expert)",
+    ),
+    "GET /api/v1/review/assignments/{assignment_id}/review": Route(
+        expect(anonymous=UNAUTHORIZED, expert=NOT_FOUND, others=FORBIDDEN),
+        kwargs=lambda w: {"assignment_id": _stranger_assignment(w).pk},
+        note="another expert's assignment: 404 (the same as a missing one)",
+    ),
+}

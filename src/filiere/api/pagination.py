@@ -27,6 +27,7 @@ Usage in an operation::
 """
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -87,10 +88,13 @@ def _link(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def paginate(request: HttpRequest, rows: QuerySet, query: PageQuery) -> dict[str, Any]:
-    """One page of ``rows`` (ordered) in the shape above: two queries, a count and a slice."""
+def paginate(
+    request: HttpRequest, rows: QuerySet | Sequence[Any], query: PageQuery
+) -> dict[str, Any]:
+    """One page of ``rows`` (ordered) in the shape above: for a queryset, two queries (a count
+    and a slice); a list already read (filtered in Python) is sliced as it is."""
     size = applied_page_size(query.page_size)
-    count = rows.count()
+    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     last = max(1, math.ceil(count / size))
     offset = (query.page - 1) * size
     results = list(rows[offset : offset + size]) if offset < count else []

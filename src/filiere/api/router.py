@@ -11,7 +11,17 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from . import applications, errors, filters, language, me, organisations, people, reference
+from . import (
+    applications,
+    errors,
+    filters,
+    language,
+    me,
+    organisations,
+    people,
+    reference,
+    review,
+)
 from .docs import ReadableDocs
 from .throttling import ApiRateThrottle
 
@@ -59,3 +69,4 @@ api.add_router("/organisations", organisations.router)
 api.add_router("", reference.router)  # /territories, /sectors, /professions
 api.add_router("/calls", "filiere.api.calls.router")  # public calls for projects
 api.add_router("/applications", applications.router)
+api.add_router("/review", review.router)  # the expert's assignments and reviews
