@@ -26,6 +26,7 @@ import random
 import statistics
 import tempfile
 import time
+import warnings
 from typing import Any
 
 from bench.memory import measure_in_child
@@ -44,6 +45,7 @@ def _setup(var_dir: str) -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40)
     os.environ["FILIERE_VAR_DIR"] = var_dir
     os.environ.pop("DATABASE_URL", None)
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic
     import django
     from django.conf import settings
 
