@@ -210,8 +210,8 @@ class _RowForm(forms.Form):
         return data.get("amount") is None and not data.get(self.name_field)
 
     def row(self) -> dict[str, Any]:
-        """The cleaned row as ``save_budget`` takes it."""
-        raise NotImplementedError
+        """The cleaned row as ``save_budget`` takes it: one value per field of the form."""
+        return {name: self.cleaned_data[name] for name in self.fields}
 
 
 class BudgetLineForm(_RowForm):
@@ -266,15 +266,6 @@ class FinancingSourceForm(_RowForm):
         if data.get("amount") is not None and not data.get("name"):
             self.add_error("name", _("Name the source of this amount."))
         return data
-
-    def row(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "kind": data["kind"],
-            "amount": data["amount"],
-            "secured": data["secured"],
-        }
 
 
 BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=0, max_num=200, absolute_max=200)
