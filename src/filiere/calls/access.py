@@ -84,6 +84,9 @@ def access_application_for_staff(user: AnyUser, call: Call, reference: str) -> A
 
     A staff member of the call who is on its team (lead, invited or accepted member) gets 403:
     the file is no secret to them, but nobody instructs their own file."""
+    # Asked first, so that a reader who is not staff of the call costs no prefetching.
+    if not is_call_staff(user, call.pk):
+        raise Http404
     application = (
         Application.objects.select_related(
             "call", "organisation__territory", "lead", "genre", "stage", "submission"
@@ -101,7 +104,7 @@ def access_application_for_staff(user: AnyUser, call: Call, reference: str) -> A
         .filter(call=call, reference=reference)
         .first()
     )
-    if application is None or not is_call_staff(user, call.pk):
+    if application is None:
         raise Http404
     if on_team(user, application):
         raise PermissionDenied
