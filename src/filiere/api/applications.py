@@ -389,9 +389,9 @@ def _staff_list(request: SignedInRequest, call_slug: str, query: PageQuery) -> d
         call = Call.objects.filter(slug=call_slug).first()
         if call is None:
             raise Http404
-    form = ApplicationFilterForm(request.GET.copy(), call=call)
-    queryset = selectors_staff.staff_applications(call, form.filters(), viewer=request.auth)
-    if call is None and form.filters().sort == "reference":
+    filters = ApplicationFilterForm(request.GET.copy(), call=call).filters()
+    queryset = selectors_staff.staff_applications(call, filters, viewer=request.auth)
+    if call is None and filters.sort == "reference":
         queryset = queryset.order_by("call__slug", "reference", "id")
     return _page(request, queryset, query)
 
