@@ -650,10 +650,8 @@ def conflicted_pairs(call: Call, *, today: date | None = None) -> frozenset[tupl
 def is_conflicted(user: User, application: Application, *, today: date | None = None) -> bool:
     """Whether ``user``, as an expert of the application's fund, has an active conflict with
     it (a fixed number of queries: only this expert and this application are read)."""
-    today = today or timezone.localdate()
-    call = application.call
-    graph = _read_graph(call, today, expert_user=user, application_ids=[application.pk])
-    return any(row.active for row in _rows(graph, today))
+    found = conflicted_applications(user, application.call, [application.pk], today=today)
+    return application.pk in found
 
 
 def conflicted_applications(
