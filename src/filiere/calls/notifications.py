@@ -211,7 +211,7 @@ def send_transition_emails_now(
             context = {
                 "application": application,
                 "call_title": application.call.title,
-                "transition": str(phrases.TRANSITIONS.get(code, code)),
+                "transition": phrases.transition_label(code),
                 "state": str(application.get_state_display()),
                 "reason": reason,
                 "correction": correction,

@@ -171,6 +171,12 @@ TRANSITIONS = {
     "record_withdrawal": gettext_lazy("Record a withdrawal"),
 }
 
+
+def transition_label(code: str) -> str:
+    """The name of transition ``code`` in the active language (the code itself if unknown)."""
+    return str(TRANSITIONS.get(code, code))
+
+
 RULE_KINDS = {
     "deadline": gettext_lazy("Deadline"),
     "organisation_kind": gettext_lazy("Kind of applicant"),

@@ -28,10 +28,11 @@ from filiere.audit.services import record
 from filiere.engine import workflow
 from filiere.engine.workflow import Actor, State, WorkflowError
 
-from .. import events, phrases
+from .. import events
 from ..models import Application, CorrectionRequest
 from ..models import State as AppState
 from ..permissions import acts_as_staff_or_committee
+from ..phrases import transition_label
 
 if TYPE_CHECKING:
     from filiere.accounts.models import User
@@ -51,10 +52,6 @@ __all__ = [
 ]
 
 # --- workflow phrases (precise refusals; labels come from calls/phrases.py) ----------------
-
-
-def transition_label(code: str) -> str:
-    return str(phrases.TRANSITIONS.get(code, code))
 
 
 def state_label(code: str) -> str:
