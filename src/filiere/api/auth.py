@@ -40,14 +40,11 @@ class SignedInRequest(AuthenticatedHttpRequest):
     auth: User
 
 
-def _refusal(code: str) -> ApiError:
-    if code == "unknown_key":
-        message = _(
-            "This API token is not valid (unknown or revoked): create a new one on your "
-            "account page."
-        )
-        return ApiError(401, "unauthorized", message)
-    return ApiError(401, "unauthorized", _("Authentication required."))
+def _unknown_key() -> ApiError:
+    message = _(
+        "This API token is not valid (unknown or revoked): create a new one on your account page."
+    )
+    return ApiError(401, "unauthorized", message)
 
 
 class ApiTokenAuth(HttpBearer):
@@ -62,7 +59,7 @@ class ApiTokenAuth(HttpBearer):
             # A wrong key is refused, whatever else the request carries (a session), and
             # counted: guessing keys is throttled like any anonymous caller.
             count_unknown_key(request)
-            raise _refusal("unknown_key")
+            raise _unknown_key()
         request.user = user
         return user
 
