@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CONFLICT_KINDS, MAX_CHURN, MAX_REVIEWS, AssignmentMode
+from .models import CONFLICT_KINDS, DEFAULT_REVIEWS, MAX_CHURN, MAX_REVIEWS, AssignmentMode
 from .selectors import expert_name
 
 
@@ -57,7 +57,10 @@ class StartRunForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reviews = forms.IntegerField(
-        label=_("Reviews per application"), min_value=1, max_value=MAX_REVIEWS, initial=3
+        label=_("Reviews per application"),
+        min_value=1,
+        max_value=MAX_REVIEWS,
+        initial=DEFAULT_REVIEWS,
     )
     churn_penalty = forms.FloatField(
         label=_("Cost of each change to the current proposal"),

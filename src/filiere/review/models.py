@@ -293,6 +293,7 @@ class ConflictLift(models.Model):
 # The assignment's and the reviews' models live in their own modules; importing them here
 # registers them.
 from .models_assignment import (  # noqa: E402
+    DEFAULT_REVIEWS,
     MAX_CHURN,
     MAX_REVIEWS,
     Assignment,
@@ -312,6 +313,7 @@ from .models_review import (  # noqa: E402
 
 __all__ = [
     "CONFLICT_KINDS",
+    "DEFAULT_REVIEWS",
     "MAX_CHURN",
     "MAX_LOAD",
     "MAX_REVIEWS",

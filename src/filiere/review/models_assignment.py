@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 #: The most reviews one application may ask for in a run.
 MAX_REVIEWS = 10
+#: How many reviews a run asks for unless the staff say otherwise.
+DEFAULT_REVIEWS = 3
 #: The highest cost of a change to the previous proposal (affinities lie between 0 and 1, so
 #: this keeps every previous pair that can still be kept).
 MAX_CHURN = 1.0
@@ -44,7 +46,7 @@ class AssignmentRun(models.Model):
     mode = models.CharField(_("mode"), max_length=10, choices=AssignmentMode.choices)
     reviews = models.PositiveSmallIntegerField(
         _("reviews per application"),
-        default=3,
+        default=DEFAULT_REVIEWS,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_REVIEWS)],
     )
     started_by = models.ForeignKey(

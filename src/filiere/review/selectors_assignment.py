@@ -23,6 +23,7 @@ from filiere.engine.affinity import Expert as EngineExpert
 from filiere.engine.affinity import ExpertItem, Proposal
 
 from .models import (
+    DEFAULT_REVIEWS,
     Assignment,
     AssignmentRun,
     Availability,
@@ -246,7 +247,7 @@ def proposal_of_call(call: Call) -> CallProposal:
     served first (most reviewers missing, then lowest total affinity); every available or
     assigned expert with their load against their capacity. A fixed number of queries."""
     run = latest_run(call)
-    reviews = run.reviews if run is not None else 3
+    reviews = run.reviews if run is not None else DEFAULT_REVIEWS
     applications = list(
         Application.objects.filter(call=call, state__in=ASSIGNABLE).order_by("reference")
     )
