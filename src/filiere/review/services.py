@@ -42,7 +42,13 @@ from .models import (
 from .permissions import FUND_SCOPE, is_expert, manages_call_conflicts, manages_pool
 from .selectors import current_calls
 
-LANGUAGES = ("fr", "en", "nl")
+
+def email_language(account: User | None) -> str:
+    """The language of an e-mail to ``account``: theirs when the site offers it, else the
+    platform's (also for an address with no account)."""
+    language = account.preferred_language if account is not None else ""
+    offered = {code for code, _name in settings.LANGUAGES}
+    return language if language in offered else settings.LANGUAGE_CODE
 
 
 def _require_reason(reason: str) -> str:
@@ -116,10 +122,7 @@ def send_invitation(*, expert_id: int) -> None:
     platform's)."""
     expert = Expert.objects.select_related("fund", "invited_by").get(pk=expert_id)
     account = expert.user or User.objects.filter(email__iexact=expert.email).first()
-    language = account.preferred_language if account is not None else settings.LANGUAGE_CODE
-    if language not in LANGUAGES:
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(email_language(account)):
         context = {
             "expert": expert,
             "fund": expert.fund.name,

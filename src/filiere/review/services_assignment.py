@@ -57,7 +57,7 @@ from .selectors_assignment import (
     engine_inputs,
     matching_keywords,
 )
-from .services import LANGUAGES
+from .services import email_language
 
 logger = logging.getLogger(__name__)
 
@@ -400,11 +400,7 @@ def send_assignment_emails(*, call_id: int, expert_ids: list[int]) -> int:
     )
     experts = Expert.objects.filter(pk__in=waiting).select_related("user")
     for expert in experts:
-        account = expert.user
-        language = account.preferred_language if account is not None else ""
-        if language not in LANGUAGES:
-            language = settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(email_language(expert.user)):
             context = {
                 "call": call.title,
                 "count": waiting[expert.pk],
