@@ -2,7 +2,8 @@
 and its weighted total.
 
 A score is an integer between 0 and the call's ``scale_max``, or :data:`NOT_APPLICABLE`
-(``"na"``, when the call allows it); ``None`` (or no entry) means not scored yet. The weighted total is the mean of the scored criteria weighted by
+(``"na"``, when the call allows it); ``None`` (or no entry) means not scored
+yet. The weighted total is the mean of the scored criteria weighted by
 their weights, on a 0–100 scale; criteria marked n/a leave both sides of the mean, so an n/a
 never counts as a zero. Codes, never labels: the web layer translates.
 """
