@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "filiere.community",
     "filiere.calls",
     "filiere.review",
+    "filiere.committee",
     "filiere.api",
     "filiere.demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("community/", include("filiere.community.urls")),
     path("calls/", include("filiere.calls.urls")),
     path("review/", include("filiere.review.urls")),
+    path("committee/", include("filiere.committee.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
