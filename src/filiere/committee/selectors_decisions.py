@@ -1,1 +1,170 @@
-"""(being written: issue #10, committee stage)."""
+"""Reads of the decisions and letters: the feedback drawn from the reviews (anonymised), a
+session's decisions, a call's outbox, and the gatekeepers of a decision and of a letter.
+
+Reviewers' identities never reach applicants: the feedback is the submitted reviews' opinions
+(never the confidential notes) labelled "Reviewer A, B…", with every name and address of the
+fund's pool of experts taken out of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from filiere.accounts.types import AnyUser
+from filiere.calls.models import Application, Call
+from filiere.calls.permissions import instructs, is_member
+from filiere.review.models import Expert, PairStatus, Review, ReviewStatus
+from filiere.review.selectors_review import reviewer_label
+
+from .models import Decision, DecisionStatus, Letter, LetterStatus, Session
+
+#: What replaces a name or an address of an expert in the feedback.
+REDACTED = "[…]"
+
+
+# --- anonymisation ------------------------------------------------------------------------------
+
+
+def _expert_identities(call: Call) -> list[str]:
+    """Every name and address of the experts of the call's fund (pool rows in any status)."""
+    found: set[str] = set()
+    for expert in Expert.objects.filter(fund_id=call.fund_id).select_related("user__person"):
+        found.add(expert.email)
+        user = expert.user
+        if user is None:
+            continue
+        found.update({user.email, user.first_name, user.last_name, user.get_full_name()})
+        person = getattr(user, "person", None)
+        if person is not None:
+            full = f"{person.first_name} {person.last_name}"
+            found.update({person.first_name, person.last_name, full})
+    return [text.strip() for text in found if len(text.strip()) > 1]
+
+
+def anonymiser(call: Call) -> Callable[[str], str]:
+    """A function that takes every expert's name and address out of a text (whole words, any
+    case; the longest first, so that a full name goes before its parts)."""
+    identities = sorted(_expert_identities(call), key=len, reverse=True)
+    if not identities:
+        return lambda text: text
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(i) for i in identities) + r")(?!\w)", re.IGNORECASE
+    )
+    return lambda text: pattern.sub(REDACTED, text)
+
+
+def scrub(call: Call, paragraphs: Iterable[str]) -> list[str]:
+    """``paragraphs`` without an expert's name or address, blank ones dropped."""
+    clean = anonymiser(call)
+    return [clean(p.strip()) for p in paragraphs if p.strip()]
+
+
+def feedback_paragraphs(application: Application) -> list[str]:
+    """The submitted reviews' opinions for the applicant, one paragraph each, labelled by the
+    order of the published assignments ("Reviewer A: …", in the active language), anonymised."""
+    assignments = list(
+        application.assignments.filter(status=PairStatus.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    labels = {pk: reviewer_label(index) for index, pk in enumerate(assignments)}
+    reviews = Review.objects.filter(
+        assignment__application=application, status=ReviewStatus.SUBMITTED
+    ).order_by("assignment_id")
+    paragraphs = [
+        _("Reviewer %(label)s: %(opinion)s")
+        % {"label": labels.get(review.assignment_id, "?"), "opinion": review.opinion.strip()}
+        for review in reviews
+        if review.opinion.strip()
+    ]
+    return scrub(application.call, paragraphs)
+
+
+# --- staff's lists ------------------------------------------------------------------------------
+
+
+def session_decisions(session: Session) -> QuerySet[Decision]:
+    """The decisions recorded in ``session``, those awaiting a second signature first."""
+    return (
+        Decision.objects.filter(session=session)
+        .exclude(status=DecisionStatus.CANCELLED)
+        .select_related("application", "proposed_by", "confirmed_by", "letter")
+        .order_by("-status", "application__reference", "pk")
+    )
+
+
+def outbox(call: Call) -> QuerySet[Letter]:
+    """The call's letters waiting to be sent, by application reference."""
+    return (
+        Letter.objects.filter(
+            status=LetterStatus.DRAFT,
+            decision__status=DecisionStatus.CONFIRMED,
+            decision__application__call=call,
+        )
+        .select_related("decision__application")
+        .order_by("decision__application__reference", "pk")
+    )
+
+
+def sent_letters(call: Call) -> QuerySet[Letter]:
+    return (
+        Letter.objects.filter(status=LetterStatus.SENT, decision__application__call=call)
+        .select_related("decision__application", "sent_by")
+        .order_by("decision__application__reference", "pk")
+    )
+
+
+# --- gatekeepers --------------------------------------------------------------------------------
+
+
+def confirmed_decision(application: Application) -> Decision | None:
+    """The application's latest confirmed decision, with its letter."""
+    return (
+        Decision.objects.filter(application=application, status=DecisionStatus.CONFIRMED)
+        .select_related("letter")
+        .order_by("-confirmed_at", "-pk")
+        .first()
+    )
+
+
+def letter_of(decision: Decision) -> Letter | None:
+    try:
+        return decision.letter
+    except Letter.DoesNotExist:
+        return None
+
+
+def letter_for_staff(user: AnyUser, pk: int) -> Letter:
+    """A letter of a confirmed decision, for the staff of its call who are not on its team."""
+    letter = (
+        Letter.objects.select_related("decision__application__call__fund")
+        .filter(pk=pk, decision__status=DecisionStatus.CONFIRMED)
+        .first()
+    )
+    if letter is None or not instructs(user, letter.decision.application):
+        raise Http404
+    return letter
+
+
+def letter_for_reader(user: AnyUser, pk: int) -> Letter:
+    """A letter as a PDF: any of a confirmed decision for the staff of its call (a preview),
+    a sent one for the application's lead and accepted team members; 404 for anyone else
+    (a pending invitee, another team, an expert, a committee member)."""
+    letter = (
+        Letter.objects.select_related("decision__application__call__fund")
+        .filter(pk=pk, decision__status=DecisionStatus.CONFIRMED)
+        .first()
+    )
+    if letter is None:
+        raise Http404
+    application = letter.decision.application
+    if instructs(user, application):
+        return letter
+    if letter.status == LetterStatus.SENT and is_member(user, application):
+        return letter
+    raise Http404

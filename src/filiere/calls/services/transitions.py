@@ -245,15 +245,28 @@ DECISIONS = frozenset(
 
 
 def record_decision(
-    *, application: Application, code: str, by: User, reason: str = ""
+    *,
+    application: Application,
+    code: str,
+    by: User,
+    reason: str = "",
+    notify: bool = True,
+    data: Mapping[str, object] | None = None,
 ) -> Application:
     """Record the decision ``code`` (award, reject with its grounds, defer with what to improve)
     taken on an application before the committee, as staff or a committee member who is not on
-    its team. The owner of the decisions until the committee stage has its own service."""
+    its team. ``notify=False``: the caller tells the applicant itself (the committee's decision
+    letter), so the workflow's e-mail is not sent; ``data`` joins the audit entry (the amount)."""
     if code not in DECISIONS:
         raise TransitionError.of("workflow.unknown_transition", {"transition": code})
     return transition_application(
-        application=application, code=code, by=by, reason=reason, service="record_decision"
+        application=application,
+        code=code,
+        by=by,
+        reason=reason,
+        notify=notify,
+        service="record_decision",
+        data=data,
     )
 
 
