@@ -272,6 +272,20 @@ REVIEW_PAGES = {
         data={"reason": "matrix"},
         note="no such review in the call: 404 once the staff door is passed",
     ),
+    "review:review_remind_late": [
+        Route(
+            _call_staff(REDIRECT),
+            method="POST",
+            kwargs=lambda w: {"slug": w.staff_call.slug},
+            note="remind the late experts now: back to the reviews dashboard with a message",
+        ),
+        Route(
+            expect(anonymous=LOGIN, **dict.fromkeys(STAFF, REDIRECT), others=FORBIDDEN),
+            method="POST",
+            kwargs=lambda w: {"slug": _other_call(w).slug},
+            note="another call of the same fund: not for the staff of the first call",
+        ),
+    ],
     "review:invitation": [
         Route(
             expect(everyone=OK),
@@ -286,6 +300,18 @@ REVIEW_PAGES = {
         expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
         kwargs=lambda w: {"slug": w.staff_call.slug},
         note="a call of a fund whose pool the expert is not in: 404",
+    ),
+    "review:my_bids": Route(
+        expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
+        kwargs=lambda w: {"slug": w.staff_call.slug},
+        note="the bidding of a call of a fund whose pool the expert is not in: 404",
+    ),
+    "review:bid_save": Route(
+        expect(anonymous=LOGIN, expert=NOT_FOUND, others=FORBIDDEN),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug, "pk": _stranger_application(w).pk},
+        data={"value": "eager"},
+        note="a bid on a call of another pool: 404, nothing saved",
     ),
     "review:declaration_withdraw": Route(
         expect(anonymous=LOGIN, others=NOT_FOUND),

@@ -302,6 +302,8 @@ from .models_assignment import (  # noqa: E402
     PairResponse,
     PairStatus,
 )
+from .models_bidding import Bid, BidValue  # noqa: E402
+from .models_reminders import ReminderKind, ReviewReminder  # noqa: E402
 from .models_review import (  # noqa: E402
     MAX_SCALE,
     Recommendation,
@@ -322,6 +324,8 @@ __all__ = [
     "AssignmentMode",
     "AssignmentRun",
     "Availability",
+    "Bid",
+    "BidValue",
     "ConflictLift",
     "Declaration",
     "DeclarationSource",
@@ -332,7 +336,9 @@ __all__ = [
     "PairStatus",
     "PastWork",
     "Recommendation",
+    "ReminderKind",
     "Review",
+    "ReviewReminder",
     "ReviewSettings",
     "ReviewStatus",
     "ReviewVisibility",

@@ -101,6 +101,16 @@ REFUSALS: dict[str, Promise] = {
     "review.review.visibility_unknown": gettext_lazy(
         "Choose when an expert sees the other reviews."
     ),
+    # Bidding and reminders.
+    "review.bid.not_in_pool": gettext_lazy("Only the experts of this call's pool bid on it."),
+    "review.bid.unknown": gettext_lazy("Choose one of the bids."),
+    "review.bid.closed": gettext_lazy(
+        "The bidding of this call is closed: your assignments have been published."
+    ),
+    "review.bid.conflicted": gettext_lazy("You have a conflict of interest with this application."),
+    "review.reminders.not_call_staff": gettext_lazy(
+        "Only the staff of this call remind its experts."
+    ),
 }
 
 

@@ -365,6 +365,24 @@ def _declare_against_party(
     )
 
 
+def declare_application_conflict(
+    *, by: User, application: Application, kind: str, reason: str
+) -> Declaration:
+    """The expert's own conflict with one application (declining its assignment, or a
+    "conflict" bid): it holds for that pair only. The caller records its audit entry."""
+    if kind not in ConflictKind.__members__.values():
+        raise Invalid("review.kind_unknown", field="conflict_kind")
+    reason = _require_reason(reason)
+    return Declaration.objects.create(
+        source=DeclarationSource.EXPERT,
+        kind=kind,
+        reason=reason,
+        expert_user=by,
+        application=application,
+        declared_by=by,
+    )
+
+
 def _record_declaration(
     declaration: Declaration, action: str, *, obj: Declaration | Application
 ) -> None:

@@ -30,6 +30,7 @@ from filiere.audit.services import record
 from filiere.calls import events
 from filiere.calls.models import Application, Call
 from filiere.engine.affinity import AffinityOptions, compute_affinity
+from filiere.engine.affinity.bids import adjusted_affinity
 from filiere.engine.assignment import AffinityMatrix, AssignmentRequest, assign
 from filiere.engine.conflicts import ConflictKind
 from filiere.errors import Invalid, NotAllowed, ServiceError
@@ -41,8 +42,8 @@ from .models import (
     AssignmentMode,
     AssignmentRun,
     Availability,
-    Declaration,
-    DeclarationSource,
+    Bid,
+    BidValue,
     Expert,
     ExpertStatus,
     PairResponse,
@@ -57,7 +58,8 @@ from .selectors_assignment import (
     engine_inputs,
     matching_keywords,
 )
-from .services import email_language
+from .selectors_bidding import BID_MARK, bids_of_call
+from .services import declare_application_conflict, email_language
 
 logger = logging.getLogger(__name__)
 
@@ -174,20 +176,27 @@ def _run(run: AssignmentRun) -> None:
         return
     _step(run, AssignmentRun.Step.AFFINITY)
     excluded = inputs.conflicts | inputs.declined
-    scores = {
-        (int(p), int(e)): score
-        for p, e, score in compute_affinity(
-            inputs.proposals, [x.engine for x in inputs.experts.values()], options=AFFINITY_OPTIONS
-        )
-        if (int(p), int(e)) not in excluded
-    }
+    bids = _bids_for_run(run.call)
+    scores = {}
+    for p, e, score in compute_affinity(
+        inputs.proposals, [x.engine for x in inputs.experts.values()], options=AFFINITY_OPTIONS
+    ):
+        key = (int(p), int(e))
+        if key in excluded:
+            continue
+        adjusted = adjusted_affinity(score, bids.get(key))
+        if adjusted is not None:
+            scores[key] = adjusted
     _step(run, AssignmentRun.Step.ASSIGNING)
     request = _request(run, inputs, scores)
     result = assign(request)
     _step(run, AssignmentRun.Step.WRITING)
     with transaction.atomic():
         written = _write_proposal(
-            run, inputs, [(int(p.proposal_id), int(p.expert_id), p.score) for p in result.pairs]
+            run,
+            inputs,
+            [(int(p.proposal_id), int(p.expert_id), p.score) for p in result.pairs],
+            bids,
         )
         AssignmentRun.objects.filter(pk=run.pk).update(
             step=AssignmentRun.Step.FINISHED,
@@ -204,6 +213,20 @@ def _run(run: AssignmentRun) -> None:
             seconds=result.seconds,
             finished_at=timezone.now(),
         )
+
+
+def _bids_for_run(call: Call) -> dict[tuple[int, int], str]:
+    """The experts' bids as the run applies them (``engine.affinity.bids``: eager +0.15,
+    willing 0, not willing -0.25, within [0, 1]). A "conflict" bid excludes its pair through
+    the declaration it recorded (``conflicted_pairs``), so that a lift by the staff or a
+    withdrawal by the expert brings the pair back like any other conflict: here it counts as
+    no bid."""
+    return {key: value for key, value in bids_of_call(call).items() if value != BidValue.CONFLICT}
+
+
+def _why(keywords: list[str], bid: str | None) -> list[str]:
+    """The pair's matching keywords, then its bid as ``bid:<value>`` (the staff see it)."""
+    return [*keywords, f"{BID_MARK}{bid}"] if bid else keywords
 
 
 def _request(
@@ -249,9 +272,13 @@ def _request(
 
 
 def _write_proposal(
-    run: AssignmentRun, inputs: EngineInputs, pairs: list[tuple[int, int, float]]
+    run: AssignmentRun,
+    inputs: EngineInputs,
+    pairs: list[tuple[int, int, float]],
+    bids: dict[tuple[int, int], str],
 ) -> int:
-    """Replace the proposed, unlocked pairs by the run's; kept pairs get their new score."""
+    """Replace the proposed, unlocked pairs by the run's; kept pairs get their new score (and
+    "why", with the expert's bid)."""
     Assignment.objects.filter(
         application__call=run.call, status=PairStatus.PROPOSED, locked=False
     ).exclude(response=PairResponse.DECLINED).delete()
@@ -261,7 +288,10 @@ def _write_proposal(
     }
     new, kept = [], []
     for app_id, expert_id, score in pairs:
-        why = matching_keywords(inputs.experts[expert_id].keywords, inputs.texts[app_id])
+        why = _why(
+            matching_keywords(inputs.experts[expert_id].keywords, inputs.texts[app_id]),
+            bids.get((app_id, expert_id)),
+        )
         pair = existing.get((app_id, expert_id))
         if pair is not None:
             pair.affinity, pair.why = score, why
@@ -338,7 +368,13 @@ def add_assignment(*, call: Call, application: Application, expert: Expert, by: 
                 application=application,
                 expert=expert,
                 added_by_staff=True,
-                why=matching_keywords(keywords, text),
+                why=_why(
+                    matching_keywords(keywords, text),
+                    Bid.objects.filter(expert=expert, application=application)
+                    .exclude(value=BidValue.CONFLICT)
+                    .values_list("value", flat=True)
+                    .first(),
+                ),
             )
     except IntegrityError:
         raise Invalid("review.assignment.already_assigned", field="expert") from None
@@ -440,13 +476,8 @@ def answer_assignment(
         if not reason:
             raise Invalid("review.reason_missing", field="reason")
         # The expert's own conflict with this one application.
-        Declaration.objects.create(
-            source=DeclarationSource.EXPERT,
-            kind=conflict_kind,
-            reason=reason,
-            expert_user=by,
-            application=assignment.application,
-            declared_by=by,
+        declare_application_conflict(
+            by=by, application=assignment.application, kind=conflict_kind, reason=reason
         )
     assignment.response = PairResponse.ACCEPTED if accept else PairResponse.DECLINED
     assignment.responded_at = timezone.now()

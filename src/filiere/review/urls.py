@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views, views_assignment, views_review
+from . import views, views_assignment, views_bidding, views_reminders, views_review
 
 app_name = "review"
 urlpatterns: list[URLPattern] = [
@@ -60,12 +60,19 @@ urlpatterns: list[URLPattern] = [
         views_review.review_reopen,
         name="review_reopen",
     ),
+    path(
+        "calls/<slug:slug>/reviews/remind-late/",
+        views_reminders.remind_late,
+        name="review_remind_late",
+    ),
     # The invitation link of the e-mail.
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     # The expert's own pages.
     path("me/", views.my_expertise, name="my_expertise"),
     path("me/calls/<slug:slug>/", views.my_availability, name="my_availability"),
     path("me/conflicts/", views.my_conflicts, name="my_conflicts"),
+    path("me/calls/<slug:slug>/bids/", views_bidding.my_bids, name="my_bids"),
+    path("me/calls/<slug:slug>/bids/<int:pk>/", views_bidding.bid_save, name="bid_save"),
     # The inbox shows each assignment's review progress and deadline (views_review).
     path("me/assignments/", views_review.my_assignments, name="my_assignments"),
     path("me/assignments/<int:pk>/", views_assignment.my_assignment, name="my_assignment"),
