@@ -13,6 +13,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from . import (
     applications,
+    decisions,
     errors,
     filters,
     language,
@@ -70,3 +71,4 @@ api.add_router("", reference.router)  # /territories, /sectors, /professions
 api.add_router("/calls", "filiere.api.calls.router")  # public calls for projects
 api.add_router("/applications", applications.router)
 api.add_router("/review", review.router)  # the expert's assignments and reviews
+api.add_router("", decisions.router)  # /applications/{id}/decision (the committee's)

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from filiere.accounts.types import AnyUser
 from filiere.calls.models import Application, Call
+from filiere.calls.models import State as AppState
 from filiere.calls.permissions import instructs, is_member
 from filiere.review.models import Expert, PairStatus, Review, ReviewStatus
 from filiere.review.selectors_review import reviewer_label
 
-from .models import Decision, DecisionStatus, Letter, LetterStatus, Session
+from .access import readable_items
+from .models import AgendaItem, Decision, DecisionStatus, Letter, LetterStatus, Session
 
 #: What replaces a name or an address of an expert in the feedback.
 REDACTED = "[…]"
@@ -168,3 +170,47 @@ def letter_for_reader(user: AnyUser, pk: int) -> Letter:
     if letter.status == LetterStatus.SENT and is_member(user, application):
         return letter
     raise Http404
+
+
+def decision_for_staff(user: AnyUser, pk: int) -> Decision:
+    """A decision, for the staff of its call who are not on its application's team."""
+    decision = Decision.objects.select_related("application__call", "session").filter(pk=pk).first()
+    if decision is None or not instructs(user, decision.application):
+        raise Http404
+    return decision
+
+
+def application_on_agenda(user: AnyUser, session: Session, application_pk: int) -> Application:
+    """An application on ``session``'s agenda that ``user`` may read (``readable_items``: not
+    one they are on, nor one they are in conflict with); 404 otherwise."""
+    item = readable_items(user, session).filter(application_id=application_pk).first()
+    if item is None:
+        raise Http404
+    return Application.objects.select_related("call").get(pk=item.application_id)
+
+
+def readable_decision(user: AnyUser, application: Application) -> Decision | None:
+    """The confirmed decision of ``application`` for its lead and accepted team members (the
+    calls gatekeepers' rule) and the staff who instruct it; ``None`` for anyone else."""
+    if not (is_member(user, application) or instructs(user, application)):
+        return None
+    return confirmed_decision(application)
+
+
+def shown_feedback(decision: Decision) -> list[str]:
+    """The feedback an applicant reads: the letter's, once it is sent."""
+    letter = letter_of(decision)
+    return (
+        list(letter.feedback) if letter is not None and letter.status == LetterStatus.SENT else []
+    )
+
+
+def awaiting_decision(user: AnyUser, session: Session) -> QuerySet[AgendaItem]:
+    """The agenda items ``user`` may read whose application is before the committee without a
+    decision awaiting its second signature."""
+    waiting = Decision.objects.filter(status=DecisionStatus.PROPOSED).values("application_id")
+    return (
+        readable_items(user, session)
+        .filter(application__state=AppState.COMMITTEE)
+        .exclude(application_id__in=waiting)
+    )
