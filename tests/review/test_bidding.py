@@ -142,7 +142,8 @@ def test_an_open_call_has_no_bidding_yet(client):
 
 def test_a_call_closed_long_ago_has_no_bidding(client):
     call = CallFactory(
-        opens_at=timezone.now() - timedelta(days=400), closes_at=timezone.now() - timedelta(days=300)
+        opens_at=timezone.now() - timedelta(days=400),
+        closes_at=timezone.now() - timedelta(days=300),
     )
     client.force_login(expert(call.fund))
 

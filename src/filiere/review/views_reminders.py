@@ -35,13 +35,13 @@ def remind_late(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request,
             ngettext(
-                "%(experts)s expert reminded of %(applications)s late review.",
-                "%(experts)s experts reminded of %(applications)s late reviews.",
-                sent.applications,
+                "%(experts)s expert reminded (late reviews: %(applications)s).",
+                "%(experts)s experts reminded (late reviews: %(applications)s).",
+                sent.experts,
             )
             % {"experts": sent.experts, "applications": sent.applications},
         )
-    else:
+    elif not sent.skipped:
         messages.info(request, _("No expert to remind: no review is late."))
     if sent.skipped:
         messages.info(
