@@ -20,6 +20,8 @@ from .calls_applicant import APPLICANT_API, APPLICANT_PAGES
 from .calls_audit import AUDIT_PAGES
 from .calls_design import DESIGN_API, DESIGN_PAGES
 from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
+from .committee_decisions import COMMITTEE_DECISIONS_API, COMMITTEE_DECISIONS_PAGES
+from .committee_simulator import SIMULATOR_API, SIMULATOR_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
@@ -278,6 +280,8 @@ PAGES: dict[str, Route | list[Route]] = {
     **DESIGN_PAGES,
     **AUDIT_PAGES,
     **REVIEW_PAGES,
+    **SIMULATOR_PAGES,
+    **COMMITTEE_DECISIONS_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -287,6 +291,8 @@ API: dict[str, Route | list[Route]] = {
     **INSTRUCTION_API,
     **DESIGN_API,
     **REVIEW_API,
+    **SIMULATOR_API,
+    **COMMITTEE_DECISIONS_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]
