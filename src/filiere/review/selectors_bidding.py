@@ -84,7 +84,15 @@ class BidRow:
     bid: str
 
 
-def bid_page(user: User, bidding: BiddingCall, number: object) -> Page[BidRow]:
+@dataclass(frozen=True)
+class BidPage:
+    """One page of the call's applications (``page`` for the pagination) and its rows."""
+
+    page: Page[Application]
+    rows: list[BidRow]
+
+
+def bid_page(user: User, bidding: BiddingCall, number: str | int | None) -> BidPage:
     """Page ``number`` of the call's applications (by reference) with the expert's own bid on
     each ("" for none)."""
     applications = (
@@ -100,8 +108,7 @@ def bid_page(user: User, bidding: BiddingCall, number: object) -> Page[BidRow]:
             "application_id", "value"
         )
     )
-    page.object_list = [BidRow(a, mine.get(a.pk, "")) for a in shown]
-    return page  # type: ignore[return-value]
+    return BidPage(page, [BidRow(a, mine.get(a.pk, "")) for a in shown])
 
 
 def application_for_bidder(user: User, bidding: BiddingCall, pk: int) -> Application:

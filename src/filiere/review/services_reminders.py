@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -243,5 +244,5 @@ def remind_late_experts(*, call: Call, by: User, now: datetime | None = None) ->
         data={"experts": result.experts, "applications": result.applications},
     )
     for group in groups.values():
-        transaction.on_commit(lambda group=group: _send(ReminderKind.STAFF, group))
+        transaction.on_commit(partial(_send, ReminderKind.STAFF, group))
     return result

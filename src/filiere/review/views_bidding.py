@@ -8,7 +8,7 @@ pool), a form, one service.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,20 +24,20 @@ from .models import BidValue
 from .permissions import expert_required
 
 
-def _form(pk: int, bid: str, data: object = None) -> BidForm:
+def _form(pk: int, bid: str, data: QueryDict | None = None) -> BidForm:
     # One form per row: ids made unique by the application's id.
-    return BidForm(data, initial={"value": bid}, auto_id=f"bid-{pk}-%s")  # type: ignore[arg-type]
+    return BidForm(data, initial={"value": bid}, auto_id=f"bid-{pk}-%s")
 
 
 def _page(
     request: AuthenticatedHttpRequest,
     bidding: selectors.BiddingCall,
-    number: object,
+    number: str | int | None,
     bound: tuple[int, BidForm] | None = None,
 ) -> HttpResponse:
-    page = selectors.bid_page(request.user, bidding, number)
+    found = selectors.bid_page(request.user, bidding, number)
     rows = []
-    for row in page.object_list:
+    for row in found.rows:
         form = _form(row.application.pk, row.bid)
         if bound is not None and bound[0] == row.application.pk:
             form = bound[1]
@@ -45,7 +45,7 @@ def _page(
     return render(
         request,
         "review/my_bids.html",
-        {"bidding": bidding, "call": bidding.call, "page": page, "rows": rows},
+        {"bidding": bidding, "call": bidding.call, "page": found.page, "rows": rows},
         status=200 if bound is None else 400,
     )
 
