@@ -183,7 +183,8 @@ def letter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # The current text comes back in the form, the typed one below it (to copy from).
         letter = selectors.letter_for_staff(request.user, pk)
         typed = form.cleaned_data["feedback"]
-        form = FeedbackForm(initial=FeedbackForm.initial_of(letter.feedback, letter.version))
+        form = FeedbackForm(FeedbackForm.initial_of(letter.feedback, letter.version))
+        form.is_valid()
         form.add_error(None, error.message)
         status = 409 if error.code == "committee.letter.stale" else 200
         return _letter_page(request, letter, form, status=status, typed=typed)
