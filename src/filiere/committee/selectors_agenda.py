@@ -177,6 +177,11 @@ def _rows(user: AnyUser, session: Session, items: Sequence[AgendaItem]) -> list[
     ]
 
 
+def agenda_row(user: AnyUser, session: Session, item: AgendaItem) -> AgendaRow:
+    """One item's row (past its gatekeeper), as on the agenda."""
+    return _rows(user, session, [item])[0]
+
+
 def agenda_rows(user: AnyUser, session: Session) -> list[AgendaRow]:
     """The agenda as ``user`` may read it, by position: each application with its figures
     (raw mean, calibrated score and interval, spread, reviews), the votes per choice, the
@@ -265,7 +270,7 @@ def item_detail(user: AnyUser, session: Session, item: AgendaItem) -> ItemDetail
     """One item past its gatekeeper (``access.item_for_reader``): the application, its figures
     and votes, its reviews (named for the staff of the call only) and who voted what."""
     names = runs_committee(user, session)
-    (row,) = _rows(user, session, [item])
+    row = agenda_row(user, session, item)
     labels = dict(VoteChoice.choices)
     votes = [
         CastVote(
