@@ -146,11 +146,12 @@ def test_the_proposer_may_not_confirm_their_own_decision(call):
     assert application.state == "committee"
 
 
-def test_a_second_person_confirms_through_the_one_door(call):
+def test_a_second_person_confirms_through_the_one_door(call, django_capture_on_commit_callbacks):
     application = reviewed(call, [70])
     proposer, signer = staff(), call_staff(call)
     decision = propose(application, proposer, amount=Decimal("42000"))
-    confirm_decision(decision=decision, by=signer)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_decision(decision=decision, by=signer)
     decision.refresh_from_db()
     application.refresh_from_db()
     assert decision.status == DecisionStatus.CONFIRMED
