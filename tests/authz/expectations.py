@@ -21,6 +21,7 @@ from .calls_audit import AUDIT_PAGES
 from .calls_design import DESIGN_API, DESIGN_PAGES
 from .calls_instruction import INSTRUCTION_API, INSTRUCTION_PAGES
 from .committee_decisions import COMMITTEE_DECISIONS_API, COMMITTEE_DECISIONS_PAGES
+from .committee_sessions import SESSIONS_API, SESSIONS_PAGES
 from .committee_simulator import SIMULATOR_API, SIMULATOR_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
@@ -282,6 +283,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **REVIEW_PAGES,
     **SIMULATOR_PAGES,
     **COMMITTEE_DECISIONS_PAGES,
+    **SESSIONS_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -293,6 +295,7 @@ API: dict[str, Route | list[Route]] = {
     **REVIEW_API,
     **SIMULATOR_API,
     **COMMITTEE_DECISIONS_API,
+    **SESSIONS_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]

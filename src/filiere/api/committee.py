@@ -31,6 +31,7 @@ from filiere.committee.access import item_for_reader, session_for_reader
 from filiere.committee.models import VoteChoice
 from filiere.committee.permissions import runs_committee, sees_committee
 from filiere.committee.selectors_agenda import AgendaRow, ReviewRow, SessionRow
+from filiere.errors import NotAllowed
 
 from .auth import SIGNED_IN, SignedInRequest
 from .errors import ErrorOut, invalid_input
@@ -247,8 +248,11 @@ def vote(request: SignedInRequest, session_id: int, item_id: int) -> dict[str, A
     # service records the votes of active members only (403), while the session is open (409);
     # 422 for an unknown choice; audited
     _committee(request)
-    session, _member = session_for_reader(request.auth, session_id)
+    session, member = session_for_reader(request.auth, session_id)
     item = item_for_reader(request.auth, session, item_id)
+    if member is None:
+        # The staff read the agenda but do not vote: refused before the body is read.
+        raise NotAllowed("committee.vote.not_member")
     try:
         payload = VoteIn.model_validate_json(request.body or b"{}")
     except PydanticValidationError:
