@@ -288,3 +288,14 @@ def test_a_lifted_conflict_bid_no_longer_excludes_the_pair(
     services.lift_conflict(call=call, expert=first, application=app, by=staff, reason="Ancien.")
     pair = _run(call, django_capture_on_commit_callbacks)
     assert pair.expert == first and "bid:conflict" not in pair.why
+
+
+def test_the_staff_read_the_bid_in_their_language():
+    from django.utils import translation
+
+    from filiere.review.templatetags.review_bids import why_terms
+
+    with translation.override("en"):
+        assert why_terms(["mine", "bid:eager"]) == ["mine", "bid: Eager to review it"]
+    assert why_terms(["bid:unknown", "x"]) == ["bid:unknown", "x"]
+    assert why_terms(None) == []

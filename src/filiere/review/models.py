@@ -302,7 +302,7 @@ from .models_assignment import (  # noqa: E402
     PairResponse,
     PairStatus,
 )
-from .models_bidding import Bid, BidValue  # noqa: E402
+from .models_bidding import BID_MARK, Bid, BidValue  # noqa: E402
 from .models_reminders import ReminderKind, ReviewReminder  # noqa: E402
 from .models_review import (  # noqa: E402
     MAX_SCALE,
@@ -314,6 +314,7 @@ from .models_review import (  # noqa: E402
 )
 
 __all__ = [
+    "BID_MARK",
     "CONFLICT_KINDS",
     "DEFAULT_REVIEWS",
     "MAX_CHURN",

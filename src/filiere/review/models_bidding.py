@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from filiere.engine.affinity.bids import Bid as EngineBid
 
+#: How a pair's "why" (``Assignment.why``) holds the expert's bid: ``bid:eager``...
+BID_MARK = "bid:"
+
 
 class BidValue(models.TextChoices):
     EAGER = EngineBid.EAGER.value, _("Eager to review it")

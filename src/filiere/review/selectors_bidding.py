@@ -27,8 +27,6 @@ from .selectors_assignment import ASSIGNABLE
 
 #: Applications per page of the bidding.
 BIDS_PER_PAGE = 50
-#: How a pair's "why" (``Assignment.why``) holds the expert's bid: ``bid:eager``...
-BID_MARK = "bid:"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from filiere.engine.conflicts import ConflictKind
 from filiere.errors import Invalid, NotAllowed, ServiceError
 
 from .models import (
+    BID_MARK,
     MAX_CHURN,
     MAX_REVIEWS,
     Assignment,
@@ -58,7 +59,7 @@ from .selectors_assignment import (
     engine_inputs,
     matching_keywords,
 )
-from .selectors_bidding import BID_MARK, bids_of_call
+from .selectors_bidding import bids_of_call
 from .services import declare_application_conflict, email_language
 
 logger = logging.getLogger(__name__)
