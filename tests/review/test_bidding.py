@@ -299,3 +299,11 @@ def test_the_staff_read_the_bid_in_their_language():
         assert why_terms(["mine", "bid:eager"]) == ["mine", "bid: Eager to review it"]
     assert why_terms(["bid:unknown", "x"]) == ["bid:unknown", "x"]
     assert why_terms(None) == []
+
+
+def test_the_page_number_sent_back_is_only_a_number(client, call):
+    app = application(call)
+    client.force_login(expert(call.fund))
+
+    response = client.post(_url(call, app), {"value": "eager", "page": "2&next=//evil"})
+    assert response["Location"] == f"{_url(call)}?page=1#application-{app.pk}"

@@ -65,7 +65,8 @@ def bid_save(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRespo
     # conflict with (404 otherwise, as everywhere for a conflicted expert)
     bidding = selectors.call_for_bidder(request.user, slug)
     application = selectors.application_for_bidder(request.user, bidding, pk)
-    number = request.POST.get("page") or 1
+    given = request.POST.get("page", "")
+    number = int(given) if given.isdigit() else 1  # only a number goes back into the address
     form = _form(pk, "", request.POST)
     if form.is_valid():
         try:
