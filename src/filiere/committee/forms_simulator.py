@@ -254,7 +254,7 @@ class Simulation:
         return True
 
     def _cofunders(self) -> list[dict[str, Any]]:
-        return [r for f in self.cofunders.forms if (r := cast(CoFunderForm, f).as_rule())]
+        return [r for f in self.cofunders.forms if (r := f.as_rule())]
 
     @property
     def envelope(self) -> Decimal:
@@ -274,7 +274,7 @@ class Simulation:
         min_score = data.get("min_score")
         return {
             "objective": data["objective"],
-            "quotas": [r for f in self.quotas.forms if (r := cast(QuotaForm, f).as_rule())],
+            "quotas": [r for f in self.quotas.forms if (r := f.as_rule())],
             "max_per_organisation": data.get("max_per_organisation"),
             "min_score": float(min_score) if min_score is not None else None,
             "partial_awards": bool(data.get("partial_awards")),

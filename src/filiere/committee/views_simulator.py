@@ -34,7 +34,9 @@ from .permissions import committee_required, committee_staff_required, runs_comm
 
 def _is_partial(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.history_restore_request
 
 
 def _readable(request: AuthenticatedHttpRequest, session: Session) -> selectors.Agenda:
