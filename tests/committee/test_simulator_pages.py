@@ -71,6 +71,47 @@ def test_staff_run_a_quota_and_read_the_result_side_by_side(
     assert QUOTA_MESSAGE in again
 
 
+def test_the_form_gives_the_engine_every_rule(client):
+    s = scored_session()
+    client.force_login(s.staff)
+    response = client.post(
+        reverse("committee:simulator_run", args=[s.session.pk]),
+        _form(
+            objective="ranked",
+            max_per_organisation="1",
+            min_score="20",
+            partial_awards="on",
+            partial_floor="40",
+            forced_out=[str(s.d.pk)],
+            **{
+                "quota-0-group": "territory=wallonia",
+                "quota-0-min_amount": "50000",
+                "cofunder-0-name": "Wallimage",
+                "cofunder-0-envelope": "30000",
+                "cofunder-0-eligible": ["territory=wallonia"],
+            },
+        ),
+    )
+    assert response.status_code == 302
+    scenario = Scenario.objects.get()
+    assert scenario.rules == {
+        "objective": "ranked",
+        "quotas": [{"field": "territory", "value": "wallonia", "min_amount": 50000.0}],
+        "max_per_organisation": 1,
+        "min_score": 20.0,
+        "partial_awards": True,
+        "partial_floor": 0.4,
+        "cofunders": [
+            {"name": "Wallimage", "envelope": 30000.0, "field": "territory", "values": ["wallonia"]}
+        ],
+    }
+    assert scenario.forced_out == [s.d.pk] and scenario.forced_in == []
+    # Prefilled from it: the quota and the co-funder are back in the form.
+    form = client.get(_page(s) + f"?from={scenario.pk}").content.decode()
+    assert 'value="Wallimage"' in form
+    assert '<option value="territory=wallonia" selected>' in form
+
+
 def test_the_progress_page_is_polled_until_the_run_ends(client):
     s = scored_session()
     scenario = Scenario.objects.create(session=s.session, envelope=1000, created_by=s.staff)

@@ -204,3 +204,52 @@ def test_only_the_staff_of_the_call_run_the_simulator():
     for user in (member(s.session), UserFactory()):
         with pytest.raises(NotAllowed):
             request_simulation(session=s.session, by=user, envelope=Decimal("1"), rules={})
+
+
+def test_the_cap_per_organisation_names_the_organisation(django_capture_on_commit_callbacks):
+    s = scored_session()
+    scenario = run(django_capture_on_commit_callbacks, s, rules={"max_per_organisation": 1})
+    rows = by_application(scenario)
+    assert rows[s.b.pk]["reason"] == "max_per_organisation"
+    assert {pk for pk, row in rows.items() if row["selected"]} == {s.a.pk, s.c.pk}
+    with translation.override("en"):
+        result = result_of(scenario, agenda(s.session))
+    reason = next(r.reason for r in result.rows if r.application_id == s.b.pk)
+    assert reason == (
+        "Not funded: Studio Nord already has as many grants as one organisation may get."
+    )
+
+
+def test_a_cofunder_pays_only_its_projects(django_capture_on_commit_callbacks):
+    s = scored_session()
+    # Half of the envelope may only go to Walloon projects: A and C, not A and B.
+    cofunder = {
+        "name": "Wallimage",
+        "envelope": 50000,
+        "field": "territory",
+        "values": ["wallonia"],
+    }
+    scenario = run(django_capture_on_commit_callbacks, s, rules={"cofunders": [cofunder]})
+    rows = by_application(scenario)
+    assert {pk for pk, row in rows.items() if row["selected"]} == {s.a.pk, s.c.pk}
+    assert rows[s.b.pk]["reason"] == "envelope_exhausted"
+    assert "cofunder_share" in scenario.result["baseline"]["violations"]
+    with translation.override("en"):
+        result = result_of(scenario, agenda(s.session))
+    assert result.violations == [
+        "It spends more than the fund's own share on applications no co-funder may pay for."
+    ]
+
+
+def test_partial_awards_spend_the_rest_of_the_envelope(django_capture_on_commit_callbacks):
+    s = scored_session()
+    scenario = run(
+        django_capture_on_commit_callbacks,
+        s,
+        envelope="125000",
+        rules={"partial_awards": True, "partial_floor": 0.5},
+    )
+    rows = by_application(scenario)
+    assert rows[s.a.pk]["amount"] == rows[s.b.pk]["amount"] == 50000
+    assert rows[s.c.pk]["selected"] and rows[s.c.pk]["amount"] == 25000
+    assert scenario.result["total"] == 125000
