@@ -139,7 +139,7 @@ def test_applications_reach_the_agenda_through_the_one_door():
         session=meeting, applications=[reading, heard, deferred, ready], by=runner
     )
 
-    assert [i.position for i in items] == [0, 1, 2, 3]
+    assert [i.position for i in items] == [1, 2, 3, 4]
     for application in (reading, heard, deferred, ready):
         application.refresh_from_db()
         assert application.state == "committee"

@@ -234,8 +234,9 @@ def add_to_agenda(
         locked = _locked(session)
         _check_not_closed(locked)
         _agenda_check(locked, chosen)
+        # Positions count from 1, as the ranking numbers them.
         last = AgendaItem.objects.filter(session=locked).aggregate(last=Max("position"))["last"]
-        start = 0 if last is None else last + 1
+        start = (last or 0) + 1
         items = []
         for offset, application in enumerate(chosen):
             code = TO_COMMITTEE[AppState(application.state)]  # checked above

@@ -65,7 +65,7 @@ def _item_page(
         "item": item,
         "detail": detail,
         "stale": stale,
-        "current": "agenda",
+        "current": "item",
     }
     if keeps_notes and session.status != SessionStatus.CLOSED:
         context["notes_form"] = notes_form or NotesForm(
