@@ -3,7 +3,7 @@ at most once of each kind per assignment; never about a submitted review, to an 
 or about an application the expert is in conflict with; in the expert's language. And the
 staff's "remind the late experts now"."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -158,7 +158,7 @@ def test_a_call_without_a_deadline_sends_nothing(call, mailoutbox):
 )
 def test_in_the_experts_language(call, mailoutbox, language, month):
     ReviewSettings.objects.filter(call=call).update(
-        deadline=timezone.make_aware(timezone.datetime(2031, 1, 15, 12, 0))
+        deadline=timezone.make_aware(datetime(2031, 1, 15, 12, 0))
     )
     call.refresh_from_db()
     reader = expert(call.fund)
