@@ -162,3 +162,14 @@ def test_my_sessions_costs_the_same_queries_with_more_sessions(client):
         on_agenda(meeting, reviewed(call, [50]))
 
     same_queries(client, reverse("committee:my_sessions"), grow)
+
+
+def test_the_session_nav_leads_the_staff_to_the_decisions_and_members_to_the_agenda(client):
+    meeting = session()
+    decisions = reverse("committee:decisions", args=[meeting.pk])
+    agenda = reverse("committee:agenda", args=[meeting.pk])
+
+    member_page = _page(client, member(meeting), "committee:session", meeting.pk).content.decode()
+    assert agenda in member_page and decisions not in member_page
+    staff_page = _page(client, call_staff(meeting.call), "committee:session", meeting.pk)
+    assert decisions in staff_page.content.decode()
