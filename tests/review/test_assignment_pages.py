@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from filiere.audit.models import AuditEntry
+from filiere.review import selectors_assignment
 from filiere.review import services_assignment as services
 from filiere.review.models import (
     Assignment,
@@ -250,6 +251,153 @@ def test_fund_staff_and_global_staff_reach_the_page(client, call):
         assert client.get(_page(call)).status_code == 200
 
 
+# --- Pages and filters ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_per_page(monkeypatch):
+    monkeypatch.setattr(selectors_assignment, "PAGE_SIZE", 2)
+
+
+def _three_served(call):
+    """Three applications, served 0, 1 and 2 times (of 3 reviews asked) by two experts."""
+    first, second = _available(expert(call.fund), call), _available(expert(call.fund), call)
+    none, one, two = (application(call, title=t) for t in ("Nobody", "One", "Two"))
+    Assignment.objects.create(application=one, expert=first, affinity=0.4)
+    Assignment.objects.create(application=two, expert=first, affinity=0.3)
+    Assignment.objects.create(application=two, expert=second, affinity=0.2)
+    return none, one, two
+
+
+def test_the_proposal_is_paged_the_worst_served_first(client, call, two_per_page):
+    none, one, two = _three_served(call)
+    client.force_login(call_staff(call))
+
+    first = client.get(_page(call)).content.decode()
+    second = client.get(_page(call) + "?page=2").content.decode()
+
+    assert none.reference in first and one.reference in first and two.reference not in first
+    assert first.index("Nobody") < first.index("One")
+    assert two.reference in second and none.reference not in second
+    assert 'aria-label="Pages of the applications"' in first
+    assert 'href="?page=2#proposal"' in first and "Page 1 of 2" in first
+    # The figures are the whole call's, whatever the page.
+    for page in (first, second):
+        assert "3 applications to assign: 0 with every review asked" in page
+        assert "6 reviewers missing in all" in page
+
+
+def test_the_page_links_keep_the_filters(client, call, two_per_page):
+    _three_served(call)
+    client.force_login(call_staff(call))
+
+    page = client.get(_page(call) + "?order=reference&q=o").content.decode()
+
+    assert "Applications, by reference" in page
+    assert 'href="?q=o&amp;order=reference&amp;page=2#proposal"' in page
+
+
+def test_search_by_reference_title_or_expert(client, call):
+    reader = expert(call.fund, first_name="Ada", last_name="Lovelace")
+    row = _available(reader, call)
+    found = application(call, title="Mine")
+    other = application(call, title="Other")
+    Assignment.objects.create(application=found, expert=row)
+    client.force_login(call_staff(call))
+
+    by_expert = client.get(_page(call), {"q": "lovelace"}).content.decode()
+    by_reference = client.get(_page(call), {"q": other.reference}).content.decode()
+
+    assert found.reference in by_expert and other.reference not in by_expert
+    assert other.reference in by_reference and found.reference not in by_reference
+
+
+def test_only_the_applications_missing_a_reviewer(client, call):
+    row = _available(expert(call.fund), call)
+    served = application(call, title="Served")
+    application(call, title="Missing")
+    Assignment.objects.create(application=served, expert=row)
+    AssignmentRun.objects.create(call=call, reviews=1, started_by=call_staff(call))
+    client.force_login(call_staff(call))
+
+    page = client.get(_page(call), {"missing": "on"}).content.decode()
+
+    assert "Missing" in page and "Served" not in page
+
+
+def test_a_pair_of_another_page_is_locked_and_removed_back_on_that_page(client, call, two_per_page):
+    _none, _one, two = _three_served(call)
+    pair, other = Assignment.objects.filter(application=two)
+    client.force_login(call_staff(call))
+    back = "order=reference&page=2&next=https://evil.example"
+
+    locked = client.post(
+        reverse("review:assignment_lock", args=[call.slug, pair.pk]), {"locked": "1", "back": back}
+    )
+    removed = client.post(
+        reverse("review:assignment_remove", args=[call.slug, other.pk]), {"back": back}
+    )
+
+    for response in (locked, removed):
+        assert response.status_code == 302
+        assert response["Location"] == _page(call) + "?order=reference&page=2#proposal"
+    pair.refresh_from_db()
+    assert pair.locked and not Assignment.objects.filter(pk=other.pk).exists()
+
+
+def test_an_expert_is_added_to_an_application_of_another_page(client, call, two_per_page):
+    _none, _one, two = _three_served(call)
+    row = _available(expert(call.fund), call)
+    client.force_login(call_staff(call))
+
+    offered = client.get(_page(call)).content.decode()
+    # Page 1 offers its own applications.
+    assert f'<option value="{two.pk}">{two.reference}' not in offered
+    response = client.post(
+        reverse("review:assignment_add", args=[call.slug]),
+        {"application": two.pk, "expert": row.pk, "back": "page=2"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == _page(call) + "?page=2#proposal"
+    assert Assignment.objects.filter(application=two, expert=row).exists()
+
+
+def test_an_application_of_another_call_cannot_be_added(client, call):
+    row = _available(expert(call.fund), call)
+    stranger = application(open_call(call.fund))
+    client.force_login(call_staff(call))
+    with translation.override("en"):
+        url = reverse("review:assignment_add", args=[call.slug])
+
+    response = client.post(
+        url,
+        {"application": stranger.pk, "expert": row.pk},
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_the_experts_loads_are_paged_with_their_figures(client, call, two_per_page):
+    _three_served(call)
+    for _ in range(2):
+        _available(expert(call.fund), call, max_load=1)
+    names = [str(e.user.person.display_name) for e in Expert.objects.all()]
+    client.force_login(call_staff(call))
+
+    first = client.get(_page(call)).content.decode()
+    second = client.get(_page(call), {"experts_page": "2"}).content.decode()
+
+    assert 'aria-label="Pages of the experts"' in first
+    assert 'href="?experts_page=2#loads"' in first
+    assert "4 experts: 3 applications placed, for a capacity of 8" in first
+    loads = [page.split('id="loads"')[1] for page in (first, second)]
+    assert [table.count('<th scope="row">') for table in loads] == [2, 2]
+    assert all(sum(f'<th scope="row">{n}</th>' in t for t in loads) == 1 for n in names)
+
+
 # --- Experts --------------------------------------------------------------------------------------
 
 
@@ -383,6 +531,19 @@ def test_the_proposal_page_costs_the_same_queries_for_more_pairs(client, call):
 
     grow()
     same_queries(client, _page(call), grow)
+
+
+def test_a_later_filtered_page_costs_the_same_queries_for_more_pairs(client, call, two_per_page):
+    client.force_login(call_staff(call))
+    reader = expert(call.fund, last_name="Searched")
+    row = _available(reader, call, max_load=99)
+
+    def grow():
+        Assignment.objects.create(application=application(call), expert=row, affinity=0.1)
+        Assignment.objects.create(application=application(call), expert=row, locked=True)
+
+    grow()
+    same_queries(client, _page(call) + "?q=searched&page=2&experts_page=1", grow)
 
 
 def test_the_inbox_costs_the_same_queries_for_more_assignments(client, call):

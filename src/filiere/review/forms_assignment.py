@@ -1,15 +1,23 @@
 """Forms of the pairs of a call: choose an expert and an application (the staff's conflicts and
-assignment pages), start a run, add a pair, answer an assignment."""
+assignment pages), start a run, add a pair, answer an assignment; and the filters of the staff's
+paged lists of pairs (the proposal and the reviews dashboard)."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django import forms
+from django.core.paginator import Page
+from django.forms.utils import flatatt
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import CONFLICT_KINDS, DEFAULT_REVIEWS, MAX_CHURN, MAX_REVIEWS, AssignmentMode
 from .selectors import expert_name
+from .selectors_assignment import ORDER_REFERENCE, ORDER_WORST, ProposalFilters
 
 
 class PairChoiceForm(forms.Form):
@@ -75,8 +83,99 @@ class StartRunForm(forms.Form):
     )
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are written in one go: a pool has hundreds of experts, and one
+    template per option (Django's way) costs more than the rest of the page."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
 class AddPairForm(PairChoiceForm):
+    """The choices are the page's applications and the pool's active experts (``offer``); a
+    posted pair is checked against the call by the view, which passes the posted ones."""
+
     field_order = ["application", "expert"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["application"].help_text = _(
+            "The applications of the page shown: search or turn the pages to reach another."
+        )
+        for name in ("application", "expert"):
+            self.fields[name].widget = QuickSelect(choices=self.fields[name].widget.choices)
+
+    def offer(self, *, experts: list[tuple[int, str]], applications: list[Any]) -> None:
+        """Offer these choices (the page's), keeping a posted choice that is not among them."""
+        for name, choices in (
+            ("expert", experts),
+            ("application", [(a.pk, f"{a.reference} — {a.title}") for a in applications]),
+        ):
+            field = cast(forms.ChoiceField, self.fields[name])
+            offered = {key for key, _label in choices}
+            kept = [(k, v) for k, v in field.choices if k != "" and k not in offered]
+            field.choices = [("", "—"), *kept, *choices]
+            self.fields[name].widget.choices = field.choices
+
+
+class ListFilterForm(forms.Form):
+    """A search and "only the incomplete ones" over a paged list (read from the query string;
+    anything invalid is ignored rather than refused)."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    missing = forms.BooleanField(required=False)
+
+    def value(self, name: str, default: Any) -> Any:
+        if not self.is_valid():
+            return default
+        return self.cleaned_data.get(name) or default
+
+
+class ProposalFilterForm(ListFilterForm):
+    order = forms.ChoiceField(
+        label=_("Order"),
+        choices=[
+            (ORDER_WORST, _("The worst served first")),
+            (ORDER_REFERENCE, _("By reference")),
+        ],
+        required=False,
+    )
+    field_order = ["q", "missing", "order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = _("A reference, a title or an expert's name.")
+        self.fields["missing"].label = _("Only the applications missing a reviewer")
+
+    def filters(self) -> ProposalFilters:
+        return ProposalFilters(
+            q=self.value("q", "").strip(),
+            missing_only=bool(self.value("missing", False)),
+            order=self.value("order", ORDER_WORST),
+        )
+
+
+class DashboardFilterForm(ListFilterForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = _("A reference, a title or an expert's name.")
+        self.fields["missing"].label = _("Only the reviews still missing")
 
 
 class AnswerForm(forms.Form):
@@ -96,3 +195,50 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --- Paged lists: their links keep the filters, their forms come back to the same page ---------
+
+#: The query string's keys of the staff's paged lists: filters and page numbers.
+LIST_KEYS = ("q", "missing", "order", "page", "experts_page")
+
+
+def list_query(data: QueryDict) -> QueryDict:
+    """The known keys of a query string (the page's filters and pages), nothing else."""
+    kept = QueryDict(mutable=True)
+    for key in LIST_KEYS:
+        value = data.get(key, "")
+        if value:
+            kept[key] = value[:100]
+    return kept
+
+
+def page_nav(
+    query: QueryDict, key: str, page: Page[Any], label: str, anchor: str
+) -> dict[str, Any]:
+    """The links of a paged table (first, previous, next, last), each keeping the filters and
+    the other tables' pages."""
+
+    def link(number: int) -> str:
+        moved = query.copy()
+        moved[key] = str(number)
+        return "?" + moved.urlencode()
+
+    last = page.paginator.num_pages
+    return {
+        "label": label,
+        "page": page,
+        "anchor": f"#{anchor}",
+        "first": link(1) if page.number > 2 else "",
+        "previous": link(page.number - 1) if page.has_previous() else "",
+        "next": link(page.number + 1) if page.has_next() else "",
+        "last": link(last) if page.number < last - 1 else "",
+    }
+
+
+def back_url(name: str, call: Any, data: QueryDict, anchor: str = "") -> str:
+    """The address of a staff list of ``call`` on the page and with the filters a form was
+    posted from (its ``back`` field; only the known keys: never an address from the form)."""
+    query = list_query(QueryDict(data.get("back", "")))
+    url = reverse(name, args=[call.slug])
+    return url + (f"?{query.urlencode()}" if query else "") + anchor

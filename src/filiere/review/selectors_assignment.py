@@ -13,9 +13,25 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Lower, NullIf, Trim
 
 from filiere.accounts.models import User
 from filiere.calls.models import Answer, Application, Call, State
@@ -185,13 +201,71 @@ def matching_keywords(keywords: Iterable[str], text: str) -> list[str]:
 
 # --- The proposal, as the staff see it ---------------------------------------------------------
 
+#: Rows per page of the staff's tables (applications, experts).
+PAGE_SIZE = 50
+#: The orders of the proposal's applications.
+ORDER_WORST = "worst"
+ORDER_REFERENCE = "reference"
+#: A pair that counts for its application: not declined (and not in conflict, see below).
+_STANDING = (PairResponse.PENDING, PairResponse.ACCEPTED)
+
+
+def expert_name_sql(prefix: str = "") -> Case:
+    """``selectors.expert_name`` as an SQL expression on an ``Expert`` (through ``prefix``, e.g.
+    ``"expert__"``), so that the database sorts and searches the names of a whole pool."""
+
+    def joined(first: str, last: str) -> Trim:
+        return Trim(Concat(f"{prefix}{first}", Value(" "), f"{prefix}{last}"))
+
+    account = joined("user__first_name", "user__last_name")
+    return Case(
+        When(**{f"{prefix}user__isnull": True}, then=F(f"{prefix}email")),
+        When(
+            **{f"{prefix}user__person__isnull": False},
+            then=joined("user__person__first_name", "user__person__last_name"),
+        ),
+        When(~Q(**{f"{prefix}user__first_name": ""}), then=account),
+        When(~Q(**{f"{prefix}user__last_name": ""}), then=account),
+        default=F(f"{prefix}user__email"),
+        output_field=CharField(),
+    )
+
+
+def experts_matching(q: str, prefix: str = "") -> Q:
+    """The experts whose name or address contains ``q`` (an annotation ``name`` is needed)."""
+    return Q(name__icontains=q) | Q(**{f"{prefix}email__icontains": q})
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    """What the staff ask of the proposal's list: a search (reference, title or expert), only the
+    applications missing a reviewer, and the order."""
+
+    q: str = ""
+    missing_only: bool = False
+    order: str = ORDER_WORST
+
 
 @dataclass(frozen=True)
 class PairRow:
-    pair: Assignment
+    """A pair of the proposal, as the staff read it."""
+
+    pk: int
     expert_name: str
+    affinity: float
+    why: list[str]
+    status: str
+    response: str
+    locked: bool
+    added_by_staff: bool
     # A conflict appeared after the pair was made: it no longer counts, a replacement is needed.
     conflicted: bool = False
+
+    def status_label(self) -> str:
+        return str(PairStatus(self.status).label)
+
+    def response_label(self) -> str:
+        return str(PairResponse(self.response).label)
 
 
 @dataclass
@@ -199,10 +273,7 @@ class ApplicationRow:
     application: Application
     pairs: list[PairRow]
     missing: int
-
-    @property
-    def total_affinity(self) -> float:
-        return sum(p.pair.affinity for p in self.pairs if not p.conflicted)
+    total_affinity: float
 
     @property
     def conflicted(self) -> int:
@@ -211,7 +282,7 @@ class ApplicationRow:
 
 @dataclass(frozen=True)
 class ExpertLoad:
-    expert: Expert
+    expert_id: int
     name: str
     load: int
     capacity: int | None
@@ -221,16 +292,33 @@ class ExpertLoad:
         return self.capacity is not None and self.load > self.capacity
 
 
+@dataclass(frozen=True)
+class ProposalSummary:
+    """The whole call's figures, counted by the database whatever the page shown."""
+
+    applications: int = 0
+    served: int = 0  # with every review asked
+    reviewers_missing: int = 0
+    in_conflict: int = 0  # pairs now in conflict with their application
+    experts: int = 0
+    load: int = 0
+    capacity: int = 0
+    over: int = 0  # experts over their maximum
+
+
 @dataclass
 class CallProposal:
-    """The call's current pairs: the worst-served applications first, and each expert's load."""
+    """One page of the call's applications with their pairs, one page of the experts' loads,
+    and the figures of the whole call."""
 
     run: AssignmentRun | None
     rows: list[ApplicationRow]
+    page: Page[Any]
     loads: list[ExpertLoad]
+    loads_page: Page[Any]
     reviews: int
     unpublished: int
-    names: dict[int, str]
+    summary: ProposalSummary
 
 
 def latest_run(call: Call) -> AssignmentRun | None:
@@ -241,61 +329,233 @@ def assignments_of_call(call: Call) -> QuerySet[Assignment]:
     return Assignment.objects.filter(application__call=call).exclude(response=PairResponse.DECLINED)
 
 
-def proposal_of_call(call: Call) -> CallProposal:
-    """Every assignable application with its experts (declined pairs left out; a pair whose
-    expert is now in conflict with the application is marked and counts as missing), the worst
-    served first (most reviewers missing, then lowest total affinity); every available or
-    assigned expert with their load against their capacity. A fixed number of queries."""
+def _conflicted_pair_ids(call: Call) -> set[int]:
+    """The call's standing pairs whose expert is now in active conflict with the application."""
+    if not assignments_of_call(call).exists():
+        return set()
+    conflicts = conflicted_pairs(call)
+    if not conflicts:
+        return set()
+    candidates = assignments_of_call(call).filter(
+        application_id__in={a for a, _ in conflicts}, expert_id__in={e for _, e in conflicts}
+    )
+    return {
+        pk
+        for pk, app_id, expert_id in candidates.values_list("pk", "application_id", "expert_id")
+        if (app_id, expert_id) in conflicts
+    }
+
+
+def _counting(conflicted: set[int]) -> Q:
+    counts = Q(assignments__response__in=_STANDING)
+    return counts & ~Q(assignments__pk__in=conflicted) if conflicted else counts
+
+
+def _served_applications(call: Call, reviews: int, conflicted: set[int]) -> QuerySet[Application]:
+    """The call's assignable applications with ``counted`` reviewers, their ``total`` affinity
+    and the reviewers ``missing``, computed by the database."""
+    counting = _counting(conflicted)
+    return (
+        Application.objects.filter(call=call, state__in=ASSIGNABLE)
+        .annotate(
+            counted=Count("assignments", filter=counting),
+            total=Coalesce(Sum("assignments__affinity", filter=counting), Value(0.0)),
+        )
+        .annotate(missing=Greatest(Value(reviews) - F("counted"), Value(0)))
+    )
+
+
+#: What a row shows of a pair (``PairRow``'s fields, the name as ``expert_name`` writes it).
+_PAIR_FIELDS = ("pk", "name", "affinity", "why", "status", "response", "locked", "added_by_staff")
+
+
+def _proposal_rows(applications: list[Application], conflicted: set[int]) -> list[ApplicationRow]:
+    """The pairs of one page's applications, the best affinity first (one query)."""
+    pairs: dict[int, list[PairRow]] = defaultdict(list)
+    for app_id, *values in (
+        Assignment.objects.filter(application__in=applications, response__in=_STANDING)
+        .annotate(name=expert_name_sql("expert__"))
+        .order_by("-affinity", "pk")
+        .values_list("application_id", *_PAIR_FIELDS)
+    ):
+        pairs[app_id].append(PairRow(*values, conflicted=values[0] in conflicted))
+    return [
+        ApplicationRow(a, pairs[a.pk], a.missing, a.total)  # type: ignore[attr-defined]
+        for a in applications
+    ]
+
+
+def _expert_loads(call: Call) -> QuerySet[Expert]:
+    """Every expert with pairs in the call, or active and available for it, by name (as
+    ``expert_name`` writes it), with their ``load`` and ``capacity`` (None: not said; 0: not
+    available). Subqueries per expert rather
+    than a grouped join: the database computes them for the page's experts only."""
+    availability = Availability.objects.filter(call=call, expert=OuterRef("pk"))
+    pairs = Assignment.objects.filter(
+        expert=OuterRef("pk"), application__call=call, response__in=_STANDING
+    )
+    load = pairs.order_by().values("expert").annotate(n=Count("pk")).values("n")
+    return (
+        Expert.objects.filter(fund_id=call.fund_id)
+        .filter(
+            Q(Exists(pairs))
+            | Q(Exists(availability.filter(available=True)), status=ExpertStatus.ACTIVE)
+        )
+        .annotate(
+            name=expert_name_sql(),
+            load=Coalesce(Subquery(load), Value(0)),
+            capacity=Subquery(availability.annotate(capacity=_CAPACITY).values("capacity")[:1]),
+        )
+        .order_by(Lower("name"), "pk")
+    )
+
+
+#: An expert's capacity for a call, from their availability (0: not available).
+_CAPACITY = Case(
+    When(available=True, then=Coalesce(NullIf("max_load", 0), Value(DEFAULT_MAX_LOAD))),
+    default=Value(0),
+)
+
+
+def _summary(call: Call, applications: QuerySet[Application], experts: int) -> ProposalSummary:
+    """The call's figures: four aggregate queries, whatever its size."""
+    served = applications.aggregate(
+        applications=Count("pk"),
+        served=Count("pk", filter=Q(missing=0)),
+        reviewers_missing=Coalesce(Sum("missing"), 0),
+    )
+    standing = assignments_of_call(call)
+    availabilities = Availability.objects.filter(call=call)
+    capacity = availabilities.filter(expert__status=ExpertStatus.ACTIVE).aggregate(
+        capacity=Coalesce(Sum(_CAPACITY), 0)
+    )["capacity"]
+    # Over the maximum: more pairs than the capacity they stated (none stated: never over).
+    load = standing.filter(expert=OuterRef("expert_id")).order_by().values("expert")
+    over = (
+        availabilities.annotate(
+            load=Coalesce(Subquery(load.annotate(n=Count("pk")).values("n")), 0),
+            capacity=_CAPACITY,
+        )
+        .filter(load__gt=F("capacity"))
+        .count()
+    )
+    return ProposalSummary(
+        **served, experts=experts, load=standing.count(), capacity=capacity, over=over
+    )
+
+
+def proposal_of_call(
+    call: Call,
+    *,
+    filters: ProposalFilters | None = None,
+    page: int | str | None = 1,
+    loads_page: int | str | None = 1,
+) -> CallProposal:
+    """One page of the call's assignable applications with their experts (declined pairs left
+    out; a pair whose expert is now in conflict with the application is marked and counts as
+    missing), the worst served first (most reviewers missing, then lowest total affinity) or
+    by reference; one page of the experts' loads against their capacity; the whole call's
+    figures. Counts, sums and orders are the database's: a fixed number of queries, and only
+    the rows shown are read."""
+    filters = filters or ProposalFilters()
     run = latest_run(call)
     reviews = run.reviews if run is not None else DEFAULT_REVIEWS
-    applications = list(
-        Application.objects.filter(call=call, state__in=ASSIGNABLE).order_by("reference")
+    conflicted = _conflicted_pair_ids(call)
+    served = _served_applications(call, reviews, conflicted)
+    loads = _expert_loads(call)
+    shown = served
+    if filters.q:
+        named = assignments_of_call(call).annotate(name=expert_name_sql("expert__"))
+        by_expert = named.filter(experts_matching(filters.q, "expert__"))
+        shown = shown.filter(
+            Q(reference__icontains=filters.q)
+            | Q(title__icontains=filters.q)
+            | Q(pk__in=by_expert.values("application_id"))
+        )
+    if filters.missing_only:
+        shown = shown.filter(missing__gt=0)
+    if filters.order == ORDER_REFERENCE:
+        shown = shown.order_by("reference")
+    else:
+        shown = shown.order_by("-missing", "total", "reference")
+    # Only what the rows show: the database groups and sorts fewer columns.
+    application_page = Paginator(shown.only("reference", "title"), PAGE_SIZE).get_page(page)
+    expert_page = Paginator(
+        loads.values_list("pk", "name", "load", "capacity"), PAGE_SIZE
+    ).get_page(loads_page)
+    unpublished = (
+        assignments_of_call(call)
+        .filter(application__state__in=ASSIGNABLE, status=PairStatus.PROPOSED)
+        .exclude(pk__in=conflicted)
+        .count()
     )
-    pairs: dict[int, list[Assignment]] = defaultdict(list)
-    load: dict[int, int] = defaultdict(int)
-    unpublished = 0
-    for pair in assignments_of_call(call).order_by("-affinity", "pk"):
-        pairs[pair.application_id].append(pair)
-        load[pair.expert_id] += 1
-    capacity = {
-        a.expert_id: (a.max_load or DEFAULT_MAX_LOAD) if a.available else 0
-        for a in Availability.objects.filter(call=call)
+    return CallProposal(
+        run=run,
+        rows=_proposal_rows(list(application_page.object_list), conflicted),
+        page=application_page,
+        loads=[ExpertLoad(*values) for values in expert_page.object_list],
+        loads_page=expert_page,
+        reviews=reviews,
+        unpublished=unpublished,
+        summary=replace(
+            _summary(call, served, expert_page.paginator.count), in_conflict=len(conflicted)
+        ),
+    )
+
+
+def diagnosis_names(
+    call: Call, diagnosis: list[dict[str, Any]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The references of the applications and the names of the experts a run's diagnosis
+    names by id (two queries, for those ids only)."""
+    app_ids: set[str] = set()
+    expert_ids: set[str] = set()
+    for issue in diagnosis:
+        app_ids.add(str(issue.get("proposal_id", "")))
+        app_ids.update(str(p) for p in issue.get("proposals", []))
+        expert_ids.add(str(issue.get("expert_id", "")))
+    references = {
+        str(pk): reference
+        for pk, reference in Application.objects.filter(
+            call=call, pk__in=[int(i) for i in app_ids if i.isdigit()]
+        ).values_list("pk", "reference")
     }
-    experts = Expert.objects.filter(fund_id=call.fund_id).select_related("user__person")
-    wanted = [
-        e
-        for e in experts
-        if e.pk in load or (e.status == ExpertStatus.ACTIVE and capacity.get(e.pk))
-    ]
-    names = {e.pk: expert_name(e.user, e.email) for e in wanted}
-    conflicts = conflicted_pairs(call) if pairs else frozenset()
-    rows = []
-    for a in applications:
-        items = [
-            PairRow(p, names[p.expert_id], (a.pk, p.expert_id) in conflicts) for p in pairs[a.pk]
-        ]
-        counted = sum(not item.conflicted for item in items)
-        unpublished += sum(i.pair.status == PairStatus.PROPOSED and not i.conflicted for i in items)
-        rows.append(ApplicationRow(a, items, max(0, reviews - counted)))
-    rows.sort(key=lambda r: (-r.missing, r.total_affinity, r.application.reference))
-    loads = sorted(
-        (ExpertLoad(e, names[e.pk], load.get(e.pk, 0), capacity.get(e.pk)) for e in wanted),
-        key=lambda x: (x.name.lower(), x.expert.pk),
-    )
-    return CallProposal(run, rows, loads, reviews, unpublished, names)
+    names = {
+        str(e.pk): expert_name(e.user, e.email)
+        for e in Expert.objects.filter(
+            fund_id=call.fund_id, pk__in=[int(i) for i in expert_ids if i.isdigit()]
+        ).select_related("user__person")
+    }
+    return references, names
 
 
-def assignable_choices(call: Call) -> tuple[list[Application], list[Expert]]:
-    """The choices of the staff's "add a pair" form."""
-    applications = list(
-        Application.objects.filter(call=call, state__in=ASSIGNABLE).order_by("reference")
+def assignable_application(call: Call, pk: object) -> Application | None:
+    """One of the call's assignable applications (the "add a pair" form's door), or None."""
+    try:
+        return Application.objects.filter(call=call, state__in=ASSIGNABLE, pk=int(str(pk))).first()
+    except ValueError:
+        return None
+
+
+def expert_choices(call: Call) -> list[tuple[int, str]]:
+    """The staff's "add a pair" form's experts: the active experts of the pool, (id, name)."""
+    experts = Expert.objects.filter(fund_id=call.fund_id, status=ExpertStatus.ACTIVE)
+    return list(
+        experts.annotate(name=expert_name_sql()).order_by("email").values_list("pk", "name")
     )
-    experts = list(
-        Expert.objects.filter(fund_id=call.fund_id, status=ExpertStatus.ACTIVE)
-        .select_related("user__person")
-        .order_by("email")
+
+
+def assignable_experts(call: Call, pk: object) -> list[Expert]:
+    """The posted expert of the "add a pair" form, if an active expert of the pool."""
+    try:
+        chosen = int(str(pk))
+    except ValueError:
+        return []
+    return list(
+        Expert.objects.filter(
+            fund_id=call.fund_id, status=ExpertStatus.ACTIVE, pk=chosen
+        ).select_related("user__person")
     )
-    return applications, experts
 
 
 # --- The expert's inbox -------------------------------------------------------------------------

@@ -9,8 +9,10 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from filiere.calls.models import Application, Call, Criterion
@@ -18,6 +20,7 @@ from filiere.engine.review_score import Scale
 
 from .models import (
     Assignment,
+    Expert,
     PairResponse,
     PairStatus,
     Review,
@@ -26,6 +29,9 @@ from .models import (
     ReviewVisibility,
 )
 from .selectors import expert_name
+
+#: Rows per page of the dashboard's tables.
+PAGE_SIZE = 50
 
 
 def settings_of(call: Call) -> ReviewSettings:
@@ -161,21 +167,138 @@ class ProgressRow:
 
 
 @dataclass(frozen=True)
+class ProgressFilters:
+    """A search (reference, title or expert's name) and "only the reviews still missing"."""
+
+    q: str = ""
+    missing_only: bool = False
+
+
+@dataclass(frozen=True)
+class ProgressTotals:
+    """The whole call's figures, counted by the database whatever the page shown."""
+
+    invited: int = 0
+    accepted: int = 0
+    submitted: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.accepted - self.submitted
+
+
+@dataclass(frozen=True)
 class CallProgress:
     settings: ReviewSettings
     late: bool  # the deadline has passed
-    applications: list[ProgressRow]
-    experts: list[ProgressRow]
+    applications: list[ProgressRow]  # the page shown
+    experts: list[ProgressRow]  # the page shown
+    application_page: Page[Any]
+    expert_page: Page[Any]
+    totals: ProgressTotals
 
 
-def call_progress(call: Call) -> CallProgress:
-    """Per application and per expert, the published, accepted and submitted counts; the ones
-    with accepted reviews still missing first once the deadline passed. Fixed queries."""
+def _counts(prefix: str = "") -> dict[str, Count]:
+    """Invited, accepted and submitted counts of the pairs reached through ``prefix``."""
+    published = Q(**{f"{prefix}status": PairStatus.PUBLISHED})
+    accepted = published & Q(**{f"{prefix}response": PairResponse.ACCEPTED})
+    submitted = accepted & Q(**{f"{prefix}review__status": ReviewStatus.SUBMITTED})
+    counted = prefix.removesuffix("__") or "pk"
+    return {
+        "invited": Count(counted, filter=published),
+        "accepted": Count(counted, filter=accepted),
+        "submitted": Count(counted, filter=submitted),
+    }
+
+
+def _published(call: Call) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(application__call=call, status=PairStatus.PUBLISHED)
+
+
+def _application_rows(
+    call: Call,
+    filters: ProgressFilters,
+    named: list[int] | None,
+    late: bool,
+    page: int | str | None,
+) -> Page[Any]:
+    """The applications with published pairs, counted and sorted by the database; ``named``:
+    the experts whose name matches the search, if any."""
+    applications = (
+        Application.objects.filter(call=call, pk__in=_published(call).values("application_id"))
+        .only("reference", "title")
+        .annotate(**_counts("assignments__"))
+        .annotate(missing=F("accepted") - F("submitted"))
+    )
+    if filters.q:
+        by_expert = _published(call).filter(expert_id__in=named or [])
+        applications = applications.filter(
+            Q(reference__icontains=filters.q)
+            | Q(title__icontains=filters.q)
+            | Q(pk__in=by_expert.values("application_id"))
+        )
+    if filters.missing_only:
+        applications = applications.filter(missing__gt=0)
+    order = ("-missing", "reference") if late else ("reference",)
+    return Paginator(applications.order_by(*order), PAGE_SIZE).get_page(page)
+
+
+@dataclass(frozen=True)
+class _ExpertRow:
+    pk: int
+    email: str
+    row: ProgressRow
+
+
+def _expert_rows(call: Call, filters: ProgressFilters, late: bool) -> list[_ExpertRow]:
+    """The experts with published pairs in the call with their counts (one grouped query) and
+    names, searched and sorted: as many rows as the pool has experts, whatever the number of
+    applications (the names are ``expert_name``'s, so Python sorts them)."""
+    counts = {
+        row["expert_id"]: row
+        for row in _published(call).order_by().values("expert_id").annotate(**_counts())
+    }
+    rows = [
+        _ExpertRow(
+            pk=expert.pk,
+            email=expert.email.casefold(),
+            row=ProgressRow(
+                label=expert_name(expert.user, expert.email),
+                invited=counts[expert.pk]["invited"],
+                accepted=counts[expert.pk]["accepted"],
+                submitted=counts[expert.pk]["submitted"],
+            ),
+        )
+        for expert in Expert.objects.filter(pk__in=counts).select_related("user__person")
+    ]
+    if filters.q:
+        wanted = filters.q.casefold()
+        rows = [r for r in rows if wanted in r.row.label.casefold() or wanted in r.email]
+    if filters.missing_only:
+        rows = [r for r in rows if r.row.missing > 0]
+    if late:
+        return sorted(rows, key=lambda r: (-r.row.missing, r.row.label.casefold(), r.pk))
+    return sorted(rows, key=lambda r: (r.row.label.casefold(), r.pk))
+
+
+def call_progress(
+    call: Call,
+    *,
+    filters: ProgressFilters | None = None,
+    page: int | str | None = 1,
+    experts_page: int | str | None = 1,
+) -> CallProgress:
+    """One page of the call's applications and one of its experts, each with the published,
+    accepted and submitted counts (the applications with their reviews); the ones with
+    accepted reviews still missing first once the deadline passed; the call's totals. The
+    database counts, sorts and cuts the pages: a fixed number of queries, and only the rows
+    shown are read."""
+    filters = filters or ProgressFilters()
     settings = settings_of(call)
     late = settings.deadline is not None and settings.deadline < timezone.now()
-    published = Q(assignments__status=PairStatus.PUBLISHED)
-    accepted = published & Q(assignments__response=PairResponse.ACCEPTED)
-    submitted = accepted & Q(assignments__review__status=ReviewStatus.SUBMITTED)
+    experts = _expert_rows(call, filters, late)
+    named = [r.pk for r in experts] if filters.q else None
+    application_page = _application_rows(call, filters, named, late, page)
     applications = [
         ProgressRow(
             label=f"{a.reference} — {a.title}",
@@ -184,38 +307,33 @@ def call_progress(call: Call) -> CallProgress:
             submitted=a.submitted,
             application=a,
         )
-        for a in Application.objects.filter(call=call)
-        .filter(published)
-        .annotate(
-            invited=Count("assignments", filter=published, distinct=True),
-            accepted=Count("assignments", filter=accepted, distinct=True),
-            submitted=Count("assignments", filter=submitted, distinct=True),
-        )
-        .order_by("reference")
+        for a in application_page.object_list
     ]
     by_application = {row.application.pk: row for row in applications if row.application}
-    experts: dict[int, ProgressRow] = {}
-    pairs = Assignment.objects.filter(
-        application__call=call, status=PairStatus.PUBLISHED
-    ).select_related("expert__user__person", "review")
-    for pair in pairs:
-        row = experts.setdefault(
-            pair.expert_id, ProgressRow(label=expert_name(pair.expert.user, pair.expert.email))
+    reviews = (
+        Review.objects.filter(
+            assignment__application_id__in=by_application,
+            assignment__status=PairStatus.PUBLISHED,
+            assignment__response=PairResponse.ACCEPTED,
         )
-        row.invited += 1
-        if pair.response == PairResponse.ACCEPTED:
-            row.accepted += 1
-            review = getattr(pair, "review", None)
-            if review is not None and review.submitted:
-                row.submitted += 1
-            if review is not None:
-                by_application[pair.application_id].reviews.append((row.label, review))
-    order = (lambda r: (-r.missing, r.label)) if late else (lambda r: r.label)
+        .select_related("assignment__expert__user__person")
+        .order_by("assignment__application_id", "-assignment__affinity", "assignment_id")
+    )
+    for review in reviews:
+        expert = review.assignment.expert
+        by_application[review.assignment.application_id].reviews.append(
+            (expert_name(expert.user, expert.email), review)
+        )
+    expert_page = Paginator([r.row for r in experts], PAGE_SIZE).get_page(experts_page)
+    totals = Assignment.objects.filter(application__call=call).aggregate(**_counts())
     return CallProgress(
         settings=settings,
         late=late,
-        applications=sorted(applications, key=order),
-        experts=sorted(experts.values(), key=order),
+        applications=applications,
+        experts=list(expert_page.object_list),
+        application_page=application_page,
+        expert_page=expert_page,
+        totals=ProgressTotals(**totals),
     )
 
 

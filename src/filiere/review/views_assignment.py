@@ -6,10 +6,14 @@ Thin adapters: a permission check (``permissions``, ``access``), a form, one ser
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,8 +25,16 @@ from . import phrases
 from . import selectors_assignment as selectors
 from . import services_assignment as services
 from .access import access_assignment_for_expert
-from .forms_assignment import AddPairForm, AnswerForm, StartRunForm
-from .models import Assignment, AssignmentRun
+from .forms_assignment import (
+    AddPairForm,
+    AnswerForm,
+    ProposalFilterForm,
+    StartRunForm,
+    back_url,
+    list_query,
+    page_nav,
+)
+from .models import Assignment, AssignmentRun, PairStatus
 from .permissions import call_for_conflict_staff, expert_required
 
 
@@ -33,12 +45,11 @@ def _is_partial(request: HttpRequest) -> bool:
     return not htmx.history_restore_request
 
 
-def _diagnosis(run: AssignmentRun | None, proposal: selectors.CallProposal) -> list[str]:
+def _diagnosis(run: AssignmentRun | None, call: Call) -> list[str]:
     """The engine's issues in plain words, its ids turned into references and names."""
-    if run is None:
+    if run is None or not run.diagnosis:
         return []
-    references = {str(r.application.pk): r.application.reference for r in proposal.rows}
-    names = {str(pk): name for pk, name in proposal.names.items()}
+    references, names = selectors.diagnosis_names(call, run.diagnosis)
     sentences = []
     for issue in run.diagnosis:
         params = dict(issue)
@@ -62,19 +73,97 @@ def _assignment_page(
     start_form: StartRunForm | None = None,
     add_form: AddPairForm | None = None,
 ) -> HttpResponse:
-    proposal = selectors.proposal_of_call(call)
-    applications, experts = selectors.assignable_choices(call)
+    query = list_query(request.GET)
+    filter_form = ProposalFilterForm(request.GET)
+    filters = filter_form.filters()
+    proposal = selectors.proposal_of_call(
+        call,
+        filters=filters,
+        page=query.get("page", 1),
+        loads_page=query.get("experts_page", 1),
+    )
+    if add_form is None:
+        add_form = AddPairForm(experts=[], applications=[])
+    add_form.offer(
+        experts=selectors.expert_choices(call),
+        applications=[row.application for row in proposal.rows],
+    )
+    pair_urls = {
+        "lock": reverse("review:assignment_lock", args=[call.slug, 0]).rpartition("/0/"),
+        "remove": reverse("review:assignment_remove", args=[call.slug, 0]).rpartition("/0/"),
+    }
     return render(
         request,
         "review/assignment.html",
         {
             "call": call,
             "proposal": proposal,
-            "diagnosis": _diagnosis(proposal.run, proposal),
+            "diagnosis": _diagnosis(proposal.run, call),
             "start_form": start_form or StartRunForm(initial={"reviews": proposal.reviews}),
-            "add_form": add_form or AddPairForm(experts=experts, applications=applications),
+            "add_form": add_form,
+            "filter_form": filter_form,
+            "filters": filters,
+            "back": query.urlencode(),
+            "conflicts_url": reverse("review:conflicts", args=[call.slug]),
+            "rows": [
+                (row, number_format(row.total_affinity, 3), pair_lines(row, pair_urls))
+                for row in proposal.rows
+            ],
+            "applications_nav": page_nav(
+                query, "page", proposal.page, _("Pages of the applications"), "proposal"
+            ),
+            "loads_nav": page_nav(
+                query, "experts_page", proposal.loads_page, _("Pages of the experts"), "loads"
+            ),
         },
     )
+
+
+@dataclass(frozen=True)
+class PairLine:
+    """A pair as the proposal's row shows it: its sentence and the addresses of its buttons,
+    made here once per pair (the same lookups, filters and translations in the template cost
+    more than the rest of the page)."""
+
+    text: str
+    conflicted: bool
+    locked: bool
+    lock_url: str
+    remove_url: str
+
+
+def _pair_text(item: selectors.PairRow) -> str:
+    """ "Ada Lovelace — affinity 0.512 (matching: animation) — Published, Accepted, locked"."""
+    pair = item
+    if pair.added_by_staff:
+        score = _("added by the staff")
+    else:
+        score = _("affinity %(score)s") % {"score": number_format(pair.affinity, 3)}
+    why = f" ({_('matching:')} {', '.join(str(w) for w in pair.why)})" if pair.why else ""
+    status = pair.status_label()
+    if pair.status == PairStatus.PUBLISHED:
+        status += f", {pair.response_label()}"
+    if pair.locked:
+        status += f", {_('locked')}"
+    return f"{item.expert_name} — {score}{why} — {status}"
+
+
+def pair_lines(
+    row: selectors.ApplicationRow, urls: dict[str, tuple[str, str, str]]
+) -> list[PairLine]:
+    """A row's pairs; the addresses are made from one address reversed for the pair ``0``,
+    split around it."""
+    (lock_head, _sep, lock_tail), (remove_head, _sep, remove_tail) = urls["lock"], urls["remove"]
+    return [
+        PairLine(
+            text=_pair_text(item),
+            conflicted=item.conflicted,
+            locked=item.locked,
+            lock_url=f"{lock_head}/{item.pk}/{lock_tail}",
+            remove_url=f"{remove_head}/{item.pk}/{remove_tail}",
+        )
+        for item in row.pairs
+    ]
 
 
 @login_required
@@ -125,8 +214,12 @@ def assignment_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     # permission: the staff of the call (as the assignment page); audited; refused when the
     # expert is conflicted, unavailable or at their maximum
     call = call_for_conflict_staff(request.user, slug)
-    applications, experts = selectors.assignable_choices(call)
-    form = AddPairForm(request.POST, experts=experts, applications=applications)
+    posted = selectors.assignable_application(call, request.POST.get("application", ""))
+    form = AddPairForm(
+        request.POST,
+        experts=selectors.assignable_experts(call, request.POST.get("expert", "")),
+        applications=[posted] if posted is not None else [],
+    )
     if form.is_valid():
         expert, application = form.chosen_pair()
         try:
@@ -137,7 +230,7 @@ def assignment_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             form.add_error(error.field or None, error.message)
         else:
             messages.success(request, _("The expert has been added to the application."))
-            return redirect("review:assignment", slug=call.slug)
+            return redirect(back_url("review:assignment", call, request.POST, "#proposal"))
     return _assignment_page(request, call, add_form=form)
 
 
@@ -155,7 +248,7 @@ def assignment_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     call = call_for_conflict_staff(request.user, slug)
     services.remove_assignment(assignment=_pair_of_call(call, pk), by=request.user)
     messages.success(request, _("The expert has been removed from the application."))
-    return redirect("review:assignment", slug=call.slug)
+    return redirect(back_url("review:assignment", call, request.POST, "#proposal"))
 
 
 @login_required
@@ -168,7 +261,7 @@ def assignment_lock(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     services.set_assignment_locked(
         assignment=_pair_of_call(call, pk), locked=locked, by=request.user
     )
-    return redirect("review:assignment", slug=call.slug)
+    return redirect(back_url("review:assignment", call, request.POST, "#proposal"))
 
 
 @login_required
@@ -185,7 +278,7 @@ def assignment_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
             request,
             _("%(count)s assignments are published to their experts.") % {"count": count},
         )
-    return redirect("review:assignment", slug=call.slug)
+    return redirect(back_url("review:assignment", call, request.POST))
 
 
 # --- Experts ------------------------------------------------------------------------------------

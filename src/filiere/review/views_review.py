@@ -25,6 +25,7 @@ from . import selectors_assignment
 from . import selectors_review as selectors
 from . import services_review as services
 from .access import access_review_for_expert
+from .forms_assignment import DashboardFilterForm, back_url, list_query, page_nav
 from .forms_review import ReopenForm, ReviewForm, ReviewSettingsForm
 from .models import Assignment, Review
 from .permissions import call_for_conflict_staff, expert_required
@@ -195,7 +196,17 @@ def _dashboard(
     *,
     settings_form: ReviewSettingsForm | None = None,
 ) -> HttpResponse:
-    progress = selectors.call_progress(call)
+    query = list_query(request.GET)
+    filter_form = DashboardFilterForm(request.GET)
+    progress = selectors.call_progress(
+        call,
+        filters=selectors.ProgressFilters(
+            q=filter_form.value("q", "").strip(),
+            missing_only=bool(filter_form.value("missing", False)),
+        ),
+        page=query.get("page", 1),
+        experts_page=query.get("experts_page", 1),
+    )
     return render(
         request,
         "review/review_dashboard.html",
@@ -204,6 +215,18 @@ def _dashboard(
             "progress": progress,
             "settings_form": settings_form or ReviewSettingsForm(instance=progress.settings),
             "reopen_form": ReopenForm(),
+            "filter_form": filter_form,
+            "back": query.urlencode(),
+            "applications_nav": page_nav(
+                query,
+                "page",
+                progress.application_page,
+                _("Pages of the applications"),
+                "per-application",
+            ),
+            "experts_nav": page_nav(
+                query, "experts_page", progress.expert_page, _("Pages of the experts"), "per-expert"
+            ),
         },
     )
 
@@ -261,4 +284,4 @@ def review_reopen(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
         messages.error(request, error.message)
     else:
         messages.success(request, _("The review is open again for its expert."))
-    return redirect("review:review_dashboard", slug=call.slug)
+    return redirect(back_url("review:review_dashboard", call, request.POST, "#per-application"))
