@@ -66,9 +66,10 @@ def test_staff_run_a_quota_and_read_the_result_side_by_side(
     assert "Dropped: the ranked list breaks the rule" in result
     assert s.c.reference in result
     assert scenario.rules["quotas"] == [{"field": "genre", "value": "serious-game", "max_count": 1}]
-    # The simulator's page lists it and shows the latest result.
+    # The simulator's page lists it and leads to the latest result.
     again = client.get(_page(s)).content.decode()
-    assert QUOTA_MESSAGE in again
+    assert "See the latest result" in again
+    assert response["Location"] in again
 
 
 def test_the_form_gives_the_engine_every_rule(client):
@@ -109,6 +110,8 @@ def test_the_form_gives_the_engine_every_rule(client):
     # Prefilled from it: the quota and the co-funder are back in the form.
     form = client.get(_page(s) + f"?from={scenario.pk}").content.decode()
     assert 'value="Wallimage"' in form
+    assert f'id="forced-out-{s.d.pk}" checked' in form
+    assert f'id="forced-in-{s.d.pk}" checked' not in form
     assert '<option value="territory=wallonia" selected>' in form
 
 

@@ -2,10 +2,11 @@
 organisation, minimum score, partial awards, co-funders, applications forced in or out) and the
 "what if" of a result (another envelope, other applications forced in or out).
 
-:class:`Simulation` gathers the main form and its two formsets (quotas, co-funders); its
-``rules()`` is the scenario's JSON (``models.Scenario.rules``). Every bad input is a message on its
-field: a quota without a group or without a bound, a minimum above its maximum, a co-funder
-without an envelope or with projects of two kinds, co-funders above the envelope.
+:class:`Simulation` gathers the main form, the applications forced in or out and the two
+formsets (quotas, co-funders); its ``rules()`` is the scenario's JSON (``models.Scenario.rules``).
+Every bad input is a message on its field: a quota without a group or without a bound, a minimum
+above its maximum, a co-funder without an envelope or with projects of two kinds, co-funders
+above the envelope, an application forced both in and out.
 """
 
 from __future__ import annotations
@@ -76,17 +77,17 @@ class SimulatorForm(forms.Form):
         max_value=100,
         initial=50,
     )
+
+
+class ForcedForm(forms.Form):
+    """Applications forced in or out. The page draws its boxes itself, one row per candidate
+    (Django's widgets cost a template per option: too slow for 1,200 applications)."""
+
     forced_in = forms.TypedMultipleChoiceField(
-        label=_("Force in (fund whatever the rules say)"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("Force in (fund whatever the rules say)"), coerce=int, required=False
     )
     forced_out = forms.TypedMultipleChoiceField(
-        label=_("Force out (never fund)"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("Force out (never fund)"), coerce=int, required=False
     )
 
     def __init__(self, *args: Any, agenda: Agenda, **kwargs: Any) -> None:
@@ -100,6 +101,10 @@ class SimulatorForm(forms.Form):
         if both:
             self.add_error("forced_out", _("An application cannot be forced both in and out."))
         return data
+
+    def checked(self, name: str) -> set[int]:
+        """The applications ticked (as posted, or as prefilled)."""
+        return {int(v) for v in self[name].value() or () if str(v).isdigit()}
 
 
 class QuotaForm(forms.Form):
@@ -216,7 +221,10 @@ class Simulation:
         start: Scenario | None = None,
     ) -> None:
         rules = (start.rules or {}) if start else {}
-        self.form = SimulatorForm(data, agenda=agenda, initial=_initial(start, envelope))
+        self.candidates = [row for row in agenda.rows if row.candidate]
+        initial = _initial(start, envelope)
+        self.form = SimulatorForm(data, initial=initial)
+        self.forced = ForcedForm(data, agenda=agenda, initial=initial)
         self.quotas = QuotaFormSet(
             data,
             prefix="quota",
@@ -241,7 +249,12 @@ class Simulation:
         )
 
     def is_valid(self) -> bool:
-        valid = [self.form.is_valid(), self.quotas.is_valid(), self.cofunders.is_valid()]
+        valid = [
+            self.form.is_valid(),
+            self.forced.is_valid(),
+            self.quotas.is_valid(),
+            self.cofunders.is_valid(),
+        ]
         if not all(valid):
             return False
         shares = sum(rule["envelope"] for rule in self._cofunders())
@@ -253,6 +266,11 @@ class Simulation:
             return False
         return True
 
+    def add_error(self, field: str, message: str) -> None:
+        """A service's refusal, on the field it names (forced applications included)."""
+        form = self.forced if field in ForcedForm.base_fields else self.form
+        form.add_error(field if field in form.fields else None, message)
+
     def _cofunders(self) -> list[dict[str, Any]]:
         return [r for f in self.cofunders.forms if (r := f.as_rule())]
 
@@ -262,11 +280,11 @@ class Simulation:
 
     @property
     def forced_in(self) -> list[int]:
-        return list(self.form.cleaned_data.get("forced_in") or ())
+        return list(self.forced.cleaned_data.get("forced_in") or ())
 
     @property
     def forced_out(self) -> list[int]:
-        return list(self.form.cleaned_data.get("forced_out") or ())
+        return list(self.forced.cleaned_data.get("forced_out") or ())
 
     def rules(self) -> dict[str, Any]:
         """The scenario's rules as JSON (``models.Scenario.rules``)."""
@@ -283,22 +301,8 @@ class Simulation:
         }
 
 
-class WhatIfForm(forms.Form):
+class WhatIfForm(ForcedForm):
     """A finished scenario run again with another envelope or other applications forced in or
     out (its other rules unchanged)."""
 
     envelope = forms.DecimalField(label=_("Envelope (EUR)"), **MONEY)
-    forced_in = forms.TypedMultipleChoiceField(coerce=int, required=False)
-    forced_out = forms.TypedMultipleChoiceField(coerce=int, required=False)
-
-    def __init__(self, *args: Any, agenda: Agenda, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("forced_in", "forced_out"):
-            cast(forms.ChoiceField, self.fields[name]).choices = _applications(agenda)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        both = set(data.get("forced_in") or ()) & set(data.get("forced_out") or ())
-        if both:
-            self.add_error("forced_out", _("An application cannot be forced both in and out."))
-        return data

@@ -1,8 +1,8 @@
 """Pages of the envelope simulator.
 
 - ``simulator``: the staff of the call get the form (prefilled from a scenario with
-  ``?from=<id>``), the latest scenarios and the latest result; the session's members read the
-  latest finished result, without the form. Applications a reader may not read
+  ``?from=<id>``) and the latest scenarios; the session's members read the latest finished
+  result, without the form. Applications a reader may not read
   (``access.readable_items``) are never listed.
 - ``simulator_run`` (staff, POST): queue a scenario, then its progress page.
 - ``simulator_scenario`` (staff): a scenario's progress (polled with htmx) then its result, with
@@ -55,14 +55,14 @@ def _staff_page(
         if request.GET.get("from", "").isdigit():
             start = selectors.scenario_of(session, int(request.GET["from"]))
         simulation = Simulation(agenda=everything, envelope=session.call.envelope, start=start)
-    latest = selectors.latest_finished(session)
     context = {
         "session": session,
         "simulation": simulation,
+        "checked_in": simulation.forced.checked("forced_in"),
+        "checked_out": simulation.forced.checked("forced_out"),
         "scenarios": selectors.latest_scenarios(session),
-        "result": selectors.result_of(latest, _readable(request, session)) if latest else None,
+        "latest": selectors.latest_finished(session),
         "unscored": everything.unscored,
-        "candidates": len(everything.rows) - len(everything.unscored),
     }
     return render(request, "committee/simulator.html", context, status=status)
 
@@ -99,7 +99,7 @@ def simulator_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 forced_out=simulation.forced_out,
             )
         except ServiceError as error:
-            simulation.form.add_error(error.field or None, error.message)
+            simulation.add_error(error.field, error.message)
         else:
             return redirect("committee:simulator_scenario", pk=session.pk, scenario=scenario.pk)
     return _staff_page(request, session, simulation, status=400)
@@ -134,14 +134,9 @@ def _scenario_page(
             },
         )
     if what_if is not None:
-        context["checked_in"] = _checked(what_if, "forced_in")
-        context["checked_out"] = _checked(what_if, "forced_out")
+        context["checked_in"] = what_if.checked("forced_in")
+        context["checked_out"] = what_if.checked("forced_out")
     return render(request, template, context, status=status)
-
-
-def _checked(form: WhatIfForm, name: str) -> set[int]:
-    """The applications ticked in the what-if form (as posted, or the scenario's)."""
-    return {int(v) for v in form[name].value() or () if str(v).isdigit()}
 
 
 @committee_staff_required
