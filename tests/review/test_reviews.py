@@ -10,6 +10,7 @@ from django.utils import timezone
 from filiere.accounts.services import create_api_token
 from filiere.audit.models import AuditEntry
 from filiere.calls.models import Criterion
+from filiere.review import selectors_review
 from filiere.review.models import (
     Assignment,
     Expert,
@@ -421,6 +422,74 @@ def test_staff_set_the_settings_audited(client, call):
     assert AuditEntry.objects.filter(action="review.review.settings").exists()
 
 
+def _dashboard(call):
+    return reverse("review:review_dashboard", args=[call.slug])
+
+
+def test_the_dashboard_is_paged_late_first_with_the_whole_calls_figures(client, call, monkeypatch):
+    monkeypatch.setattr(selectors_review, "PAGE_SIZE", 1)
+    ReviewSettings.objects.create(call=call, deadline=timezone.now() - timedelta(hours=1))
+    slow = expert(call.fund, first_name="Slow", last_name="Reader")
+    quick = expert(call.fund, first_name="Quick", last_name="Reader")
+    late_app = application(call, title="Late file")
+    done_app = application(call, title="Done file")
+    _pair(call, slow, late_app)
+    done = _pair(call, quick, done_app)
+    _submit(client, quick, done)
+    client.force_login(call_staff(call))
+
+    first = client.get(_dashboard(call)).content.decode()
+    second = client.get(_dashboard(call), {"page": "2", "experts_page": "2"}).content.decode()
+
+    assert "Late file" in first and "Done file" not in first
+    assert "Done file" in second and "Late file" not in second
+    assert "Slow Reader" in first.split('id="per-expert"')[1]
+    assert "Quick Reader" in second.split('id="per-expert"')[1]
+    assert 'aria-label="Pages of the applications"' in first
+    assert 'href="?page=2#per-application"' in first
+    assert 'href="?experts_page=2#per-expert"' in first
+    assert 'href="?page=2&amp;experts_page=1#per-expert"' in second  # the other table's page kept
+    for page in (first, second):
+        assert "2 invited, 2 accepted; reviews submitted: 1." in page
+        assert "1 accepted review still missing." in page
+
+
+def test_the_dashboard_searches_an_expert_and_keeps_the_missing_ones(client, call):
+    ada = expert(call.fund, first_name="Ada", last_name="Lovelace")
+    grace = expert(call.fund, first_name="Grace", last_name="Hopper")
+    ada_app = application(call, title="Ada's file")
+    grace_app = application(call, title="Grace's file")
+    _pair(call, ada, ada_app)
+    done = _pair(call, grace, grace_app)
+    _submit(client, grace, done)
+    client.force_login(call_staff(call))
+
+    found = client.get(_dashboard(call), {"q": "lovelace"}).content.decode()
+    missing = client.get(_dashboard(call), {"missing": "on"}).content.decode()
+
+    assert ada_app.reference in found and grace_app.reference not in found
+    assert "Ada Lovelace" in found and "Grace Hopper" not in found
+    assert ada_app.reference in missing and grace_app.reference not in missing
+    assert "Grace Hopper" not in missing
+
+
+def test_a_review_reopened_from_a_later_page_comes_back_to_it(client, call):
+    reader = expert(call.fund)
+    pair = _pair(call, reader)
+    _submit(client, reader, pair)
+    review = Review.objects.get(assignment=pair)
+    client.force_login(call_staff(call))
+
+    response = client.post(
+        reverse("review:review_reopen", args=[call.slug, review.pk]),
+        {"reason": "Too short", "back": "q=x&page=3&evil=//elsewhere"},
+    )
+
+    assert response["Location"] == _dashboard(call) + "?q=x&page=3#per-application"
+    review.refresh_from_db()
+    assert review.status == "draft"
+
+
 # --- Canaries: nothing of a review reaches the applicant ------------------------------------------
 
 
@@ -462,6 +531,22 @@ def test_the_dashboard_costs_the_same_queries_for_more_reviews(client, call):
 
     grow()
     same_queries(client, reverse("review:review_dashboard", args=[call.slug]), grow)
+
+
+def test_a_later_searched_page_of_the_dashboard_costs_the_same_queries(client, call, monkeypatch):
+    monkeypatch.setattr(selectors_review, "PAGE_SIZE", 1)
+    ReviewSettings.objects.create(call=call, deadline=timezone.now() - timedelta(hours=1))
+    client.force_login(call_staff(call))
+
+    def grow():
+        reader = expert(call.fund, last_name="Searched")
+        pair = _pair(call, reader)
+        Review.objects.create(assignment=pair, status="submitted", opinion="x")
+        _pair(call, reader)
+
+    grow()
+    url = reverse("review:review_dashboard", args=[call.slug]) + "?q=searched&page=2"
+    same_queries(client, url, grow)
 
 
 def test_the_inbox_costs_the_same_queries_for_more_reviews(client, call):
