@@ -34,6 +34,7 @@ from bench.memory import measure_in_child
 APPLICATIONS_PER_SCALE = 120
 REVIEWS = 3
 OBJECTIVES = ("merit", "ranked")
+PAGE_REPEAT = 5
 
 
 def _seed(n_applications: int):
@@ -206,6 +207,7 @@ def _case(n_applications: int, scale: int) -> dict:
             objective: _scenario(session, staff, applications, envelope, objective)
             for objective in OBJECTIVES
         }
+        pages = _pages(session, staff)
         connection.close()
     return {
         "applications": len(applications),
@@ -215,6 +217,30 @@ def _case(n_applications: int, scale: int) -> dict:
         "scores_wall_s": round(scores_wall, 3),
         "scores_cpu_s": round(scores_cpu, 3),
         "runs": runs,
+        "pages": pages,
+    }
+
+
+def _pages(session, staff) -> dict:
+    """The staff's simulator page (form, latest simulations, latest result) and the latest
+    scenario's result page, as review_scale measures its pages."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from bench.bench_review_scale import _page
+    from filiere.committee.models import Scenario
+
+    setup_test_environment()
+    TOTP.activate(staff, generate_totp_secret())
+    client = Client()
+    client.force_login(staff)
+    latest = Scenario.objects.filter(session=session).first()
+    assert latest is not None
+    base = f"/committee/sessions/{session.pk}/simulator/"
+    return {
+        "simulator": _page(client, base, PAGE_REPEAT),
+        "result": _page(client, f"{base}{latest.pk}/", PAGE_REPEAT),
     }
 
 

@@ -248,6 +248,23 @@ def test_members_read_the_latest_result_without_the_form(
         assert method(reverse(f"committee:{name}", args=args)).status_code == 403
 
 
+def test_the_members_page_costs_the_same_queries_with_more_applications(
+    client, django_capture_on_commit_callbacks
+):
+    s = scored_session()
+    readers = [expert(s.session.call.fund) for _ in range(2)]
+    client.force_login(member(s.session))
+
+    def grow():
+        on_agenda(s.session, reviewed(s.session.call, [55, 56], experts=readers))
+        scores_of_call(s.session.call)
+        run(django_capture_on_commit_callbacks, s)  # the latest result lists it
+
+    grow()
+    response = same_queries(client, _page(s), grow)
+    assert response.content.decode().count("<tr>") == 1 + 4 + 4  # header, A-D, four grown
+
+
 def test_a_member_on_an_applications_team_does_not_see_it(
     client, django_capture_on_commit_callbacks
 ):
