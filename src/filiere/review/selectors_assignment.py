@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -417,8 +417,11 @@ _CAPACITY = Case(
 )
 
 
-def _summary(call: Call, applications: QuerySet[Application], experts: int) -> ProposalSummary:
-    """The call's figures: four aggregate queries, whatever its size."""
+def _summary(
+    call: Call, applications: QuerySet[Application], experts: int, conflicted: set[int]
+) -> tuple[ProposalSummary, int]:
+    """The call's figures, and how many proposed pairs publishing would send: four aggregate
+    queries, whatever its size."""
     served = applications.aggregate(
         applications=Count("pk"),
         served=Count("pk", filter=Q(missing=0)),
@@ -439,9 +442,20 @@ def _summary(call: Call, applications: QuerySet[Application], experts: int) -> P
         .filter(load__gt=F("capacity"))
         .count()
     )
-    return ProposalSummary(
-        **served, experts=experts, load=standing.count(), capacity=capacity, over=over
+    # What publishing sends: the proposed pairs of assignable applications, not in conflict.
+    to_publish = Q(status=PairStatus.PROPOSED, application__state__in=ASSIGNABLE)
+    if conflicted:
+        to_publish &= ~Q(pk__in=conflicted)
+    pairs = standing.aggregate(load=Count("pk"), unpublished=Count("pk", filter=to_publish))
+    summary = ProposalSummary(
+        **served,
+        in_conflict=len(conflicted),
+        experts=experts,
+        load=pairs["load"],
+        capacity=capacity,
+        over=over,
     )
+    return summary, pairs["unpublished"]
 
 
 def proposal_of_call(
@@ -483,12 +497,7 @@ def proposal_of_call(
     expert_page = Paginator(
         loads.values_list("pk", "name", "load", "capacity"), PAGE_SIZE
     ).get_page(loads_page)
-    unpublished = (
-        assignments_of_call(call)
-        .filter(application__state__in=ASSIGNABLE, status=PairStatus.PROPOSED)
-        .exclude(pk__in=conflicted)
-        .count()
-    )
+    summary, unpublished = _summary(call, served, expert_page.paginator.count, conflicted)
     return CallProposal(
         run=run,
         rows=_proposal_rows(list(application_page.object_list), conflicted),
@@ -497,9 +506,7 @@ def proposal_of_call(
         loads_page=expert_page,
         reviews=reviews,
         unpublished=unpublished,
-        summary=replace(
-            _summary(call, served, expert_page.paginator.count), in_conflict=len(conflicted)
-        ),
+        summary=summary,
     )
 
 
