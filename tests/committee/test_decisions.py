@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
+from django.test import TransactionTestCase
 
 from filiere.audit.models import AuditEntry
 from filiere.committee.models import Decision, DecisionStatus, Letter, Vote
@@ -288,30 +289,44 @@ def test_expert_names_and_addresses_are_taken_out_of_the_feedback(call):
 # --- two confirmations at once ------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_confirmations_at_once_fire_the_transition_once():
-    call = open_call()
-    application = reviewed(call, [70])
-    decision = propose(application, staff())
-    signers = [call_staff(call), call_staff(call)]
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+class TwoConfirmationsAtOnce(TransactionTestCase):
+    """Two threads, each with its own connection, confirm the same decision: a transactional
+    test (the rows must be committed for the other thread to read them)."""
 
-    def confirm(signer):
-        try:
-            barrier.wait()
-            confirm_decision(decision=decision, by=signer)
-            outcomes.append("confirmed")
-        except ServiceError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
+    # The reference rows loaded by migrations (genres, stages) are there for this test...
+    serialized_rollback = True
 
-    threads = [threading.Thread(target=confirm, args=(s,)) for s in signers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["committee.decision.not_proposed", "confirmed"]
-    assert AuditEntry.objects.filter(action="calls.application.award").count() == 1
-    assert Letter.objects.filter(decision=decision).count() == 1
+    def _fixture_teardown(self) -> None:
+        super()._fixture_teardown()
+        # ...and back after its flush, for the tests that follow in this process.
+        for alias in self._databases_names(include_mirrors=False):
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                connections[alias].creation.deserialize_db_from_string(contents)
+
+    def test_two_confirmations_at_once_fire_the_transition_once(self) -> None:
+        call = open_call()
+        application = reviewed(call, [70])
+        decision = propose(application, staff())
+        signers = [call_staff(call), call_staff(call)]
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def confirm(signer):
+            try:
+                barrier.wait()
+                confirm_decision(decision=decision, by=signer)
+                outcomes.append("confirmed")
+            except ServiceError as error:
+                outcomes.append(error.code)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=confirm, args=(s,)) for s in signers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["committee.decision.not_proposed", "confirmed"]
+        assert AuditEntry.objects.filter(action="calls.application.award").count() == 1
+        assert Letter.objects.filter(decision=decision).count() == 1
