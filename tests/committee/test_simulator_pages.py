@@ -126,6 +126,23 @@ def test_the_progress_page_is_polled_until_the_run_ends(client):
     assert partial.lstrip().startswith('<div id="simulation-progress"')
 
 
+def test_a_failed_run_says_why_in_words(client):
+    s = scored_session()
+    scenario = Scenario.objects.create(
+        session=s.session,
+        envelope=1000,
+        created_by=s.staff,
+        status=Scenario.Status.FAILED,
+        error="solver_failed",
+    )
+    client.force_login(s.staff)
+    page = client.get(
+        reverse("committee:simulator_scenario", args=[s.session.pk, scenario.pk])
+    ).content.decode()
+    assert "The solver found no answer in the time allowed" in page
+    assert f"?from={scenario.pk}" in page and "hx-trigger" not in page
+
+
 def test_what_if_another_envelope_and_a_forced_application(
     client, django_capture_on_commit_callbacks
 ):
