@@ -310,6 +310,8 @@ def test_search_by_reference_title_or_expert(client, call):
 
     assert found.reference in by_expert and other.reference not in by_expert
     assert other.reference in by_reference and found.reference not in by_reference
+    nothing = client.get(_page(call), {"q": "no-such-file"}).content.decode()
+    assert "No application matches these filters." in nothing
 
 
 def test_only_the_applications_missing_a_reviewer(client, call):
