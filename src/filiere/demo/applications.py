@@ -67,6 +67,7 @@ from .application_texts import (
     TEAM_ANSWERS,
     TITLES,
 )
+from .committee import remove_demo_committee
 from .pdf import tiny_pdf
 
 DEMO_DOMAIN = "demo-porteurs.example.org"
@@ -114,6 +115,8 @@ def remove_demo_applications(call: Call | None = None) -> int:
     if call is not None:
         applications = applications.filter(call=call)
     ids = list(applications.values_list("pk", flat=True))
+    # The committee's records protect the applications they are about.
+    remove_demo_committee(ids)
     Submission.objects.filter(application_id__in=ids).delete()
     Message.objects.filter(application_id__in=ids).delete()
     StaffNote.objects.filter(application_id__in=ids).delete()

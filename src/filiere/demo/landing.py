@@ -7,6 +7,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from filiere.calls.models import Application, Call
+from filiere.committee.models import (
+    AgendaItem,
+    Decision,
+    DecisionStatus,
+    Letter,
+    LetterStatus,
+    Session,
+    SessionStatus,
+)
 from filiere.review.models import (
     Assignment,
     Expert,
@@ -28,8 +37,7 @@ def _path(name: str, *args: object) -> str:
 
 def landing_pages(call: Call) -> list[tuple[str, str, str]]:
     """(account, path, what is there) for each ``manage.py demo`` account: a page with real work
-    on it, checked by the demo's tests. The committee's pages come with their stage; until then
-    that account starts on what exists for it."""
+    on it, checked by the demo's tests."""
     mine = Application.objects.filter(lead__email=DEMO_APPLICANT_EMAIL).count()
     files = Application.objects.filter(call=call).count()
     experts = Expert.objects.filter(fund_id=call.fund_id, status=ExpertStatus.ACTIVE).count()
@@ -44,11 +52,31 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             "status", flat=True
         )
     )
+    session = (
+        Session.objects.filter(call=call, status=SessionStatus.OPEN).order_by("-meets_at").first()
+    )
+    items = AgendaItem.objects.filter(session=session).count() if session else 0
+    unvoted = (
+        AgendaItem.objects.filter(session=session)
+        .exclude(votes__voter__email="committee@example.org")
+        .count()
+        if session
+        else 0
+    )
+    outbox = Letter.objects.filter(
+        status=LetterStatus.DRAFT, decision__application__call=call
+    ).count()
+    awaiting = Decision.objects.filter(session=session, status=DecisionStatus.PROPOSED).count()
+    decided = Application.objects.filter(
+        call=call, team__user__email=DEMO_APPLICANT_EMAIL, team__accepted_at__isnull=False
+    ).exclude(lead__email=DEMO_APPLICANT_EMAIL)
     return [
         (
             "applicant@example.org",
             _path("calls:my_applications"),
-            f"{mine} files of its own: draft, submitted, correction requested, eligible",
+            f"{mine} files of its own: draft, submitted, correction requested, eligible; "
+            f"co-applicant of {decided.count()} decided file(s), with the decision's letter and "
+            f"feedback",
         ),
         (
             "staff@example.org",
@@ -58,12 +86,21 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             f"conflicts of interest at {_path('review:conflicts', call.slug)}, its "
             f"{published.count()} published assignments at "
             f"{_path('review:assignment', call.slug)}, the reviews dashboard ({submitted} "
-            f"submitted, the late ones first) at {_path('review:review_dashboard', call.slug)}",
+            f"submitted, the late ones first) at {_path('review:review_dashboard', call.slug)}, "
+            f"the committee's sessions at {_path('committee:my_sessions')} and the letters "
+            f"outbox ({outbox} to send) at {_path('committee:outbox', call.slug)}",
         ),
         (
             "admin@example.org",
             _path("roles:list"),
-            "roles to grant and revoke; Django admin at " + _path("admin:index"),
+            "roles to grant and revoke; Django admin at "
+            + _path("admin:index")
+            + (
+                f"; {awaiting} award(s) awaiting a second signature at "
+                f"{_path('committee:decisions', session.pk)}"
+                if session and awaiting
+                else ""
+            ),
         ),
         ("member@example.org", _path("community:my_profile"), "a directory profile to edit"),
         (
@@ -80,7 +117,10 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
         ),
         (
             "committee@example.org",
-            _path("calls:detail", call.slug),
-            "the open call, its rules and criteria",
+            _path("committee:agenda", session.pk) if session else _path("committee:my_sessions"),
+            f"the agenda of the open session ({items} files ranked by their calibrated scores, "
+            f"{unvoted} still to vote on), the envelope simulator's result at "
+            f"{_path('committee:simulator', session.pk) if session else '-'}; the first "
+            f"session's decisions at {_path('committee:my_sessions')}",
         ),
     ]

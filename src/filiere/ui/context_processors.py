@@ -14,6 +14,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "instructs_a_call": _instructs_a_call(request),
         "manages_a_pool": _holds(request, "staff", ("", "fund")),
         "is_expert": _holds(request, "expert", None),
+        "sits_on_committee": _holds(request, "committee", None),
     }
 
 

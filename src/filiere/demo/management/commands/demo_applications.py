@@ -1,7 +1,8 @@
 """``manage.py demo_applications [--call SLUG] [--seed S] [--scale X]``: about 120 demo
 applications in every state for a call (the 2009 call by default), then the pool of experts of
-the call's fund with the call's conflicts (``demo.pool``) and its published assignment
-(``demo.assignment``); run by ``manage.py demo`` too.
+the call's fund with the call's conflicts (``demo.pool``), its published assignment
+(``demo.assignment``), its reviews (``demo.reviews``) and its committee (``demo.committee``);
+run by ``manage.py demo`` too.
 Idempotent: the call's demo applications are replaced, the pool brought back to its picture."""
 
 import random
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from filiere.calls.models import Call
 from filiere.demo.applications import remove_demo_applications, seed_demo_applications
 from filiere.demo.assignment import seed_demo_assignment
+from filiere.demo.committee import seed_demo_committee
 from filiere.demo.landing import landing_pages
 from filiere.demo.pool import seed_demo_pool
 from filiere.demo.reviews import seed_demo_reviews
@@ -81,6 +83,16 @@ class Command(BaseCommand):
             f"and not begun, in {seconds:.1f} s; the demo expert "
             f"submitted {reviews.expert_submitted}, {reviews.expert_drafts} drafts "
             f"({reviews.expert_reopened} reopened)."
+        )
+        # After the reviews: the files before the committee get theirs, then two sessions.
+        committee, seconds = _timed(lambda: seed_demo_committee(found))
+        self.stdout.write(
+            f"Committee of {found.slug}: {committee.reviews} reviews before the committee; "
+            f"a first session's {committee.decisions} decisions ({committee.letters_sent} "
+            f"letters sent, {committee.outbox} in the outbox); an open session of "
+            f"{committee.agenda} files with {committee.votes} votes in all, the simulator's "
+            f"result ({committee.simulation or 'not run'}), {committee.awaiting_signature} "
+            f"award awaiting its second signature; in {seconds:.1f} s."
         )
         self.stdout.write("")
         self.stdout.write("Where each demo account starts (after signing in):")
