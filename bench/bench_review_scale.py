@@ -10,10 +10,12 @@ available for the call with a maximum load of 20). 1×: 120 applications and 20 
 
 Measured: ``execute_assignment_run`` (optimal mode; fair mode is much slower) in wall and CPU
 seconds, split into reading (``engine_inputs``), affinity, the solver and writing, and its SQL
-queries; then, once the proposal is published, the expert inbox (an expert with the load closest
-to 18), the staff reviews dashboard and the assignment proposal page: SQL queries per request and
-the server's CPU milliseconds per request (median of the requests through Django's test client,
-DEBUG off). The ratios 10× / 1× show which figures stay constant.
+queries; then, once the proposal is published and the reviews are in every phase (two pairs in
+three accepted, half of those reviews submitted, the others drafts), the expert inbox (an expert
+with the load closest to 18), the staff reviews dashboard and the assignment proposal page (their
+first page of 50 rows, the way the staff open them): SQL queries per request and the server's
+CPU milliseconds per request (median of the requests through Django's test client, DEBUG off).
+The ratios 10× / 1× show which figures stay constant.
 
 ``python -m bench review_scale`` (1× and 10×) or ``--quick`` (1× and 2×).
 """
@@ -171,6 +173,36 @@ def _assignment_run(call, staff) -> dict:
     }
 
 
+def _reviews_in_every_phase(call) -> dict:
+    """As the demo's experts would: two pairs in three accepted, one accepted review in two
+    submitted and the other a draft (bulk writes: the benchmark is the reading)."""
+    from django.utils import timezone
+
+    from filiere.review.models import Assignment, PairResponse, Review, ReviewStatus
+
+    pairs = list(Assignment.objects.filter(application__call=call).order_by("pk"))
+    accepted = [pair for index, pair in enumerate(pairs) if index % 3 != 2]
+    for pair in accepted:
+        pair.response = PairResponse.ACCEPTED
+    Assignment.objects.bulk_update(accepted, ["response"], batch_size=500)
+    now = timezone.now()
+    Review.objects.bulk_create(
+        [
+            Review(
+                assignment=pair,
+                status=ReviewStatus.SUBMITTED if index % 2 == 0 else ReviewStatus.DRAFT,
+                opinion="A clear project.",
+                recommendation="fund",
+                total=70.0,
+                submitted_at=now if index % 2 == 0 else None,
+            )
+            for index, pair in enumerate(accepted)
+        ],
+        batch_size=500,
+    )
+    return {"accepted": len(accepted), "submitted": (len(accepted) + 1) // 2}
+
+
 def _page(client, url: str, repeat: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -205,6 +237,7 @@ def _case(n_applications: int, n_experts: int, repeat: int) -> dict:
         seed_seconds = time.perf_counter() - started
         run = _assignment_run(call, staff)
         published = publish_assignments(call=call, by=staff)
+        reviews = _reviews_in_every_phase(call)
         loads = Assignment.objects.filter(application__call=call).values("expert__user_id")
         loads = loads.annotate(n=Count("id")).order_by("expert__user_id")
         user_id, load = min(
@@ -234,6 +267,7 @@ def _case(n_applications: int, n_experts: int, repeat: int) -> dict:
         "seed_s": round(seed_seconds, 1),
         "assignment_run": run,
         "published": published,
+        "reviews": reviews,
         "pages": pages,
     }
 
