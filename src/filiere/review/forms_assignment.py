@@ -129,7 +129,8 @@ class AddPairForm(PairChoiceForm):
         ):
             field = cast(forms.ChoiceField, self.fields[name])
             offered = {key for key, _label in choices}
-            kept = [(k, v) for k, v in field.choices if k != "" and k not in offered]
+            posted = cast(list[tuple[Any, str]], field.choices)
+            kept = [(k, v) for k, v in posted if k != "" and k not in offered]
             field.choices = [("", "—"), *kept, *choices]
             self.fields[name].widget.choices = field.choices
 

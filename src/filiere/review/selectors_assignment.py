@@ -351,7 +351,7 @@ def _counting(conflicted: set[int]) -> Q:
     return counts & ~Q(assignments__pk__in=conflicted) if conflicted else counts
 
 
-def _served_applications(call: Call, reviews: int, conflicted: set[int]) -> QuerySet[Application]:
+def _served_applications(call: Call, reviews: int, conflicted: set[int]) -> QuerySet[Any]:
     """The call's assignable applications with ``counted`` reviewers, their ``total`` affinity
     and the reviewers ``missing``, computed by the database."""
     counting = _counting(conflicted)
@@ -378,14 +378,17 @@ def _proposal_rows(applications: list[Application], conflicted: set[int]) -> lis
         .order_by("-affinity", "pk")
         .values_list("application_id", *_PAIR_FIELDS)
     ):
-        pairs[app_id].append(PairRow(*values, conflicted=values[0] in conflicted))
+        pk, name, affinity, why, status, response, locked, by_staff = values
+        pairs[app_id].append(
+            PairRow(pk, name, affinity, why, status, response, locked, by_staff, pk in conflicted)
+        )
     return [
         ApplicationRow(a, pairs[a.pk], a.missing, a.total)  # type: ignore[attr-defined]
         for a in applications
     ]
 
 
-def _expert_loads(call: Call) -> QuerySet[Expert]:
+def _expert_loads(call: Call) -> QuerySet[Any]:
     """Every expert with pairs in the call, or active and available for it, by name (as
     ``expert_name`` writes it), with their ``load`` and ``capacity`` (None: not said; 0: not
     available). Subqueries per expert rather
@@ -418,7 +421,7 @@ _CAPACITY = Case(
 
 
 def _summary(
-    call: Call, applications: QuerySet[Application], experts: int, conflicted: set[int]
+    call: Call, applications: QuerySet[Any], experts: int, conflicted: set[int]
 ) -> tuple[ProposalSummary, int]:
     """The call's figures, and how many proposed pairs publishing would send: four aggregate
     queries, whatever its size."""

@@ -9,7 +9,7 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
@@ -254,20 +254,16 @@ def _expert_rows(call: Call, filters: ProgressFilters, late: bool) -> list[_Expe
     """The experts with published pairs in the call with their counts (one grouped query) and
     names, searched and sorted: as many rows as the pool has experts, whatever the number of
     applications (the names are ``expert_name``'s, so Python sorts them)."""
+    grouped = _published(call).order_by().values("expert_id").annotate(**_counts())
     counts = {
-        row["expert_id"]: row
-        for row in _published(call).order_by().values("expert_id").annotate(**_counts())
+        row["expert_id"]: (row["invited"], row["accepted"], row["submitted"])
+        for row in cast(Iterable[dict[str, int]], grouped)
     }
     rows = [
         _ExpertRow(
             pk=expert.pk,
             email=expert.email.casefold(),
-            row=ProgressRow(
-                label=expert_name(expert.user, expert.email),
-                invited=counts[expert.pk]["invited"],
-                accepted=counts[expert.pk]["accepted"],
-                submitted=counts[expert.pk]["submitted"],
-            ),
+            row=ProgressRow(expert_name(expert.user, expert.email), *counts[expert.pk]),
         )
         for expert in Expert.objects.filter(pk__in=counts).select_related("user__person")
     ]
