@@ -119,7 +119,12 @@ def stage():
 
 
 def _checked(axe, page) -> None:
+    """No axe-core violation, and a page title that reads as words (axe only checks that there
+    is one): a screen reader announces it first on every page."""
     assert axe(page) == [], page.url
+    title = page.title()
+    assert title.strip(), f"{page.url}: the page has no title"
+    assert "<" not in title, f"{page.url}: the page title holds markup: {title[:120]}…"
 
 
 def _sign_in(page, user, secret: str | None = None) -> None:
