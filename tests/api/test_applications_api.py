@@ -127,10 +127,15 @@ def test_transition_errors_are_json_with_engine_codes(client, staff):
     assert body["message"]
     assert body["fields"]["reason"] == [body["message"]]
 
-    response = post_transition(client, staff, application, {"code": "award"})
+    response = post_transition(client, staff, application, {"code": "start_review"})
     assert response.status_code == 409
     assert response.json()["code"] == "workflow.not_allowed"
     assert response.json()["params"]["why"] == "state"
+
+    # The decisions have their own service (an amount, a second signature): not this door.
+    response = post_transition(client, staff, application, {"code": "award"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "workflow.service_owned"
 
     response = post_transition(client, staff, application, {"nope": 1})
     assert response.status_code == 422
@@ -459,9 +464,10 @@ def test_the_transition_body_lists_the_generic_codes_and_the_answers(client):
     operation = _operation_body(client, "/api/v1/applications/{application_id}/transitions")
     variants = operation["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
     codes = {code for variant in variants for code in variant["properties"]["code"]["enum"]}
-    assert {"declare_eligible", "declare_ineligible", "record_withdrawal", "award"} <= codes
-    # The verbs with their own operation or page are not in it.
+    assert {"declare_eligible", "declare_ineligible", "record_withdrawal"} <= codes
+    # The verbs with their own operation or page are not in it, nor the committee's decisions.
     assert not codes & {"submit", "resubmit", "withdraw", "request_correction"}
+    assert not codes & {"award", "reject", "defer"}
     with_reason = next(v for v in variants if "reason" in v["required"])
     assert "declare_ineligible" in with_reason["properties"]["code"]["enum"]
     assert "declare_eligible" not in with_reason["properties"]["code"]["enum"]

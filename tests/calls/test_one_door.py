@@ -93,15 +93,18 @@ def test_a_correction_request_through_its_own_form_opens_the_window(client):
     assert entry.data["items"] == ["Kbis"]
 
 
-def test_decisions_go_through_their_service_from_the_generic_form(client):
+def test_the_generic_form_refuses_a_decision_which_has_its_amount_and_second_signature(client):
+    """Award, reject and defer are the committee's decision service's (an amount, a second
+    signature, the letter): the generic form refuses them and the file stays before the
+    committee."""
     staff = user_with_role("staff")
     application = ApplicationFactory(state="committee")
     client.force_login(staff)
     response = client.post(_staff_url("calls:staff_transition", application), {"code": "award"})
-    assert response.status_code == 302
+    assert response.status_code == 400
     application.refresh_from_db()
-    assert application.state == "awarded"
-    assert AuditEntry.objects.get(action="calls.application.award").actor == staff
+    assert application.state == "committee"
+    assert not AuditEntry.objects.filter(action="calls.application.award").exists()
 
 
 # --- nobody instructs their own file --------------------------------------------------------------

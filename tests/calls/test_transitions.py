@@ -10,9 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 from filiere.audit.models import AuditEntry
 from filiere.calls.models import Application, State, applications
 from filiere.calls.services.transitions import (
+    DECISIONS,
     TransitionError,
     actor_kinds,
     fire_requested_transition,
+    record_decision,
     transition_application,
 )
 from filiere.engine import workflow
@@ -153,8 +155,8 @@ def test_leaving_incomplete_clears_the_correction_window(staff):
 
 
 def test_every_staff_transition_of_the_table_is_reachable_through_the_service(staff):
-    """Walk one dossier from submitted to closed through the doors' one entry (the decisions
-    go to their service, the others to the generic one)."""
+    """Walk one dossier from submitted to closed through the doors' one entry, and the
+    decisions through the service the committee's decision service calls."""
     application = ApplicationFactory(state="submitted")
     path = [
         ("declare_eligible", ""),
@@ -169,10 +171,22 @@ def test_every_staff_transition_of_the_table_is_reachable_through_the_service(st
         ("close", ""),
     ]
     for code, reason in path:
-        fire_requested_transition(application=application, code=code, by=staff, reason=reason)
+        if code in DECISIONS:
+            record_decision(application=application, code=code, by=staff, reason=reason)
+        else:
+            fire_requested_transition(application=application, code=code, by=staff, reason=reason)
     assert application.state == "closed"
     entries = AuditEntry.objects.filter(action__startswith="calls.application.")
     assert [e.data["transition"] for e in entries.order_by("pk")] == [code for code, _ in path]
+
+
+@pytest.mark.parametrize("code", ["award", "reject", "defer"])
+def test_the_doors_entry_refuses_the_decisions_which_have_their_own_service(staff, code):
+    application = ApplicationFactory(state="committee")
+    with pytest.raises(TransitionError) as refused:
+        fire_requested_transition(application=application, code=code, by=staff, reason="Why")
+    assert refused.value.code == "workflow.service_owned"
+    assert Application.objects.get(pk=application.pk).state == "committee"
 
 
 def test_the_doors_entry_refuses_a_transition_that_has_its_own_form(staff):

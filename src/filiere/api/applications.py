@@ -297,7 +297,8 @@ def fire_transition(request: SignedInRequest, application_id: int) -> Applicatio
     # staff of its call, its team) and the engine's table decides (staff who are not on its
     # team): 403 for the wrong actor, 409 from the wrong state; 422 for a body the document
     # does not allow: not an object, an unknown code, ``workflow.service_owned`` for a
-    # transition with its own service (submit, resubmit, withdraw, correction request),
+    # transition with its own service (submit, resubmit, withdraw, correction request, the
+    # decisions: the committee's pages),
     # ``workflow.reason_required``
     user = request.auth
     application, _as_staff = access_application_by_id(user, application_id)

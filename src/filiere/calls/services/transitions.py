@@ -253,10 +253,12 @@ def record_decision(
     notify: bool = True,
     data: Mapping[str, object] | None = None,
 ) -> Application:
-    """Record the decision ``code`` (award, reject with its grounds, defer with what to improve)
-    taken on an application before the committee, as staff or a committee member who is not on
-    its team. ``notify=False``: the caller tells the applicant itself (the committee's decision
-    letter), so the workflow's e-mail is not sent; ``data`` joins the audit entry (the amount)."""
+    """Fire the decision ``code`` (award, reject with its grounds, defer with what to improve)
+    on an application before the committee, as staff who are not on its team. Only the
+    committee's decision service calls this (``committee.services_decisions``: the amount, the
+    second signature and the letter): the doors below refuse the decisions. ``notify=False``:
+    the caller tells the applicant itself (the decision letter), so the workflow's e-mail is not
+    sent; ``data`` joins the audit entry (the amount)."""
     if code not in DECISIONS:
         raise TransitionError.of("workflow.unknown_transition", {"transition": code})
     return transition_application(
@@ -275,16 +277,15 @@ def record_decision(
 
 def is_requestable(transition: workflow.Transition) -> bool:
     """Whether a door may ask for ``transition`` by its code (the staff page's generic form, the
-    API's ``transitions`` operation): those without a service of their own, and the decisions."""
-    return not transition.service_owned or transition.code in DECISIONS
+    API's ``transitions`` operation): those without a service of their own. The decisions are
+    not: they carry an amount and a second signature (the committee's decision pages)."""
+    return not transition.service_owned
 
 
 def fire_requested_transition(
     *, application: Application, code: str, by: User, reason: str = ""
 ) -> Application:
-    """Fire the transition a door asks for by its code: a decision through
-    :func:`record_decision`, any other code through :func:`transition_application`, which
-    refuses the transitions that have their own service (``workflow.service_owned``)."""
-    if code in DECISIONS:
-        return record_decision(application=application, code=code, by=by, reason=reason)
+    """Fire the transition a door asks for by its code, through :func:`transition_application`,
+    which refuses the transitions that have their own service (``workflow.service_owned``:
+    submit, resubmit, withdraw, a correction request, the decisions)."""
     return transition_application(application=application, code=code, by=by, reason=reason)

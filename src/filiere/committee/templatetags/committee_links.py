@@ -19,8 +19,9 @@ from django import template
 from django.urls import reverse
 
 from filiere.calls.models import Application
-from filiere.calls.permissions import is_member
+from filiere.calls.permissions import instructs, is_member
 
+from ..models import AgendaItem, SessionStatus
 from ..selectors_decisions import confirmed_decision, letter_of, shown_feedback
 
 register = template.Library()
@@ -57,3 +58,23 @@ def decision_of(context: template.Context, application: Application) -> Applican
         sent_at=letter.sent_at if sent and letter is not None else None,
         pdf_url=reverse("committee:letter_pdf", args=[letter.pk]) if sent and letter else "",
     )
+
+
+@register.simple_tag(takes_context=True)
+def decide_url(context: template.Context, application: Application) -> str:
+    """The committee's decision page of an application before the committee, for the staff who
+    instruct it (the instruction page's generic form refuses the decisions: they carry an
+    amount and a second signature); "" otherwise, and the page shows no link."""
+    request = context.get("request")
+    user: Any = getattr(request, "user", None)
+    if application.state != "committee" or user is None or not instructs(user, application):
+        return ""
+    item = (
+        AgendaItem.objects.filter(application=application)
+        .exclude(session__status=SessionStatus.CLOSED)
+        .order_by("-session__meets_at")
+        .first()
+    )
+    if item is None:
+        return ""
+    return reverse("committee:decide", args=[item.session_id, application.pk])
