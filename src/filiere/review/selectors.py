@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -299,7 +300,7 @@ class _ApplicationRow:
 class _Graph:
     """The engine's inputs read from the database, and what names its ids."""
 
-    experts: dict[int, Expert]
+    expert_names: dict[int, str]
     applications: dict[int, _ApplicationRow]
     expert_parties: list[ExpertParties]
     application_parties: list[ApplicationParties]
@@ -309,6 +310,10 @@ class _Graph:
     organisation_names: dict[int, str]
     project_references: dict[int, str]
     funded_projects: list[FundedProject]
+
+    @classmethod
+    def empty(cls) -> _Graph:
+        return cls({}, {}, [], [], {}, {}, {}, {}, {}, [])
 
 
 def _years_before(today: date, years: int) -> date:
@@ -323,84 +328,150 @@ def _read_graph(
     today: date,
     *,
     expert_user: User | None = None,
-    application_ids: Collection[int] | None = None,
+    application_ids: Collection[int] | QuerySet[Any] | None = None,
 ) -> _Graph:
+    # The sets of ids (the pool, the call's applications, the experts' past projects) stay in the
+    # database as subqueries: a list of a thousand ids costs more to bind than the query itself.
     cutoff = _years_before(today, RECENT_YEARS)
 
     experts_q = Expert.objects.filter(
         fund_id=call.fund_id, status=ExpertStatus.ACTIVE, user__isnull=False
-    ).select_related("user__person")
+    )
     if expert_user is not None:
         experts_q = experts_q.filter(user=expert_user)
-    experts = {e.pk: e for e in experts_q}
+    expert_users = experts_q.values("user_id")
+    expert_names: dict[int, str] = {}
     expert_person: dict[int, int] = {}  # expert pk → person pk
+    expert_user_ids: dict[int, int] = {}  # expert pk → user pk
+    expert_by_user: dict[int, int] = {}  # user pk → expert pk
+    expert_by_email: dict[str, int] = {}
     person_names: dict[int, str] = {}
-    for e in experts.values():
-        person = getattr(e.user, "person", None)
-        if person is not None:
-            expert_person[e.pk] = person.pk
-            person_names[person.pk] = person.display_name
-    expert_by_user = {e.user_id: e for e in experts.values() if e.user_id is not None}
-    expert_by_email = {e.user.email.lower(): e for e in experts.values() if e.user is not None}
+    for pk, user_id, user_email, user_first, user_last, *person in experts_q.values_list(
+        "pk",
+        "user_id",
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "user__person__id",
+        "user__person__first_name",
+        "user__person__last_name",
+    ):
+        person_id, first, last = person
+        expert_user_ids[pk] = user_id
+        expert_by_user[user_id] = pk
+        expert_by_email[user_email.lower()] = pk
+        # As ``expert_name``: the directory name, else the account's name, else its address.
+        if person_id is not None:
+            expert_person[pk] = person_id
+            person_names[person_id] = expert_names[pk] = f"{first} {last}".strip()
+        else:
+            expert_names[pk] = f"{user_first} {user_last}".strip() or user_email
+
+    if not expert_names:
+        # No expert, no pair: one who is not in the pool (staff, a committee member) costs
+        # one query. Below, a read whose answer is known to be empty is skipped likewise.
+        return _Graph.empty()
 
     # Current organisations, and those left less than RECENT_YEARS ago.
     organisations_of: dict[int, set[int]] = defaultdict(set)  # person → organisations
-    for person_id, organisation_id in Affiliation.objects.filter(
+    affiliations = Affiliation.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=cutoff),
-        person_id__in=set(expert_person.values()),
-    ).values_list("person_id", "organisation_id"):
+        person__user_id__in=expert_users,
+    )
+    for person_id, organisation_id in (
+        affiliations.values_list("person_id", "organisation_id") if expert_person else ()
+    ):
         organisations_of[person_id].add(organisation_id)
 
     applications_q = Application.objects.filter(call=call).exclude(state__in=NOT_REVIEWED)
     if application_ids is not None:
         applications_q = applications_q.filter(pk__in=application_ids)
-    applications = {
-        row[0]: _ApplicationRow(*row)
-        for row in applications_q.values_list(
-            "pk", "reference", "title", "organisation_id", "lead_id"
-        )
-    }
+    application_pks = applications_q.values("pk")
+    applications: dict[int, _ApplicationRow] = {}
+    # Names of the people involved (team members, leads), by user, read with their rows.
+    person_of_user: dict[int, int] = {}
+
+    def named(user_id: int | None, person_id: int | None, first: str, last: str) -> None:
+        if user_id is not None and person_id is not None:
+            person_of_user[user_id] = person_id
+            person_names[person_id] = f"{first} {last}".strip()
+
+    for pk, reference, title, organisation_id, lead_id, *lead in applications_q.values_list(
+        "pk",
+        "reference",
+        "title",
+        "organisation_id",
+        "lead_id",
+        "lead__person__id",
+        "lead__person__first_name",
+        "lead__person__last_name",
+    ):
+        applications[pk] = _ApplicationRow(pk, reference, title, organisation_id, lead_id)
+        named(lead_id, *lead)
+    if not applications:
+        return _Graph.empty()
     team_users: dict[int, set[int]] = defaultdict(set)
     team_persons_by_email: dict[int, set[int]] = defaultdict(set)
     partners: dict[int, set[int]] = defaultdict(set)
-    for app_id, user_id, organisation_id, email in TeamMember.objects.filter(
-        application_id__in=applications
-    ).values_list("application_id", "user_id", "organisation_id", "email"):
+    for app_id, user_id, organisation_id, email, *person in TeamMember.objects.filter(
+        application_id__in=application_pks
+    ).values_list(
+        "application_id",
+        "user_id",
+        "organisation_id",
+        "email",
+        "user__person__id",
+        "user__person__first_name",
+        "user__person__last_name",
+    ):
         if user_id is not None:
             team_users[app_id].add(user_id)
+            named(user_id, *person)
         elif email.lower() in expert_by_email:
             # An invitation sent to an expert's address puts them on the team already.
-            expert = expert_by_email[email.lower()]
-            if expert.pk in expert_person:
-                team_persons_by_email[app_id].add(expert_person[expert.pk])
+            expert_pk = expert_by_email[email.lower()]
+            if expert_pk in expert_person:
+                team_persons_by_email[app_id].add(expert_person[expert_pk])
         if organisation_id is not None and organisation_id != applications[app_id].organisation_id:
             partners[app_id].add(organisation_id)
     for app_id, application in applications.items():
         team_users[app_id].add(application.lead_id)
 
     # Past funded projects of the pool's experts (another call's applications).
-    past = list(
+    past_q = (
         Application.objects.filter(state__in=FUNDED)
         .exclude(call=call)
-        .filter(Q(lead_id__in=expert_by_user) | Q(team__user_id__in=expert_by_user))
+        .filter(Q(lead_id__in=expert_users) | Q(team__user_id__in=expert_users))
         .distinct()
-        .values("pk", "reference", "state", "updated_at", "lead_id")
     )
-    past_users: dict[int, set[int]] = {row["pk"]: {row["lead_id"]} for row in past}
-    for app_id, user_id in TeamMember.objects.filter(
-        application_id__in=past_users, user__isnull=False
-    ).values_list("application_id", "user_id"):
+    past = list(
+        past_q.values_list(
+            "pk",
+            "reference",
+            "state",
+            "updated_at",
+            "lead_id",
+            "lead__person__id",
+            "lead__person__first_name",
+            "lead__person__last_name",
+        )
+    )
+    past_users: dict[int, set[int]] = {}
+    for pk, _reference, _state, _updated, lead_id, *lead in past:
+        past_users[pk] = {lead_id}
+        named(lead_id, *lead)
+    past_team = TeamMember.objects.filter(
+        application_id__in=past_q.values("pk"), user__isnull=False
+    ).values_list(
+        "application_id",
+        "user_id",
+        "user__person__id",
+        "user__person__first_name",
+        "user__person__last_name",
+    )
+    for app_id, user_id, *person in past_team if past else ():
         past_users[app_id].add(user_id)
-
-    wanted_users: set[int] = set()
-    for users in (*team_users.values(), *past_users.values()):
-        wanted_users |= users
-    person_of_user: dict[int, int] = {}
-    for pk, user_id, first, last in Person.objects.filter(user_id__in=wanted_users).values_list(
-        "pk", "user_id", "first_name", "last_name"
-    ):
-        person_of_user[user_id] = pk
-        person_names[pk] = f"{first} {last}".strip()
+        named(user_id, *person)
 
     application_parties = [
         ApplicationParties(
@@ -416,25 +487,23 @@ def _read_graph(
     ]
     expert_parties = [
         ExpertParties(
-            expert_id=str(e.pk),
-            person_id=str(expert_person.get(e.pk, f"user-{e.user_id}")),
+            expert_id=str(pk),
+            person_id=str(expert_person.get(pk, f"user-{user_id}")),
             organisation_ids=frozenset(
-                str(o) for o in organisations_of.get(expert_person.get(e.pk, -1), ())
+                str(o) for o in organisations_of.get(expert_person.get(pk, -1), ())
             ),
         )
-        for e in experts.values()
+        for pk, user_id in expert_user_ids.items()
     ]
     funded_projects = [
         FundedProject(
-            project_id=str(row["pk"]),
+            project_id=str(pk),
             person_ids=frozenset(
-                str(person_of_user[u]) for u in past_users[row["pk"]] if u in person_of_user
+                str(person_of_user[u]) for u in past_users[pk] if u in person_of_user
             ),
-            ended_on=timezone.localdate(row["updated_at"])
-            if row["state"] == State.CLOSED
-            else None,
+            ended_on=timezone.localdate(updated_at) if state == State.CLOSED else None,
         )
-        for row in past
+        for pk, _reference, state, updated_at, *_lead in past
     ]
 
     # Declarations, matched to (application, expert) pairs.
@@ -443,12 +512,12 @@ def _read_graph(
     rows = (
         Declaration.objects.filter(withdrawn_at__isnull=True)
         .filter(
-            Q(source=DeclarationSource.EXPERT, expert_user_id__in=expert_by_user)
-            | Q(source=DeclarationSource.APPLICANT, application_id__in=applications)
+            Q(source=DeclarationSource.EXPERT, expert_user_id__in=expert_users)
+            | Q(source=DeclarationSource.APPLICANT, application_id__in=application_pks)
             | Q(
                 source=DeclarationSource.STAFF,
-                application_id__in=applications,
-                expert_user_id__in=expert_by_user,
+                application_id__in=application_pks,
+                expert_user_id__in=expert_users,
             )
         )
         .select_related("organisation", "person")
@@ -460,17 +529,23 @@ def _read_graph(
     lifts = {
         (lift.application_id, lift.expert_id): lift
         for lift in ConflictLift.objects.filter(
-            application_id__in=applications, expert_id__in=experts
+            application_id__in=application_pks, expert_id__in=experts_q.values("pk")
         ).select_related("lifted_by")
     }
-    organisation_ids = {
-        int(o) for parties in application_parties for o in parties.partner_organisation_ids
-    } | {application.organisation_id for application in applications.values()}
+    # The applicants' and their partners' organisations (a partner is a team member's
+    # organisation other than the application's own).
     organisation_names = dict(
-        Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")
+        Organisation.objects.filter(
+            Q(pk__in=applications_q.values("organisation_id"))
+            | Q(
+                pk__in=TeamMember.objects.filter(application_id__in=application_pks).values(
+                    "organisation_id"
+                )
+            )
+        ).values_list("pk", "name")
     )
     return _Graph(
-        experts=experts,
+        expert_names=expert_names,
         applications=applications,
         expert_parties=expert_parties,
         application_parties=application_parties,
@@ -478,7 +553,7 @@ def _read_graph(
         lifts=lifts,
         person_names=person_names,
         organisation_names=organisation_names,
-        project_references={row["pk"]: str(row["reference"]) for row in past},
+        project_references={pk: str(reference) for pk, reference, *_rest in past},
         funded_projects=funded_projects,
     )
 
@@ -517,25 +592,25 @@ def _pairs_of(
     declaration: Declaration,
     index: _PartyIndex,
     applications: dict[int, _ApplicationRow],
-    expert_by_user: dict[int, Expert],
+    expert_by_user: dict[int, int],
 ) -> Iterable[tuple[int, int]]:
     """The (application, expert) pairs a declaration holds for."""
     if declaration.source in (DeclarationSource.STAFF, DeclarationSource.EXPERT):
-        expert = expert_by_user.get(declaration.expert_user_id or 0)
-        if expert is None:
+        expert_pk = expert_by_user.get(declaration.expert_user_id or 0)
+        if expert_pk is None:
             return
         # The staff's addition, or the expert's own about one application (a declined
         # assignment): that pair only.
         if declaration.application_id is not None:
             if declaration.application_id in applications:
-                yield (declaration.application_id, expert.pk)
+                yield (declaration.application_id, expert_pk)
             return
         if declaration.organisation_id is not None:
             hits = index.applications_by_organisation.get(str(declaration.organisation_id), ())
         else:
             hits = index.applications_by_person.get(str(declaration.person_id), ())
         for app_id in hits:
-            yield (app_id, expert.pk)
+            yield (app_id, expert_pk)
         return
     # An applicant's request: the experts who are the named person or work for the organisation.
     if declaration.application_id is None:
@@ -621,14 +696,13 @@ def _rows(graph: _Graph, today: date) -> list[ConflictRow]:
             counts = lift is None or (at is not None and at > lift.lifted_at)
             (active if counts else lifted).append(text)
         application = graph.applications[app_id]
-        expert = graph.experts[expert_id]
         rows.append(
             ConflictRow(
                 application_id=app_id,
                 reference=application.reference,
                 title=application.title,
                 expert_id=expert_id,
-                expert_name=expert_name(expert.user, expert.email),
+                expert_name=graph.expert_names[expert_id],
                 reasons=tuple(active),
                 lifted_reasons=tuple(lifted),
                 lift=lift,
@@ -655,10 +729,15 @@ def is_conflicted(user: User, application: Application, *, today: date | None = 
 
 
 def conflicted_applications(
-    user: User, call: Call, application_ids: Collection[int], *, today: date | None = None
+    user: User,
+    call: Call,
+    application_ids: Collection[int] | QuerySet[Any],
+    *,
+    today: date | None = None,
 ) -> set[int]:
     """Which of ``call``'s applications ``user``, as an expert of its fund, has an active
-    conflict with: ``is_conflicted`` for many at once, in the same fixed number of queries."""
+    conflict with: ``is_conflicted`` for many at once, in the same fixed number of queries.
+    ``application_ids`` may be a queryset of one column of ids (read as a subquery)."""
     today = today or timezone.localdate()
     graph = _read_graph(call, today, expert_user=user, application_ids=application_ids)
     return {row.application_id for row in _rows(graph, today) if row.active}
