@@ -251,3 +251,27 @@ def test_the_staff_reminder_is_post_only_and_for_the_staff_of_the_call(client, c
     client.force_login(expert(call.fund))
     assert client.post(url).status_code == 403
     assert not mailoutbox
+
+
+def test_the_dashboard_offers_the_staff_to_remind_the_late_experts(
+    client, call, mailoutbox, django_capture_on_commit_callbacks
+):
+    dashboard = reverse("review:review_dashboard", args=[call.slug])
+    action = f'action="{reverse("review:review_remind_late", args=[call.slug])}"'
+    late = expert(call.fund)
+    _pair(call, late)
+    client.force_login(call_staff(call))
+    # Before the deadline nobody is late: no button.
+    assert action not in client.get(dashboard).content.decode()
+
+    ReviewSettings.objects.filter(call=call).update(deadline=timezone.now() - timedelta(days=1))
+    page = client.get(dashboard).content.decode()
+    assert action in page
+    form = page[page.index(action) :]
+    form = form[: form.index("</form>")]
+    assert "csrfmiddlewaretoken" in form
+    assert 'class="button"' in form and "Remind the late experts now" in form
+
+    response = _remind(client, call, django_capture_on_commit_callbacks)
+    assert "1 expert reminded (late reviews: 1)." in response.content.decode()
+    assert [message.to for message in mailoutbox] == [[late.email]]

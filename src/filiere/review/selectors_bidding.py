@@ -11,6 +11,7 @@ number of queries, whatever the size of the call.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,6 +50,22 @@ def bidding_is_open(call: Call, expert: Expert, now: datetime | None = None) -> 
     ).exists()
 
 
+def calls_open_for_bids(user: User, calls: Iterable[Call], now: datetime | None = None) -> set[int]:
+    """The pks of ``calls`` (current calls of pools ``user`` is active in) whose bidding is open
+    to them: ``bidding_is_open`` for many calls at once, in one query at most."""
+    now = now or timezone.now()
+    closed = {call.pk for call in calls if call.closes_at <= now}
+    if not closed:
+        return set()
+    published = Assignment.objects.filter(
+        expert__user=user,
+        expert__status=ExpertStatus.ACTIVE,
+        application__call_id__in=closed,
+        status=PairStatus.PUBLISHED,
+    ).values_list("application__call_id", flat=True)
+    return closed - set(published)
+
+
 def call_for_bidder(user: User, slug: str) -> BiddingCall:
     """The call ``slug`` for an active expert of its fund's pool, once it has closed and while it
     is current; 404 for anyone else and any other call."""
@@ -70,10 +87,9 @@ def call_for_bidder(user: User, slug: str) -> BiddingCall:
 
 def _hidden(user: User, call: Call) -> set[int]:
     """The call's applications ``user`` is in active conflict with (one read of the graph)."""
-    ids = list(
-        Application.objects.filter(call=call, state__in=ASSIGNABLE).values_list("pk", flat=True)
-    )
-    return conflicted_applications(user, call, ids) if ids else set()
+    # The ids stay a subquery (the call may hold a thousand applications).
+    ids = Application.objects.filter(call=call, state__in=ASSIGNABLE).values("pk")
+    return conflicted_applications(user, call, ids)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.calls.access import access_application_for_member
 from filiere.errors import ServiceError
 
-from . import selectors, services
+from . import selectors, selectors_bidding, services
 from .forms import (
     AvailabilityForm,
     ExpertiseForm,
@@ -227,11 +227,15 @@ def my_expertise(request: AuthenticatedHttpRequest) -> HttpResponse:
             for w in (profile.past_works.all() if profile is not None else [])
         ]
         works = PastWorkFormSet(initial=initial, prefix="works")
-    return render(
-        request,
-        "review/my_expertise.html",
-        {"form": form, "works": works, "memberships": selectors.my_pools(request.user)},
-    )
+    memberships = selectors.my_pools(request.user)
+    calls = [item.call for membership in memberships for item in membership.calls]
+    context = {
+        "form": form,
+        "works": works,
+        "memberships": memberships,
+        "bidding": selectors_bidding.calls_open_for_bids(request.user, calls),
+    }
+    return render(request, "review/my_expertise.html", context)
 
 
 @expert_required

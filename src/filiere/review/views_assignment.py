@@ -36,6 +36,7 @@ from .forms_assignment import (
 )
 from .models import Assignment, AssignmentRun, PairStatus
 from .permissions import call_for_conflict_staff, expert_required
+from .templatetags.review_bids import why_terms
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -139,7 +140,8 @@ def _pair_text(item: selectors.PairRow) -> str:
         score = _("added by the staff")
     else:
         score = _("affinity %(score)s") % {"score": number_format(pair.affinity, 3)}
-    why = f" ({_('matching:')} {', '.join(str(w) for w in pair.why)})" if pair.why else ""
+    # The bid reads as words ("bid: Eager to review it"), not as its stored "bid:eager".
+    why = f" ({_('matching:')} {', '.join(why_terms(pair.why))})" if pair.why else ""
     status = pair.status_label()
     if pair.status == PairStatus.PUBLISHED:
         status += f", {pair.response_label()}"
