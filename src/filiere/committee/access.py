@@ -37,11 +37,15 @@ def session_for_reader(user: AnyUser, pk: int) -> tuple[Session, SessionMember |
     return session, member
 
 
-def readable_items(user: AnyUser, session: Session) -> QuerySet[AgendaItem]:
-    """The session's items ``user`` may read (a fixed number of queries)."""
-    items = AgendaItem.objects.filter(session=session).filter(
+def _not_on_team(user: AnyUser, session: Session) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(session=session).filter(
         application__in=session.call.applications.filter(not_on_team_q(user))
     )
+
+
+def readable_items(user: AnyUser, session: Session) -> QuerySet[AgendaItem]:
+    """The session's items ``user`` may read (a fixed number of queries)."""
+    items = _not_on_team(user, session)
     if not user.is_authenticated:
         return items.none()
     # The ids stay a subquery: binding a thousand of them costs more than the read itself.
@@ -52,7 +56,15 @@ def readable_items(user: AnyUser, session: Session) -> QuerySet[AgendaItem]:
 
 
 def item_for_reader(user: AnyUser, session: Session, pk: int) -> AgendaItem:
-    item = readable_items(user, session).filter(pk=pk).first()
-    if item is None:
+    """One item of ``readable_items``: its conflicts are read for its application only."""
+    if not user.is_authenticated:
+        raise Http404
+    item = (
+        _not_on_team(user, session)
+        .select_related("application__organisation", "application__genre")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None or conflicted_applications(user, session.call, [item.application_id]):
         raise Http404
     return item

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Sum
 
 from filiere.accounts.models import Role, User
 from filiere.accounts.types import AnyUser
@@ -35,6 +36,9 @@ from .access import readable_items
 from .models import SESSION_SCOPE, AgendaItem, Session, SessionMember, Vote, VoteChoice
 from .permissions import runs_committee
 from .selectors_scores import Score, scores_of_call
+
+#: Items per page of the agenda (a session may hold every reviewed application of a call).
+AGENDA_PER_PAGE = 100
 
 #: The states from which an application may join an agenda (``services_sessions``).
 AGENDA_STATES = (
@@ -180,6 +184,26 @@ def _rows(user: AnyUser, session: Session, items: Sequence[AgendaItem]) -> list[
 def agenda_row(user: AnyUser, session: Session, item: AgendaItem) -> AgendaRow:
     """One item's row (past its gatekeeper), as on the agenda."""
     return _rows(user, session, [item])[0]
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    """One page of the agenda as ``user`` may read it: its rows, and the requested amounts of
+    the whole readable agenda (the table's footer)."""
+
+    page: Page[AgendaItem]
+    rows: list[AgendaRow]
+    requested: Decimal
+
+
+def agenda_page(user: AnyUser, session: Session, number: str | int | None) -> AgendaPage:
+    """Page ``number`` of the agenda (``AGENDA_PER_PAGE`` items, by position), as
+    ``agenda_rows`` for its items only: a fixed number of queries and rows, whatever the size
+    of the agenda."""
+    items = readable_items(user, session).order_by("position", "pk")
+    page = Paginator(items, AGENDA_PER_PAGE).get_page(number)
+    total = items.aggregate(total=Sum("application__requested_amount"))["total"]
+    return AgendaPage(page, _rows(user, session, list(page.object_list)), total or Decimal(0))
 
 
 def agenda_rows(user: AnyUser, session: Session) -> list[AgendaRow]:

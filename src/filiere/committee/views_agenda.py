@@ -7,23 +7,107 @@ application the reader is on, or is in conflict with as an expert, is a 404 for 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.accounts.types import AuthenticatedHttpRequest
+from filiere.calls.models import State as AppState
+from filiere.calls.phrases import format_money
 from filiere.errors import ServiceError
 
 from . import selectors_agenda as selectors
 from . import services_sessions as services
 from .access import item_for_reader, session_for_reader
 from .forms_sessions import NotesForm, VoteForm
-from .models import AgendaItem, Session, SessionMember, SessionStatus
+from .models import AgendaItem, Session, SessionMember, SessionStatus, VoteChoice
 from .permissions import committee_required, runs_committee
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """An agenda row as the table shows it, in words made here once per row (the same lookups,
+    filters and translations in the template cost several times more than the rest)."""
+
+    number: str
+    url: str
+    heading: str  # "reference — title"
+    state: str
+    organisation: str
+    genre: str
+    requested: str
+    #: Raw mean, "calibrated [low–high]", spread, reviews; empty without a submitted review.
+    scores: tuple[str, ...]
+    votes: list[str]  # "label: count", the choices with a vote
+    quorum: str
+    my_vote: str
+
+
+def agenda_lines(session: Session, agenda: selectors.AgendaPage) -> list[AgendaLine]:
+    labels = {value: str(label) for value, label in VoteChoice.choices}
+    states = {value: str(label) for value, label in AppState.choices}
+    # As ``floatformat:1``: one decimal, the language's separator, no grouping (0 to 100).
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def one_decimal(value: float) -> str:
+        return f"{value:.1f}".replace(".", separator)
+
+    # One address reversed, the item's pk put in its place for each row.
+    head, _sep, tail = reverse("committee:item", args=[session.pk, 0]).rpartition("/0/")
+    lines = []
+    for number, row in enumerate(agenda.rows, start=agenda.page.start_index()):
+        application, score = row.application, row.score
+        if row.quorum_reached:
+            quorum = _("Reached (%(cast)s)") % {"cast": row.votes_cast}
+        else:
+            quorum = _("%(cast)s of %(quorum)s") % {"cast": row.votes_cast, "quorum": row.quorum}
+        scores: tuple[str, ...] = ()
+        if score is not None:
+            scores = (
+                one_decimal(score.raw_mean),
+                f"{one_decimal(score.calibrated)} [{one_decimal(score.low)}"
+                f"–{one_decimal(score.high)}]",
+                one_decimal(score.spread),
+                str(score.reviews),
+            )
+        lines.append(
+            AgendaLine(
+                number=str(number),
+                url=f"{head}/{row.item.pk}/{tail}",
+                heading=f"{application.reference} — {application.title}",
+                state=states.get(application.state, application.state),
+                organisation=str(application.organisation),
+                genre=str(application.genre) if application.genre_id else "—",
+                requested=format_money(application.requested_amount),
+                scores=scores,
+                votes=[
+                    f"{labels[value]}: {row.votes[value]}" for value in labels if row.votes[value]
+                ],
+                quorum=quorum,
+                my_vote=labels.get(row.my_vote or "", "—"),
+            )
+        )
+    return lines
+
+
+def _page_links(page: Page[Any]) -> dict[str, str]:
+    """The addresses of the first, previous, next and last pages (those that exist)."""
+    links = {}
+    if page.has_previous():
+        links["first"] = "?page=1"
+        links["previous"] = f"?page={page.previous_page_number()}"
+    if page.has_next():
+        links["next"] = f"?page={page.next_page_number()}"
+        links["last"] = f"?page={page.paginator.num_pages}"
+    return links
 
 
 @committee_required
@@ -32,13 +116,15 @@ def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # 404 for everyone else, a global committee role included); only the items the reader may
     # read (not on the application's team, not in conflict with it)
     session, member = session_for_reader(request.user, pk)
-    rows = selectors.agenda_rows(request.user, session)
+    found = selectors.agenda_page(request.user, session, request.GET.get("page"))
     context = {
         "session": session,
         "membership": member,
         "runs": runs_committee(request.user, session),
-        "rows": rows,
-        "requested": selectors.requested_total(rows),
+        "page": found.page,
+        "pages": _page_links(found.page),
+        "lines": agenda_lines(session, found),
+        "requested": found.requested,
         "current": "agenda",
     }
     return render(request, "committee/agenda.html", context)

@@ -346,7 +346,16 @@ def _read_graph(
     expert_by_user: dict[int, int] = {}  # user pk → expert pk
     expert_by_email: dict[str, int] = {}
     person_names: dict[int, str] = {}
-    for pk, user_id, user_email, user_first, user_last, *person in experts_q.values_list(
+    for (
+        pk,
+        user_id,
+        user_email,
+        user_first,
+        user_last,
+        person_id,
+        first,
+        last,
+    ) in experts_q.values_list(
         "pk",
         "user_id",
         "user__email",
@@ -356,7 +365,6 @@ def _read_graph(
         "user__person__first_name",
         "user__person__last_name",
     ):
-        person_id, first, last = person
         expert_user_ids[pk] = user_id
         expert_by_user[user_id] = pk
         expert_by_email[user_email.lower()] = pk
@@ -391,7 +399,7 @@ def _read_graph(
     # Names of the people involved (team members, leads), by user, read with their rows.
     person_of_user: dict[int, int] = {}
 
-    def named(user_id: int | None, person_id: int | None, first: str, last: str) -> None:
+    def named(user_id: Any, person_id: Any, first: Any, last: Any) -> None:
         if user_id is not None and person_id is not None:
             person_of_user[user_id] = person_id
             person_names[person_id] = f"{first} {last}".strip()
