@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: The scope name of a committee grant for one session (``RoleGrant.scope_type``).
 SESSION_SCOPE = "committee_session"
@@ -19,7 +20,7 @@ SESSION_SCOPE = "committee_session"
 class SessionStatus(models.TextChoices):
     PREPARING = "preparing", _("In preparation")
     OPEN = "open", _("Open to its members")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("committee session", "Closed")
 
 
 class Session(models.Model):
@@ -105,7 +106,7 @@ class AgendaItem(models.Model):
 
 
 class VoteChoice(models.TextChoices):
-    FUND = "fund", _("Fund")
+    FUND = "fund", pgettext_lazy("committee vote", "Fund")
     REJECT = "reject", _("Do not fund")
     DEFER = "defer", _("Defer")
     ABSTAIN = "abstain", _("Abstain")

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from filiere.accounts.types import AuthenticatedHttpRequest
@@ -144,7 +145,11 @@ def outbox_send(request: AuthenticatedHttpRequest, call: Call) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s letters are being sent.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s letter is being sent.", "%(count)s letters are being sent.", count)
+            % {"count": count},
+        )
     return redirect("committee:outbox", slug=call.slug)
 
 
