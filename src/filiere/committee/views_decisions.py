@@ -203,5 +203,5 @@ def letter_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # application's lead and accepted team members; 404 for anyone else
     letter = selectors.letter_for_reader(request.user, pk)
     response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{letter_filename(letter)}"'
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(letter)}"'
     return response
