@@ -1,24 +1,21 @@
-"""The decision letter as a PDF (reportlab), rendered from a ``Letter``'s fields in its
+"""The decision letter as a PDF (`ui.pdf.TextPage`), rendered from a ``Letter``'s fields in its
 language: what was sent can be rendered again, the same.
 
-Drawn with uncompressed page streams (as ``calls.receipts``), so that the text can be read from
+Its page streams are uncompressed (as the receipt's), so that the text can be read from
 the bytes by the tests: no reviewer's name may be in it. The feedback is anonymised when the
 letter is drafted and again at each edit (``selectors_decisions.scrub``).
 """
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 from filiere.calls.phrases import format_money
+from filiere.ui.pdf import TextPage
 
 from .models import Letter, Outcome
 
@@ -167,20 +164,6 @@ def amount_in_words(amount: Decimal, language: str) -> str:
 # --- the PDF ------------------------------------------------------------------------------------
 
 
-def _wrap(text: str, width: int = 95) -> list[str]:
-    lines = []
-    for paragraph in text.splitlines() or [""]:
-        current = ""
-        for word in paragraph.split():
-            if len(current) + len(word) + 1 > width and current:
-                lines.append(current)
-                current = word
-            else:
-                current = f"{current} {word}".strip()
-        lines.append(current)
-    return lines
-
-
 def outcome_sentence(letter: Letter) -> str:
     decision = letter.decision
     if decision.outcome == Outcome.AWARD:
@@ -203,26 +186,11 @@ def letter_pdf(letter: Letter) -> bytes:
     application = decision.application
     call = application.call
     with translation.override(letter.language):
-        buffer = io.BytesIO()
-        pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=0, invariant=1)
-        pdf.setTitle(_("Decision on %(reference)s") % {"reference": application.reference})
-        pdf.setAuthor(settings.FILIERE_PLATFORM_NAME)
-        _width, height = A4
-        y = height - 25 * mm
-
-        def line(text: str, *, size: int = 10, bold: bool = False, gap: float = 5.5) -> None:
-            nonlocal y
-            if y < 20 * mm:
-                pdf.showPage()
-                y = height - 25 * mm
-            pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-            pdf.drawString(20 * mm, y, text)
-            y -= gap * mm
-
-        def paragraph(text: str, *, size: int = 10, gap: float = 5.5) -> None:
-            for text_line in _wrap(text):
-                line(text_line, size=size, gap=gap)
-
+        page = TextPage(
+            title=_("Decision on %(reference)s") % {"reference": application.reference},
+            author=settings.FILIERE_PLATFORM_NAME,
+        )
+        line, paragraph = page.line, page.paragraph
         when = timezone.localtime(letter.sent_at or timezone.now())
         line(f"{settings.FILIERE_PLATFORM_NAME} — {call.fund.name}", size=9)
         line(formats.date_format(when, "DATE_FORMAT"), size=9, gap=9)
@@ -230,20 +198,20 @@ def letter_pdf(letter: Letter) -> bytes:
         line(_("Call: %(call)s") % {"call": call.title})
         line(_("Reference: %(reference)s") % {"reference": application.reference}, bold=True)
         paragraph(_("Project: %(title)s") % {"title": application.title})
-        y -= 3 * mm
+        page.space(3)
         line(_("Decision: %(outcome)s") % {"outcome": decision.get_outcome_display()}, bold=True)
         paragraph(outcome_sentence(letter))
         if decision.reason:
-            y -= 3 * mm
+            page.space(3)
             line(_("Reasons"), size=12, bold=True, gap=7)
             paragraph(decision.reason)
         if letter.feedback:
-            y -= 3 * mm
+            page.space(3)
             line(_("Feedback from the reviewers"), size=12, bold=True, gap=7)
             for text in letter.feedback:
                 paragraph(text)
-                y -= 2 * mm
-        y -= 3 * mm
+                page.space(2)
+        page.space(3)
         paragraph(
             _(
                 "The reviewers' names are not disclosed. For any question about this decision, "
@@ -252,6 +220,4 @@ def letter_pdf(letter: Letter) -> bytes:
             size=8,
             gap=4,
         )
-        pdf.showPage()
-        pdf.save()
-    return buffer.getvalue()
+        return page.bytes()
