@@ -223,6 +223,12 @@ REVIEW_PAGES = {
         kwargs=lambda w: {"slug": w.staff_call.slug, "pk": 999999},
         note="no such pair in the call: 404 once the staff door is passed",
     ),
+    "review:assignment_swap": Route(
+        _call_staff(NOT_FOUND),
+        method="POST",
+        kwargs=lambda w: {"slug": w.staff_call.slug, "pk": 999999},
+        note="no such pair in the call: 404 once the staff door is passed",
+    ),
     "review:assignment_publish": Route(
         _call_staff(REDIRECT),
         method="POST",

@@ -1,6 +1,6 @@
 """Forms of the pairs of a call: choose an expert and an application (the staff's conflicts and
-assignment pages), start a run, add a pair, answer an assignment; and the filters of the staff's
-paged lists of pairs (the proposal and the reviews dashboard)."""
+assignment pages), start a run, add or swap a pair, answer an assignment; and the filters of the
+staff's paged lists of pairs (the proposal and the reviews dashboard)."""
 
 from __future__ import annotations
 
@@ -133,6 +133,23 @@ class AddPairForm(PairChoiceForm):
             kept = [(k, v) for k, v in posted if k != "" and k not in offered]
             field.choices = [("", "—"), *kept, *choices]
             self.fields[name].widget.choices = field.choices
+
+
+class SwapPairForm(forms.Form):
+    """The expert who replaces a pair's expert: one select for the whole page (each pair's
+    "Swap" button posts it to that pair's address), offered the pool's active experts."""
+
+    expert = forms.TypedChoiceField(label=_("Expert who replaces a pair's expert"), coerce=int)
+
+    def __init__(self, *args: Any, experts: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["expert"])
+        field.choices = [("", "—"), *experts]
+        field.widget = QuickSelect(choices=field.choices)
+        field.help_text = _(
+            "Choose the expert here, then press “Swap” on the pair to replace: a proposed, "
+            "unlocked pair only."
+        )
 
 
 class ListFilterForm(forms.Form):

@@ -68,6 +68,13 @@ REFUSALS: dict[str, Promise] = {
     "review.assignment.over_capacity": gettext_lazy(
         "This expert already has %(capacity)s applications of this call, their maximum."
     ),
+    "review.assignment.swap_locked": gettext_lazy(
+        "This pair is locked: unlock it before swapping its expert."
+    ),
+    "review.assignment.swap_published": gettext_lazy(
+        "This pair is published: remove it, add the other expert, then publish."
+    ),
+    "review.assignment.swap_gone": gettext_lazy("This pair no longer exists."),
     "review.assignment.nothing_to_publish": gettext_lazy("There is no proposed pair to publish."),
     "review.assignment.not_yours": gettext_lazy("This assignment is not yours to answer."),
     "review.assignment.already_answered": gettext_lazy("You have already answered."),

@@ -339,6 +339,51 @@ def set_assignment_locked(*, assignment: Assignment, locked: bool, by: User) -> 
 def add_assignment(*, call: Call, application: Application, expert: Expert, by: User) -> Assignment:
     """Add one pair by hand: refused when the expert is conflicted, unavailable or full."""
     _require_call_staff(by, call)
+    _check_new_pair(call, application, expert)
+    pair = _create_staff_pair(application, expert)
+    record(
+        actor=by,
+        action="review.assignment.added",
+        obj=application,
+        data={"expert": expert.pk},
+    )
+    return pair
+
+
+@transaction.atomic
+def swap_assignment(*, assignment: Assignment, expert: Expert, by: User) -> Assignment:
+    """Replace the expert of one proposed, unlocked pair by ``expert``, in one step: the new
+    pair passes the checks of an added one and takes the old one's place (proposed, unlocked).
+
+    A published pair is refused: its expert was told by e-mail and may have answered or be
+    reviewing; the staff remove it, add the other expert, then publish (which tells them).
+    """
+    call = assignment.application.call
+    _require_call_staff(by, call)
+    # Lock the pair so that a publication or a lock at the same time is seen here.
+    old = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+    if old is None:
+        raise Invalid("review.assignment.swap_gone")
+    if old.locked:
+        raise Invalid("review.assignment.swap_locked")
+    if old.status != PairStatus.PROPOSED:
+        raise Invalid("review.assignment.swap_published")
+    application = assignment.application
+    _check_new_pair(call, application, expert)
+    old.delete()
+    pair = _create_staff_pair(application, expert)
+    record(
+        actor=by,
+        action="review.assignment.swapped",
+        obj=application,
+        data={"expert": expert.pk, "replaced": old.expert_id},
+    )
+    return pair
+
+
+def _check_new_pair(call: Call, application: Application, expert: Expert) -> None:
+    """The checks of a pair made by hand (to be called in a transaction: the expert's row is
+    locked while their load is counted)."""
     if application.call_id != call.pk or application.state not in ASSIGNABLE:
         raise Invalid("review.application_not_in_call", field="application")
     if expert.fund_id != call.fund_id or expert.status != ExpertStatus.ACTIVE or not expert.user:
@@ -360,12 +405,17 @@ def add_assignment(*, call: Call, application: Application, expert: Expert, by: 
     )
     if load >= capacity:
         raise Invalid("review.assignment.over_capacity", {"capacity": capacity}, field="expert")
+
+
+def _create_staff_pair(application: Application, expert: Expert) -> Assignment:
+    """A proposed pair added by the staff, with its "why" (the expert's keywords found in the
+    application's title and summary, and their bid)."""
     profile = getattr(expert.user, "expertise", None)
     keywords = [str(k) for k in profile.keywords] if profile is not None else []
     text = f"{application.title}\n{application.summary}".lower()
     try:
         with transaction.atomic():
-            pair = Assignment.objects.create(
+            return Assignment.objects.create(
                 application=application,
                 expert=expert,
                 added_by_staff=True,
@@ -379,13 +429,6 @@ def add_assignment(*, call: Call, application: Application, expert: Expert, by: 
             )
     except IntegrityError:
         raise Invalid("review.assignment.already_assigned", field="expert") from None
-    record(
-        actor=by,
-        action="review.assignment.added",
-        obj=application,
-        data={"expert": expert.pk},
-    )
-    return pair
 
 
 @transaction.atomic

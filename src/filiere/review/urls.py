@@ -44,6 +44,11 @@ urlpatterns: list[URLPattern] = [
         name="assignment_lock",
     ),
     path(
+        "calls/<slug:slug>/assignment/<int:pk>/swap/",
+        views_assignment.assignment_swap,
+        name="assignment_swap",
+    ),
+    path(
         "calls/<slug:slug>/assignment/publish/",
         views_assignment.assignment_publish,
         name="assignment_publish",

@@ -30,6 +30,7 @@ from .forms_assignment import (
     AnswerForm,
     ProposalFilterForm,
     StartRunForm,
+    SwapPairForm,
     back_url,
     list_query,
     page_nav,
@@ -85,13 +86,12 @@ def _assignment_page(
     )
     if add_form is None:
         add_form = AddPairForm(experts=[], applications=[])
-    add_form.offer(
-        experts=selectors.expert_choices(call),
-        applications=[row.application for row in proposal.rows],
-    )
+    # One list of the pool's experts for both forms (one query, whatever the rows).
+    experts = selectors.expert_choices(call)
+    add_form.offer(experts=experts, applications=[row.application for row in proposal.rows])
     pair_urls = {
-        "lock": reverse("review:assignment_lock", args=[call.slug, 0]).rpartition("/0/"),
-        "remove": reverse("review:assignment_remove", args=[call.slug, 0]).rpartition("/0/"),
+        name: reverse(f"review:assignment_{name}", args=[call.slug, 0]).rpartition("/0/")
+        for name in ("lock", "remove", "swap")
     }
     return render(
         request,
@@ -102,6 +102,7 @@ def _assignment_page(
             "diagnosis": _diagnosis(proposal.run, call),
             "start_form": start_form or StartRunForm(initial={"reviews": proposal.reviews}),
             "add_form": add_form,
+            "swap_form": SwapPairForm(experts=experts, auto_id="swap_%s"),
             "filter_form": filter_form,
             "filters": filters,
             "back": query.urlencode(),
@@ -131,6 +132,8 @@ class PairLine:
     locked: bool
     lock_url: str
     remove_url: str
+    # Only a proposed, unlocked pair is swapped (``services.swap_assignment``).
+    swap_url: str
 
 
 def _pair_text(item: selectors.PairRow) -> str:
@@ -156,6 +159,7 @@ def pair_lines(
     """A row's pairs; the addresses are made from one address reversed for the pair ``0``,
     split around it."""
     (lock_head, _sep, lock_tail), (remove_head, _sep, remove_tail) = urls["lock"], urls["remove"]
+    swap_head, _sep, swap_tail = urls["swap"]
     return [
         PairLine(
             text=_pair_text(item),
@@ -163,6 +167,11 @@ def pair_lines(
             locked=item.locked,
             lock_url=f"{lock_head}/{item.pk}/{lock_tail}",
             remove_url=f"{remove_head}/{item.pk}/{remove_tail}",
+            swap_url=(
+                f"{swap_head}/{item.pk}/{swap_tail}"
+                if item.status == PairStatus.PROPOSED and not item.locked
+                else ""
+            ),
         )
         for item in row.pairs
     ]
@@ -250,6 +259,29 @@ def assignment_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     call = call_for_conflict_staff(request.user, slug)
     services.remove_assignment(assignment=_pair_of_call(call, pk), by=request.user)
     messages.success(request, _("The expert has been removed from the application."))
+    return redirect(back_url("review:assignment", call, request.POST, "#proposal"))
+
+
+@login_required
+@require_POST
+def assignment_swap(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    # permission: the staff of the call (as the assignment page); a pair of this call only
+    # (404 otherwise); audited; refused, with the reason, as an added pair is (conflict,
+    # unavailable, at their maximum, already on the application) and for a locked or
+    # published pair
+    call = call_for_conflict_staff(request.user, slug)
+    pair = _pair_of_call(call, pk)
+    experts = selectors.assignable_experts(call, request.POST.get("expert", ""))
+    form = SwapPairForm(request.POST, experts=[(e.pk, e.email) for e in experts])
+    if not form.is_valid():
+        messages.error(request, _("Choose an active expert of the pool to swap in."))
+    else:
+        try:
+            services.swap_assignment(assignment=pair, expert=experts[0], by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The pair's expert has been swapped."))
     return redirect(back_url("review:assignment", call, request.POST, "#proposal"))
 
 
