@@ -149,6 +149,8 @@ def _review_before_committee(call: Call, files: list[Application]) -> int:
         # The least loaded first, so that every expert shares files with the others.
         chosen = sorted(free, key=lambda e: (load[e.pk], e.email))[:REVIEWS_PER_FILE]
         for expert in chosen:
+            if expert.user is None:  # the query keeps experts with an account only
+                continue
             pair = Assignment.objects.create(
                 application=application,
                 expert=expert,
@@ -322,7 +324,7 @@ def _second_session(
         Decimal(0),
     )
     envelope = max(call.envelope - awarded, Decimal("100000"))
-    genre = next((a.genre.code for a in files if a.genre_id), None)
+    genre = next((a.genre.code for a in files if a.genre is not None), None)
     rules: dict[str, object] = {"objective": "merit", "max_per_organisation": 1}
     if genre:
         rules["quotas"] = [{"field": "genre", "value": genre, "max_count": 2}]
