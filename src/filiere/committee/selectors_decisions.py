@@ -9,6 +9,7 @@ fund's pool of experts taken out of the text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
@@ -48,16 +49,43 @@ def _expert_identities(call: Call) -> list[str]:
     return [text.strip() for text in found if len(text.strip()) > 1]
 
 
+def _fold(text: str) -> tuple[str, list[int]]:
+    """``text`` without its accents (decomposed, combining marks dropped), and for each of its
+    characters the index of the character of ``text`` it comes from."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFD", char):
+            if not unicodedata.combining(part):
+                folded.append(part)
+                origin.append(index)
+    return "".join(folded), origin
+
+
 def anonymiser(call: Call) -> Callable[[str], str]:
     """A function that takes every expert's name and address out of a text (whole words, any
-    case; the longest first, so that a full name goes before its parts)."""
-    identities = sorted(_expert_identities(call), key=len, reverse=True)
+    case, with or without accents: "Elodie" is "Élodie"; the longest first, so that a full name
+    goes before its parts)."""
+    identities = sorted({_fold(i)[0] for i in _expert_identities(call)}, key=len, reverse=True)
     if not identities:
         return lambda text: text
     pattern = re.compile(
         r"(?<!\w)(?:" + "|".join(re.escape(i) for i in identities) + r")(?!\w)", re.IGNORECASE
     )
-    return lambda text: pattern.sub(REDACTED, text)
+
+    def clean(text: str) -> str:
+        # Matched on the text without accents, replaced in the text as typed.
+        folded, origin = _fold(text)
+        pieces, kept = [], 0
+        for match in pattern.finditer(folded):
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            while end < len(text) and unicodedata.combining(text[end]):
+                end += 1  # the accents of the name's last letter go with it
+            pieces += [text[kept:start], REDACTED]
+            kept = end
+        return "".join(pieces) + text[kept:]
+
+    return clean
 
 
 def scrub(call: Call, paragraphs: Iterable[str]) -> list[str]:

@@ -44,7 +44,7 @@ from .models import (
     Session,
     Vote,
 )
-from .selectors_decisions import feedback_paragraphs, scrub
+from .selectors_decisions import anonymiser, feedback_paragraphs, scrub
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,8 @@ def propose_decision(
         amount = _checked_amount(locked, outcome, Decimal(amount or 0))
         if outcome != Outcome.AWARD and not reason:
             raise Invalid("committee.decision.reason_missing", field="reason")
+        # The applicant reads the reasons (the letter, their page): no expert's name in them.
+        reason = anonymiser(locked.call)(reason)
         _check_quorum(locked, session)
         try:
             with transaction.atomic():

@@ -52,8 +52,10 @@ def _staff_page(
     everything = selectors.agenda(session)
     if simulation is None:
         start = None
-        if request.GET.get("from", "").isdigit():
-            start = selectors.scenario_of(session, int(request.GET["from"]))
+        given = request.GET.get("from", "")
+        # Only ASCII digits that fit an id ("²" and 5,000 digits are digits, not ints).
+        if given.isascii() and given.isdigit() and len(given) <= 18:
+            start = selectors.scenario_of(session, int(given))
         simulation = Simulation(agenda=everything, envelope=session.call.envelope, start=start)
     context = {
         "session": session,
