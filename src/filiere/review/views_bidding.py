@@ -66,7 +66,9 @@ def bid_save(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRespo
     bidding = selectors.call_for_bidder(request.user, slug)
     application = selectors.application_for_bidder(request.user, bidding, pk)
     given = request.POST.get("page", "")
-    number = int(given) if given.isdigit() else 1  # only a number goes back into the address
+    # Only a number goes back into the address: ASCII digits that fit one ("²" and 5,000 digits
+    # are digits that int() refuses).
+    number = int(given) if given.isascii() and given.isdigit() and len(given) <= 9 else 1
     form = _form(pk, "", request.POST)
     if form.is_valid():
         try:
