@@ -506,3 +506,21 @@ def test_crafted_simulator_rules_are_refused_or_run_never_a_500(
         # A run that failed says why in the user's words, on a page that answers.
         page = client.get(reverse("committee:simulator_scenario", args=[s.session.pk, scenario.pk]))
         assert page.status_code == 200
+
+
+@pytest.mark.parametrize("given", ["²", "9" * 5000, "٣"])
+def test_a_crafted_forced_application_is_refused_never_a_500(
+    client, given, django_capture_on_commit_callbacks
+):
+    s = scored_session()
+    scenario = run(django_capture_on_commit_callbacks, s)
+    client.force_login(s.staff)
+    pages = [
+        reverse("committee:simulator_run", args=[s.session.pk]),
+        reverse("committee:simulator_what_if", args=[s.session.pk, scenario.pk]),
+    ]
+    for url in pages:
+        for field in ("forced_in", "forced_out"):
+            response = client.post(url, _form(**{field: given}))
+            assert response.status_code == 400, (url, field)
+    assert Scenario.objects.count() == 1

@@ -104,7 +104,9 @@ class ForcedForm(forms.Form):
 
     def checked(self, name: str) -> set[int]:
         """The applications ticked (as posted, or as prefilled)."""
-        return {int(v) for v in self[name].value() or () if str(v).isdigit()}
+        # ASCII digits that fit an id only: "²" and 5,000 digits are digits that int() refuses.
+        posted = (str(v) for v in self[name].value() or ())
+        return {int(v) for v in posted if v.isascii() and v.isdigit() and len(v) <= 18}
 
 
 class QuotaForm(forms.Form):
