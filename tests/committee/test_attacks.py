@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from filiere.accounts.services import create_api_token
+from filiere.accounts.models import Role
+from filiere.accounts.services import create_api_token, grant_role
 from filiere.committee.models import Decision, Letter, Scenario, SessionMember, Vote
 from filiere.committee.services_decisions import confirm_decision, propose_decision
 from filiere.review.models import CONFLICT_KINDS, Declaration, DeclarationSource
@@ -524,3 +525,36 @@ def test_a_crafted_forced_application_is_refused_never_a_500(
             response = client.post(url, _form(**{field: given}))
             assert response.status_code == 400, (url, field)
     assert Scenario.objects.count() == 1
+
+
+def test_staff_in_conflict_as_an_expert_neither_sign_nor_edit_nor_preview(client):
+    call = open_call()
+    application = reviewed(call, [70])
+    meeting = session(call)
+    on_agenda(meeting, application)
+    conflicted = expert(call.fund)
+    grant_role(user=conflicted, role=Role.STAFF, scope=call, by=None)
+    conflicted.refresh_from_db()
+    Declaration.objects.create(
+        source=DeclarationSource.STAFF,
+        kind=CONFLICT_KINDS[0][0],
+        reason="Their former employer",
+        expert_user=conflicted,
+        application=application,
+        declared_by=staff(),
+    )
+    proposed = propose_decision(
+        application=application, outcome="reject", amount=Decimal(0), reason="No", by=staff()
+    )
+    client.force_login(conflicted)
+    decide = reverse("committee:decide", args=[meeting.pk, application.pk])
+    assert client.get(decide).status_code == 404
+    assert client.post(reverse("committee:decision_confirm", args=[proposed.pk])).status_code == 404
+    cancel = reverse("committee:decision_cancel", args=[proposed.pk])
+    assert client.post(cancel, {"reason": "x"}).status_code == 404
+    proposed.refresh_from_db()
+    assert proposed.status == "proposed"
+    confirm_decision(decision=proposed, by=call_staff(call))
+    letter = Letter.objects.get(decision=proposed)
+    assert client.get(reverse("committee:letter_edit", args=[letter.pk])).status_code == 404
+    assert client.get(reverse("committee:letter_pdf", args=[letter.pk])).status_code == 404

@@ -21,6 +21,7 @@ from filiere.calls.models import Application, Call
 from filiere.calls.models import State as AppState
 from filiere.calls.permissions import instructs, is_member
 from filiere.review.models import Expert, PairStatus, Review, ReviewStatus
+from filiere.review.selectors import conflicted_applications
 from filiere.review.selectors_review import reviewer_label
 
 from .access import readable_items
@@ -152,6 +153,14 @@ def sent_letters(call: Call) -> QuerySet[Letter]:
 # --- gatekeepers --------------------------------------------------------------------------------
 
 
+def _acts_on(user: AnyUser, application: Application) -> bool:
+    """The staff of the application's call, neither on its team nor in conflict with it as an
+    expert (the rule of the agenda's items: ``access.readable_items``)."""
+    if not instructs(user, application) or not user.is_authenticated:
+        return False
+    return not conflicted_applications(user, application.call, [application.pk])
+
+
 def confirmed_decision(application: Application) -> Decision | None:
     """The application's latest confirmed decision, with its letter."""
     return (
@@ -170,13 +179,14 @@ def letter_of(decision: Decision) -> Letter | None:
 
 
 def letter_for_staff(user: AnyUser, pk: int) -> Letter:
-    """A letter of a confirmed decision, for the staff of its call who are not on its team."""
+    """A letter of a confirmed decision, for the staff of its call who are not on its team nor
+    in conflict with it."""
     letter = (
         Letter.objects.select_related("decision__application__call__fund")
         .filter(pk=pk, decision__status=DecisionStatus.CONFIRMED)
         .first()
     )
-    if letter is None or not instructs(user, letter.decision.application):
+    if letter is None or not _acts_on(user, letter.decision.application):
         raise Http404
     return letter
 
@@ -193,7 +203,7 @@ def letter_for_reader(user: AnyUser, pk: int) -> Letter:
     if letter is None:
         raise Http404
     application = letter.decision.application
-    if instructs(user, application):
+    if _acts_on(user, application):
         return letter
     if letter.status == LetterStatus.SENT and is_member(user, application):
         return letter
@@ -201,9 +211,10 @@ def letter_for_reader(user: AnyUser, pk: int) -> Letter:
 
 
 def decision_for_staff(user: AnyUser, pk: int) -> Decision:
-    """A decision, for the staff of its call who are not on its application's team."""
+    """A decision, for the staff of its call who are neither on its application's team nor in
+    conflict with it."""
     decision = Decision.objects.select_related("application__call", "session").filter(pk=pk).first()
-    if decision is None or not instructs(user, decision.application):
+    if decision is None or not _acts_on(user, decision.application):
         raise Http404
     return decision
 

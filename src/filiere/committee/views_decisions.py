@@ -92,8 +92,8 @@ def _back(decision: Decision) -> HttpResponse:
 @committee_staff_required
 @require_POST
 def decision_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # permission: the staff of the decision's call not on its application's team
-    # (decision_for_staff; 404 otherwise); the service refuses the proposer
+    # permission: the staff of the decision's call neither on its application's team nor in
+    # conflict with it (decision_for_staff; 404 otherwise); the service refuses the proposer
     decision = selectors.decision_for_staff(request.user, pk)
     try:
         services.confirm_decision(decision=decision, by=request.user)
@@ -107,8 +107,8 @@ def decision_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @committee_staff_required
 @require_POST
 def decision_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # permission: the staff of the decision's call not on its application's team
-    # (decision_for_staff; 404 otherwise)
+    # permission: the staff of the decision's call neither on its application's team nor in
+    # conflict with it (decision_for_staff; 404 otherwise)
     decision = selectors.decision_for_staff(request.user, pk)
     form = CancelForm(request.POST)
     try:
@@ -168,8 +168,9 @@ def _letter_page(
 
 @committee_staff_required
 def letter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # permission: the staff of the letter's call not on its application's team
-    # (letter_for_staff; 404 otherwise); the service refuses a sent letter and a stale edit
+    # permission: the staff of the letter's call neither on its application's team nor in
+    # conflict with it (letter_for_staff; 404 otherwise); the service refuses a sent letter and
+    # a stale edit
     letter = selectors.letter_for_staff(request.user, pk)
     initial = FeedbackForm.initial_of(letter.feedback, letter.version)
     if request.method != "POST":
@@ -199,8 +200,9 @@ def letter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # permission: the staff of its call (a preview, letter_for_reader); once sent, the
-    # application's lead and accepted team members; 404 for anyone else
+    # permission: the staff of its call not on its team nor in conflict with it (a preview,
+    # letter_for_reader); once sent, the application's lead and accepted team members; 404 for
+    # anyone else
     letter = selectors.letter_for_reader(request.user, pk)
     response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_filename(letter)}"'
