@@ -558,3 +558,29 @@ def test_staff_in_conflict_as_an_expert_neither_sign_nor_edit_nor_preview(client
     letter = Letter.objects.get(decision=proposed)
     assert client.get(reverse("committee:letter_edit", args=[letter.pk])).status_code == 404
     assert client.get(reverse("committee:letter_pdf", args=[letter.pk])).status_code == 404
+
+
+def test_staff_on_the_team_never_read_their_application_in_the_simulator(
+    client, django_capture_on_commit_callbacks
+):
+    s = scored_session()
+    insider = call_staff(s.session.call)
+    add_member(s.a, insider, accepted=True)
+    scenario = run(django_capture_on_commit_callbacks, s)
+    pending = Decision.objects.create(
+        application=s.a, session=s.session, outcome="award", amount=10, proposed_by=staff()
+    )
+    client.force_login(insider)
+    pages = [
+        reverse("committee:simulator", args=[s.session.pk]),
+        reverse("committee:simulator_scenario", args=[s.session.pk, scenario.pk]),
+        reverse("committee:decisions", args=[s.session.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert s.a.reference not in html and s.a.title not in html, url
+        assert s.b.reference in html, url
+    confirm_decision(decision=pending, by=call_staff(s.session.call))
+    outbox = client.get(reverse("committee:outbox", args=[s.session.call.slug]))
+    assert outbox.status_code == 200
+    assert s.a.reference not in outbox.content.decode()

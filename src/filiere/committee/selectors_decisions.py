@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from filiere.accounts.types import AnyUser
 from filiere.calls.models import Application, Call
 from filiere.calls.models import State as AppState
-from filiere.calls.permissions import instructs, is_member
+from filiere.calls.permissions import instructs, is_member, not_on_team_q
 from filiere.review.models import Expert, PairStatus, Review, ReviewStatus
 from filiere.review.selectors import conflicted_applications
 from filiere.review.selectors_review import reviewer_label
@@ -119,23 +119,37 @@ def feedback_paragraphs(application: Application) -> list[str]:
 # --- staff's lists ------------------------------------------------------------------------------
 
 
-def session_decisions(session: Session) -> QuerySet[Decision]:
-    """The decisions recorded in ``session``, those awaiting a second signature first."""
+def _readable_applications(user: AnyUser, call: Call) -> QuerySet[Application]:
+    """``call``'s applications ``user`` may read: not on the team, not in conflict
+    as an expert (the rule of ``access.readable_items``; a subquery)."""
+    readable = call.applications.filter(not_on_team_q(user))
+    if not user.is_authenticated:
+        return readable.none()
+    conflicted = conflicted_applications(user, call, readable.values("pk"))
+    return readable.exclude(pk__in=conflicted)
+
+
+def session_decisions(user: AnyUser, session: Session) -> QuerySet[Decision]:
+    """The decisions recorded in ``session`` that ``user`` may read, those awaiting a second
+    signature first."""
     return (
-        Decision.objects.filter(session=session)
+        Decision.objects.filter(
+            session=session, application__in=_readable_applications(user, session.call)
+        )
         .exclude(status=DecisionStatus.CANCELLED)
         .select_related("application", "proposed_by", "confirmed_by", "letter")
         .order_by("-status", "application__reference", "pk")
     )
 
 
-def outbox(call: Call) -> QuerySet[Letter]:
-    """The call's letters waiting to be sent, by application reference."""
+def outbox(user: AnyUser, call: Call) -> QuerySet[Letter]:
+    """The call's letters waiting to be sent that ``user`` may read, by application reference."""
     return (
         Letter.objects.filter(
             status=LetterStatus.DRAFT,
             decision__status=DecisionStatus.CONFIRMED,
             decision__application__call=call,
+            decision__application__in=_readable_applications(user, call),
         )
         .select_related("decision__application")
         .order_by("decision__application__reference", "pk")

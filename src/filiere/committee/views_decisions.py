@@ -71,7 +71,7 @@ def _decisions_page(
 ) -> HttpResponse:
     context = {
         "session": session,
-        "decisions": list(selectors.session_decisions(session)),
+        "decisions": list(selectors.session_decisions(request.user, session)),
         "to_decide": list(selectors.awaiting_decision(request.user, session)),
     }
     return render(request, "committee/decisions.html", context, status=status)
@@ -129,7 +129,7 @@ def outbox(request: AuthenticatedHttpRequest, call: Call) -> HttpResponse:
     # permission: the staff of the call (call_staff_required: 403 for anyone else)
     context = {
         "call": call,
-        "letters": list(selectors.outbox(call)),
+        "letters": list(selectors.outbox(request.user, call)),
         "sent": list(selectors.sent_letters(call)),
     }
     return render(request, "committee/outbox.html", context)

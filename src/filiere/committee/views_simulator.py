@@ -49,7 +49,9 @@ def _staff_page(
     simulation: Simulation | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    everything = selectors.agenda(session)
+    # The form lists only what the reader may read: never their own team's application, nor one
+    # they are in conflict with (the run itself takes the whole agenda).
+    everything = _readable(request, session)
     if simulation is None:
         start = None
         given = request.GET.get("from", "")
@@ -88,7 +90,7 @@ def simulator_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: the staff of the session's call (session_for_staff: 404 otherwise); audited
     session = session_for_staff(request.user, pk)
     simulation = Simulation(
-        request.POST, agenda=selectors.agenda(session), envelope=session.call.envelope
+        request.POST, agenda=_readable(request, session), envelope=session.call.envelope
     )
     if simulation.is_valid():
         try:
@@ -156,7 +158,7 @@ def simulator_what_if(request: AuthenticatedHttpRequest, pk: int, scenario: int)
     # session only; audited (as any scenario)
     session = session_for_staff(request.user, pk)
     base = selectors.scenario_of(session, scenario)
-    form = WhatIfForm(request.POST, agenda=selectors.agenda(session))
+    form = WhatIfForm(request.POST, agenda=_readable(request, session))
     if form.is_valid():
         try:
             created = services.request_simulation(
