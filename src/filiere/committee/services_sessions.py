@@ -179,7 +179,11 @@ def remove_member(*, member: SessionMember, by: User, reason: str) -> SessionMem
     if not reason:
         raise Invalid("committee.reason_missing", field="reason")
     with transaction.atomic():
-        locked = SessionMember.objects.select_for_update().select_related("grant").get(pk=member.pk)
+        locked = (
+            SessionMember.objects.select_for_update(of=("self",))
+            .select_related("grant")
+            .get(pk=member.pk)
+        )
         if locked.removed_at is not None:
             raise ServiceError("committee.member.gone")
         locked.removed_at = timezone.now()
