@@ -154,6 +154,12 @@ def _hidden_from(client, user, meeting, item, capture):
     )
     agenda = client.get(_api_agenda(meeting), **_bearer(user)).json()
     assert reference not in json.dumps(agenda)
+    simulation = client.get(f"/api/v1/committee/sessions/{meeting.pk}/simulation", **_bearer(user))
+    assert simulation.status_code == 200
+    assert reference not in simulation.content.decode()
+    assert str(item.application.pk) not in [
+        str(row.get("application")) for row in simulation.json().get("applications", [])
+    ]
     assert _vote(client, meeting, item, **_bearer(user)).status_code == 404
 
 
@@ -584,3 +590,30 @@ def test_staff_on_the_team_never_read_their_application_in_the_simulator(
     outbox = client.get(reverse("committee:outbox", args=[s.session.call.slug]))
     assert outbox.status_code == 200
     assert s.a.reference not in outbox.content.decode()
+
+
+def test_send_all_leaves_out_the_letters_of_files_the_sender_is_in_conflict_with(
+    client, django_capture_on_commit_callbacks
+):
+    call = open_call()
+    mine, theirs = reviewed(call, [70]), reviewed(call, [60])
+    for application in (mine, theirs):
+        decision = propose_decision(
+            application=application, outcome="award", amount=Decimal(1000), reason="", by=staff()
+        )
+        confirm_decision(decision=decision, by=call_staff(call))
+    sender = expert(call.fund)
+    grant_role(user=sender, role=Role.STAFF, scope=call, by=None)
+    Declaration.objects.create(
+        source=DeclarationSource.STAFF,
+        kind=CONFLICT_KINDS[0][0],
+        reason="Their former employer",
+        expert_user=sender,
+        application=theirs,
+        declared_by=staff(),
+    )
+    client.force_login(sender)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("committee:outbox_send", args=[call.slug]))
+    sent = dict(Letter.objects.values_list("decision__application_id", "status"))
+    assert sent == {mine.pk: "sent", theirs.pk: "draft"}

@@ -31,6 +31,7 @@ from filiere.calls.permissions import instructs, is_call_staff
 from filiere.calls.phrases import format_money
 from filiere.calls.services.transitions import record_decision
 from filiere.errors import Invalid, NotAllowed, ServiceError
+from filiere.review.selectors import conflicted_applications
 from filiere.review.services import email_language
 
 from .letters import letter_filename, letter_pdf
@@ -284,9 +285,8 @@ def approve_letters(*, call: Call, by: User) -> int:
     if not is_call_staff(by, call.pk):
         raise NotAllowed("committee.not_call_staff")
     with transaction.atomic():
-        letters = [
-            letter
-            for letter in Letter.objects.select_for_update()
+        waiting = list(
+            Letter.objects.select_for_update()
             .filter(
                 status=LetterStatus.DRAFT,
                 decision__status=DecisionStatus.CONFIRMED,
@@ -294,8 +294,16 @@ def approve_letters(*, call: Call, by: User) -> int:
             )
             .select_related("decision__application")
             .order_by("pk")
-            # Nobody sends the letter of a file they are on.
+        )
+        conflicted = conflicted_applications(
+            by, call, [letter.decision.application_id for letter in waiting]
+        )
+        letters = [
+            letter
+            for letter in waiting
+            # Nobody sends the letter of a file they are on, or in conflict with as an expert.
             if instructs(by, letter.decision.application)
+            and letter.decision.application_id not in conflicted
         ]
         if not letters:
             raise ServiceError("committee.letter.nothing_to_send")
