@@ -617,3 +617,17 @@ def test_send_all_leaves_out_the_letters_of_files_the_sender_is_in_conflict_with
         client.post(reverse("committee:outbox_send", args=[call.slug]))
     sent = dict(Letter.objects.values_list("decision__application_id", "status"))
     assert sent == {mine.pk: "sent", theirs.pk: "draft"}
+
+
+def test_a_member_who_does_not_chair_writes_no_notes_and_staff_cast_no_vote(client, two_sessions):
+    meeting_a, item_a, _b, _item_b = two_sessions
+    client.force_login(member(meeting_a))
+    url = reverse("committee:item_notes", args=[meeting_a.pk, item_a.pk])
+    client.post(url, {"notes": "mine now", "version": "0"})
+    item_a.refresh_from_db()
+    assert item_a.notes == ""
+    runner = call_staff(meeting_a.call)
+    client.force_login(runner)
+    client.post(reverse("committee:item_vote", args=[meeting_a.pk, item_a.pk]), {"choice": "fund"})
+    assert _vote(client, meeting_a, item_a, **_bearer(runner)).status_code == 403
+    assert not Vote.objects.exists()
