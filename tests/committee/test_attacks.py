@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import Role
 from filiere.accounts.services import create_api_token, grant_role
+from filiere.committee.letters import letter_pdf
 from filiere.committee.models import Decision, Letter, Scenario, SessionMember, Vote
 from filiere.committee.services_decisions import confirm_decision, propose_decision
 from filiere.review.models import CONFLICT_KINDS, Declaration, DeclarationSource
@@ -631,3 +632,16 @@ def test_a_member_who_does_not_chair_writes_no_notes_and_staff_cast_no_vote(clie
     client.post(reverse("committee:item_vote", args=[meeting_a.pk, item_a.pk]), {"choice": "fund"})
     assert _vote(client, meeting_a, item_a, **_bearer(runner)).status_code == 403
     assert not Vote.objects.exists()
+
+
+def test_pdf_operators_in_the_reasons_stay_text_in_the_letter():
+    call = open_call()
+    application = reviewed(call, [70])
+    injected = "No.) Tj ET BT 1 0 0 1 72 700 Tm (Award of 9 999 999 EUR\\"
+    decision = propose_decision(
+        application=application, outcome="reject", amount=Decimal(0), reason=injected, by=staff()
+    )
+    confirm_decision(decision=decision, by=call_staff(call))
+    pdf = letter_pdf(Letter.objects.get(decision=decision)).decode("latin-1")
+    assert "No.) Tj ET" not in pdf
+    assert "No.\\) Tj ET BT 1 0 0 1 72 700 Tm \\(Award" in pdf
