@@ -645,3 +645,29 @@ def test_pdf_operators_in_the_reasons_stay_text_in_the_letter():
     pdf = letter_pdf(Letter.objects.get(decision=decision)).decode("latin-1")
     assert "No.) Tj ET" not in pdf
     assert "No.\\) Tj ET BT 1 0 0 1 72 700 Tm \\(Award" in pdf
+
+
+def test_markup_in_the_reasons_and_feedback_is_escaped_for_the_applicant(
+    client, django_capture_on_commit_callbacks
+):
+    call = open_call()
+    application = reviewed(call, [70])
+    decision = propose_decision(
+        application=application,
+        outcome="reject",
+        amount=Decimal(0),
+        reason="<script>alert(1)</script>\nline",
+        by=staff(),
+    )
+    confirm_decision(decision=decision, by=call_staff(call))
+    letter = Letter.objects.get(decision=decision)
+    client.force_login(call_staff(call))
+    client.post(
+        reverse("committee:letter_edit", args=[letter.pk]),
+        {"feedback": "<img src=x onerror=alert(2)>", "version": str(letter.version)},
+    )
+    _applicant_sees(client, application, letter, django_capture_on_commit_callbacks)
+    # The page (the API answers JSON, where the text is data).
+    html = client.get(reverse("calls:application_detail", args=[application.pk])).content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>line" in html
