@@ -259,3 +259,14 @@ def test_administrators_find_the_page_in_the_navigation(admin_client):
     other = type(admin_client)()
     sign_in(other, staff, secret=activate_totp(staff))
     assert f'href="{reverse("roles:list")}"' not in other.get(reverse("ui:home")).content.decode()
+
+
+@pytest.mark.parametrize("crafted", ["call:²", "call:" + "9" * 5000, "call:"])
+def test_a_crafted_scope_is_refused_with_a_message_not_a_server_error(admin_client, crafted):
+    UserFactory(email="reviewer@example.org")
+    response = admin_client.post(
+        reverse("roles:list"),
+        {"email": "reviewer@example.org", "role": Role.EXPERT, "scope": crafted, "reason": "x"},
+    )
+    assert response.status_code in (200, 400)
+    assert not RoleGrant.objects.filter(user__email="reviewer@example.org").exists()

@@ -514,3 +514,17 @@ def test_labels_add_and_remove(staff_client):
 def test_detail_page_uses_a_territory_commune():
     # The factory organisation sits in Tourcoing (Lille metropolis).
     assert commune("59599").territory.code == "mel"
+
+
+@pytest.mark.parametrize("crafted", ["²", "9" * 5000, "-1"])
+def test_a_crafted_application_id_in_a_bulk_action_is_ignored_not_a_server_error(
+    staff_client, call, crafted
+):
+    application = ApplicationFactory(call=call)
+    response = staff_client.post(
+        reverse("calls:staff_bulk", kwargs={"slug": call.slug}),
+        {"applications": [crafted], "action": "declare_eligible"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "submitted"

@@ -97,7 +97,9 @@ class GrantRoleForm(forms.Form):
             return None
         code, _sep, pk = value.partition(":")
         kind = scopes.get(code)
-        obj = kind.objects().filter(pk=pk).first() if kind and pk.isdigit() else None
+        # isascii: "²" is a digit to isdigit() but not to int(); 18 digits fit a bigint.
+        valid = pk.isascii() and pk.isdigit() and len(pk) <= 18
+        obj = kind.objects().filter(pk=pk).first() if kind and valid else None
         if obj is None:
             raise forms.ValidationError(_("Choose one of the listed funds or calls."))
         return obj

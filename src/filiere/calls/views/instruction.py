@@ -145,7 +145,12 @@ def _selected(call: Call, ids: Iterable[int], user: User) -> list[Application]:
 def bulk_action(request: AuthenticatedHttpRequest, call: Call) -> HttpResponseBase:
     # permission: staff of this call (global or call-scoped); acts only on applications of this
     # call that the staff member is not on
-    ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
+    # isascii: "²" is a digit to isdigit() but not to int(); 18 digits fit a bigint.
+    ids = [
+        int(v)
+        for v in request.POST.getlist("applications")
+        if v.isascii() and v.isdigit() and len(v) <= 18
+    ]
     form = BulkActionForm(request.POST, application_ids=ids)
     back = _list_url(call, request.POST.get("query", ""))
     if not ids:
