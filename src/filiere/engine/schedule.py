@@ -1,0 +1,294 @@
+"""One-to-one meeting schedule: accepted requests into time slots and tables, proven optimal.
+
+``schedule(participants, slots, requests, tables=...) -> ScheduleResult``. The model is a
+CP-SAT integer programme (OR-Tools):
+
+* ``x_rs`` in {0, 1}: request *r* meets in slot *s*, created only when both people are available
+  in *s* and the slot has at least one table;
+* each request at most once: ``sum_s x_rs <= 1``;
+* nobody in two meetings at once: for each person and slot, ``sum x_rs <= 1`` over their requests;
+* at most ``tables`` meetings per slot (a slot may carry its own count);
+* maximise the total weight of the scheduled requests (weight 1 each: their number).
+
+Tables are numbered 1..k inside each slot after the solve (any numbering is valid: tables are
+interchangeable). Every request left out gets a reason code. A schedule with no meeting always
+satisfies the rules, so valid input is never ``infeasible``; a greedy schedule is given to the
+solver as a hint and kept if the solver returns nothing better within the time limit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+#: Reason codes of an unscheduled request.
+PARTICIPANT_UNAVAILABLE = "participant_unavailable"  # one side has no usable slot at all
+NO_COMMON_SLOT = "no_common_slot"  # both have usable slots, none in common
+CAPACITY = "capacity"  # common slots exist; the optimum used them (tables or agendas) better
+
+
+class ScheduleError(ValueError):
+    """Input that cannot be scheduled at all: a stable code and its parameters."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(f"{code}: {params}")
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    unavailable: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A time slot; ``order`` sorts the agenda; ``tables`` overrides the event's count."""
+
+    id: str
+    order: int = 0
+    label: str = ""
+    tables: int | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """An accepted request between participants ``a`` and ``b``; ``weight`` its value (>= 1)."""
+
+    id: str
+    a: str
+    b: str
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class ScheduledMeeting:
+    request: str
+    slot: str
+    table: int
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    request: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    status: str  # optimal | feasible
+    meetings: tuple[ScheduledMeeting, ...]
+    unscheduled: tuple[Unscheduled, ...]
+    objective_value: int
+    #: Proven upper bound on the objective (equal to it when optimal).
+    bound: int
+    #: CP-SAT's own status name (OPTIMAL, FEASIBLE, UNKNOWN when the greedy hint was kept).
+    solver_status: str
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        """Relative distance to the proven bound: 0.0 when optimal."""
+        if self.bound <= 0:
+            return 0.0
+        return (self.bound - self.objective_value) / self.bound
+
+
+def schedule(
+    participants: Sequence[Participant],
+    slots: Sequence[Slot],
+    requests: Sequence[MeetingRequest],
+    tables: int,
+    *,
+    time_limit: float = 10.0,
+    num_workers: int = 1,
+    seed: int = 0,
+) -> ScheduleResult:
+    """Schedule as much accepted-request weight as possible; see the module docstring."""
+    started = time.perf_counter()
+    _check(participants, slots, requests, tables, time_limit, num_workers)
+    capacity = {s.id: tables if s.tables is None else s.tables for s in slots}
+    open_slots = [s.id for s in sorted(slots, key=lambda s: (s.order, s.id)) if capacity[s.id] > 0]
+    free = {p.id: [s for s in open_slots if s not in p.unavailable] for p in participants}
+    candidates: dict[str, list[str]] = {}
+    unscheduled_reason: dict[str, str] = {}
+    for r in requests:
+        if not free[r.a] or not free[r.b]:
+            unscheduled_reason[r.id] = PARTICIPANT_UNAVAILABLE
+            continue
+        b_free = set(free[r.b])
+        common = [s for s in free[r.a] if s in b_free]
+        if not common:
+            unscheduled_reason[r.id] = NO_COMMON_SLOT
+            continue
+        candidates[r.id] = common
+
+    chosen, solver_status, bound = _solve(
+        requests, candidates, capacity, time_limit, num_workers, seed
+    )
+    weights = {r.id: r.weight for r in requests}
+    by_slot: dict[str, list[str]] = defaultdict(list)
+    for rid, slot in chosen.items():
+        by_slot[slot].append(rid)
+    order = {sid: k for k, sid in enumerate(open_slots)}
+    meetings = tuple(
+        ScheduledMeeting(rid, slot, table)
+        for slot in sorted(by_slot, key=order.__getitem__)
+        for table, rid in enumerate(sorted(by_slot[slot]), start=1)
+    )
+    unscheduled = tuple(
+        Unscheduled(r.id, unscheduled_reason.get(r.id, CAPACITY))
+        for r in requests
+        if r.id not in chosen
+    )
+    value = sum(weights[rid] for rid in chosen)
+    return ScheduleResult(
+        status="optimal" if value >= bound else "feasible",
+        meetings=meetings,
+        unscheduled=unscheduled,
+        objective_value=value,
+        bound=max(bound, value),
+        solver_status=solver_status,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _check(
+    participants: Sequence[Participant],
+    slots: Sequence[Slot],
+    requests: Sequence[MeetingRequest],
+    tables: int,
+    time_limit: float,
+    num_workers: int,
+) -> None:
+    if tables < 0:
+        raise ScheduleError("negative_tables", tables=tables)
+    if not time_limit > 0:
+        raise ScheduleError("bad_time_limit", time_limit=time_limit)
+    if num_workers < 1:
+        raise ScheduleError("bad_num_workers", num_workers=num_workers)
+    slot_ids: set[str] = set()
+    for s in slots:
+        if s.id in slot_ids:
+            raise ScheduleError("duplicate_slot", slot=s.id)
+        if s.tables is not None and s.tables < 0:
+            raise ScheduleError("negative_tables", slot=s.id, tables=s.tables)
+        slot_ids.add(s.id)
+    people: set[str] = set()
+    for p in participants:
+        if p.id in people:
+            raise ScheduleError("duplicate_participant", participant=p.id)
+        unknown = sorted(p.unavailable - slot_ids)
+        if unknown:
+            raise ScheduleError("unknown_slot", participant=p.id, slots=unknown)
+        people.add(p.id)
+    seen: set[str] = set()
+    pairs: dict[frozenset[str], str] = {}
+    for r in requests:
+        if r.id in seen:
+            raise ScheduleError("duplicate_request", request=r.id)
+        seen.add(r.id)
+        for person in (r.a, r.b):
+            if person not in people:
+                raise ScheduleError("unknown_participant", request=r.id, participant=person)
+        if r.a == r.b:
+            raise ScheduleError("self_meeting", request=r.id, participant=r.a)
+        if r.weight < 1:
+            raise ScheduleError("bad_weight", request=r.id, weight=r.weight)
+        pair = frozenset((r.a, r.b))
+        if pair in pairs:
+            raise ScheduleError("duplicate_pair", request=r.id, first=pairs[pair])
+        pairs[pair] = r.id
+
+
+def _solve(
+    requests: Sequence[MeetingRequest],
+    candidates: dict[str, list[str]],
+    capacity: dict[str, int],
+    time_limit: float,
+    num_workers: int,
+    seed: int,
+) -> tuple[dict[str, str], str, int]:
+    """Return (request -> slot, solver status name, proven upper bound)."""
+    live = [r for r in requests if r.id in candidates]
+    if not live:
+        return {}, "OPTIMAL", 0
+    model = cp_model.CpModel()
+    x: dict[tuple[str, str], cp_model.IntVar] = {}
+    per_person_slot: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+    per_slot: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    per_person: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    person_slots: dict[str, set[str]] = defaultdict(set)
+    for r in live:
+        own = []
+        for s in candidates[r.id]:
+            var = model.new_bool_var(f"x[{r.id},{s}]")
+            x[r.id, s] = var
+            own.append(var)
+            per_person_slot[r.a, s].append(var)
+            per_person_slot[r.b, s].append(var)
+            per_slot[s].append(var)
+            per_person[r.a].append(var)
+            per_person[r.b].append(var)
+            person_slots[r.a].add(s)
+            person_slots[r.b].add(s)
+        model.add_at_most_one(own)
+    # Implied by the rows below, but states each agenda's size to the relaxation directly.
+    for person, group in per_person.items():
+        if len(group) > len(person_slots[person]):
+            model.add(sum(group) <= len(person_slots[person]))
+    for group in per_person_slot.values():
+        if len(group) > 1:
+            model.add_at_most_one(group)
+    for s, group in per_slot.items():
+        if len(group) > capacity[s]:
+            model.add(sum(group) <= capacity[s])
+    weight = {r.id: r.weight for r in live}
+    model.maximize(sum(weight[rid] * var for (rid, _), var in x.items()))
+    greedy = _greedy(live, candidates, capacity)
+    for (rid, s), var in x.items():
+        model.add_hint(var, 1 if greedy.get(rid) == s else 0)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = num_workers
+    solver.parameters.random_seed = seed
+    code = solver.solve(model)
+    upper = sum(weight.values())
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = {rid: s for (rid, s), var in x.items() if solver.boolean_value(var)}
+        bound = int(solver.best_objective_bound + 1e-6)
+        return chosen, solver.status_name(code), min(bound, upper)
+    if code == cp_model.UNKNOWN:  # time limit before any solution: keep the greedy one
+        return greedy, "UNKNOWN", upper
+    raise ScheduleError("solver_failed", status=solver.status_name(code))
+
+
+def _greedy(
+    live: Sequence[MeetingRequest], candidates: dict[str, list[str]], capacity: dict[str, int]
+) -> dict[str, str]:
+    """Heaviest first, then between the least requested people, earliest free slot.
+
+    A person asked by many can meet only a few of them: their requests are tried last, so the
+    people with few requests get theirs first. Gives a valid starting schedule.
+    """
+    degree: dict[str, int] = defaultdict(int)
+    for r in live:
+        degree[r.a] += 1
+        degree[r.b] += 1
+    used: dict[str, int] = defaultdict(int)
+    busy: set[tuple[str, str]] = set()
+    chosen: dict[str, str] = {}
+    for r in sorted(live, key=lambda r: (-r.weight, degree[r.a] + degree[r.b], r.id)):
+        for s in candidates[r.id]:
+            if used[s] < capacity[s] and (r.a, s) not in busy and (r.b, s) not in busy:
+                chosen[r.id] = s
+                used[s] += 1
+                busy.update(((r.a, s), (r.b, s)))
+                break
+    return chosen
