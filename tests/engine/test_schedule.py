@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
+import json
 import random
 from collections import Counter
 
 import pytest
 
+from filiere.engine.cli import main as cli
 from filiere.engine.schedule import (
     CAPACITY,
     NO_COMMON_SLOT,
@@ -237,3 +240,88 @@ def test_bad_solver_settings_are_refused() -> None:
     with pytest.raises(ScheduleError) as raised:
         schedule(people("a"), slots(1), [], 1, num_workers=0)
     assert raised.value.code == "bad_num_workers"
+
+
+# --------------------------------------------------------------------------- command line
+
+PARTICIPANTS = """id,unavailable
+ann,
+bob,s1
+cy,
+dee,s1;s2
+eve,s1;s2
+"""
+SLOTS = """id,order,label,tables
+s1,1,09:00,
+s2,2,09:30,1
+"""
+REQUESTS = """id,a,b,weight
+r1,ann,bob,
+r2,ann,cy,2
+r3,bob,cy,
+r4,dee,eve,
+r5,cy,dee,
+"""
+
+
+@pytest.fixture
+def event_files(tmp_path):
+    paths = {}
+    for name, text in (("p", PARTICIPANTS), ("s", SLOTS), ("r", REQUESTS)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        paths[name] = str(path)
+    paths["out"] = str(tmp_path / "m.csv")
+    return paths
+
+
+def run_cli(capsys, files, *extra):
+    argv = [
+        "schedule",
+        "--participants", files["p"],
+        "--slots", files["s"],
+        "--requests", files["r"],
+        "--tables", "2",
+        "--out", files["out"],
+        *extra,
+    ]  # fmt: skip
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_schedule_writes_one_row_per_request_and_a_summary(capsys, event_files) -> None:
+    code, stdout, stderr = run_cli(capsys, event_files)
+    assert code == 0, stderr
+    summary = json.loads(stdout)
+    # bob is only free in s2 (one table); dee and eve have no slot; ann-cy weighs 2.
+    assert summary["command"] == "schedule"
+    assert summary["status"] == "optimal"
+    assert summary["objective_value"] == summary["bound"] == 3
+    assert summary["gap"] == 0
+    assert summary["reasons"] == {PARTICIPANT_UNAVAILABLE: 2, CAPACITY: 1}
+    with open(event_files["out"], encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["request_id"] for r in rows] == ["r1", "r2", "r3", "r4", "r5"]
+    placed = {r["request_id"]: (r["slot"], r["table"]) for r in rows if not r["reason"]}
+    assert placed["r2"][0] == "s1"
+    assert len(placed) == 2
+    assert {r["request_id"]: r["reason"] for r in rows if r["reason"]}.keys() >= {"r4", "r5"}
+    assert summary["scheduled"] == len(placed)
+
+
+def test_cli_schedule_bad_input_exits_2_naming_file_line_and_field(
+    capsys, event_files, tmp_path
+) -> None:
+    (tmp_path / "r.csv").write_text("id,a,b\nr1,ann,zed\n", encoding="utf-8")
+    code, stdout, stderr = run_cli(capsys, event_files)
+    assert code == 2
+    assert stdout == ""
+    assert "r.csv:2: field 'b': unknown participant 'zed'" in stderr
+    (tmp_path / "p.csv").write_text("id,unavailable\nann,s9\n", encoding="utf-8")
+    code, _, stderr = run_cli(capsys, event_files)
+    assert code == 2
+    assert "p.csv:2: field 'unavailable': unknown slot id(s) s9" in stderr
+    code, _, stderr = run_cli(capsys, event_files, "--time-limit", "0")
+    assert code == 2
+    assert "--time-limit" in stderr

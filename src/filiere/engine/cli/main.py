@@ -17,6 +17,7 @@ COMMANDS = {
     "affinity": "filiere.engine.cli.affinity",
     "assign": "filiere.engine.cli.assign",
     "calibrate": "filiere.engine.cli.calibrate",
+    "schedule": "filiere.engine.cli.schedule",
     "select": "filiere.engine.cli.select",
 }
 
