@@ -10,6 +10,11 @@ CP-SAT integer programme (OR-Tools):
 * at most ``tables`` meetings per slot (a slot may carry its own count);
 * maximise the total weight of the scheduled requests (weight 1 each: their number).
 
+Before the solve, an integer programme without the slots (HiGHS: each person meets at most as
+many people as they have usable slots, no more meetings than tables in all) gives a proven upper
+bound, added to the model, and the requests its optimum keeps, tried first by the greedy hint.
+Both programmes share the time limit.
+
 Tables are numbered 1..k inside each slot after the solve (any numbering is valid: tables are
 interchangeable). Every request left out gets a reason code. A schedule with no meeting always
 satisfies the rules, so valid input is never ``infeasible``; a greedy schedule is given to the
@@ -23,7 +28,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import scipy.sparse as sp
 from ortools.sat.python import cp_model
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: Reason codes of an unscheduled request.
 PARTICIPANT_UNAVAILABLE = "participant_unavailable"  # one side has no usable slot at all
@@ -249,13 +257,18 @@ def _solve(
         if len(group) > capacity[s]:
             model.add(sum(group) <= capacity[s])
     weight = {r.id: r.weight for r in live}
-    model.maximize(sum(weight[rid] * var for (rid, _), var in x.items()))
-    greedy = _greedy(live, candidates, capacity)
+    objective = sum(weight[rid] * var for (rid, _), var in x.items())
+    model.maximize(objective)
+    deadline = time.perf_counter() + time_limit
+    relaxed_bound, preferred = _agenda_bound(live, candidates, capacity, time_limit)
+    model.add(objective <= relaxed_bound)
+    greedy = _greedy(live, candidates, capacity, preferred)
     for (rid, s), var in x.items():
         model.add_hint(var, 1 if greedy.get(rid) == s else 0)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
+    # The bound's programme took part of the time limit; the solver gets the rest.
+    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
     solver.parameters.num_workers = num_workers
     solver.parameters.random_seed = seed
     code = solver.solve(model)
@@ -263,14 +276,67 @@ def _solve(
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = {rid: s for (rid, s), var in x.items() if solver.boolean_value(var)}
         bound = int(solver.best_objective_bound + 1e-6)
-        return chosen, solver.status_name(code), min(bound, upper)
+        return chosen, solver.status_name(code), min(bound, upper, relaxed_bound)
     if code == cp_model.UNKNOWN:  # time limit before any solution: keep the greedy one
-        return greedy, "UNKNOWN", upper
+        return greedy, "UNKNOWN", min(upper, relaxed_bound)
     raise ScheduleError("solver_failed", status=solver.status_name(code))
 
 
+def _agenda_bound(
+    live: Sequence[MeetingRequest],
+    candidates: dict[str, list[str]],
+    capacity: dict[str, int],
+    time_limit: float,
+) -> tuple[int, frozenset[str]]:
+    """Upper bound without the slots: each person meets at most as many people as they have
+    usable slots, and no more meetings than tables in all. Exact integer programme (HiGHS),
+    or its proven bound when cut short; also returns the requests its best solution keeps,
+    which the greedy schedule tries first.
+    """
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    usable: dict[str, set[str]] = defaultdict(set)
+    for k, r in enumerate(live):
+        for person in (r.a, r.b):
+            row = index.setdefault(person, len(index))
+            rows.append(row)
+            cols.append(k)
+            usable[person].update(candidates[r.id])
+    limits = [0.0] * len(index)
+    for person, row in index.items():
+        limits[row] = float(len(usable[person]))
+    tables_row = len(index)
+    rows.extend([tables_row] * len(live))
+    cols.extend(range(len(live)))
+    all_slots = set().union(*(set(candidates[r.id]) for r in live))
+    limits.append(float(sum(capacity[s] for s in all_slots)))
+    matrix = sp.csr_array(
+        (np.ones(len(rows)), (np.array(rows), np.array(cols))), shape=(len(limits), len(live))
+    )
+    weights = np.array([float(r.weight) for r in live])
+    result = milp(
+        -weights,
+        constraints=LinearConstraint(matrix, -np.inf, np.array(limits)),
+        integrality=np.ones(len(live)),
+        bounds=Bounds(0, 1),
+        options={"time_limit": max(0.1, time_limit / 4), "disp": False},
+    )
+    upper = int(weights.sum())
+    dual = getattr(result, "mip_dual_bound", None)
+    if dual is not None and np.isfinite(dual):
+        upper = min(upper, int(-dual + 1e-6))
+    keep: frozenset[str] = frozenset()
+    if result.x is not None:
+        keep = frozenset(r.id for r, v in zip(live, result.x, strict=True) if v > 0.5)
+    return upper, keep
+
+
 def _greedy(
-    live: Sequence[MeetingRequest], candidates: dict[str, list[str]], capacity: dict[str, int]
+    live: Sequence[MeetingRequest],
+    candidates: dict[str, list[str]],
+    capacity: dict[str, int],
+    preferred: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Heaviest first, then between the least requested people, earliest free slot.
 
@@ -284,7 +350,11 @@ def _greedy(
     used: dict[str, int] = defaultdict(int)
     busy: set[tuple[str, str]] = set()
     chosen: dict[str, str] = {}
-    for r in sorted(live, key=lambda r: (-r.weight, degree[r.a] + degree[r.b], r.id)):
+
+    def rank(r: MeetingRequest) -> tuple[int, bool, int, str]:
+        return (-r.weight, r.id not in preferred, degree[r.a] + degree[r.b], r.id)
+
+    for r in sorted(live, key=rank):
         for s in candidates[r.id]:
             if used[s] < capacity[s] and (r.a, s) not in busy and (r.b, s) not in busy:
                 chosen[r.id] = s
