@@ -187,6 +187,25 @@ def test_same_input_gives_the_same_schedule() -> None:
     assert first.status == "optimal"
 
 
+def test_a_short_time_limit_still_gives_a_valid_schedule_and_a_proven_bound() -> None:
+    rng = random.Random(9)
+    ids = [f"p{i}" for i in range(120)]
+    slot_list = slots(6)
+    ps = [Participant(i, frozenset(s.id for s in slot_list if rng.random() < 0.2)) for i in ids]
+    hubs = ids[:6]  # popular guests: far more requests than slots
+    pairs = {tuple(sorted((rng.choice(hubs), rng.choice(ids)))) for _ in range(300)}
+    pairs |= {tuple(sorted(rng.sample(ids, 2))) for _ in range(480)}
+    reqs = [MeetingRequest(f"r{k}", a, b) for k, (a, b) in enumerate(sorted(pairs)) if a != b]
+    result = schedule(ps, slot_list, reqs, tables=60, time_limit=0.5)
+    check_rules(result, ps, slot_list, reqs, 60)
+    assert result.status in ("optimal", "feasible")
+    # The agendas bind here: usually not proven optimal in half a second.
+    assert result.objective_value <= result.bound <= 6 * 60
+    assert result.gap == (result.bound - result.objective_value) / result.bound
+    assert result.objective_value > 0.8 * result.bound
+    assert (result.status == "optimal") == (result.objective_value == result.bound)
+
+
 def test_nothing_to_schedule_is_optimal_and_empty() -> None:
     result = schedule(people("ann"), slots(2), [], tables=2)
     assert (result.status, result.meetings, result.objective_value) == ("optimal", (), 0)
