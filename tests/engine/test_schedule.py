@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 
+from filiere.engine import schedule as schedule_module
 from filiere.engine.cli import main as cli
 from filiere.engine.schedule import (
     CAPACITY,
@@ -17,9 +18,11 @@ from filiere.engine.schedule import (
     PARTICIPANT_UNAVAILABLE,
     MeetingRequest,
     Participant,
+    ScheduledMeeting,
     ScheduleError,
     ScheduleResult,
     Slot,
+    Unscheduled,
     schedule,
 )
 
@@ -204,6 +207,36 @@ def test_a_short_time_limit_still_gives_a_valid_schedule_and_a_proven_bound() ->
     assert result.gap == (result.bound - result.objective_value) / result.bound
     assert result.objective_value > 0.8 * result.bound
     assert (result.status == "optimal") == (result.objective_value == result.bound)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_starting_schedule_kept_when_time_runs_out_holds_every_rule(seed: int) -> None:
+    rng = random.Random(seed)
+    ids = [f"p{i}" for i in range(40)]
+    slot_list = slots(4)
+    ps = [Participant(i, frozenset(s.id for s in slot_list if rng.random() < 0.3)) for i in ids]
+    pairs = rng.sample(list(itertools.combinations(ids, 2)), k=150)
+    reqs = [MeetingRequest(f"r{k}", a, b) for k, (a, b) in enumerate(pairs)]
+    free = {p.id: [s.id for s in slot_list if s.id not in p.unavailable] for p in ps}
+    candidates = {
+        r.id: [s for s in free[r.a] if s in free[r.b]]
+        for r in reqs
+        if set(free[r.a]) & set(free[r.b])
+    }
+    live = [r for r in reqs if r.id in candidates]
+    chosen = schedule_module._greedy(live, candidates, {s.id: 8 for s in slot_list})
+    tables: Counter[str] = Counter()
+    meetings = []
+    for r in live:
+        if r.id in chosen:
+            tables[chosen[r.id]] += 1
+            meetings.append(ScheduledMeeting(r.id, chosen[r.id], tables[chosen[r.id]]))
+    left = tuple(Unscheduled(r.id, CAPACITY) for r in reqs if r.id not in chosen)
+    as_result = ScheduleResult(
+        "feasible", tuple(meetings), left, len(meetings), len(reqs), "UNKNOWN", 0.0
+    )
+    check_rules(as_result, ps, slot_list, reqs, 8)
+    assert len(meetings) > 0
 
 
 def test_nothing_to_schedule_is_optimal_and_empty() -> None:

@@ -348,17 +348,46 @@ def _greedy(
         degree[r.a] += 1
         degree[r.b] += 1
     used: dict[str, int] = defaultdict(int)
-    busy: set[tuple[str, str]] = set()
+    busy: dict[tuple[str, str], MeetingRequest] = {}
     chosen: dict[str, str] = {}
+
+    def fits(r: MeetingRequest, s: str) -> bool:
+        return used[s] < capacity[s] and (r.a, s) not in busy and (r.b, s) not in busy
+
+    def place(r: MeetingRequest, s: str) -> None:
+        chosen[r.id] = s
+        used[s] += 1
+        busy[r.a, s] = busy[r.b, s] = r
+
+    def unplace(r: MeetingRequest) -> str:
+        s = chosen.pop(r.id)
+        used[s] -= 1
+        del busy[r.a, s], busy[r.b, s]
+        return s
+
+    def place_by_moving_one(r: MeetingRequest) -> bool:
+        """Free a slot for ``r`` by moving the one meeting that blocks it to another slot."""
+        for s in candidates[r.id]:
+            blockers = {busy[p, s].id: busy[p, s] for p in (r.a, r.b) if (p, s) in busy}
+            if len(blockers) != 1 or used[s] - 1 >= capacity[s]:
+                continue
+            (other,) = blockers.values()
+            unplace(other)
+            for s2 in candidates[other.id]:
+                if s2 != s and fits(other, s2):
+                    place(other, s2)
+                    place(r, s)
+                    return True
+            place(other, s)
+        return False
 
     def rank(r: MeetingRequest) -> tuple[int, bool, int, str]:
         return (-r.weight, r.id not in preferred, degree[r.a] + degree[r.b], r.id)
 
     for r in sorted(live, key=rank):
-        for s in candidates[r.id]:
-            if used[s] < capacity[s] and (r.a, s) not in busy and (r.b, s) not in busy:
-                chosen[r.id] = s
-                used[s] += 1
-                busy.update(((r.a, s), (r.b, s)))
-                break
+        free = next((s for s in candidates[r.id] if fits(r, s)), None)
+        if free is not None:
+            place(r, free)
+        else:
+            place_by_moving_one(r)
     return chosen
