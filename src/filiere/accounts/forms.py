@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from filiere.ui.params import as_id
+
 from . import scopes
 from .models import LANGUAGE_CHOICES, Role, User
 
@@ -97,9 +99,8 @@ class GrantRoleForm(forms.Form):
             return None
         code, _sep, pk = value.partition(":")
         kind = scopes.get(code)
-        # isascii: "²" is a digit to isdigit() but not to int(); 18 digits fit a bigint.
-        valid = pk.isascii() and pk.isdigit() and len(pk) <= 18
-        obj = kind.objects().filter(pk=pk).first() if kind and valid else None
+        number = as_id(pk)
+        obj = kind.objects().filter(pk=number).first() if kind and number else None
         if obj is None:
             raise forms.ValidationError(_("Choose one of the listed funds or calls."))
         return obj

@@ -17,6 +17,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from filiere.ui.params import as_id
+
 from .models import Scenario
 from .phrases_simulator import FIELDS as FIELD_LABELS
 from .phrases_simulator import OBJECTIVES
@@ -104,9 +106,8 @@ class ForcedForm(forms.Form):
 
     def checked(self, name: str) -> set[int]:
         """The applications ticked (as posted, or as prefilled)."""
-        # ASCII digits that fit an id only: "²" and 5,000 digits are digits that int() refuses.
-        posted = (str(v) for v in self[name].value() or ())
-        return {int(v) for v in posted if v.isascii() and v.isdigit() and len(v) <= 18}
+        ids = (as_id(str(v)) for v in self[name].value() or ())
+        return {i for i in ids if i is not None}
 
 
 class QuotaForm(forms.Form):

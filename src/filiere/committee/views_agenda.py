@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import get_format
@@ -23,6 +22,7 @@ from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.calls.models import State as AppState
 from filiere.calls.phrases import format_money
 from filiere.errors import ServiceError
+from filiere.ui.pagination import page_nav
 
 from . import selectors_agenda as selectors
 from . import services_sessions as services
@@ -98,18 +98,6 @@ def agenda_lines(session: Session, agenda: selectors.AgendaPage) -> list[AgendaL
     return lines
 
 
-def _page_links(page: Page[Any]) -> dict[str, str]:
-    """The addresses of the first, previous, next and last pages (those that exist)."""
-    links = {}
-    if page.has_previous():
-        links["first"] = "?page=1"
-        links["previous"] = f"?page={page.previous_page_number()}"
-    if page.has_next():
-        links["next"] = f"?page={page.next_page_number()}"
-        links["last"] = f"?page={page.paginator.num_pages}"
-    return links
-
-
 @committee_required
 def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: an active member of the session or the staff of its call (session_for_reader;
@@ -122,7 +110,7 @@ def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "membership": member,
         "runs": runs_committee(request.user, session),
         "page": found.page,
-        "pages": _page_links(found.page),
+        "pages": page_nav(QueryDict(), "page", found.page, _("Pages of the agenda")),
         "lines": agenda_lines(session, found),
         "requested": found.requested,
         "current": "agenda",

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.errors import ServiceError
+from filiere.ui.params import as_id
 
 from . import phrases_simulator as phrases
 from . import selectors_simulator as selectors
@@ -54,10 +55,9 @@ def _staff_page(
     everything = _readable(request, session)
     if simulation is None:
         start = None
-        given = request.GET.get("from", "")
-        # Only ASCII digits that fit an id ("²" and 5,000 digits are digits, not ints).
-        if given.isascii() and given.isdigit() and len(given) <= 18:
-            start = selectors.scenario_of(session, int(given))
+        given = as_id(request.GET.get("from"))
+        if given is not None:
+            start = selectors.scenario_of(session, given)
         simulation = Simulation(agenda=everything, envelope=session.call.envelope, start=start)
     context = {
         "session": session,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.paginator import Page
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.urls import reverse
@@ -229,29 +228,6 @@ def list_query(data: QueryDict) -> QueryDict:
         if value:
             kept[key] = value[:100]
     return kept
-
-
-def page_nav(
-    query: QueryDict, key: str, page: Page[Any], label: str, anchor: str
-) -> dict[str, Any]:
-    """The links of a paged table (first, previous, next, last), each keeping the filters and
-    the other tables' pages."""
-
-    def link(number: int) -> str:
-        moved = query.copy()
-        moved[key] = str(number)
-        return "?" + moved.urlencode()
-
-    last = page.paginator.num_pages
-    return {
-        "label": label,
-        "page": page,
-        "anchor": f"#{anchor}",
-        "first": link(1) if page.number > 2 else "",
-        "previous": link(page.number - 1) if page.has_previous() else "",
-        "next": link(page.number + 1) if page.has_next() else "",
-        "last": link(last) if page.number < last - 1 else "",
-    }
 
 
 def back_url(name: str, call: Any, data: QueryDict, anchor: str = "") -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.calls.models import Call
 from filiere.errors import ServiceError
+from filiere.ui.pagination import page_nav
 
 from . import phrases
 from . import selectors_assignment as selectors
@@ -33,7 +34,6 @@ from .forms_assignment import (
     SwapPairForm,
     back_url,
     list_query,
-    page_nav,
 )
 from .models import Assignment, AssignmentRun, PairStatus
 from .permissions import call_for_conflict_staff, expert_required

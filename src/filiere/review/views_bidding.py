@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.errors import ServiceError
+from filiere.ui.params import as_id
 
 from . import selectors_bidding as selectors
 from . import services_bidding as services
@@ -65,10 +66,8 @@ def bid_save(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRespo
     # conflict with (404 otherwise, as everywhere for a conflicted expert)
     bidding = selectors.call_for_bidder(request.user, slug)
     application = selectors.application_for_bidder(request.user, bidding, pk)
-    given = request.POST.get("page", "")
-    # Only a number goes back into the address: ASCII digits that fit one ("²" and 5,000 digits
-    # are digits that int() refuses).
-    number = int(given) if given.isascii() and given.isdigit() and len(given) <= 9 else 1
+    # Only a number goes back into the address.
+    number = as_id(request.POST.get("page")) or 1
     form = _form(pk, "", request.POST)
     if form.is_valid():
         try:

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST
 from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.calls.models import Call
 from filiere.errors import ServiceError
+from filiere.ui.pagination import page_nav
 
 from . import selectors_assignment
 from . import selectors_review as selectors
 from . import services_review as services
 from .access import access_review_for_expert
-from .forms_assignment import DashboardFilterForm, back_url, list_query, page_nav
+from .forms_assignment import DashboardFilterForm, back_url, list_query
 from .forms_review import ReopenForm, ReviewForm, ReviewSettingsForm
 from .models import Assignment, Review
 from .permissions import call_for_conflict_staff, expert_required

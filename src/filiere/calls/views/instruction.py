@@ -38,6 +38,7 @@ from django.views.decorators.http import require_GET, require_POST
 from filiere.accounts.models import User
 from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.engine.workflow import Transition
+from filiere.ui.params import as_id
 
 from .. import exports, phrases, selectors_staff
 from ..access import access_application_for_staff
@@ -145,12 +146,7 @@ def _selected(call: Call, ids: Iterable[int], user: User) -> list[Application]:
 def bulk_action(request: AuthenticatedHttpRequest, call: Call) -> HttpResponseBase:
     # permission: staff of this call (global or call-scoped); acts only on applications of this
     # call that the staff member is not on
-    # isascii: "²" is a digit to isdigit() but not to int(); 18 digits fit a bigint.
-    ids = [
-        int(v)
-        for v in request.POST.getlist("applications")
-        if v.isascii() and v.isdigit() and len(v) <= 18
-    ]
+    ids = [i for i in map(as_id, request.POST.getlist("applications")) if i is not None]
     form = BulkActionForm(request.POST, application_ids=ids)
     back = _list_url(call, request.POST.get("query", ""))
     if not ids:
