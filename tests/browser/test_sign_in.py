@@ -4,6 +4,7 @@ roles that require a second factor, and the activation of that second factor."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from filiere.accounts.models import Role
 from tests.accounts.factories import PASSWORD, activate_totp, totp_code, user_with_role
@@ -61,7 +62,9 @@ def test_staff_with_totp_is_asked_for_the_code_and_then_let_in(page, axe):
     page.wait_for_url(re.compile(r"/en/$"))
     assert page.get_by_role("button", name="Sign out").is_visible()
     page.get_by_role("link", name="My account").click()
-    assert page.get_by_role("listitem").filter(has_text="Staff").count() == 1
+    # count() does not wait: the account page is awaited first.
+    page.wait_for_url(re.compile(r"/en/me/$"))
+    expect(page.get_by_role("listitem").filter(has_text="Staff")).to_have_count(1)
 
 
 def test_staff_without_totp_activates_it_from_the_qr_code_page(page, axe):

@@ -1,6 +1,7 @@
 """Pages behind sign-in, used through their forms in a real browser, under axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 
@@ -33,8 +34,8 @@ def test_my_profile_shows_an_error_linked_to_its_field(page, axe, sign_in_browse
     first_name.fill("")
     page.locator("main form button[type=submit]").click()
 
-    page.wait_for_load_state()
-    assert page.locator(".notice--error").is_visible()
+    # is_visible() does not wait for the answer to the submission; expect() does.
+    expect(page.locator(".notice--error")).to_be_visible()
     assert first_name.get_attribute("aria-invalid") == "true"
     described_by = (first_name.get_attribute("aria-describedby") or "").split()
     assert "id_first_name_error" in described_by

@@ -145,3 +145,32 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a member may agree to, each recorded on its own (RGPD: consent is specific)."""
+
+    CALLS_DIGEST = "calls_digest", _("The weekly digest of calls I could answer")
+    NEEDS_DIGEST = "needs_digest", _("The weekly digest of offers and needs matching my skills")
+    CONTACT = "contact", _("Receiving introduction requests from other members")
+
+
+class Consent(models.Model):
+    """One consent given or withdrawn: the log is kept, the latest row per purpose counts."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Where it was given: "profile page", "api", "registration"…, for the record.
+    source = models.CharField(_("source"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["user", "purpose", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        state = "granted" if self.granted else "withdrawn"
+        return f"{self.user_id} {self.purpose} {state}"

@@ -1,11 +1,12 @@
 """Reads about accounts, for display."""
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from . import scopes
-from .models import RoleGrant
+from .models import Consent, RoleGrant
 
 
 def active_grants(*, person: str = "", role: str = "") -> QuerySet[RoleGrant]:
@@ -30,3 +31,26 @@ def with_scope_labels(grants: Iterable[RoleGrant]) -> list[RoleGrant]:
     for grant in grants:
         grant.scope_label = labels[(grant.scope_type, grant.scope_id)]
     return grants
+
+
+def has_consent(user_id: int, purpose: str) -> bool:
+    """Whether the user's latest word on ``purpose`` is yes (no record: no)."""
+    latest = (
+        Consent.objects.filter(user_id=user_id, purpose=purpose)
+        .order_by("-recorded_at", "-id")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(latest)
+
+
+def consenting_users(purpose: str) -> QuerySet[Consent, Any]:
+    """The user ids whose latest word on ``purpose`` is yes, as a one-column queryset."""
+    latest = Consent.objects.filter(user_id=OuterRef("user_id"), purpose=purpose).order_by(
+        "-recorded_at", "-id"
+    )
+    return (
+        Consent.objects.filter(purpose=purpose, granted=True)
+        .filter(pk=Subquery(latest.values("pk")[:1]))
+        .values("user_id")
+    )

@@ -10,7 +10,7 @@ from filiere import errors
 from filiere.audit.services import record
 
 from . import scopes
-from .models import ApiToken, Role, RoleGrant, User, hash_token
+from .models import ApiToken, Consent, ConsentPurpose, Role, RoleGrant, User, hash_token
 from .permissions import has_second_factor, requires_mfa
 
 LANGUAGES = ("fr", "en", "nl")
@@ -242,3 +242,25 @@ def set_preferred_language(*, user: User, language: str) -> None:
         obj=user,
         data={"from": previous, "to": language},
     )
+
+
+def record_consent(*, user: User, purpose: str, granted: bool, source: str = "") -> Consent:
+    """Record that ``user`` gives (or withdraws) consent to ``purpose``; the log is kept.
+    Saying the same thing twice records nothing new."""
+    if purpose not in ConsentPurpose.values:
+        raise ValueError(f"unknown consent purpose {purpose!r}")
+    latest = Consent.objects.filter(user=user, purpose=purpose).order_by("-recorded_at", "-id")
+    current = latest.first()
+    if current is not None and current.granted == granted:
+        return current
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            user=user, purpose=purpose, granted=granted, source=source[:40]
+        )
+        record(
+            actor=user,
+            action="accounts.consent_given" if granted else "accounts.consent_withdrawn",
+            obj=user,
+            data={"purpose": purpose, "source": source[:40]},
+        )
+    return consent

@@ -5,16 +5,19 @@ from .people import (
     Affiliation,
     AffiliationRequest,
     AffiliationRole,
+    Availability,
     Language,
     Person,
     Visibility,
+    Work,
 )
-from .reference import Commune, Profession, Sector, Skill, Territory, TerritoryKind
+from .reference import Commune, Profession, Sector, Skill, SkillStatus, Territory, TerritoryKind
 
 __all__ = [
     "Affiliation",
     "AffiliationRequest",
     "AffiliationRole",
+    "Availability",
     "Commune",
     "Language",
     "Organisation",
@@ -23,7 +26,9 @@ __all__ = [
     "Profession",
     "Sector",
     "Skill",
+    "SkillStatus",
     "Territory",
     "TerritoryKind",
     "Visibility",
+    "Work",
 ]

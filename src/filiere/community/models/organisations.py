@@ -80,6 +80,11 @@ class Organisation(models.Model):
     sectors = models.ManyToManyField(
         Sector, blank=True, related_name="organisations", verbose_name=_("sectors")
     )
+    skills = models.ManyToManyField(
+        "community.Skill", blank=True, related_name="organisations", verbose_name=_("skills")
+    )
+    # As ``Person.search_text``: name, description, skills and sectors, for the directory.
+    search_text = models.TextField(blank=True, editable=False)
     website = models.URLField(_("website"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     is_demo = models.BooleanField(

@@ -20,6 +20,26 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other language")
 
 
+class Availability(models.TextChoices):
+    OPEN = "open", _("Available for new projects")
+    LIMITED = "limited", _("Available part-time")
+    UNAVAILABLE = "unavailable", _("Not available at the moment")
+
+
+#: The profile fields whose visibility a member chooses one by one (``Person.field_visibility``);
+#: a field not listed there follows the profile's own ``visibility``.
+FIELDS_WITH_VISIBILITY = (
+    "headline",
+    "bio",
+    "works",
+    "skills",
+    "languages",
+    "territory",
+    "organisations",
+    "availability",
+)
+
+
 class Person(models.Model):
     """A professional's profile in the directory; who may see it follows ``visibility``."""
 
@@ -61,6 +81,16 @@ class Person(models.Model):
         choices=Visibility.choices,
         default=Visibility.MEMBERS,
     )
+    availability = models.CharField(
+        _("availability"), max_length=12, choices=Availability.choices, blank=True
+    )
+    # Field name (FIELDS_WITH_VISIBILITY) → a ``Visibility`` value, at most as wide as the profile.
+    field_visibility = models.JSONField(_("visibility of each field"), default=dict, blank=True)
+    # Names, headline, bio, works, skills (three languages and synonyms), professions: the text
+    # the directory searches, rebuilt whenever one of them changes. Members search the fields
+    # members may see; visitors only ``search_text_public``, so a search never reveals a field.
+    search_text = models.TextField(blank=True, editable=False)
+    search_text_public = models.TextField(blank=True, editable=False)
     consent_at = models.DateTimeField(
         _("consent given at"),
         null=True,
@@ -91,6 +121,29 @@ class Person(models.Model):
     def get_language_labels(self) -> list[str]:
         labels = dict(Language.choices)
         return [str(labels[code]) for code in self.languages if code in labels]
+
+
+class Work(models.Model):
+    """A work a person took part in (a film, a game, an installation…): the directory searches
+    it and matchmaking reads it, as experts are described by their past works."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="works", verbose_name=_("person")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    role = models.CharField(_("role in it"), max_length=120, blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    url = models.URLField(_("link"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", models.F("year").desc(nulls_last=True), "id"]
+        verbose_name = _("work")
+        verbose_name_plural = _("works")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
 
 
 class AffiliationRole(models.TextChoices):

@@ -1,7 +1,8 @@
 """Reference data, loaded by data migrations into every database: territories, communes,
-sectors, professions; and skills, the free tags people add."""
+sectors, professions; and the skills vocabulary, with the tags members propose."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from filiere.ui.translated import localized
@@ -94,16 +95,65 @@ class Profession(Labelled):
         verbose_name_plural = _("professions")
 
 
+class SkillStatus(models.TextChoices):
+    CURATED = "curated", _("In the vocabulary")
+    PROPOSED = "proposed", _("Proposed by a member, awaiting curation")
+
+
 class Skill(models.Model):
-    """A free tag (``blender``, ``unreal-engine``, ``documentary``), shared by everyone."""
+    """An entry of the one skills vocabulary (a trade, technique or tool of the image industries)
+    that describes people, organisations, offers and needs, experts and genres.
+
+    Entries without ``parent`` are the domains (animation, sound…). ``name`` is the French
+    label; ``label`` gives the active language's. A tag a member types that matches no label
+    or synonym becomes a ``proposed`` entry that staff curate (keep, or merge into another):
+    it is never lost."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name (French)"), max_length=60)
+    label_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+    label_nl = models.CharField(_("name (Dutch)"), max_length=80, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("broader skill"),
+    )
+    # Other words for it, in any language ("compositing", "incrustation"…): search finds them.
+    synonyms = models.JSONField(_("synonyms"), default=list, blank=True)
+    # The French ROME job code(s) this skill belongs to, comma-separated ("L1304,E1205").
+    rome_codes = models.CharField(_("ROME codes"), max_length=60, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SkillStatus.choices, default=SkillStatus.CURATED
+    )
+    proposed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
+        indexes = [models.Index(fields=["status", "name"])]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language, falling back to the French one."""
+        language = (get_language() or "fr")[:2]
+        if language == "en":
+            return self.label_en or self.name
+        if language == "nl":
+            return self.label_nl or self.name
         return self.name
