@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "filiere.calls",
     "filiere.review",
     "filiere.committee",
+    "filiere.matchmaking",
     "filiere.api",
     "filiere.demo",
 ]
