@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("calls/", include("filiere.calls.urls")),
     path("review/", include("filiere.review.urls")),
     path("committee/", include("filiere.committee.urls")),
+    path("matchmaking/", include("filiere.matchmaking.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
