@@ -96,6 +96,29 @@ class Post(models.Model):
         return self.title
 
 
+class DigestSent(models.Model):
+    """One weekly digest e-mailed to a member ("calls you could answer", "needs matching my
+    skills"): at most one per member and week, by the database; ``items`` names what it listed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The Monday of the week it belongs to.
+    week = models.DateField(_("week of"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    # {"calls": [call ids], "needs": [post ids]}: what it listed, for the record.
+    items = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-week", "-id"]
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="one_digest_per_user_and_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest to {self.user_id}, week of {self.week}"
+
+
 # Registered with Django through this module.
 from .models_contacts import (  # noqa: E402
     Block,
@@ -108,6 +131,7 @@ from .models_contacts import (  # noqa: E402
 
 __all__ = [
     "Block",
+    "DigestSent",
     "Introduction",
     "IntroductionStatus",
     "Post",
