@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("filiere.ui.urls")),
     path("accounts/", include("allauth.urls")),
+    path("me/privacy/", include("filiere.privacy.urls")),
     path("me/", include("filiere.accounts.urls")),
     path("roles/", include("filiere.accounts.urls_roles")),
     path("community/", include("filiere.community.urls")),
