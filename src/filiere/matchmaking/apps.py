@@ -15,3 +15,7 @@ class MatchmakingConfig(AppConfig):
         # The board's refusals; each part of the app registers its own prefixes.
         errors.register("matchmaking.post.", phrases.refusal)
         errors.register("matchmaking.moderation.", phrases.refusal)
+        # Contacts (introductions, blocks, reports) and find partners.
+        errors.register("matchmaking.contact.", phrases.refusal)
+        errors.register("matchmaking.report.", phrases.refusal)
+        errors.register("matchmaking.partners.", phrases.refusal)

@@ -56,6 +56,83 @@ REFUSALS: dict[str, Promise] = {
     "matchmaking.moderation.reason_too_long": gettext_lazy(
         "The reason is too long: at most %(limit)s characters."
     ),
+    # Contacts: introductions, blocks (services_contacts).
+    "matchmaking.contact.message_missing": gettext_lazy(
+        "Write a short message: say who you are and why you would like to be introduced."
+    ),
+    "matchmaking.contact.message_too_long": gettext_lazy(
+        "The message is too long: at most %(max)s characters."
+    ),
+    "matchmaking.contact.whom_missing": gettext_lazy("Say whom you would like to be introduced to."),
+    "matchmaking.contact.not_visible": gettext_lazy(
+        "This profile or post cannot be found (or is no longer shown)."
+    ),
+    "matchmaking.contact.no_account": gettext_lazy(
+        "This person has no account on the platform: they cannot be asked for an introduction."
+    ),
+    "matchmaking.contact.self": gettext_lazy("You cannot ask to be introduced to yourself."),
+    "matchmaking.contact.blocked": gettext_lazy(
+        "Introductions between you and this member are not possible."
+    ),
+    "matchmaking.contact.no_consent": gettext_lazy(
+        "This member does not accept introduction requests."
+    ),
+    "matchmaking.contact.already_introduced": gettext_lazy(
+        "You have already been introduced to each other: see “My introductions”."
+    ),
+    "matchmaking.contact.already_pending": gettext_lazy(
+        "You already asked this member: your request awaits their answer."
+    ),
+    "matchmaking.contact.asked_you": gettext_lazy(
+        "This member already asked to be introduced to you: answer their request in "
+        "“My introductions”."
+    ),
+    "matchmaking.contact.declined_recently": gettext_lazy(
+        "This member declined your last request: you may ask again 30 days after their answer."
+    ),
+    "matchmaking.contact.too_many_today": gettext_lazy(
+        "You sent %(count)s introduction requests in the last 24 hours, the most allowed: try "
+        "again in about %(hours)s hours."
+    ),
+    "matchmaking.contact.too_many_pending": gettext_lazy(
+        "%(count)s of your requests already await an answer, the most allowed: withdraw one or "
+        "wait for answers before asking someone else."
+    ),
+    "matchmaking.contact.not_pending": gettext_lazy("This request has already been answered."),
+    "matchmaking.contact.not_recipient": gettext_lazy(
+        "Only the member who was asked accepts or declines this request."
+    ),
+    "matchmaking.contact.not_requester": gettext_lazy(
+        "Only the member who asked withdraws this request."
+    ),
+    "matchmaking.contact.block_self": gettext_lazy("You cannot block yourself."),
+    "matchmaking.contact.not_blocker": gettext_lazy("Only the member who blocked lifts a block."),
+    # Reports (services_contacts).
+    "matchmaking.report.reason_unknown": gettext_lazy("Choose one of the proposed reasons."),
+    "matchmaking.report.details_too_long": gettext_lazy(
+        "The details are too long: at most %(max)s characters."
+    ),
+    "matchmaking.report.what_missing": gettext_lazy(
+        "Say what you report: one member, one request or one post."
+    ),
+    "matchmaking.report.not_party": gettext_lazy("You may report only a request you are part of."),
+    "matchmaking.report.self": gettext_lazy("You cannot report yourself."),
+    "matchmaking.report.not_moderator": gettext_lazy("Only the staff examine reports."),
+    "matchmaking.report.outcome_missing": gettext_lazy(
+        "Say what was done: it is kept in the audit log."
+    ),
+    "matchmaking.report.outcome_too_long": gettext_lazy(
+        "The outcome is too long: at most %(max)s characters."
+    ),
+    "matchmaking.report.closed": gettext_lazy("This report has already been examined."),
+    # Find partners (services_partners).
+    "matchmaking.partners.not_visible": gettext_lazy(
+        "This profile cannot be found (or is no longer shown)."
+    ),
+    "matchmaking.partners.no_account": gettext_lazy(
+        "This person has no account on the platform: invite them by e-mail on the team page."
+    ),
+    "matchmaking.partners.blocked": gettext_lazy("You cannot invite this member."),
 }
 
 
