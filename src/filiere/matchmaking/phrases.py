@@ -63,7 +63,9 @@ REFUSALS: dict[str, Promise] = {
     "matchmaking.contact.message_too_long": gettext_lazy(
         "The message is too long: at most %(max)s characters."
     ),
-    "matchmaking.contact.whom_missing": gettext_lazy("Say whom you would like to be introduced to."),
+    "matchmaking.contact.whom_missing": gettext_lazy(
+        "Say whom you would like to be introduced to."
+    ),
     "matchmaking.contact.not_visible": gettext_lazy(
         "This profile or post cannot be found (or is no longer shown)."
     ),
