@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_directory
 
 app_name = "community"
 urlpatterns = [
-    path("people/", views.directory, name="directory"),
+    path("people/", views_directory.directory, name="directory"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
-    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/", views_directory.organisations, name="organisations"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="organisation_join"),
     path(
