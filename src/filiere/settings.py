@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "filiere.review",
     "filiere.committee",
     "filiere.matchmaking",
+    "filiere.events",
     "filiere.privacy",
     "filiere.api",
     "filiere.demo",

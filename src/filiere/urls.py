@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("review/", include("filiere.review.urls")),
     path("committee/", include("filiere.committee.urls")),
     path("matchmaking/", include("filiere.matchmaking.urls")),
+    path("events/", include("filiere.events.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -24,6 +24,7 @@ from .committee_decisions import COMMITTEE_DECISIONS_API, COMMITTEE_DECISIONS_PA
 from .committee_sessions import SESSIONS_API, SESSIONS_PAGES
 from .committee_simulator import SIMULATOR_API, SIMULATOR_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
+from .events import EVENTS_API, EVENTS_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
     ADMIN_INDEX,
@@ -284,6 +285,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **SIMULATOR_PAGES,
     **COMMITTEE_DECISIONS_PAGES,
     **SESSIONS_PAGES,
+    **EVENTS_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -296,6 +298,7 @@ API: dict[str, Route | list[Route]] = {
     **SIMULATOR_API,
     **COMMITTEE_DECISIONS_API,
     **SESSIONS_API,
+    **EVENTS_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from filiere.calls.feeds import MAX_OCTETS, escape_text, fold
 from tests.calls.design_factories import DesignCallFactory, paris
 
 pytestmark = pytest.mark.django_db
 
+#: RFC 5545 §3.1: no physical line longer than 75 octets.
+MAX_OCTETS = 75
 REQUIRED_EVENT_PROPERTIES = {"UID", "DTSTAMP", "DTSTART", "SUMMARY"}
 
 
@@ -96,18 +97,26 @@ def test_uid_is_stable_across_requests_and_renames(client):
     )
 
 
-def test_folding_never_splits_a_character():
-    line = "SUMMARY:" + "é" * 100
-    folded = fold(line)
-    parts = folded.split("\r\n ")
-    assert len(parts) > 1
-    assert all(len(part.encode()) <= MAX_OCTETS - (1 if i else 0) for i, part in enumerate(parts))
-    assert "".join(parts) == line
-    assert fold("SHORT:x") == "SHORT:x"
+def test_folding_never_splits_a_character(client):
+    DesignCallFactory(title_en="é" * 100)
+    with translation.override("en"):
+        body = client.get(reverse("calls:calendar")).content.decode("utf-8")  # strict: whole
+    physical = body.split("\r\n")
+    assert all(len(line.encode()) <= MAX_OCTETS for line in physical)
+    summary_start = next(i for i, line in enumerate(physical) if line.startswith("SUMMARY:"))
+    continued = physical[summary_start + 1]
+    assert continued.startswith(" ") and continued[1:].startswith("é")
+    summaries = [line for line in unfold(body) if line.startswith("SUMMARY:")]
+    assert "SUMMARY:Call opens: " + "é" * 100 in summaries
+    assert "VERSION:2.0" in physical
 
 
-def test_text_escaping():
-    assert escape_text("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"
+def test_text_escaping(client):
+    DesignCallFactory(title_en="a\\b;c,d\ne")
+    with translation.override("en"):
+        body = client.get(reverse("calls:calendar")).content.decode()
+    summaries = [line for line in unfold(body) if line.startswith("SUMMARY:")]
+    assert "SUMMARY:Call opens: a\\\\b\\;c\\,d\\ne" in summaries
 
 
 def test_open_calls_json_feed(client):

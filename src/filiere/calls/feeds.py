@@ -1,11 +1,11 @@
 """Feeds of the calls: an iCalendar (RFC 5545) of openings and deadlines, and a JSON Feed
 (https://jsonfeed.org/version/1.1) of the open calls.
 
-The iCalendar is written here rather than with a library: it needs a dozen properties, and the
-three rules that matter are kept explicitly: CRLF line ends, TEXT escaping (backslash,
-semicolon, comma, newline) and folding of lines longer than 75 octets without splitting a UTF-8
-character. Times are written in UTC (``...Z``), so no VTIMEZONE is needed; UIDs are built from
-the call's primary key, so they stay the same when a call is renamed or moved.
+The iCalendar is written with the ``icalendar`` library, which keeps the rules that matter: CRLF
+line ends, TEXT escaping (backslash, semicolon, comma, newline) and folding of lines longer than
+75 octets without splitting a UTF-8 character. Times are written in UTC (``...Z``), so no
+VTIMEZONE is needed; UIDs are built from the call's primary key, so they stay the same when a
+call is renamed or moved.
 """
 
 from __future__ import annotations
@@ -13,83 +13,39 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+import icalendar as ical
 from django.utils.translation import gettext as _
 
 from . import phrases
 from .models import Call
 
-CRLF = "\r\n"
-MAX_OCTETS = 75
 PRODID = "-//Filiere//Calls for projects//EN"
 UID_DOMAIN = "calls.filiere"
 
 
-def escape_text(value: str) -> str:
-    """RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newlines escaped."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """RFC 5545 §3.1: lines longer than 75 octets continue on the next line after CRLF and one
-    space; a multi-byte UTF-8 character is never split."""
-    encoded = line.encode()
-    if len(encoded) <= MAX_OCTETS:
-        return line
-    parts: list[str] = []
-    current = ""
-    size = 0
-    limit = MAX_OCTETS
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            parts.append(current)
-            current, size = char, width
-            limit = MAX_OCTETS - 1  # continuation lines start with a space
-        else:
-            current += char
-            size += width
-    parts.append(current)
-    return (CRLF + " ").join(parts)
-
-
-def utc_stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def _event(
-    *, uid: str, stamp: str, start: datetime, summary: str, description: str, url: str
-) -> list[str]:
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART:{utc_stamp(start)}",
-        f"SUMMARY:{escape_text(summary)}",
-        f"DESCRIPTION:{escape_text(description)}",
-        f"URL:{url}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-    ]
+    *, uid: str, stamp: datetime, start: datetime, summary: str, description: str, url: str
+) -> ical.Event:
+    event = ical.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start.astimezone(UTC))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def icalendar(calls: Iterable[Call], *, now: datetime, url_of: Callable[[Call], str]) -> str:
     """One VEVENT for the opening and one for the closing of each call."""
-    stamp = utc_stamp(now)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(_('Calls for projects: openings and deadlines'))}",
-    ]
+    stamp = now.astimezone(UTC).replace(microsecond=0)
+    calendar = ical.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", ical.vText(_("Calls for projects: openings and deadlines")))
     for call in calls:
         moments = (
             (
@@ -106,17 +62,18 @@ def icalendar(calls: Iterable[Call], *, now: datetime, url_of: Callable[[Call], 
             ),
         )
         for kind, start, summary, description in moments:
-            lines += _event(
-                uid=f"call-{call.pk}-{kind}@{UID_DOMAIN}",
-                stamp=stamp,
-                start=start,
-                summary=summary % {"title": call.title},
-                description=description
-                % {"fund": call.fund.name, "moment": phrases.format_datetime(start)},
-                url=url_of(call),
+            calendar.add_component(
+                _event(
+                    uid=f"call-{call.pk}-{kind}@{UID_DOMAIN}",
+                    stamp=stamp,
+                    start=start,
+                    summary=summary % {"title": call.title},
+                    description=description
+                    % {"fund": call.fund.name, "moment": phrases.format_datetime(start)},
+                    url=url_of(call),
+                )
             )
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines)
+    return calendar.to_ical().decode()
 
 
 def json_feed(
