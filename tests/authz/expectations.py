@@ -24,6 +24,7 @@ from .committee_decisions import COMMITTEE_DECISIONS_API, COMMITTEE_DECISIONS_PA
 from .committee_sessions import SESSIONS_API, SESSIONS_PAGES
 from .committee_simulator import SIMULATOR_API, SIMULATOR_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
+from .matchmaking_board import BOARD_API, BOARD_PAGES
 from .events import EVENTS_API, EVENTS_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
@@ -285,6 +286,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **SIMULATOR_PAGES,
     **COMMITTEE_DECISIONS_PAGES,
     **SESSIONS_PAGES,
+    **BOARD_PAGES,
     **EVENTS_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
@@ -298,6 +300,7 @@ API: dict[str, Route | list[Route]] = {
     **SIMULATOR_API,
     **COMMITTEE_DECISIONS_API,
     **SESSIONS_API,
+    **BOARD_API,
     **EVENTS_API,
 }
 

@@ -1,0 +1,483 @@
+"""Suggestions with their reasons: who could answer a post, and what a member could answer.
+
+The score of a pair is the engine's text affinity (``filiere.engine.affinity``: TF-IDF over
+stems of French, English and Dutch, the skills' labels in the three languages as keywords) between
+the post (title, description, skills) and a profile (headline, biography, skills, professions
+and works of a person; description, sectors and skills of an organisation), plus a bonus for each
+skill of the vocabulary they share (``SHARED_SKILL``), each broader or narrower skill
+(``RELATED_SKILL``) and the same territory (``SAME_TERRITORY``). Each suggestion says why, as
+``Reason`` codes that ``phrases.reason`` turns into words: the shared skills, the related ones,
+the words of the post found in the profile, the territory; for a call, its genres.
+
+Only what members may see of a profile is read (a field restricted to the staff is left out),
+only profiles the reader may see are suggested, never the post's author, never anyone in a
+``Block`` with the author or the reader (either direction). The scores of a post are cached
+(``cache``) under a fingerprint of the post and of the profiles, so a page shows them in a fixed
+number of queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from filiere.accounts.permissions import is_signed_in
+from filiere.calls.models import Call, Genre
+from filiere.calls.selectors import open_calls
+from filiere.community.models import Organisation, Person, Skill, Work
+from filiere.community.selectors import visible_people
+from filiere.engine.affinity import AffinityModel, AffinityOptions, Expert, ExpertItem, Proposal
+from filiere.engine.affinity.text import ALL_STOP_WORDS, Analyzer, tokenize
+
+from . import phrases
+from .models import Post, PostKind
+from .models_contacts import Block
+from .selectors_board import listed_posts
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
+    from filiere.accounts.types import AnyUser
+
+OPTIONS = AffinityOptions(embeddings="off")
+SHARED_SKILL = 0.15
+RELATED_SKILL = 0.05
+SAME_TERRITORY = 0.1
+SKILL_BONUS_MAX = 0.45
+#: Below this affinity, a pair needs a shared or related skill to be suggested.
+MIN_AFFINITY = 0.05
+#: Suggestions kept per post before the reader's filter, and shown.
+KEPT = 40
+SHOWN = 10
+MATCHING_WORDS = 4
+CACHE_SECONDS = 24 * 3600
+#: Members see these field visibilities (a field at "private" is for its owner and the staff).
+SHARED_FIELDS = frozenset({"public", "members"})
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a suggestion is made: a code, the words it names (skills' labels, terms, genres)."""
+
+    code: str
+    words: tuple[str, ...] = ()
+    territory: str = ""
+
+    @property
+    def text(self) -> str:
+        return phrases.reason(self.code, {"words": self.words, "territory": self.territory})
+
+
+@dataclass
+class Suggestion:
+    """A person, organisation, post or call, with its score and reasons; ``row`` for display."""
+
+    kind: str
+    pk: int
+    score: float
+    reasons: tuple[Reason, ...]
+    row: Any = None
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of a pair as the scoring reads it (a post, a call, or a profile)."""
+
+    key: str
+    title: str
+    texts: tuple[str, ...]
+    skills: frozenset[int]
+    parents: dict[int, int | None] = field(default_factory=dict)
+    territory_id: int | None = None
+    language: str | None = None
+
+
+def _skill_words(skill: Skill) -> list[str]:
+    words = [skill.name, skill.label_en, skill.label_nl]
+    words += [str(s) for s in (skill.synonyms or []) if str(s).strip()]
+    return [w for w in words if w]
+
+
+def _shown(person: Person, name: str) -> bool:
+    """Whether members may see this field of ``person`` (``Person.field_visibility``)."""
+    visibility = (person.field_visibility or {}).get(name, person.visibility)
+    return visibility in SHARED_FIELDS
+
+
+def _person_side(person: Person, *, own: bool = False) -> _Side:
+    """A person's profile; ``own``: every field (the member's own profile, for "For you")."""
+    texts: list[str] = []
+    skills: list[Skill] = []
+    if own or _shown(person, "headline"):
+        texts.append(person.headline)
+    if own or _shown(person, "bio"):
+        texts.append(person.bio)
+    if own or _shown(person, "skills"):
+        skills = list(person.skills.all())
+        texts.append(", ".join(w for s in skills for w in _skill_words(s)))
+    texts.append(
+        ", ".join(f"{p.label_fr}, {p.label_en}, {p.label_nl}" for p in person.professions.all())
+    )
+    if own or _shown(person, "works"):
+        texts += [f"{w.title} {w.role}\n{w.description}" for w in person.works.all()]
+    territory = person.territory_id if own or _shown(person, "territory") else None
+    return _Side(
+        key=f"person:{person.pk}",
+        title="",
+        texts=tuple(t for t in texts if t.strip()),
+        skills=frozenset(s.pk for s in skills),
+        parents={s.pk: s.parent_id for s in skills},
+        territory_id=territory,
+    )
+
+
+def _organisation_side(organisation: Organisation) -> _Side:
+    skills = list(organisation.skills.all())
+    texts = [
+        organisation.name,
+        organisation.description,
+        ", ".join(w for s in skills for w in _skill_words(s)),
+        ", ".join(f"{s.label_fr}, {s.label_en}, {s.label_nl}" for s in organisation.sectors.all()),
+    ]
+    return _Side(
+        key=f"organisation:{organisation.pk}",
+        title="",
+        texts=tuple(t for t in texts if t.strip()),
+        skills=frozenset(s.pk for s in skills),
+        parents={s.pk: s.parent_id for s in skills},
+        territory_id=organisation.territory_id,
+    )
+
+
+def _post_side(post: Post) -> _Side:
+    skills = list(post.skills.all())
+    return _Side(
+        key=f"post:{post.pk}",
+        title=post.title,
+        texts=(post.description, ", ".join(w for s in skills for w in _skill_words(s))),
+        skills=frozenset(s.pk for s in skills),
+        parents={s.pk: s.parent_id for s in skills},
+        territory_id=post.territory_id,
+        language=post.language,
+    )
+
+
+#: ``Genre.skills``: read by name, as calls may describe their genres without the vocabulary.
+GENRE_SKILLS: str = "skills"
+
+
+def _genre_skills(genre: Genre) -> list[Skill]:
+    """The vocabulary's skills of a call's genre, where calls describe genres with them."""
+    related = getattr(genre, GENRE_SKILLS, None)
+    return list(related.all()) if related is not None else []
+
+
+def _genres_have_skills() -> bool:
+    return any(f.name == GENRE_SKILLS for f in Genre._meta.get_fields())
+
+
+def _call_side(call: Call) -> _Side:
+    genres = list(call.genres.all())
+    skills = [s for g in genres for s in _genre_skills(g)]
+    texts = [
+        call.summary_fr,
+        call.summary_en,
+        call.summary_nl,
+        ", ".join(f"{g.label_fr}, {g.label_en}, {g.label_nl}" for g in genres),
+        ", ".join(w for s in skills for w in _skill_words(s)),
+    ]
+    return _Side(
+        key=f"call:{call.pk}",
+        title=" / ".join(t for t in (call.title_fr, call.title_en, call.title_nl) if t),
+        texts=tuple(t for t in texts if t.strip()),
+        skills=frozenset(s.pk for s in skills),
+        parents={s.pk: s.parent_id for s in skills},
+    )
+
+
+# --- Scoring ------------------------------------------------------------------------------------
+
+
+def _related(a: _Side, b: _Side) -> list[int]:
+    """Skills of ``b`` broader or narrower than one of ``a``'s (not shared ones)."""
+    found = []
+    for skill, parent in b.parents.items():
+        if skill in a.skills:
+            continue
+        if parent in a.skills or any(a.parents.get(mine) == skill for mine in a.skills):
+            found.append(skill)
+    return found
+
+
+class _Words:
+    """The words of a text, by stem: which of them a profile speaks of too."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def of(self, text: str, language: str | None) -> list[tuple[str, str]]:
+        """(stem, word) pairs of the content words of ``text``, in order."""
+        stems, _lang = self.analyzer.stems(text, language)
+        words = [t for t in tokenize(text) if len(t) > 1 and t not in ALL_STOP_WORDS]
+        return list(zip(stems, words, strict=False))
+
+    def stems(self, texts: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for text in texts:
+            found.update(self.analyzer.stems(text)[0])
+        return found
+
+
+def _matching(pairs: list[tuple[str, str]], stems: set[str]) -> tuple[str, ...]:
+    seen: list[str] = []
+    for stem, word in pairs:
+        if len(stem) > 2 and not word.isdigit() and stem in stems and word not in seen:
+            seen.append(word)
+        if len(seen) == MATCHING_WORDS:
+            break
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    key: str
+    score: float
+    shared: tuple[int, ...]
+    related: tuple[int, ...]
+    words: tuple[str, ...]
+    same_territory: bool
+
+
+def _score(
+    queries: Sequence[_Side], candidates: Sequence[_Side], *, words_of: str
+) -> dict[str, list[_Scored]]:
+    """For each query, the candidates that match it, the best first (at most ``KEPT``).
+
+    ``words_of``: "query" names the query's words found in the candidate ("their profile
+    speaks of"), "candidate" the candidate's words found in the query ("the post speaks of")."""
+    if not queries or not candidates:
+        return {}
+    proposals = [
+        Proposal(id=q.key, title=q.title, text="\n".join(q.texts), language=q.language)
+        for q in queries
+    ]
+    experts = [
+        Expert(
+            id=c.key,
+            items=tuple(ExpertItem(title="", text=t) for t in c.texts)
+            or (ExpertItem(title="", text=c.title or "-"),),
+        )
+        for c in candidates
+    ]
+    affinity: dict[tuple[str, str], float] = {
+        (p, e): s for p, e, s in AffinityModel(proposals, experts, OPTIONS).pairs()
+    }
+    words = _Words(Analyzer(bigrams=False))
+    by_key = {c.key: c for c in candidates}
+    candidate_stems = {c.key: words.stems((c.title, *c.texts)) for c in candidates}
+    results: dict[str, list[_Scored]] = {}
+    for query in queries:
+        query_pairs = words.of(f"{query.title}\n" + "\n".join(query.texts), query.language)
+        query_stems = {stem for stem, _w in query_pairs}
+        found: list[_Scored] = []
+        for key, candidate in by_key.items():
+            shared = tuple(sorted(query.skills & candidate.skills))
+            related = tuple(_related(query, candidate))
+            base = affinity.get((query.key, key), 0.0)
+            if base < MIN_AFFINITY and not shared and not related:
+                continue
+            if words_of == "query":
+                matched = _matching(query_pairs, candidate_stems[key])
+            else:
+                matched = _matching(
+                    words.of(f"{candidate.title}\n" + "\n".join(candidate.texts), None),
+                    query_stems,
+                )
+            if not (shared or related or matched):
+                continue
+            same = query.territory_id is not None and query.territory_id == candidate.territory_id
+            bonus = min(SKILL_BONUS_MAX, SHARED_SKILL * len(shared) + RELATED_SKILL * len(related))
+            score = base + bonus + (SAME_TERRITORY if same else 0.0)
+            found.append(_Scored(key, round(score, 4), shared, related, matched, same))
+        found.sort(key=lambda s: (-s.score, s.key))
+        results[query.key] = found[:KEPT]
+    return results
+
+
+def _reasons(
+    scored: _Scored, skills: dict[int, Skill], territory: str, *, words_code: str
+) -> tuple[Reason, ...]:
+    reasons = []
+    if scored.shared:
+        labels = tuple(skills[i].label for i in scored.shared if i in skills)
+        reasons.append(Reason("shared_skills", labels))
+    if scored.related:
+        labels = tuple(skills[i].label for i in scored.related if i in skills)
+        reasons.append(Reason("related_skills", labels))
+    if scored.words:
+        reasons.append(Reason(words_code, scored.words))
+    if scored.same_territory and territory:
+        reasons.append(Reason("same_territory", territory=territory))
+    return tuple(reasons)
+
+
+def _skill_labels(scored: Iterable[_Scored]) -> dict[int, Skill]:
+    ids = {i for s in scored for i in (*s.shared, *s.related)}
+    return Skill.objects.in_bulk(ids) if ids else {}
+
+
+# --- Who could answer a post --------------------------------------------------------------------
+
+
+def _people() -> QuerySet[Person]:
+    return Person.objects.filter(consent_at__isnull=False).prefetch_related(
+        "skills", "professions", "works"
+    )
+
+
+def _organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.prefetch_related("skills", "sectors")
+
+
+def _fingerprint(post: Post) -> str:
+    """Changes whenever the post or a profile the scores read changes."""
+    people = Person.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    works = Work.objects.aggregate(n=Count("id"), top=Max("id"))
+    organisations = Organisation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    tags = Person.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
+    raw = repr((post.pk, post.updated_at, people, works, organisations, tags))
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def _scores_for_post(post: Post) -> list[_Scored]:
+    key = f"matchmaking:post-suggestions:{post.pk}:{_fingerprint(post)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return [_Scored(*row) for row in cached]
+    candidates = [_person_side(p) for p in _people().exclude(user_id=post.author_id)]
+    candidates += [
+        _organisation_side(o) for o in _organisations().exclude(pk=post.organisation_id or 0)
+    ]
+    scored = _score([_post_side(post)], candidates, words_of="query").get(f"post:{post.pk}", [])
+    cache.set(
+        key,
+        [(s.key, s.score, s.shared, s.related, s.words, s.same_territory) for s in scored],
+        CACHE_SECONDS,
+    )
+    return scored
+
+
+def blocked_with(user_ids: Iterable[int | None]) -> set[int]:
+    """The users in a block with any of ``user_ids``, either direction."""
+    ids = [i for i in user_ids if i]
+    if not ids:
+        return set()
+    pairs = Block.objects.filter(Q(blocker_id__in=ids) | Q(blocked_id__in=ids)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return {other for pair in pairs for other in pair} - set(ids)
+
+
+def for_post(viewer: AnyUser, post: Post) -> list[Suggestion]:
+    """The people and organisations that could answer ``post``, as ``viewer`` may see them."""
+    scored = _scores_for_post(post)
+    person_ids = [int(s.key.split(":")[1]) for s in scored if s.key.startswith("person:")]
+    organisation_ids = [
+        int(s.key.split(":")[1]) for s in scored if s.key.startswith("organisation:")
+    ]
+    blocked = blocked_with([post.author_id, viewer.pk if is_signed_in(viewer) else None])
+    people = {
+        p.pk: p
+        for p in visible_people(viewer)
+        .filter(pk__in=person_ids)
+        .exclude(user_id__in=blocked)
+        .exclude(user_id=post.author_id)
+        .select_related("territory")
+    }
+    organisations = Organisation.objects.in_bulk(organisation_ids)
+    skills = _skill_labels(scored)
+    territory = post.territory.label if post.territory is not None else ""
+    suggestions = []
+    for s in scored:
+        kind, pk = s.key.split(":")
+        row = (people if kind == "person" else organisations).get(int(pk))
+        if row is None:
+            continue
+        reasons = _reasons(s, skills, territory, words_code="matching_terms")
+        suggestions.append(Suggestion(kind, int(pk), s.score, reasons, row))
+        if len(suggestions) == SHOWN:
+            break
+    return suggestions
+
+
+# --- What a member could answer -----------------------------------------------------------------
+
+
+def _own_profile(user: User) -> Person | None:
+    return (
+        Person.objects.filter(user=user)
+        .select_related("territory")
+        .prefetch_related("skills", "professions", "works")
+        .first()
+    )
+
+
+def needs_for(user: User, *, today: date | None = None, limit: int = SHOWN) -> list[Suggestion]:
+    """The listed needs ``user``'s own profile answers, the best first (not their own, nor
+    those of anyone in a block with them)."""
+    today = today or timezone.localdate()
+    person = _own_profile(user)
+    if person is None:
+        return []
+    blocked = blocked_with([user.pk])
+    needs = list(
+        listed_posts(today)
+        .filter(kind=PostKind.NEED)
+        .exclude(author=user)
+        .exclude(author_id__in=blocked)
+        .select_related("author__person", "organisation", "territory")
+        .prefetch_related("skills")
+    )
+    me = _person_side(person, own=True)
+    scored = _score([me], [_post_side(n) for n in needs], words_of="candidate").get(me.key, [])
+    skills = _skill_labels(scored)
+    rows = {n.pk: n for n in needs}
+    suggestions = []
+    for s in scored[:limit]:
+        post = rows[int(s.key.split(":")[1])]
+        territory = post.territory.label if post.territory is not None else ""
+        reasons = _reasons(s, skills, territory, words_code="matching_terms_post")
+        suggestions.append(Suggestion("post", post.pk, s.score, reasons, post))
+    return suggestions
+
+
+def calls_for(user: User, *, limit: int = SHOWN) -> list[Suggestion]:
+    """The open calls ``user``'s profile could answer, with the genres each is open to."""
+    person = _own_profile(user)
+    if person is None:
+        return []
+    calls_query = open_calls()
+    if _genres_have_skills():
+        calls_query = calls_query.prefetch_related(
+            Prefetch("genres", queryset=Genre.objects.prefetch_related(GENRE_SKILLS))
+        )
+    calls = list(calls_query)
+    me = _person_side(person, own=True)
+    scored = _score([me], [_call_side(c) for c in calls], words_of="candidate").get(me.key, [])
+    skills = _skill_labels(scored)
+    rows = {c.pk: c for c in calls}
+    suggestions = []
+    for s in scored[:limit]:
+        call = rows[int(s.key.split(":")[1])]
+        reasons = list(_reasons(s, skills, "", words_code="matching_terms_post"))
+        genres = tuple(g.label for g in call.genres.all())
+        if genres:
+            reasons.append(Reason("genre", genres))
+        suggestions.append(Suggestion("call", call.pk, s.score, tuple(reasons), call))
+    return suggestions
