@@ -60,7 +60,8 @@ def test_first_save_creates_the_profile_with_consent_and_an_audit_entry(client):
         ["fr", "nl"],
     )
     assert person.consent_at is not None
-    assert sorted(s.name for s in person.skills.all()) == ["Storyboarding", "TVPaint"]
+    # Typed tags find their vocabulary entries ("Storyboarding" is the English label).
+    assert sorted(s.slug for s in person.skills.all()) == ["storyboarding", "tvpaint"]
     actions = list(
         AuditEntry.objects.filter(object_id=str(person.pk)).values_list("action", flat=True)
     )

@@ -26,12 +26,14 @@ from .models import (
     Profession,
     Sector,
     Skill,
+    SkillStatus,
     Territory,
     TerritoryKind,
     Visibility,
 )
 from .permissions import can_edit_person, can_manage_organisation
 from .selectors import find_organisation_by_identifier, has_manager
+from .skills_data import SkillIndex, match_key
 
 
 class PermissionDenied(errors.NotAllowed):
@@ -61,20 +63,65 @@ def unique_slug(
     return candidate
 
 
-def skills_from_names(names: Iterable[str]) -> list[Skill]:
-    """The Skill rows for these free tags, created when new (matched on their slug)."""
-    wanted: dict[str, str] = {}
-    for name in names:
-        name = " ".join(name.split())[:60]
-        slug = slugify(name)[:60]
-        if slug and slug not in wanted:
-            wanted[slug] = name
-    existing = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
-    missing = [Skill(slug=slug, name=name) for slug, name in wanted.items() if slug not in existing]
-    if missing:
-        Skill.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
-    return [existing[slug] for slug in wanted if slug in existing]
+def proposed_slug(name: str, taken: set[str]) -> str:
+    """A slug for a new tag, not in ``taken`` (C++ and C# stay apart: c-plus-plus, c-sharp)."""
+    spelled = name.replace("+", " plus ").replace("#", " sharp ")
+    stem = slugify(spelled)[:54].strip("-") or "tag"
+    candidate, counter = stem, 1
+    while candidate in taken:
+        counter += 1
+        candidate = f"{stem}-{counter}"
+    return candidate
+
+
+def skills_by_name(names: Iterable[str], *, by: User | None = None) -> dict[str, Skill]:
+    """Each typed name (spaces tidied) with the vocabulary entry it names: its slug, French,
+    English or Dutch label, or one of its synonyms, whatever the case and accents. A name that
+    matches nothing becomes a ``proposed`` entry (proposed by ``by``) for the staff to curate,
+    so no tag is lost. Three queries at most, however many names."""
+    typed: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(raw.split())[:60]
+        if match_key(name):
+            typed.setdefault(name, name)
+    index = SkillIndex.of(
+        Skill.objects.only("slug", "name", "label_en", "label_nl", "synonyms", "status")
+    )
+    found: dict[str, Skill] = {}
+    new: dict[str, Skill] = {}  # by match key: two spellings typed together give one entry
+    for name in typed:
+        skill = index.find(name)
+        if skill is not None:
+            found[name] = skill
+        elif match_key(name) not in new:
+            slug = proposed_slug(name, index.slugs)
+            index.slugs.add(slug)
+            new[match_key(name)] = Skill(
+                slug=slug,
+                name=name,
+                status=SkillStatus.PROPOSED,
+                proposed_by=by if is_signed_in(by) else None,
+            )
+    if new:
+        # A concurrent request may have proposed the same slug: the row it made is used.
+        Skill.objects.bulk_create(new.values(), ignore_conflicts=True)
+        created = {
+            skill.slug: skill
+            for skill in Skill.objects.filter(slug__in=[skill.slug for skill in new.values()])
+        }
+        for name in typed:
+            if name not in found and new[match_key(name)].slug in created:
+                found[name] = created[new[match_key(name)].slug]
+    return found
+
+
+def skills_from_names(names: Iterable[str], *, by: User | None = None) -> list[Skill]:
+    """The vocabulary entries these typed tags name, each once, in the order typed (see
+    ``skills_by_name``: unknown tags become proposed entries)."""
+    unique: dict[int, Skill] = {}
+    for skill in skills_by_name(names, by=by).values():
+        unique.setdefault(skill.pk, skill)
+    return list(unique.values())
 
 
 @transaction.atomic
@@ -143,7 +190,7 @@ def update_profile(*, person: Person, by: User, changes: ProfileChanges) -> Pers
     if changed:
         person.save()
 
-    skills = skills_from_names(changes.skill_names[:MAX_SKILLS])
+    skills = skills_from_names(changes.skill_names[:MAX_SKILLS], by=by)
     for name, new in (
         ("professions", changes.professions),
         ("sectors", changes.sectors),

@@ -30,10 +30,10 @@ from filiere.community.models import (
     Person,
     Profession,
     Sector,
-    Skill,
     Territory,
     Visibility,
 )
+from filiere.community.services import skills_by_name
 from filiere.engine.identifiers import make_bce, make_siren, make_siret
 
 from .organisations import (
@@ -384,12 +384,8 @@ class DemoBuilder:
 
         people, links, affiliation_rows = self.build_people(orgs_by_kind)
         skill_names = sorted({name for _, _, skills in links for name in skills})
-        Skill.objects.bulk_create(
-            [Skill(slug=slugify(name), name=name) for name in skill_names], ignore_conflicts=True
-        )
-        skills = {
-            s.name: s for s in Skill.objects.filter(slug__in=[slugify(n) for n in skill_names])
-        }
+        # The vocabulary's entries these names stand for (English labels, synonyms...).
+        skills = skills_by_name(skill_names)
         people = Person.objects.bulk_create(people)
         through = (Person.professions.through, Person.sectors.through, Person.skills.through)
         rows: tuple[list, list, list] = ([], [], [])

@@ -239,7 +239,7 @@ def save_expertise(*, user: User, changes: ExpertiseChanges) -> ExpertiseProfile
     profile.about = changes.about
     profile.save()
     profile.professions.set(changes.professions)
-    profile.skills.set(skills_from_names(changes.skill_names))
+    profile.skills.set(skills_from_names(changes.skill_names, by=user))
     profile.past_works.all().delete()
     PastWork.objects.bulk_create(
         PastWork(profile=profile, title=w.title, year=w.year, description=w.description)

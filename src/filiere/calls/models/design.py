@@ -47,6 +47,12 @@ class CodedLabel(Labelled):
 class Genre(CodedLabel):
     """serious game, web documentary, animation series… (an editable list)."""
 
+    # What a team making a work of this genre needs, in the one skills vocabulary: "find
+    # partners" shows the ones an application's team lacks.
+    skills = models.ManyToManyField(
+        "community.Skill", blank=True, related_name="genres", verbose_name=_("skills")
+    )
+
     class Meta(CodedLabel.Meta):
         verbose_name = _("genre")
         verbose_name_plural = _("genres")
