@@ -356,7 +356,10 @@ def test_a_page_past_the_end_is_empty_and_points_back_to_the_last_page(client):
     response = client.get(f"{PEOPLE}?page=7")
 
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    # The facets count every page's rows: not empty past the last one.
+    assert body.pop("facets")[0]["name"] == "skill"
+    assert body == {
         "count": 3,
         "page": 7,
         "page_size": 50,

@@ -11,15 +11,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from filiere.community import selectors
-from filiere.community.forms import MAX_QUERY_LENGTH
+from filiere.community import selectors, selectors_directory
 from filiere.community.models import Affiliation, Organisation, OrganisationKind
-from filiere.community.selectors import OrganisationFilters
+from filiere.community.selectors_directory import MAX_QUERY_LENGTH, ORGANISATION_FACETS
 
 from .auth import OPTIONAL
+from .directory import each_one_of, results_page, search_of, with_facets
 from .errors import DETAIL_ERRORS, READ_ERRORS
-from .filters import check_filters, one_of
-from .pagination import PageQuery, page_of, paginate
+from .pagination import PageQuery
 from .reference import CommuneRef, SectorOut, TerritoryRef
 
 router = Router(tags=["organisations"])
@@ -84,57 +83,54 @@ class OrganisationDetailOut(OrganisationOut):
 
 class OrganisationsQuery(PageQuery):
     q: str = Field(
-        "", max_length=MAX_QUERY_LENGTH, description="Words to find in the name or description."
+        "",
+        max_length=MAX_QUERY_LENGTH,
+        description=(
+            "Words to find in the name, description, skills (three languages and synonyms) or "
+            "sectors; every word must match (on PostgreSQL, stemmed in French, English or "
+            "Dutch). With words, rows come by relevance; without, by name."
+        ),
     )
-    kind: str | None = Field(
-        None,
+    skill: list[str] = Field(
+        [],
+        description="Skills' slugs; a domain also matches its narrower skills.",
+        json_schema_extra=each_one_of(lambda: selectors.skills().values_list("slug", flat=True)),
+    )
+    sector: list[str] = Field(
+        [],
+        description="Sectors' slugs, e.g. `video-games`.",
+        json_schema_extra=each_one_of(lambda: selectors.sectors().values_list("slug", flat=True)),
+    )
+    territory: list[str] = Field(
+        [],
+        description="Territories' codes, e.g. `wallonia`.",
+        json_schema_extra=each_one_of(
+            lambda: selectors.territories().values_list("code", flat=True)
+        ),
+    )
+    kind: list[str] = Field(
+        [],
         description="e.g. `company`, `research_lab`, `school`.",
-        json_schema_extra=one_of(lambda: OrganisationKind.values),
-    )
-    sector: str | None = Field(
-        None,
-        description="A sector's slug, e.g. `video-games`.",
-        json_schema_extra=one_of(lambda: selectors.sectors().values_list("slug", flat=True)),
-    )
-    territory: str | None = Field(
-        None,
-        description="A territory's code, e.g. `wallonia`.",
-        json_schema_extra=one_of(lambda: selectors.territories().values_list("code", flat=True)),
-    )
-
-
-def _filters(request: HttpRequest, query: OrganisationsQuery) -> OrganisationFilters:
-    check_filters(
-        request,
-        OrganisationsQuery,
-        {
-            "kind": (query.kind, list(OrganisationKind.values), ""),
-            "sector": (query.sector, selectors.sectors(), "slug"),
-            "territory": (query.territory, selectors.territories(), "code"),
-        },
-    )
-    return OrganisationFilters(
-        q=query.q,
-        kind=query.kind or "",
-        sector=query.sector or "",
-        territory=query.territory or "",
+        json_schema_extra=each_one_of(lambda: OrganisationKind.values),
     )
 
 
 @router.get(
     "",
-    response={200: page_of(OrganisationOut), **READ_ERRORS},
+    response={200: with_facets(OrganisationOut), **READ_ERRORS},
     auth=OPTIONAL,
     summary="Search organisations",
     description=(
-        "Organisations matching every filter given, by name. "
+        "Organisations matching `q` and every facet given (a facet repeated matches either "
+        "value), by relevance with `q`, else by name; `facets` gives each facet's values with "
+        "their count, the other facets applied. "
         "Unknown parameters or filter values are refused (422)."
     ),
 )
 def list_organisations(request: HttpRequest, query: Query[OrganisationsQuery]) -> dict[str, Any]:
     # permission: public (organisations are public; no people are listed here)
-    filters = _filters(request, query)
-    return paginate(request, selectors.search_organisations(filters), query)
+    search = search_of(request, query, OrganisationsQuery, ORGANISATION_FACETS)
+    return results_page(request, selectors_directory.search_organisations(search), query)
 
 
 @router.get(

@@ -12,15 +12,20 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from filiere.community import selectors
-from filiere.community.forms import MAX_QUERY_LENGTH
-from filiere.community.models import Affiliation, OrganisationKind, Person
-from filiere.community.selectors import PeopleFilters
+from filiere.community import selectors, selectors_directory
+from filiere.community.models import (
+    Affiliation,
+    Availability,
+    Language,
+    OrganisationKind,
+    Person,
+)
+from filiere.community.selectors_directory import MAX_QUERY_LENGTH, PEOPLE_FACETS
 
 from .auth import OPTIONAL
+from .directory import each_one_of, results_page, search_of, with_facets
 from .errors import DETAIL_ERRORS, READ_ERRORS
-from .filters import check_filters, one_of
-from .pagination import PageQuery, page_of, paginate
+from .pagination import PageQuery
 from .reference import ProfessionOut, SectorOut, TerritoryRef
 
 router = Router(tags=["people"])
@@ -84,72 +89,73 @@ class PeopleQuery(PageQuery):
     q: str = Field(
         "",
         max_length=MAX_QUERY_LENGTH,
-        description="Words to find in the name, headline, skills or professions (all of them).",
+        description=(
+            "Words to find in what the caller may see of a profile: name, headline, biography, "
+            "works, skills (in French, English and Dutch, and their synonyms), professions, "
+            "organisations. Every word must match (on PostgreSQL, in one of the three languages, "
+            "stemmed). With words, rows come by relevance; without, by last name."
+        ),
     )
-    skill: str | None = Field(
-        None,
-        description="A skill's slug, e.g. `blender`.",
-        json_schema_extra=one_of(lambda: selectors.skills().values_list("slug", flat=True)),
+    skill: list[str] = Field(
+        [],
+        description="Skills' slugs, e.g. `blender`; a domain also matches its narrower skills.",
+        json_schema_extra=each_one_of(lambda: selectors.skills().values_list("slug", flat=True)),
     )
-    profession: str | None = Field(
-        None,
-        description="A profession's slug.",
-        json_schema_extra=one_of(lambda: selectors.professions().values_list("slug", flat=True)),
+    profession: list[str] = Field(
+        [],
+        description="Professions' slugs.",
+        json_schema_extra=each_one_of(
+            lambda: selectors.professions().values_list("slug", flat=True)
+        ),
     )
-    sector: str | None = Field(
-        None,
-        description="A sector's slug, e.g. `animation`.",
-        json_schema_extra=one_of(lambda: selectors.sectors().values_list("slug", flat=True)),
+    sector: list[str] = Field(
+        [],
+        description="Sectors' slugs, e.g. `animation`.",
+        json_schema_extra=each_one_of(lambda: selectors.sectors().values_list("slug", flat=True)),
     )
-    territory: str | None = Field(
-        None,
-        description="A territory's code, e.g. `mel`.",
-        json_schema_extra=one_of(lambda: selectors.territories().values_list("code", flat=True)),
+    territory: list[str] = Field(
+        [],
+        description="Territories' codes, e.g. `mel`, `wallonia`.",
+        json_schema_extra=each_one_of(
+            lambda: selectors.territories().values_list("code", flat=True)
+        ),
     )
-    organisation_kind: str | None = Field(
-        None,
-        description="Works in an organisation of this kind, e.g. `company`.",
-        json_schema_extra=one_of(lambda: OrganisationKind.values),
+    organisation_kind: list[str] = Field(
+        [],
+        description="Works now in an organisation of this kind, e.g. `company`.",
+        json_schema_extra=each_one_of(lambda: OrganisationKind.values),
     )
-
-
-def _filters(request: HttpRequest, query: PeopleQuery) -> PeopleFilters:
-    check_filters(
-        request,
-        PeopleQuery,
-        {
-            "skill": (query.skill, selectors.skills(), "slug"),
-            "profession": (query.profession, selectors.professions(), "slug"),
-            "sector": (query.sector, selectors.sectors(), "slug"),
-            "territory": (query.territory, selectors.territories(), "code"),
-            "organisation_kind": (query.organisation_kind, list(OrganisationKind.values), ""),
-        },
+    language: list[str] = Field(
+        [],
+        description="Speaks this language: `fr`, `en`, `nl`, `de`, `other`.",
+        json_schema_extra=each_one_of(lambda: Language.values),
     )
-    return PeopleFilters(
-        q=query.q,
-        skill=query.skill or "",
-        profession=query.profession or "",
-        sector=query.sector or "",
-        territory=query.territory or "",
-        organisation_kind=query.organisation_kind or "",
+    availability: list[str] = Field(
+        [],
+        description="`open`, `limited` or `unavailable`.",
+        json_schema_extra=each_one_of(lambda: Availability.values),
     )
 
 
 @router.get(
     "",
-    response={200: page_of(PersonOut), **READ_ERRORS},
+    response={200: with_facets(PersonOut), **READ_ERRORS},
     auth=OPTIONAL,
     summary="Search the directory",
     description=(
-        "The profiles the caller may see, matching every filter given, by last name. "
+        "The profiles the caller may see, matching `q` and every facet given (a facet repeated, "
+        "`?skill=a&skill=b`, matches either value), by relevance with `q`, else by last name; "
+        "`facets` gives each facet's values with their count, the other facets applied. A field "
+        "its owner keeps from the caller is neither searched, filtered nor counted. "
         "Unknown parameters or filter values are refused (422)."
     ),
 )
 def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> dict[str, Any]:
     # permission: public; only the profiles the caller may see (community.permissions.
-    # visibility_q): public ones when anonymous, members-only too when signed in, all for staff
-    filters = _filters(request, query)
-    return paginate(request, selectors.search_people(request.user, filters), query)
+    # visibility_q): public ones when anonymous, members-only too when signed in, all for staff;
+    # only the fields the caller may see are searched and counted (community.field_access)
+    search = search_of(request, query, PeopleQuery, PEOPLE_FACETS)
+    return results_page(request, selectors_directory.search_people(request.user, search), query)
 
 
 @router.get(
