@@ -85,6 +85,9 @@ class EventForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         starts = data.get("starts_at")
+        ends = data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The event must end after it starts."))
         text = data.get("slots") or ""
         spans = []
         errors = []
