@@ -24,6 +24,7 @@ from .committee_decisions import COMMITTEE_DECISIONS_API, COMMITTEE_DECISIONS_PA
 from .committee_sessions import SESSIONS_API, SESSIONS_PAGES
 from .committee_simulator import SIMULATOR_API, SIMULATOR_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
+from .matchmaking_contacts import CONTACTS_API, CONTACTS_PAGES
 from .matchmaking_board import BOARD_API, BOARD_PAGES
 from .events import EVENTS_API, EVENTS_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
@@ -288,6 +289,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **SESSIONS_PAGES,
     **BOARD_PAGES,
     **EVENTS_PAGES,
+    **CONTACTS_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -302,6 +304,7 @@ API: dict[str, Route | list[Route]] = {
     **SESSIONS_API,
     **BOARD_API,
     **EVENTS_API,
+    **CONTACTS_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]
