@@ -27,6 +27,7 @@ from .community import COMMUNITY_API, COMMUNITY_PAGES
 from .matchmaking_contacts import CONTACTS_API, CONTACTS_PAGES
 from .matchmaking_board import BOARD_API, BOARD_PAGES
 from .events import EVENTS_API, EVENTS_PAGES
+from .privacy import PRIVACY_API, PRIVACY_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
     ADMIN_INDEX,
@@ -290,6 +291,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **BOARD_PAGES,
     **EVENTS_PAGES,
     **CONTACTS_PAGES,
+    **PRIVACY_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -305,6 +307,7 @@ API: dict[str, Route | list[Route]] = {
     **BOARD_API,
     **EVENTS_API,
     **CONTACTS_API,
+    **PRIVACY_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]

@@ -20,7 +20,9 @@ from filiere.community.models import (
     OrganisationKind,
     Person,
 )
+from filiere.community.models.people import FIELDS_WITH_VISIBILITY
 from filiere.community.selectors_directory import MAX_QUERY_LENGTH, PEOPLE_FACETS
+from filiere.community.visibility import visible_fields
 
 from .auth import OPTIONAL
 from .directory import each_one_of, results_page, search_of, with_facets
@@ -59,6 +61,20 @@ class AffiliationOut(CurrentAffiliationOut):
     is_current: bool
 
 
+class WorkOut(Schema):
+    title: str
+    year: int | None
+    role: str
+    description: str
+    url: str
+
+
+def _shown(person: Person, context: Any) -> set[str]:
+    """The fields the caller may see (community.visibility): a hidden one reads as empty."""
+    request = (context or {}).get("request")
+    return visible_fields(person, getattr(request, "user", None))
+
+
 class PersonOut(Schema):
     slug: str
     first_name: str
@@ -72,7 +88,21 @@ class PersonOut(Schema):
     current_affiliations: list[CurrentAffiliationOut]
 
     @staticmethod
-    def resolve_current_affiliations(person: Person) -> list[Affiliation]:
+    def resolve_headline(person: Person, context: Any) -> str:
+        return person.headline if "headline" in _shown(person, context) else ""
+
+    @staticmethod
+    def resolve_territory(person: Person, context: Any) -> object:
+        return person.territory if "territory" in _shown(person, context) else None
+
+    @staticmethod
+    def resolve_skills(person: Person, context: Any) -> object:
+        return person.skills.all() if "skills" in _shown(person, context) else []
+
+    @staticmethod
+    def resolve_current_affiliations(person: Person, context: Any) -> list[Affiliation]:
+        if "organisations" not in _shown(person, context):
+            return []
         current = getattr(person, "current_affiliations", None)
         if current is None:
             current = [a for a in person.affiliations.all() if a.is_current]
@@ -83,6 +113,36 @@ class PersonDetailOut(PersonOut):
     bio: str
     languages: list[str]
     affiliations: list[AffiliationOut]
+    availability: str = Field(description="`open`, `limited`, `unavailable`, or empty.")
+    works: list[WorkOut]
+    hidden_fields: list[str] = Field(
+        description="The fields its owner keeps from the caller: they read as empty here."
+    )
+
+    @staticmethod
+    def resolve_bio(person: Person, context: Any) -> str:
+        return person.bio if "bio" in _shown(person, context) else ""
+
+    @staticmethod
+    def resolve_languages(person: Person, context: Any) -> list[str]:
+        return list(person.languages) if "languages" in _shown(person, context) else []
+
+    @staticmethod
+    def resolve_affiliations(person: Person, context: Any) -> object:
+        return person.affiliations.all() if "organisations" in _shown(person, context) else []
+
+    @staticmethod
+    def resolve_availability(person: Person, context: Any) -> str:
+        return person.availability if "availability" in _shown(person, context) else ""
+
+    @staticmethod
+    def resolve_works(person: Person, context: Any) -> object:
+        return person.works.all() if "works" in _shown(person, context) else []
+
+    @staticmethod
+    def resolve_hidden_fields(person: Person, context: Any) -> list[str]:
+        shown = _shown(person, context)
+        return [field for field in FIELDS_WITH_VISIBILITY if field not in shown]
 
 
 class PeopleQuery(PageQuery):

@@ -20,6 +20,7 @@ from . import (
     me,
     organisations,
     people,
+    privacy,
     reference,
     review,
 )
@@ -65,6 +66,7 @@ errors.install(api)  # one error shape for every operation (see errors.py)
 api.add_decorator(language.in_callers_language, mode="view")  # Accept-Language (language.py)
 
 api.add_router("/me", me.router)
+api.add_router("/me/export", privacy.router)  # all my data (filiere.privacy)
 api.add_router("/people", people.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("", reference.router)  # /territories, /sectors, /professions

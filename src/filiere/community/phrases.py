@@ -45,6 +45,9 @@ SERVICE_ERRORS = {
     "community.own_request": _("You are not allowed to do this."),
     "community.staff_only": _("You are not allowed to do this."),
     "community.own_affiliation": _("You are not allowed to do this."),
+    "community.too_many_works": _(
+        "Your profile lists the most works it can show: remove one to add another."
+    ),
     "organisation.duplicate": _("This organisation is already registered."),
     "organisation.name_missing": _("Give the organisation's name."),
     "organisation.kind_unknown": _("Choose a kind of organisation."),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_directory
+from . import views, views_directory, views_works
 
 app_name = "community"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     ),
     path("territories/", views.territories, name="territories"),
     path("profile/", views.my_profile, name="my_profile"),
+    path("profile/works/", views_works.my_works, name="my_works"),
+    path("profile/works/<int:pk>/", views_works.my_work_edit, name="my_work_edit"),
+    path("profile/works/<int:pk>/delete/", views_works.my_work_delete, name="my_work_delete"),
     path("my-organisations/", views.my_organisations, name="my_organisations"),
     path("my-organisations/new/", views.organisation_new, name="organisation_new"),
     path(

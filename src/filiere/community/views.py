@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.accounts.permissions import is_staff
 
-from . import selectors, services
+from . import selectors, services, services_privacy
 from .forms import (
     COUNTRIES,
     AffiliationForm,
@@ -30,8 +30,10 @@ from .forms import (
     RefusalForm,
     TieCorrectionForm,
 )
+from .forms_privacy import ProfilePrivacyForm
 from .permissions import can_edit_person
 from .phrases import refusal
+from .visibility import visible_fields
 
 if TYPE_CHECKING:
     from filiere.accounts.types import AuthenticatedHttpRequest
@@ -65,7 +67,12 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "community/person_detail.html",
-        {"person": person, "can_edit": can_edit_person(request.user, person)},
+        {
+            "person": person,
+            "can_edit": can_edit_person(request.user, person),
+            # Each field as its owner chose (Person.field_visibility): the others are left out.
+            "shown": visible_fields(person, request.user),
+        },
     )
 
 
@@ -146,14 +153,25 @@ def my_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = selectors.person_of_user(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST)
-        if form.is_valid():
-            person = services.save_own_profile(user=request.user, changes=form.changes())
+        # Who sees each field, bounded by the profile's visibility posted with it.
+        privacy = ProfilePrivacyForm(
+            request.POST, profile_visibility=request.POST.get("visibility", "")
+        )
+        if all([form.is_valid(), privacy.is_valid()]):
+            person = services_privacy.save_own_profile_with_privacy(
+                user=request.user, changes=form.changes(), privacy=privacy.changes()
+            )
             messages.success(request, _("Your profile has been saved."))
             return redirect("community:my_profile")
         messages.error(request, _("Your profile was not saved: please correct the errors below."))
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(person, request.user))
-    return render(request, "community/my_profile.html", {"form": form, "person": person})
+        privacy = ProfilePrivacyForm(initial=ProfilePrivacyForm.initial_for(person))
+    return render(
+        request,
+        "community/my_profile.html",
+        {"form": form, "privacy_form": privacy, "person": person},
+    )
 
 
 # --- Self-service organisations ----------------------------------------------------------------

@@ -19,6 +19,10 @@ REFUSALS = {
         "You lead an application that is being processed (%(references)s): it must reach its "
         "end (decision, withdrawal) before your account can be deleted."
     ),
+    "privacy.leads_shared_draft": _(
+        "You lead a draft application with other team members (%(references)s): withdraw it "
+        "or ask the staff to help before deleting your account."
+    ),
     "privacy.already_deleted": _("This account has already been deleted."),
     "privacy.export_too_large": _(
         "Your data is too large to be exported at once: please contact the staff."
