@@ -4,6 +4,8 @@ other side accepts or declines; no address before acceptance; consent and limits
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -282,3 +284,33 @@ def test_limits_per_day_and_pending(settings):
     # A day later the window has moved on.
     Introduction.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
     services.ask_introduction(requester=requester, message="Hi", person=others[3].person)
+
+
+def test_a_post_page_links_to_asking_its_author_and_the_board_to_my_introductions(client):
+    requester = member("Paul", "Durand")
+    post = _post(member("Alice", "Martin"))
+    client.force_login(requester)
+    page = client.get(reverse("matchmaking:post", kwargs={"pk": post.pk})).content.decode()
+    assert reverse("matchmaking:ask_post", kwargs={"pk": post.pk}) in page
+    assert reverse("matchmaking:introductions") in page
+    client.force_login(post.author)
+    own = client.get(reverse("matchmaking:post", kwargs={"pk": post.pk})).content.decode()
+    assert reverse("matchmaking:ask_post", kwargs={"pk": post.pk}) not in own
+
+
+def test_my_introductions_reads_in_constant_queries(client):
+    me = member("Paul", "Durand")
+    for i in range(2):
+        services.ask_introduction(
+            requester=me, message="Hi", person=member(f"A{i}", "Other").person
+        )
+    client.force_login(me)
+    url = reverse("matchmaking:introductions")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(6):
+        other = member(f"B{i}", "Other")
+        services.ask_introduction(requester=other, message="Hi", person=me.person)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
