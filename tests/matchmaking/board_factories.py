@@ -33,6 +33,7 @@ class PostFactory(factory.django.DjangoModelFactory):
 
 def member(**person):
     """A signed-up member with a public profile (``person``: the profile's fields)."""
-    user = UserFactory()
+    names = {k: person.pop(k) for k in ("first_name", "last_name") if k in person}
+    user = UserFactory(**names)
     PersonFactory(user=user, first_name=user.first_name, last_name=user.last_name, **person)
     return user

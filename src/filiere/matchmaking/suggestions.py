@@ -25,7 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from filiere.accounts.permissions import is_signed_in
@@ -96,6 +96,8 @@ class _Side:
     parents: dict[int, int | None] = field(default_factory=dict)
     territory_id: int | None = None
     language: str | None = None
+    # The side's own prose (not the skills' labels): where the matching words are taken from.
+    prose: tuple[str, ...] = ()
 
 
 def _skill_words(skill: Skill) -> list[str]:
@@ -112,28 +114,30 @@ def _shown(person: Person, name: str) -> bool:
 
 def _person_side(person: Person, *, own: bool = False) -> _Side:
     """A person's profile; ``own``: every field (the member's own profile, for "For you")."""
-    texts: list[str] = []
+    prose: list[str] = []
     skills: list[Skill] = []
     if own or _shown(person, "headline"):
-        texts.append(person.headline)
+        prose.append(person.headline)
     if own or _shown(person, "bio"):
-        texts.append(person.bio)
+        prose.append(person.bio)
+    if own or _shown(person, "works"):
+        prose += [f"{w.title} {w.role}\n{w.description}" for w in person.works.all()]
     if own or _shown(person, "skills"):
         skills = list(person.skills.all())
-        texts.append(", ".join(w for s in skills for w in _skill_words(s)))
-    texts.append(
-        ", ".join(f"{p.label_fr}, {p.label_en}, {p.label_nl}" for p in person.professions.all())
-    )
-    if own or _shown(person, "works"):
-        texts += [f"{w.title} {w.role}\n{w.description}" for w in person.works.all()]
+    labels = [
+        ", ".join(w for s in skills for w in _skill_words(s)),
+        ", ".join(f"{p.label_fr}, {p.label_en}, {p.label_nl}" for p in person.professions.all()),
+    ]
     territory = person.territory_id if own or _shown(person, "territory") else None
+    prose = [t for t in prose if t.strip()]
     return _Side(
         key=f"person:{person.pk}",
         title="",
-        texts=tuple(t for t in texts if t.strip()),
+        texts=tuple(prose + [t for t in labels if t.strip()]),
         skills=frozenset(s.pk for s in skills),
         parents={s.pk: s.parent_id for s in skills},
         territory_id=territory,
+        prose=tuple(prose),
     )
 
 
@@ -149,6 +153,7 @@ def _organisation_side(organisation: Organisation) -> _Side:
         key=f"organisation:{organisation.pk}",
         title="",
         texts=tuple(t for t in texts if t.strip()),
+        prose=(organisation.name, organisation.description),
         skills=frozenset(s.pk for s in skills),
         parents={s.pk: s.parent_id for s in skills},
         territory_id=organisation.territory_id,
@@ -161,6 +166,7 @@ def _post_side(post: Post) -> _Side:
         key=f"post:{post.pk}",
         title=post.title,
         texts=(post.description, ", ".join(w for s in skills for w in _skill_words(s))),
+        prose=(post.title, post.description),
         skills=frozenset(s.pk for s in skills),
         parents={s.pk: s.parent_id for s in skills},
         territory_id=post.territory_id,
@@ -198,6 +204,7 @@ def _call_side(call: Call) -> _Side:
         texts=tuple(t for t in texts if t.strip()),
         skills=frozenset(s.pk for s in skills),
         parents={s.pk: s.parent_id for s in skills},
+        prose=(call.title_fr, call.title_en, call.title_nl, *texts[:3]),
     )
 
 
@@ -283,8 +290,8 @@ def _score(
     candidate_stems = {c.key: words.stems((c.title, *c.texts)) for c in candidates}
     results: dict[str, list[_Scored]] = {}
     for query in queries:
-        query_pairs = words.of(f"{query.title}\n" + "\n".join(query.texts), query.language)
-        query_stems = {stem for stem, _w in query_pairs}
+        query_pairs = words.of("\n".join(query.prose), query.language)
+        query_stems = words.stems((query.title, *query.texts))
         found: list[_Scored] = []
         for key, candidate in by_key.items():
             shared = tuple(sorted(query.skills & candidate.skills))
@@ -295,10 +302,7 @@ def _score(
             if words_of == "query":
                 matched = _matching(query_pairs, candidate_stems[key])
             else:
-                matched = _matching(
-                    words.of(f"{candidate.title}\n" + "\n".join(candidate.texts), None),
-                    query_stems,
-                )
+                matched = _matching(words.of("\n".join(candidate.prose), None), query_stems)
             if not (shared or related or matched):
                 continue
             same = query.territory_id is not None and query.territory_id == candidate.territory_id
@@ -464,9 +468,7 @@ def calls_for(user: User, *, limit: int = SHOWN) -> list[Suggestion]:
         return []
     calls_query = open_calls()
     if _genres_have_skills():
-        calls_query = calls_query.prefetch_related(
-            Prefetch("genres", queryset=Genre.objects.prefetch_related(GENRE_SKILLS))
-        )
+        calls_query = calls_query.prefetch_related(f"genres__{GENRE_SKILLS}")
     calls = list(calls_query)
     me = _person_side(person, own=True)
     scored = _score([me], [_call_side(c) for c in calls], words_of="candidate").get(me.key, [])
