@@ -46,9 +46,11 @@ def _joined(head: Iterable[str], body: Iterable[str]) -> str:
 
 def _skill_words(skill: Skill) -> Iterator[str]:
     yield from (skill.name, skill.label_en, skill.label_nl, *map(str, skill.synonyms or ()))
-    # The broader skill's labels too: "animation" finds the riggers and the layout artists.
-    if skill.parent is not None:
-        yield from (skill.parent.name, skill.parent.label_en, skill.parent.label_nl)
+    # The broader skills' labels too: "animation" finds the riggers and the layout artists.
+    broader = skill.parent
+    while broader is not None:
+        yield from (broader.name, broader.label_en, broader.label_nl)
+        broader = broader.parent
 
 
 def _labels(row: Profession | Sector) -> tuple[str, str, str]:
@@ -108,7 +110,7 @@ def organisation_text(organisation: Organisation) -> str:
 def _people_for_texts(ids: Iterable[int] | None) -> QuerySet[Person]:
     people = Person.objects.all() if ids is None else Person.objects.filter(pk__in=list(ids))
     return people.order_by("pk").prefetch_related(
-        Prefetch("skills", Skill.objects.select_related("parent")),
+        Prefetch("skills", Skill.objects.select_related("parent__parent")),
         "professions",
         Prefetch("works", Work.objects.order_by("position", "id")),
         Prefetch(
@@ -126,7 +128,7 @@ def _organisations_for_texts(ids: Iterable[int] | None) -> QuerySet[Organisation
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.order_by("pk").prefetch_related(
-        Prefetch("skills", Skill.objects.select_related("parent")), "sectors"
+        Prefetch("skills", Skill.objects.select_related("parent__parent")), "sectors"
     )
 
 
@@ -192,8 +194,9 @@ def rebuild_all() -> tuple[int, int]:
 
 def refresh_for_skills(skill_ids: Iterable[int]) -> None:
     """After a skill's labels, synonyms or broader skill changed: the people and organisations
-    described by it or by a narrower skill."""
-    skills = Q(skill_id__in=list(skill_ids)) | Q(skill__parent_id__in=list(skill_ids))
+    described by it or by a narrower skill (two levels down, as deep as the vocabulary)."""
+    ids = list(skill_ids)
+    skills = Q(skill_id__in=ids) | Q(skill__parent_id__in=ids) | Q(skill__parent__parent_id__in=ids)
     refresh_search_text(
         person_ids=Person.skills.through.objects.filter(skills).values_list("person_id", flat=True),
         organisation_ids=Organisation.skills.through.objects.filter(skills).values_list(
@@ -236,7 +239,11 @@ def _on_skill_saved(sender: type[Model], instance: Skill, raw: bool = False, **_
 
 def _on_skill_deleting(sender: type[Model], instance: Skill, **_: Any) -> None:
     # The through rows go with the skill, without m2m signals: note who had it.
-    described = Q(skill_id=instance.pk) | Q(skill__parent_id=instance.pk)
+    described = (
+        Q(skill_id=instance.pk)
+        | Q(skill__parent_id=instance.pk)
+        | Q(skill__parent__parent_id=instance.pk)
+    )
     instance._search_text_owners = (  # type: ignore[attr-defined]
         list(Person.skills.through.objects.filter(described).values_list("person_id", flat=True)),
         list(

@@ -178,43 +178,65 @@ def _ordered(
 
 
 def _skills_with_narrower(slugs: Iterable[str]) -> QuerySet[Skill, Any]:
+    """These skills and every narrower one (the vocabulary has three levels: domain, skill,
+    narrower skill)."""
     slugs = list(slugs)
-    return Skill.objects.filter(Q(slug__in=slugs) | Q(parent__slug__in=slugs)).values("pk")
+    return Skill.objects.filter(
+        Q(slug__in=slugs) | Q(parent__slug__in=slugs) | Q(parent__parent__slug__in=slugs)
+    ).values("pk")
 
 
 def _skill_facet(through: QuerySet[Any], owner: str, chosen: tuple[str, ...]) -> Facet:
-    """Counts of ``through`` rows (owner, skill) per skill: a domain counts the owners of it
-    or of any narrower skill. Two queries: the counts (one union), the skills' labels."""
-    distinct_owners = Count(owner, distinct=True)
-    own = through.values(key=F("skill_id")).annotate(n=distinct_owners, level=Value(1))
-    domain = through.values(key=Coalesce("skill__parent_id", "skill_id"))
-    domain = domain.annotate(n=distinct_owners, level=Value(0))
-    counts: dict[tuple[int, int], int] = {}
-    for key, n, level in own.values_list("key", "n", "level").union(
-        domain.values_list("key", "n", "level"), all=True
-    ):
-        counts[(level, key)] = n
+    """Counts of ``through`` rows (owner, skill) per skill: a skill counts the owners of it or
+    of a narrower one, each once. Two queries: the counts (one union, a grouping per level of
+    the vocabulary), the skills' labels."""
+    owners = Count(owner, distinct=True)
+    domain = Coalesce("skill__parent__parent_id", "skill__parent_id", "skill_id")
+    middle = Case(
+        When(skill__parent__parent_id__isnull=False, then=F("skill__parent_id")),
+        When(skill__parent_id__isnull=False, then=F("skill_id")),
+        default=None,
+    )
+    levels = [
+        through.values(key=domain).annotate(n=owners, level=Value(0)),
+        through.annotate(key=middle)
+        .filter(key__isnull=False)
+        .values("key")
+        .annotate(n=owners, level=Value(1)),
+        through.filter(skill__parent__parent_id__isnull=False)
+        .values(key=F("skill_id"))
+        .annotate(n=owners, level=Value(2)),
+    ]
+    rows = [level.values_list("key", "n", "level") for level in levels]
+    counts = {(level, key): n for key, n, level in rows[0].union(*rows[1:], all=True)}
     shown = Skill.objects.filter(Q(pk__in={key for _, key in counts}) | Q(slug__in=chosen))
-    skills = list(shown.order_by("sort_order", "name", "pk"))
-    domains = [skill for skill in skills if skill.parent_id is None]
-    narrower: dict[int, list[Skill]] = {}
+    skills = list(shown.select_related("parent"))
+    narrower: dict[int | None, list[Skill]] = {}
     for skill in skills:
-        if skill.parent_id is not None:
-            narrower.setdefault(skill.parent_id, []).append(skill)
+        narrower.setdefault(skill.parent_id, []).append(skill)
+    for children in narrower.values():
+        children.sort(key=lambda s: (s.sort_order, s.label.casefold()))
 
-    def value(skill: Skill, level: int) -> FacetValue:
-        count = counts.get((level, skill.pk), 0)
-        return FacetValue(skill.slug, skill.label, count, skill.slug in chosen, depth=level)
+    def depth(skill: Skill) -> int:
+        if skill.parent is None:
+            return 0
+        return 1 if skill.parent.parent_id is None else 2
 
     values: list[FacetValue] = []
-    for skill in sorted(domains, key=lambda s: (s.sort_order, s.label.casefold())):
-        values.append(value(skill, 0))
-        values.extend(
-            value(child, 1)
-            for child in sorted(narrower.pop(skill.pk, []), key=lambda s: s.label.casefold())
-        )
-    # A chosen narrower skill whose domain has no count: listed on its own.
-    values.extend(value(child, 1) for children in narrower.values() for child in children)
+
+    def add(skill: Skill) -> None:
+        level = depth(skill)
+        count = counts.get((level, skill.pk), 0)
+        values.append(FacetValue(skill.slug, skill.label, count, skill.slug in chosen, level))
+        for child in narrower.pop(skill.pk, []):
+            add(child)
+
+    for skill in narrower.pop(None, []):
+        add(skill)
+    # A chosen skill whose broader one has no count: listed on its own.
+    for children in list(narrower.values()):
+        for child in children:
+            add(child)
     return Facet("skill", tuple(values))
 
 
