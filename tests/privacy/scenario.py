@@ -63,12 +63,12 @@ def applicant_with_everything() -> World:
         user=applicant,
         first_name="Zephyrine",
         last_name="Quillfeather",
-        headline="Sound designer, Quillfeather Studio",
+        headline="Sound designer, Zephyrine Sound",
         bio="Bio of Zephyrine",
         skills=[SkillFactory(name="Granular canary synthesis")],
     )
     Work.objects.create(person=person, title="Le Souffle des Mines", year=2022)
-    AffiliationFactory(person=person, organisation=OrganisationFactory(name="Quillfeather Studio"))
+    AffiliationFactory(person=person, organisation=OrganisationFactory(name="Canary Studio"))
     create_api_token(user=applicant, name="My script")
     record_consent(user=applicant, purpose="contact", granted=True, source="test")
     Post.objects.create(

@@ -41,10 +41,10 @@ def test_the_export_holds_the_users_data_in_every_section():
     assert [t["name"] for t in account["api_tokens"]] == ["My script"]
     assert [c["purpose"] for c in account["consents"]] == ["contact"]
     profile = data["profile"]
-    assert profile["headline"] == "Sound designer, Quillfeather Studio"
+    assert profile["headline"] == "Sound designer, Zephyrine Sound"
     assert [w["title"] for w in profile["works"]] == ["Le Souffle des Mines"]
     assert [s["name"] for s in profile["skills"]] == ["Granular canary synthesis"]
-    assert [a["organisation"] for a in profile["affiliations"]] == ["Quillfeather Studio"]
+    assert [a["organisation"] for a in profile["affiliations"]] == ["Canary Studio"]
     (application,) = data["applications"]
     assert application["reference"] == world.application.reference
     assert application["you_lead_it"] is True

@@ -28,6 +28,8 @@ from .selectors import collect
 
 #: The name every deleted account and its profile take.
 DELETED_NAME = "Deleted member"
+#: The title a deleted member's offers and needs keep.
+WITHDRAWN_TEXT = "—"
 #: Roles that must be revoked by an administrator before the account can go.
 BLOCKING_ROLES = (Role.STAFF, Role.ADMIN)
 #: Application states after which nothing more happens to the file (its record is kept).
@@ -201,6 +203,7 @@ def _delete_drafts(user: User, references: list[str]) -> None:
             data={"reference": draft.reference},
         )
         draft.delete()
+
     # The files go once the rows are gone for good.
     def delete_files() -> None:
         for file in files:
@@ -222,12 +225,15 @@ def _leave_teams(user: User, old_email: str) -> None:
 
 def _matchmaking(user: User) -> None:
     now = timezone.now()
-    Post.objects.filter(author=user).exclude(status=PostStatus.WITHDRAWN).update(
-        status=PostStatus.WITHDRAWN, updated_at=now
+    # Posts stay as rows (a report may point at one), withdrawn and emptied of their text.
+    Post.objects.filter(author=user).update(
+        status=PostStatus.WITHDRAWN, title=WITHDRAWN_TEXT, description="", updated_at=now
     )
     Introduction.objects.filter(
         Q(requester=user) | Q(recipient=user), status=IntroductionStatus.PENDING
     ).update(status=IntroductionStatus.WITHDRAWN, answered_at=now)
+    # What the user wrote to others goes; the other side keeps that the request happened.
+    Introduction.objects.filter(requester=user).update(message="")
     Block.objects.filter(blocker=user).delete()
 
 
