@@ -181,3 +181,36 @@ COMMUNITY_PAGES |= {
     )
     for name in ("community:affiliation_end", "community:affiliation_make_manager")
 }
+
+
+# --- The skills vocabulary ----------------------------------------------------------------------
+
+
+def _skill(world):
+    from filiere.community.models import Skill, SkillStatus
+
+    return world.once(
+        "skill:proposed",
+        lambda: Skill.objects.create(
+            slug="authz-proposed-tag", name="Authz proposed tag", status=SkillStatus.PROPOSED
+        ),
+    )
+
+
+# The staff curate the vocabulary; other members are refused. The matrix posts nothing, so the
+# edit and merge forms answer 200 with their errors.
+CURATORS = expect(anonymous=LOGIN, staff=OK, admin=OK, others=FORBIDDEN)
+COMMUNITY_PAGES |= {
+    "community:skills": Route(CURATORS),
+    "community:skill_new": Route(CURATORS),
+    "community:skill_edit": Route(CURATORS, kwargs=lambda w: {"slug": _skill(w).slug}),
+    "community:skill_merge": Route(CURATORS, kwargs=lambda w: {"slug": _skill(w).slug}),
+    "community:organisation_skills": Route(
+        CURATORS,
+        kwargs=lambda w: {"slug": _organisation(w).slug},
+        note="an organisation that nobody in the matrix manages: the staff only",
+    ),
+}
+COMMUNITY_API |= {
+    "GET /api/v1/skills": Route(PUBLIC, note="curated entries; the staff see proposed ones too"),
+}

@@ -128,9 +128,7 @@ def test_loading_again_keeps_the_synonyms_that_merges_added():
     blender.refresh_from_db()
     assert "Blendeur" in blender.synonyms
     assert f"{len(ENTRIES)} entries in the file: 0 created" in out.getvalue()
-    assert Skill.objects.filter(slug__in=[entry.slug for entry in ENTRIES]).count() == len(
-        ENTRIES
-    )
+    assert Skill.objects.filter(slug__in=[entry.slug for entry in ENTRIES]).count() == len(ENTRIES)
 
 
 # --- Typed tags -----------------------------------------------------------------------------------

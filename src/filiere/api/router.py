@@ -70,6 +70,7 @@ api.add_router("/me/export", privacy.router)  # all my data (filiere.privacy)
 api.add_router("/people", people.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("", reference.router)  # /territories, /sectors, /professions
+api.add_router("", "filiere.api.skills.router")  # /skills: the skills vocabulary
 api.add_router("/calls", "filiere.api.calls.router")  # public calls for projects
 api.add_router("/applications", applications.router)
 api.add_router("/review", review.router)  # the expert's assignments and reviews

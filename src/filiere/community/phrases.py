@@ -48,6 +48,15 @@ SERVICE_ERRORS = {
     "community.too_many_works": _(
         "Your profile lists the most works it can show: remove one to add another."
     ),
+    # The staff's curation of the skills vocabulary.
+    "community.skill_cycle": _(
+        "An entry cannot be placed under itself or under one of its narrower entries."
+    ),
+    "community.skill_merge_self": _("An entry cannot be merged into itself."),
+    "community.skill_merge_under": _(
+        "An entry cannot be merged into one of its narrower entries: move that one first."
+    ),
+    "community.skill_slug_taken": _("Another entry already has this short name."),
     "organisation.duplicate": _("This organisation is already registered."),
     "organisation.name_missing": _("Give the organisation's name."),
     "organisation.kind_unknown": _("Choose a kind of organisation."),

@@ -66,6 +66,7 @@ def unique_slug(
 def proposed_slug(name: str, taken: set[str]) -> str:
     """A slug for a new tag, not in ``taken`` (C++ and C# stay apart: c-plus-plus, c-sharp)."""
     spelled = name.replace("+", " plus ").replace("#", " sharp ")
+    spelled = spelled.replace("'", " ").replace("’", " ")  # "d'art": "d-art", not "dart"
     stem = slugify(spelled)[:54].strip("-") or "tag"
     candidate, counter = stem, 1
     while candidate in taken:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_directory, views_works
+from . import views, views_directory, views_skills, views_works
 
 app_name = "community"
 urlpatterns = [
@@ -40,5 +40,15 @@ urlpatterns = [
         "my-organisations/requests/<int:pk>/refuse/",
         views.affiliation_refuse,
         name="affiliation_refuse",
+    ),
+    # The skills vocabulary: the staff's curation, an organisation's own skills.
+    path("skills/", views_skills.vocabulary, name="skills"),
+    path("skills/new/", views_skills.skill_new, name="skill_new"),
+    path("skills/<slug:slug>/edit/", views_skills.skill_edit, name="skill_edit"),
+    path("skills/<slug:slug>/merge/", views_skills.skill_merge, name="skill_merge"),
+    path(
+        "organisations/<slug:slug>/skills/",
+        views_skills.organisation_skills,
+        name="organisation_skills",
     ),
 ]
