@@ -202,7 +202,7 @@ class ProfileForm(forms.Form):
             "bio": person.bio,
             "professions": list(person.professions.all()),
             "sectors": list(person.sectors.all()),
-            "skills": ", ".join(skill.name for skill in person.skills.all()),
+            "skills": ", ".join(skill.label for skill in person.skills.all()),
             "languages": person.languages,
             "territory": person.territory_id,
             "visibility": person.visibility,

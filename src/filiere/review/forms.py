@@ -93,7 +93,7 @@ class ExpertiseForm(forms.Form):
             return {}
         return {
             "professions": list(profile.professions.all()),
-            "skills": ", ".join(skill.name for skill in profile.skills.all()),
+            "skills": ", ".join(skill.label for skill in profile.skills.all()),
             "keywords": ", ".join(profile.keywords),
             "languages": profile.languages,
             "about": profile.about,
