@@ -38,8 +38,8 @@ API_PARTICIPANT = expect(anonymous=UNAUTHORIZED, member=OK, others=NOT_FOUND)
 def _sample(world):
     def make():
         from filiere.events.services_schedule import execute_schedule, request_schedule
-        from tests.events.factories import accepted, event, registered, staff
         from tests.accounts.factories import UserFactory
+        from tests.events.factories import accepted, event, registered, staff
 
         day = event(meetings=True, slots=2, tables=2)
         member = world.users["member"]
@@ -132,4 +132,52 @@ EVENTS_PAGES = {
     ),
 }
 
-EVENTS_API: dict[str, Route | list[Route]] = {}
+
+def _open_day(world):
+    from tests.events.factories import event
+
+    return {"event_id": world.once("events:open", lambda: event(title_fr="Ouvert")).pk}
+
+
+def _event_id(world):
+    return {"event_id": _sample(world)[0].pk}
+
+
+def _request_ids(world):
+    day, pending, _run = _sample(world)
+    return {"event_id": day.pk, "request_id": pending.pk}
+
+
+CONFLICT = Outcome(409, label="409")
+UNPROCESSABLE = Outcome(422, label="422")
+API_PARTICIPANT_POST = expect(anonymous=UNAUTHORIZED, member=OK, others=NOT_FOUND)
+BASE = "/api/v1/events"
+
+EVENTS_API: dict[str, Route | list[Route]] = {
+    f"GET {BASE}": Route(API_PUBLIC),
+    f"GET {BASE}/{{event_id}}": Route(API_PUBLIC, kwargs=_event_id),
+    f"POST {BASE}/{{event_id}}/registration": Route(
+        expect(anonymous=UNAUTHORIZED, others=CREATED),
+        kwargs=_open_day,
+        note="each caller registers (no capacity)",
+    ),
+    f"DELETE {BASE}/{{event_id}}/registration": Route(
+        expect(anonymous=UNAUTHORIZED, member=OK, others=CONFLICT),
+        kwargs=_event_id,
+        note="the caller's own registration: 409 when there is none",
+    ),
+    f"GET {BASE}/{{event_id}}/participants": Route(API_PARTICIPANT, kwargs=_event_id),
+    f"GET {BASE}/{{event_id}}/agenda": Route(API_PARTICIPANT, kwargs=_event_id),
+    f"GET {BASE}/{{event_id}}/meeting-requests": Route(API_PARTICIPANT, kwargs=_event_id),
+    f"POST {BASE}/{{event_id}}/meeting-requests": Route(
+        expect(anonymous=UNAUTHORIZED, member=UNPROCESSABLE, others=NOT_FOUND),
+        kwargs=_event_id,
+        note="no body: 422 for a participant; 404 before the body for anyone else",
+    ),
+    f"POST {BASE}/{{event_id}}/meeting-requests/{{request_id}}/accept": Route(
+        API_PARTICIPANT_POST, kwargs=_request_ids, note="the person asked; audited"
+    ),
+    f"POST {BASE}/{{event_id}}/meeting-requests/{{request_id}}/decline": Route(
+        API_PARTICIPANT_POST, kwargs=_request_ids, note="the person asked; audited"
+    ),
+}

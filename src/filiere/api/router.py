@@ -77,4 +77,5 @@ api.add_router("/review", review.router)  # the expert's assignments and reviews
 api.add_router("", decisions.router)  # /applications/{id}/decision (the committee's)
 api.add_router("", "filiere.api.committee_simulation.router")  # the simulator's result
 api.add_router("/committee", "filiere.api.committee.router")  # sessions, agenda, votes
+api.add_router("/events", "filiere.api.events.router")  # events, registrations, meetings
 api.add_router("", "filiere.api.contacts.router")  # /introductions, /blocks, /reports
