@@ -8,7 +8,19 @@ included). Moderation is the global staff's and administrators' (403 for the oth
 call-scoped staff included); the matrix moderates a post that does not exist, so nothing changes.
 """
 
-from .rules import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, UNAUTHORIZED, Route, expect
+from .rules import (
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    UNAUTHORIZED,
+    Outcome,
+    Route,
+    expect,
+)
+
+INVALID = Outcome(422, label="422")
 
 MEMBERS = expect(anonymous=LOGIN, others=OK)
 NOT_THEIRS = expect(anonymous=LOGIN, others=NOT_FOUND)
@@ -78,4 +90,23 @@ BOARD_PAGES = {
     ),
 }
 
-BOARD_API: dict[str, Route | list[Route]] = {}
+BOARD_API: dict[str, Route | list[Route]] = {
+    "GET /api/v1/posts": Route(API_MEMBERS, note="the listed posts"),
+    "POST /api/v1/posts": Route(
+        expect(anonymous=UNAUTHORIZED, others=INVALID),
+        note="no body: refused before anything is written",
+    ),
+    "GET /api/v1/posts/{post_id}": [
+        Route(API_MEMBERS, kwargs=lambda w: {"post_id": _post(w).pk}, note="a listed post"),
+        Route(
+            expect(anonymous=UNAUTHORIZED, staff=OK, admin=OK, others=NOT_FOUND),
+            kwargs=lambda w: {"post_id": _post(w, "pending").pk},
+            note="awaiting moderation: its author and the staff only",
+        ),
+    ],
+    "GET /api/v1/posts/{post_id}/suggestions": Route(
+        expect(anonymous=UNAUTHORIZED, staff=OK, admin=OK, others=NOT_FOUND),
+        kwargs=lambda w: {"post_id": _post(w).pk},
+        note="the stranger's post: its author's and the staff's",
+    ),
+}

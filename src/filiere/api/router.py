@@ -79,3 +79,4 @@ api.add_router("", "filiere.api.committee_simulation.router")  # the simulator's
 api.add_router("/committee", "filiere.api.committee.router")  # sessions, agenda, votes
 api.add_router("/events", "filiere.api.events.router")  # events, registrations, meetings
 api.add_router("", "filiere.api.contacts.router")  # /introductions, /blocks, /reports
+api.add_router("/posts", "filiere.api.posts.router")  # the offers and needs board

@@ -53,6 +53,10 @@ class PostRefused(errors.Invalid):
     """The post cannot be accepted as written (``field`` names the input)."""
 
 
+class DatesRefused(errors.ServiceError):
+    """The dates do not fit today's calendar or each other (409: well-formed dates)."""
+
+
 @dataclass(frozen=True)
 class PostDraft:
     """What the author writes; ``skills`` are the tags as typed."""
@@ -78,9 +82,10 @@ def _check(draft: PostDraft, today: date) -> dict[str, Any]:
     """The post's fields from ``draft``, or the first refusal."""
     if draft.kind not in PostKind.values:
         raise PostRefused("matchmaking.post.kind_unknown", field="kind")
-    title = " ".join(draft.title.split())
-    description = draft.description.strip()
-    duration = " ".join(draft.duration.split())
+    # NUL characters: PostgreSQL stores no such text; they carry nothing a reader could see.
+    title = " ".join(draft.title.replace("\x00", "").split())
+    description = draft.description.replace("\x00", "").strip()
+    duration = " ".join(draft.duration.replace("\x00", "").split())
     if not title:
         raise PostRefused("matchmaking.post.title_missing", field="title")
     if len(title) > TITLE_MAX:
@@ -97,18 +102,18 @@ def _check(draft: PostDraft, today: date) -> dict[str, Any]:
         raise PostRefused(
             "matchmaking.post.duration_too_long", {"limit": DURATION_MAX}, field="duration"
         )
-    names = [n for n in (" ".join(str(s).split()) for s in draft.skills) if n]
+    names = [n for n in (" ".join(str(s).replace("\x00", "").split()) for s in draft.skills) if n]
     if len(names) > MAX_SKILLS:
         raise PostRefused("matchmaking.post.too_many_skills", {"limit": MAX_SKILLS}, field="skills")
     if draft.language not in WORKING_LANGUAGES:
         raise PostRefused("matchmaking.post.language_unknown", field="language")
     if draft.starts_on and draft.ends_on and draft.ends_on < draft.starts_on:
-        raise PostRefused("matchmaking.post.ends_before_start", field="ends_on")
+        raise DatesRefused("matchmaking.post.ends_before_start", field="ends_on")
     expires_on = draft.expires_on or default_expiry(today)
     if expires_on < today:
-        raise PostRefused("matchmaking.post.expiry_past", field="expires_on")
+        raise DatesRefused("matchmaking.post.expiry_past", field="expires_on")
     if expires_on > today + timedelta(days=MAX_LISTING_DAYS):
-        raise PostRefused(
+        raise DatesRefused(
             "matchmaking.post.expiry_too_far", {"days": MAX_LISTING_DAYS}, field="expires_on"
         )
     return {
