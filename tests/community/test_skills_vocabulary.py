@@ -16,6 +16,8 @@ from filiere.community.skills_data import (
     match_key,
     read_vocabulary,
 )
+from filiere.demo.people import SKILLS
+from filiere.demo.pool_texts import DEMO_EXPERT, EXPERTS, LEFT_EXPERT
 from filiere.review.models import ExpertiseProfile
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
@@ -188,3 +190,13 @@ def test_matching_takes_a_fixed_number_of_queries(django_assert_num_queries):
     with django_assert_num_queries(3):  # read, propose, read back
         skills = skills_from_names([*known, *(f"Unheard-of trade {n}" for n in range(10))])
     assert len(skills) == 17
+
+
+@pytest.mark.django_db
+def test_every_skill_the_demo_gives_is_an_entry_of_the_vocabulary():
+    names = {name for names in SKILLS.values() for name in names}
+    names |= {name for text in (DEMO_EXPERT, *EXPERTS, LEFT_EXPERT) for name in text.skills}
+    found = skills_by_name(sorted(names))
+    assert {name: skill.status for name, skill in found.items()} == dict.fromkeys(
+        names, SkillStatus.CURATED
+    )
