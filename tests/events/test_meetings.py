@@ -6,6 +6,7 @@ changed, once per run."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from filiere.audit.models import AuditEntry
 from filiere.errors import NotAllowed, ServiceError
@@ -159,6 +160,12 @@ def test_unscheduled_requests_get_the_engines_reason_in_words(client):
     client.force_login(a)
     page = client.get(reverse("events:agenda", args=[day.pk])).content.decode()
     assert "is unavailable in every slot that has a table" in page
+    client.force_login(staff())
+    staff_page = client.get(
+        reverse("events:schedule_progress", args=[day.pk, run.pk])
+    ).content.decode()
+    assert "is unavailable in every slot that has a table" in staff_page
+    assert escape(c.get_full_name()) in staff_page
 
 
 def test_rerunning_keeps_meetings_and_tells_only_changed_agendas_once(

@@ -299,6 +299,23 @@ def unscheduled_of(event: Event, user: User) -> list[UnscheduledRow]:
     ]
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    first: Card
+    second: Card
+    reason: str
+
+
+def left_out(run: ScheduleRun) -> list[LeftOut]:
+    """For the staff: each accepted request the run left out, its two sides and reason code."""
+    codes = run.unscheduled or {}
+    found = list(
+        MeetingRequest.objects.filter(event_id=run.event_id, pk__in=[int(pk) for pk in codes])
+    )
+    people = cards([r.sender_id for r in found] + [r.recipient_id for r in found])
+    return [LeftOut(people[r.sender_id], people[r.recipient_id], codes[str(r.pk)]) for r in found]
+
+
 def latest_run(event: Event) -> ScheduleRun | None:
     return event.schedule_runs.order_by("-pk").first()
 

@@ -203,6 +203,10 @@ def schedule_progress(request: AuthenticatedHttpRequest, pk: int, run: int) -> H
         "error": phrases.run_error(found.error) if found.error else "",
         "reasons": [(phrases.unscheduled_reason(code), n) for code, n in sorted(reasons.items())],
         "gap_percent": round((found.gap or 0) * 100, 2),
+        "left_out": [
+            (row.first.name, row.second.name, phrases.unscheduled_reason(row.reason))
+            for row in selectors.left_out(found)
+        ],
     }
     template = "events/schedule_run.html"
     if _is_partial(request):
