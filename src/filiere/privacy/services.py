@@ -3,7 +3,6 @@ account (``delete_account``). What deletion keeps, and why, is in docs/privacy.m
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,21 +237,33 @@ def _matchmaking(user: User) -> None:
 
 
 def _events(user: User) -> int:
-    # The events app is optional: registrations are cancelled only when it is installed.
+    """Cancel the user's places at events not over yet (the waiting list moves up, their
+    meetings go), decline the meeting requests still waiting, empty the messages they sent and
+    delete their private calendar key. Returns how many registrations were cancelled."""
+    # The events app is optional: read only when installed, imported here for that reason.
     if not apps.is_installed("filiere.events"):
         return 0
+    from filiere.events import services as events
+    from filiere.events.models import (
+        CalendarToken,
+        MeetingRequest,
+        Registration,
+        RequestStatus,
+    )
+
+    now = timezone.now()
+    live = Registration.objects.filter(
+        user=user, status__in=("registered", "waitlisted"), event__ends_at__gt=now
+    ).select_related("event")
     cancelled = 0
-    try:
-        registration = apps.get_model("events", "Registration")
-        cancelled = (
-            registration._default_manager.filter(user=user)
-            .exclude(status="cancelled")
-            .update(status="cancelled")
-        )
-    except LookupError:
-        pass
-    with contextlib.suppress(LookupError):
-        apps.get_model("events", "CalendarToken")._default_manager.filter(user=user).delete()
+    for registration in live:
+        events.cancel_registration(event=registration.event, user=user, now=now)
+        cancelled += 1
+    MeetingRequest.objects.filter(
+        Q(sender=user) | Q(recipient=user), status=RequestStatus.PENDING
+    ).update(status=RequestStatus.DECLINED, answered_at=now)
+    MeetingRequest.objects.filter(sender=user).update(message="")
+    CalendarToken.objects.filter(user=user).delete()
     return cancelled
 
 
