@@ -24,7 +24,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ValidationError as PydanticValidationError
 
 from filiere.community.models import Organisation, Skill, Territory
@@ -231,7 +231,7 @@ def _read(body: bytes) -> PostIn:
         }
     },
 )
-def create_post(request: SignedInRequest) -> tuple[int, dict[str, Any]]:
+def create_post(request: SignedInRequest) -> Status:
     # permission: signed-in callers with a token that may write (read-only: 403); for an
     # organisation they manage only (403 otherwise, an unknown slug included); 409 past the
     # limit of open posts or for dates that do not fit; 422 for bad input; audited
@@ -262,7 +262,7 @@ def create_post(request: SignedInRequest) -> tuple[int, dict[str, Any]]:
     )
     post = services_board.create_post(by=request.auth, draft=draft)
     post = post_for_reader(request.auth, post.pk, timezone.localdate())
-    return 201, _post(request.auth, post)
+    return Status(201, _post(request.auth, post))
 
 
 @router.get(
