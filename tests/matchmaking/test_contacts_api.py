@@ -4,6 +4,8 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from filiere.accounts.models import ConsentPurpose
 from filiere.accounts.services import create_api_token, record_consent
@@ -150,3 +152,17 @@ def test_anonymous_callers_are_refused(client):
         401,
         403,
     )
+
+
+def test_the_list_reads_in_constant_queries(client):
+    me = member("Paul", "Durand")
+    headers = bearer(me)
+    post(client, "/introductions", {"person": member("A", "One").person.slug, "message": "Hi"}, me)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/v1/introductions", **headers).json()["count"] == 1
+    for i in range(5):
+        other = member(f"B{i}", "Other")
+        post(client, "/introductions", {"person": me.person.slug, "message": "Hi"}, other)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/v1/introductions", **headers).json()["count"] == 6
+    assert len(many) == len(few)
