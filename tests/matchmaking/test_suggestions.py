@@ -128,7 +128,7 @@ def test_organisations_are_suggested_too(vocabulary):
 def test_the_post_page_shows_suggestions_to_its_author_only_in_constant_queries(client, vocabulary):
     author = member()
     need = _need(vocabulary, author=author)
-    member(first_name="Sam", last_name="Shared", skills=[vocabulary["sound"]])
+    sam = member(first_name="Sam", last_name="Shared", skills=[vocabulary["sound"]])
     url = reverse("matchmaking:post", args=[need.pk])
     client.force_login(author)
     client.get(url)  # computes and caches the scores
@@ -143,6 +143,8 @@ def test_the_post_page_shows_suggestions_to_its_author_only_in_constant_queries(
     other = client.get(url).content.decode()
 
     assert "Sam Shared" in first.content.decode()
+    ask = reverse("matchmaking:ask_person", args=[sam.person.slug])
+    assert ask in first.content.decode()  # one click from a suggestion to an introduction
     assert second.content.decode().count("Shared skill: Sound design") == 10
     assert len(many) == len(few)
     assert "Sam Shared" not in other and "Who could answer" not in other
