@@ -2,6 +2,8 @@
 reasons), and one click to invite a person as co-applicant."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from filiere.audit.models import AuditEntry
@@ -186,3 +188,23 @@ def test_only_the_lead_opens_it(client, draft):
         assert response.status_code == 404
     client.logout()
     assert client.get(url(draft)).status_code == 302
+
+
+def test_the_page_reads_in_constant_queries(client, draft, vocabulary):
+    def candidates(count, start):
+        for i in range(start, start + count):
+            person = member(f"C{i}", "Candidate")
+            person.person.skills.set([vocabulary["design"], vocabulary["3d"]])
+            organisation = OrganisationFactory(name=f"Studio {i}")
+            organisation.skills.set([vocabulary["mixing"]])
+            AffiliationFactory(person=person.person, organisation=organisation)
+
+    client.force_login(draft.lead)
+    page = url(draft, vocabulary["design"], vocabulary["3d"], vocabulary["mixing"])
+    candidates(1, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(page).context["partners"].people) == 1
+    candidates(6, 1)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(page).context["partners"].people) == 7
+    assert len(many) == len(few)
