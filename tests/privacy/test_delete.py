@@ -215,3 +215,21 @@ def test_the_page_asks_for_the_password_before_deleting(client):
 
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert User.objects.get(pk=world.applicant.pk).is_active
+
+
+def test_a_failing_mail_server_does_not_undo_the_deletion(client, monkeypatch):
+    import smtplib
+
+    from filiere.privacy import notifications
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(notifications, "send_mail", refuse)
+    world, _draft = finished_world()
+    sign_in(client, world.applicant, reauthenticate=True)
+
+    response = client.post(reverse("privacy:delete"), {"email": OLD_EMAIL})
+
+    assert response.status_code == 302
+    assert not User.objects.get(pk=world.applicant.pk).is_active

@@ -6,6 +6,7 @@ again when the last confirmation is older than ACCOUNT_REAUTHENTICATION_TIMEOUT.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from allauth.account.decorators import reauthentication_required
@@ -24,6 +25,8 @@ from .forms import ConsentForm, DeleteAccountForm
 
 if TYPE_CHECKING:
     from filiere.accounts.types import AuthenticatedHttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -97,8 +100,12 @@ def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
         except services.PrivacyRefused as error:
             messages.error(request, error.message)
             return redirect("privacy:delete")
-        # The service has committed: say it to the old address, then end this session.
-        notifications.account_deleted(deletion)
+        # The service has committed: say it to the old address (a mail server that fails does
+        # not undo the deletion), then end this session.
+        try:
+            notifications.account_deleted(deletion)
+        except OSError:
+            logger.exception("privacy: the deletion's confirmation e-mail was not sent")
         logout(request)
         messages.success(request, _("Your account is deleted. Thank you for your time on Filière."))
         return redirect("ui:home")
