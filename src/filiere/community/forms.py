@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 
 from . import selectors
 from .models import AffiliationRole, Language, OrganisationKind, Person, Visibility
-from .selectors import OrganisationFilters, PeopleFilters
 from .services import (
     BELGIAN,
     FRENCH,
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
     from filiere.accounts.models import User
 
     from .models import Organisation
-
-MAX_QUERY_LENGTH = 100
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -70,62 +67,6 @@ class FilterForm(forms.Form):
             key = getattr(self.fields[name], "to_field_name", None)
             values[name] = getattr(value, key) if key else value
         return values
-
-
-class DirectoryFilterForm(FilterForm):
-    q = forms.CharField(
-        label=_("Name, skill or profession"),
-        max_length=MAX_QUERY_LENGTH,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": _("Search with at most %(limit_value)d characters.")},
-    )
-    profession = SlugChoiceField(
-        selectors.professions(), empty_label=_("Any profession"), label=_("Profession")
-    )
-    sector = SlugChoiceField(selectors.sectors(), empty_label=_("Any sector"), label=_("Sector"))
-    territory = SlugChoiceField(
-        selectors.territories(),
-        to_field_name="code",
-        empty_label=_("Any territory"),
-        label=_("Territory"),
-    )
-    skill = SlugChoiceField(selectors.skills_in_use(), empty_label=_("Any skill"), label=_("Skill"))
-    organisation_kind = forms.ChoiceField(
-        label=_("Works in"),
-        choices=[("", _("Any kind of organisation")), *OrganisationKind.choices],
-        required=False,
-        error_messages={"invalid_choice": _("This choice is unknown; the filter was ignored.")},
-    )
-
-    def filters(self) -> PeopleFilters:
-        return PeopleFilters(**self.valid_values())
-
-
-class OrganisationFilterForm(FilterForm):
-    q = forms.CharField(
-        label=_("Name"),
-        max_length=MAX_QUERY_LENGTH,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": _("Search with at most %(limit_value)d characters.")},
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=[("", _("Any kind")), *OrganisationKind.choices],
-        required=False,
-        error_messages={"invalid_choice": _("This choice is unknown; the filter was ignored.")},
-    )
-    sector = SlugChoiceField(selectors.sectors(), empty_label=_("Any sector"), label=_("Sector"))
-    territory = SlugChoiceField(
-        selectors.territories(),
-        to_field_name="code",
-        empty_label=_("Any territory"),
-        label=_("Territory"),
-    )
-
-    def filters(self) -> OrganisationFilters:
-        return OrganisationFilters(**self.valid_values())
 
 
 class ProfileForm(forms.Form):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -23,117 +22,18 @@ from .models import (
     Territory,
     TerritoryKind,
 )
+from .field_access import field_visible_q
 from .permissions import sees_everyone, visibility_q
 
 if TYPE_CHECKING:
     from filiere.accounts.models import User
     from filiere.accounts.types import AnyUser
 
-# Free-text search looks at this many words at most; the rest is ignored.
-MAX_SEARCH_WORDS = 6
-
-
-@dataclass(frozen=True)
-class PeopleFilters:
-    """Directory filters, already validated: slugs/codes of existing rows or empty."""
-
-    q: str = ""
-    skill: str = ""
-    profession: str = ""
-    sector: str = ""
-    territory: str = ""
-    organisation_kind: str = ""
-
-
-@dataclass(frozen=True)
-class OrganisationFilters:
-    q: str = ""
-    kind: str = ""
-    sector: str = ""
-    territory: str = ""
-
 
 def visible_people(viewer: AnyUser | None) -> QuerySet[Person]:
     """Every profile ``viewer`` may see (anonymous: public ones; members: public and
     members-only; owner: also their own; staff: all)."""
     return Person.objects.filter(visibility_q(viewer))
-
-
-def _current_affiliations() -> Prefetch:
-    return Prefetch(
-        "affiliations",
-        queryset=Affiliation.objects.filter(end_date__isnull=True).select_related("organisation"),
-        to_attr="current_affiliations",
-    )
-
-
-def _words(q: str) -> list[str]:
-    return [word for word in q.split() if word][:MAX_SEARCH_WORDS]
-
-
-def _person_text_q(word: str) -> Q:
-    through_skills = Skill.people.through.objects.filter(
-        person_id=OuterRef("pk"), skill__name__icontains=word
-    )
-    through_professions = Profession.people.through.objects.filter(
-        Q(profession__label_fr__icontains=word)
-        | Q(profession__label_en__icontains=word)
-        | Q(profession__label_nl__icontains=word),
-        person_id=OuterRef("pk"),
-    )
-    return (
-        Q(first_name__icontains=word)
-        | Q(last_name__icontains=word)
-        | Q(headline__icontains=word)
-        | Exists(through_skills)
-        | Exists(through_professions)
-    )
-
-
-def search_people(viewer: AnyUser | None, filters: PeopleFilters) -> QuerySet[Person]:
-    """The directory: visible profiles matching every filter, ready to list without N+1."""
-    people = visible_people(viewer)
-    for word in _words(filters.q):
-        people = people.filter(_person_text_q(word))
-    if filters.skill:
-        people = people.filter(
-            Exists(
-                Skill.people.through.objects.filter(
-                    person_id=OuterRef("pk"), skill__slug=filters.skill
-                )
-            )
-        )
-    if filters.profession:
-        people = people.filter(
-            Exists(
-                Profession.people.through.objects.filter(
-                    person_id=OuterRef("pk"), profession__slug=filters.profession
-                )
-            )
-        )
-    if filters.sector:
-        people = people.filter(
-            Exists(
-                Sector.people.through.objects.filter(
-                    person_id=OuterRef("pk"), sector__slug=filters.sector
-                )
-            )
-        )
-    if filters.territory:
-        people = people.filter(territory__code=filters.territory)
-    if filters.organisation_kind:
-        people = people.filter(
-            Exists(
-                Affiliation.objects.filter(
-                    person_id=OuterRef("pk"),
-                    end_date__isnull=True,
-                    organisation__kind=filters.organisation_kind,
-                )
-            )
-        )
-    return people.select_related("territory").prefetch_related(
-        "professions", "sectors", "skills", _current_affiliations()
-    )
 
 
 def get_person_for_viewer(viewer: AnyUser | None, slug: str) -> Person:
@@ -168,31 +68,14 @@ def person_of_user(user: AnyUser | None) -> Person | None:
     )
 
 
-def search_organisations(filters: OrganisationFilters) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
-    for word in _words(filters.q):
-        organisations = organisations.filter(
-            Q(name__icontains=word) | Q(description__icontains=word)
-        )
-    if filters.kind:
-        organisations = organisations.filter(kind=filters.kind)
-    if filters.sector:
-        organisations = organisations.filter(
-            Exists(
-                Sector.organisations.through.objects.filter(
-                    organisation_id=OuterRef("pk"), sector__slug=filters.sector
-                )
-            )
-        )
-    if filters.territory:
-        organisations = organisations.filter(territory__code=filters.territory)
-    return organisations.select_related("territory", "seat_commune").prefetch_related("sectors")
-
-
 def get_organisation_for_viewer(viewer: AnyUser | None, slug: str) -> Organisation:
     """An organisation (public) with the members ``viewer`` may see in ``visible_members``."""
     members = (
-        Affiliation.objects.filter(visibility_q(viewer, prefix="person__"))
+        # A member who keeps their organisations from ``viewer`` is not listed either.
+        Affiliation.objects.filter(
+            visibility_q(viewer, prefix="person__")
+            & field_visible_q(viewer, "organisations", prefix="person__")
+        )
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "id")
     )
@@ -260,12 +143,6 @@ def professions() -> QuerySet[Profession]:
 
 def territories() -> QuerySet[Territory]:
     return Territory.objects.all()
-
-
-def skills_in_use() -> QuerySet[Skill]:
-    return Skill.objects.filter(
-        Exists(Skill.people.through.objects.filter(skill_id=OuterRef("pk")))
-    )
 
 
 def skills() -> QuerySet[Skill]:

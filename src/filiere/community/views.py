@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,8 +20,6 @@ from . import selectors, services, services_privacy
 from .forms import (
     COUNTRIES,
     AffiliationForm,
-    DirectoryFilterForm,
-    OrganisationFilterForm,
     OrganisationForm,
     ProfileForm,
     RefusalForm,
@@ -37,27 +32,6 @@ from .visibility import visible_fields
 
 if TYPE_CHECKING:
     from filiere.accounts.types import AuthenticatedHttpRequest
-
-
-def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
-    # get_page() turns page=abc into the first page and page=999 into the last one.
-    paginator = Paginator(queryset, settings.FILIERE_DIRECTORY_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx and not htmx.history_restore_request)
-
-
-def directory(request: HttpRequest) -> HttpResponse:
-    # permission: public; lists only the profiles the viewer may see (permissions.visibility_q)
-    form = DirectoryFilterForm(request.GET or None)
-    page = _page(request, selectors.search_people(request.user, form.filters()))
-    template = "community/directory.html"
-    if _is_partial(request):
-        template += "#results"
-    return render(request, template, {"form": form, "page": page})
 
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -74,16 +48,6 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "shown": visible_fields(person, request.user),
         },
     )
-
-
-def organisations(request: HttpRequest) -> HttpResponse:
-    # permission: public (organisations are public; members are not listed here)
-    form = OrganisationFilterForm(request.GET or None)
-    page = _page(request, selectors.search_organisations(form.filters()))
-    template = "community/organisations.html"
-    if _is_partial(request):
-        template += "#results"
-    return render(request, template, {"form": form, "page": page})
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
