@@ -267,3 +267,28 @@ def test_at_most_thirty_works(client):
     assert "remove one to add another" in page
     assert "remove one to add another" in response.content.decode()
     assert person.works.count() == MAX_WORKS
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_an_organisations_members_leave_out_who_keeps_their_organisations_hidden(
+    client, viewer, viewers
+):
+    organisation = OrganisationFactory(name="Studio Canary")
+    hidden = PersonFactory(
+        user=viewers["owner"],
+        last_name="Hiddenmember",
+        field_visibility={"organisations": "private"},
+    )
+    AffiliationFactory(person=hidden, organisation=organisation)
+    AffiliationFactory(person=PersonFactory(last_name="Shownmember"), organisation=organisation)
+    client.logout()
+    if viewers[viewer].is_authenticated:
+        client.force_login(viewers[viewer])
+
+    page = client.get(reverse("community:organisation", args=[organisation.slug])).content.decode()
+    api = client.get(f"/api/v1/organisations/{organisation.slug}").json()
+
+    sees = viewer in ("staff", "owner")
+    assert "Shownmember" in page
+    assert ("Hiddenmember" in page) == sees
+    assert ("Hiddenmember" in str(api["members"])) == sees

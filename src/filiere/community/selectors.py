@@ -10,6 +10,7 @@ from django.http import Http404
 
 from filiere.accounts.permissions import is_signed_in
 
+from .field_access import field_visible_q
 from .models import (
     Affiliation,
     AffiliationRequest,
@@ -22,7 +23,6 @@ from .models import (
     Territory,
     TerritoryKind,
 )
-from .field_access import field_visible_q
 from .permissions import sees_everyone, visibility_q
 
 if TYPE_CHECKING:
