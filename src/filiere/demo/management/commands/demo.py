@@ -4,6 +4,8 @@ Idempotent by reset: everything an earlier run created (people and organisations
 ``is_demo``) is removed first, then rebuilt from the seed, so two runs with the same seed give
 the same picture. The demo accounts are kept (found by e-mail) and reset: password, verified
 e-mail, roles and, for the roles that require it, a TOTP authenticator with a printed secret.
+The skills vocabulary is put to use (``demo.vocabulary``), then the offers and needs board with
+its contacts (``demo.matchmaking``) and two partner days with their meetings (``demo.events``).
 Then the demo calls (``demo_calls``) and their applications (``demo_applications``), which also
 fills the pool of experts of the calls' fund, with the 2009 call's conflicts (``demo.pool``).
 """
@@ -17,11 +19,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from filiere.accounts.models import User
 from filiere.audit.services import record
 from filiere.community.models import OrganisationKind
 from filiere.demo.accounts import DEMO_PASSWORD, reset_accounts
 from filiere.demo.applications import remove_demo_applications
 from filiere.demo.community import DemoBuilder, remove_demo_data
+from filiere.demo.events import seed_demo_events
+from filiere.demo.matchmaking import DEMO_MEMBER_EMAIL, seed_demo_board
+from filiere.demo.vocabulary import seed_demo_vocabulary
 
 
 class Command(BaseCommand):
@@ -69,6 +75,9 @@ class Command(BaseCommand):
             builder = DemoBuilder(seed=seed, scale=scale, today=timezone.localdate())
             counts = builder.write()
             accounts = reset_accounts(builder, seed)
+            vocabulary = seed_demo_vocabulary(
+                builder, User.objects.filter(email=DEMO_MEMBER_EMAIL).first()
+            )
             record(
                 actor=None,
                 action="demo.loaded",
@@ -90,11 +99,49 @@ class Command(BaseCommand):
                 f"{orgs[OrganisationKind.SCHOOL]} schools), {counts.affiliations} affiliations."
             )
         )
+        self.stdout.write(
+            f"Skills in use: {vocabulary.organisation_skills} skills of {vocabulary.organisations} "
+            f"organisations, {vocabulary.works} past works, {vocabulary.available} people saying "
+            "whether they are available; the demo member's profile (skills, works)."
+        )
         self._print_accounts(accounts)
+        self._board_and_events()
         # Each also runs alone; they print what they made.
         call_command("demo_calls", stdout=self.stdout)
         # ~120 applications to the 2009 call, in every state of the lifecycle; the fund's pool.
         call_command("demo_applications", seed=seed, stdout=self.stdout)
+
+    def _board_and_events(self) -> None:
+        started = time.perf_counter()
+        board = seed_demo_board()
+        posts = ", ".join(f"{fate} {n}" for fate, n in sorted(board.posts.items()))
+        contacts = ", ".join(f"{status} {n}" for status, n in sorted(board.introductions.items()))
+        self.stdout.write(
+            f"Offers and needs: {sum(board.posts.values())} posts ({board.needs} needs, "
+            f"{board.offers} offers; {posts}); introductions ({contacts}); {board.consents} "
+            f"consents recorded; {board.open_reports} report to examine; in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
+        started = time.perf_counter()
+        events = seed_demo_events()
+        run = events.run
+        requests = ", ".join(
+            f"{answer} {n}" for answer, n in sorted((events.requests or {}).items())
+        )
+        schedule = (
+            f"schedule {run.outcome or run.status} ({run.scheduled} of {run.accepted} accepted "
+            f"requests scheduled, proven bound {run.bound}, gap {run.gap or 0:g}, "
+            f"{run.seconds or 0:.2f} s)"
+            if run is not None
+            else "no schedule"
+        )
+        self.stdout.write(
+            f"Events: a past partner day ({events.past_registered} registered, "
+            f"{events.past_checked_in} checked in); the next one ({events.registered} registered, "
+            f"{events.waitlisted} on the waiting list; meeting requests {requests}; {schedule}; "
+            f"{events.member_meetings} meetings in the demo member's agenda); in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
 
     def _print_accounts(self, accounts: list[tuple[str, str, str]]) -> None:
         width = max(len(email) for email, _, _ in accounts)
