@@ -355,7 +355,8 @@ def _fingerprint(post: Post) -> str:
     works = Work.objects.aggregate(n=Count("id"), top=Max("id"))
     organisations = Organisation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     tags = Person.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
-    raw = repr((post.pk, post.updated_at, people, works, organisations, tags))
+    organisation_tags = Organisation.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
+    raw = repr((post.pk, post.updated_at, people, works, organisations, tags, organisation_tags))
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
