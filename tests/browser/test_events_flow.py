@@ -168,7 +168,9 @@ def test_a_member_meets_two_participants_at_the_partner_day_and_gets_their_agend
     checked(axe, page)
     page.get_by_role("button", name="Compute the schedule").click()
     progress = page.locator("#schedule-progress")
-    expect(progress).to_contain_text("Status: Done")
+    # The run happens inside the button's request (the task runs at once in tests), with the
+    # engine's solver: more than expect's 5 s are allowed on a loaded machine.
+    expect(progress).to_contain_text("Status: Done", timeout=30_000)
     expect(progress).to_contain_text("Proven optimal: no schedule fits more meetings.")
     expect(progress).to_contain_text(re.compile(r"Scheduled meetings\s*2 / 2"))
     checked(axe, page)
