@@ -84,7 +84,7 @@ def test_the_sqlite_fallback_finds_a_word_inside_a_longer_one(client, sound_desi
 @on_postgresql
 def test_postgresql_finds_other_forms_of_a_word_in_each_language(client):
     PersonFactory(last_name="Laine", headline="Level designer", bio="Animations pour la télévision")
-    PersonFactory(last_name="Jacobs", bio="Ik maak korte animatiefilms.")
+    PersonFactory(last_name="Jacobs", headline="Regisseur", bio="Ik maak korte animatiefilms.")
     assert found(client, "designers") == ["Laine"]  # English
     assert found(client, "animation") == ["Laine"]  # French: "animations"
     assert found(client, "animatiefilm") == ["Jacobs"]  # Dutch

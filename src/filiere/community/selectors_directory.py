@@ -189,7 +189,8 @@ def _skills_with_narrower(slugs: Iterable[str]) -> QuerySet[Skill, Any]:
 def _skill_facet(through: QuerySet[Any], owner: str, chosen: tuple[str, ...]) -> Facet:
     """Counts of ``through`` rows (owner, skill) per skill: a skill counts the owners of it or
     of a narrower one, each once. Two queries: the counts (one union, a grouping per level of
-    the vocabulary), the skills' labels."""
+    the vocabulary), the skills' labels. Every domain with owners (or chosen) is listed, and the
+    narrower skills of the chosen ones."""
     owners = Count(owner, distinct=True)
     domain = Coalesce("skill__parent__parent_id", "skill__parent_id", "skill_id")
     middle = Case(
@@ -209,11 +210,21 @@ def _skill_facet(through: QuerySet[Any], owner: str, chosen: tuple[str, ...]) ->
     ]
     rows = [level.values_list("key", "n", "level") for level in levels]
     counts = {(level, key): n for key, n, level in rows[0].union(*rows[1:], all=True)}
-    shown = Skill.objects.filter(Q(pk__in={key for _, key in counts}) | Q(slug__in=chosen))
-    skills = list(shown.select_related("parent"))
+    used = Skill.objects.filter(Q(pk__in={key for _, key in counts}) | Q(slug__in=chosen))
+    skills = list(used.select_related("parent__parent"))
+    # Listed: the domains, and the narrower skills of a chosen skill or of a chosen one's
+    # broader skills (ticking a domain unfolds it; hundreds of boxes at once would help no one).
+    unfolded = set(chosen)
+    for skill in skills:
+        if skill.slug in chosen:
+            broader = skill.parent
+            while broader is not None:
+                unfolded.add(broader.slug)
+                broader = broader.parent
     narrower: dict[int | None, list[Skill]] = {}
     for skill in skills:
-        narrower.setdefault(skill.parent_id, []).append(skill)
+        if skill.parent is None or skill.parent.slug in unfolded:
+            narrower.setdefault(skill.parent_id, []).append(skill)
     for children in narrower.values():
         children.sort(key=lambda s: (s.sort_order, s.label.casefold()))
 
@@ -223,8 +234,12 @@ def _skill_facet(through: QuerySet[Any], owner: str, chosen: tuple[str, ...]) ->
         return 1 if skill.parent.parent_id is None else 2
 
     values: list[FacetValue] = []
+    listed: set[int] = set()
 
     def add(skill: Skill) -> None:
+        if skill.pk in listed:
+            return
+        listed.add(skill.pk)
         level = depth(skill)
         count = counts.get((level, skill.pk), 0)
         values.append(FacetValue(skill.slug, skill.label, count, skill.slug in chosen, level))
@@ -233,7 +248,7 @@ def _skill_facet(through: QuerySet[Any], owner: str, chosen: tuple[str, ...]) ->
 
     for skill in narrower.pop(None, []):
         add(skill)
-    # A chosen skill whose broader one has no count: listed on its own.
+    # A chosen skill whose broader one has no owners: listed on its own.
     for children in list(narrower.values()):
         for child in children:
             add(child)
@@ -252,9 +267,7 @@ def _reference_facet(
 ) -> Facet:
     """One query: each reference row (profession, sector, territory) with its count among
     ``matching``."""
-    counted = rows.annotate(
-        n=Count(related, filter=Q(**{f"{related}__in": matching.values("pk")}), distinct=True)
-    )
+    counted = rows.annotate(n=Count(related, filter=Q(**{f"{related}__in": matching.values("pk")})))
     values = tuple(
         FacetValue(getattr(row, key), row.label, row.n, getattr(row, key) in chosen)
         for row in counted
