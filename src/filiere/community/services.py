@@ -76,15 +76,12 @@ def proposed_slug(name: str, taken: set[str]) -> str:
 
 
 def skills_by_name(names: Iterable[str], *, by: User | None = None) -> dict[str, Skill]:
-    """Each typed name (spaces tidied) with the vocabulary entry it names: its slug, French,
-    English or Dutch label, or one of its synonyms, whatever the case and accents. A name that
-    matches nothing becomes a ``proposed`` entry (proposed by ``by``) for the staff to curate,
-    so no tag is lost. Three queries at most, however many names."""
-    typed: dict[str, str] = {}
-    for raw in names:
-        name = " ".join(raw.split())[:60]
-        if match_key(name):
-            typed.setdefault(name, name)
+    """Each typed name (spaces tidied: the key) with the vocabulary entry it names: its slug,
+    French, English or Dutch label, or one of its synonyms, whatever the case and accents. A
+    name that matches nothing becomes a ``proposed`` entry (proposed by ``by``) for the staff
+    to curate, so no tag is lost. Three queries at most, however many names."""
+    tidied = dict.fromkeys(" ".join(raw.split())[:60] for raw in names)
+    typed = [name for name in tidied if match_key(name)]
     index = SkillIndex.of(
         Skill.objects.only("slug", "name", "label_en", "label_nl", "synonyms", "status")
     )
@@ -106,14 +103,12 @@ def skills_by_name(names: Iterable[str], *, by: User | None = None) -> dict[str,
     if new:
         # A concurrent request may have proposed the same slug: the row it made is used.
         Skill.objects.bulk_create(new.values(), ignore_conflicts=True)
-        created = {
-            skill.slug: skill
-            for skill in Skill.objects.filter(slug__in=[skill.slug for skill in new.values()])
-        }
+        slugs = [skill.slug for skill in new.values()]
+        created = {skill.slug: skill for skill in Skill.objects.filter(slug__in=slugs)}
         for name in typed:
             if name not in found and new[match_key(name)].slug in created:
                 found[name] = created[new[match_key(name)].slug]
-    return found
+    return {name: found[name] for name in typed if name in found}  # in the order typed
 
 
 def skills_from_names(names: Iterable[str], *, by: User | None = None) -> list[Skill]:
