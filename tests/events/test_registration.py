@@ -175,3 +175,15 @@ def test_participants_csv_neutralises_formulas(client):
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
     assert "'=HYPERLINK(1)" in body and "Dupont" in body
+
+
+def test_promotion_mail_is_in_the_recipients_language(django_capture_on_commit_callbacks):
+    day = event(capacity=1)
+    first, second = UserFactory(), UserFactory(preferred_language="nl")
+    services.register(event=day, user=first)
+    services.register(event=day, user=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(event=day, user=first)
+    (message,) = mail.outbox
+    assert message.extra_headers["Content-Language"] == "nl"
+    assert f"/nl/events/{day.pk}/" in message.body  # the link opens the page in Dutch
