@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,6 +17,8 @@ from filiere.committee.models import (
     Session,
     SessionStatus,
 )
+from filiere.events.models import Event, Meeting
+from filiere.matchmaking.models import Introduction, Post, PostStatus, Report
 from filiere.review.models import (
     Assignment,
     Expert,
@@ -27,6 +30,8 @@ from filiere.review.models import (
 )
 
 from .accounts import DEMO_APPLICANT_EMAIL, DEMO_EXPERT_EMAIL
+from .events import NEXT_TITLE
+from .matchmaking import DEMO_MEMBER_EMAIL
 
 
 def _path(name: str, *args: object) -> str:
@@ -70,6 +75,33 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
     decided = Application.objects.filter(
         call=call, team__user__email=DEMO_APPLICANT_EMAIL, team__accepted_at__isnull=False
     ).exclude(lead__email=DEMO_APPLICANT_EMAIL)
+    pending_posts = Post.objects.filter(status=PostStatus.PENDING).count()
+    reports = Report.objects.filter(status="open").count()
+    waiting = Introduction.objects.filter(
+        recipient__email=DEMO_MEMBER_EMAIL, status="pending"
+    ).count()
+    partner_day = Event.objects.filter(title_fr=NEXT_TITLE).order_by("-pk").first()
+    meetings = (
+        Meeting.objects.filter(request__event=partner_day)
+        .filter(
+            Q(request__sender__email=DEMO_MEMBER_EMAIL)
+            | Q(request__recipient__email=DEMO_MEMBER_EMAIL)
+        )
+        .count()
+        if partner_day
+        else 0
+    )
+    member_pages = (
+        f"a directory profile to edit (skills, works, availability); the needs it could answer "
+        f"at {_path('matchmaking:for_you')}, {waiting} introduction request(s) to answer at "
+        f"{_path('matchmaking:introductions')}"
+        + (
+            f", {meetings} meetings in its agenda of the next partner day at "
+            f"{_path('events:agenda', partner_day.pk)}"
+            if partner_day
+            else ""
+        )
+    )
     return [
         (
             "applicant@example.org",
@@ -88,7 +120,10 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             f"{_path('review:assignment', call.slug)}, the reviews dashboard ({submitted} "
             f"submitted, the late ones first) at {_path('review:review_dashboard', call.slug)}, "
             f"the committee's sessions at {_path('committee:my_sessions')} and the letters "
-            f"outbox ({outbox} to send) at {_path('committee:outbox', call.slug)}",
+            f"outbox ({outbox} to send) at {_path('committee:outbox', call.slug)}; "
+            f"{pending_posts} offers and needs to moderate at {_path('matchmaking:moderation')}, "
+            f"{reports} report(s) to examine at {_path('matchmaking:reports')}, the events at "
+            f"{_path('events:staff_list')}",
         ),
         (
             "admin@example.org",
@@ -102,7 +137,7 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
                 else ""
             ),
         ),
-        ("member@example.org", _path("community:my_profile"), "a directory profile to edit"),
+        ("member@example.org", _path("community:my_profile"), member_pages),
         (
             "expert@example.org",
             _path("review:my_assignments"),
