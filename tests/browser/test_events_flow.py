@@ -203,6 +203,11 @@ def test_a_member_meets_two_participants_at_the_partner_day_and_gets_their_agend
     checked(axe, page)
     _others_not_shown(page, MEMBER[2])
 
+    # The same agenda as a PDF, through the page's link.
+    pdf = page.request.get(page.get_by_role("link", name="PDF").get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+
     # 5. The iCalendar file, through the page's link in the same session: both meetings at
     # their slots' times (UTC), each with whom and where.
     href = page.get_by_role("link", name="iCalendar").get_attribute("href")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -225,6 +226,12 @@ def test_a_producer_finds_a_sound_designer_and_invites_them_into_a_draft(
     checked(axe, page)
     assert_free_of(page, DESIGNER_ADDRESS)
     introduction = Introduction.objects.get(requester=producer, recipient=designer)
+    # The designer is told by e-mail, without the producer's address (no reply-to either).
+    told = [m for m in mail.outbox if DESIGNER_ADDRESS in m.to]
+    assert told, "the designer was not told of the request"
+    for message in told:
+        headers = " ".join([message.subject, message.body, *message.reply_to, *message.cc])
+        assert PRODUCER_ADDRESS not in headers.lower(), message.subject
 
     # 5. The designer signs in and reads the request: the producer's address is not shown yet.
     sign_in(page, designer)
