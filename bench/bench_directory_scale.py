@@ -158,7 +158,7 @@ def _case(scale: int, repeat: int, postgresql: bool) -> dict[str, Any]:
         setup_test_environment()
         if postgresql:
             # A name of its own: the test suite may be using the test database meanwhile.
-            connection.settings_dict["TEST"]["NAME"] = f"filiere_bench_directory_{scale}"
+            connection.settings_dict["TEST"]["NAME"] = f"filiere_bench_directory_{os.getpid()}"
             connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         else:
             call_command("migrate", verbosity=0)
