@@ -24,9 +24,9 @@ from .committee_decisions import COMMITTEE_DECISIONS_API, COMMITTEE_DECISIONS_PA
 from .committee_sessions import SESSIONS_API, SESSIONS_PAGES
 from .committee_simulator import SIMULATOR_API, SIMULATOR_PAGES
 from .community import COMMUNITY_API, COMMUNITY_PAGES
-from .matchmaking_contacts import CONTACTS_API, CONTACTS_PAGES
-from .matchmaking_board import BOARD_API, BOARD_PAGES
 from .events import EVENTS_API, EVENTS_PAGES
+from .matchmaking_board import BOARD_API, BOARD_PAGES
+from .matchmaking_contacts import CONTACTS_API, CONTACTS_PAGES
 from .privacy import PRIVACY_API, PRIVACY_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
