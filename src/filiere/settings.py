@@ -283,6 +283,11 @@ FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin", "expert")
 FILIERE_API_TOKEN_LIFETIME_DAYS = int(os.environ.get("FILIERE_API_TOKEN_LIFETIME_DAYS", "90"))
 FILIERE_DIRECTORY_PAGE_SIZE = 24
 FILIERE_API_PAGE_SIZE = 50
+# Limits against spam on the offers and needs board and on introductions (docs/matchmaking*.md).
+FILIERE_MATCHMAKING_MAX_OPEN_POSTS = int(os.environ.get("FILIERE_MATCHMAKING_MAX_OPEN_POSTS", "5"))
+FILIERE_INTRODUCTIONS_PER_DAY = int(os.environ.get("FILIERE_INTRODUCTIONS_PER_DAY", "10"))
+FILIERE_INTRODUCTIONS_PENDING = int(os.environ.get("FILIERE_INTRODUCTIONS_PENDING", "20"))
+FILIERE_INTRODUCTIONS_DECLINE_DAYS = int(os.environ.get("FILIERE_INTRODUCTIONS_DECLINE_DAYS", "30"))
 # API rate limits (api/throttling.py, docs/api.md): "count/period", period s, m, h or d. Per token
 # (or signed-in session), and per client address for anonymous callers; over it, 429.
 FILIERE_API_RATE_SIGNED_IN = os.environ.get("FILIERE_API_RATE_SIGNED_IN", "300/m")
