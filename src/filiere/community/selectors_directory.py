@@ -17,6 +17,7 @@ facet (skills: two), one for the closed lists' counts and the total, then the pa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
@@ -39,6 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, StrIndex
 
 from filiere.accounts.permissions import is_signed_in
@@ -149,6 +151,30 @@ def _with_text(rows: QuerySet[Any], column: str, words: list[str]) -> QuerySet[A
     for word in words:
         rows = rows.filter(**{f"{column}__contains": word})
     return rows
+
+
+#: Matches read into a list at most: beyond, the text match stays a subquery (a list that long
+#: would outgrow SQLite's limit on parameters).
+MAX_MATCHED_IDS = 20_000
+
+
+def _matched_once(rows: QuerySet[Any], column: str, words: list[str]) -> QuerySet[Any]:
+    """The rows matching ``words``, the text matched once (one query) rather than in each
+    facet's count and the page: the facets and the page then filter on the ids found."""
+    if not words:
+        return rows
+    matched = _with_text(rows, column, words)
+    ids = list(matched.values_list("pk", flat=True)[: MAX_MATCHED_IDS + 1])
+    if len(ids) > MAX_MATCHED_IDS:
+        return matched
+    return rows.model._default_manager.filter(pk__in=_id_list(ids))
+
+
+def _id_list(ids: list[int]) -> RawSQL:
+    """The ids as one parameter: a literal list of thousands is slow to build in each query."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
 def _ordered(
@@ -299,7 +325,7 @@ class _Directory:
     def __init__(self, base: QuerySet[Any], search: DirectorySearch, column: str):
         self.search = search
         self.column = column
-        self.base = _with_text(base, column, search.words)
+        self.base = _matched_once(base, column, search.words)
 
     def condition(self, facet: str, values: tuple[str, ...]) -> Q:
         raise NotImplementedError
