@@ -11,8 +11,10 @@ Facets: several values of one facet are OR'ed, facets are AND'ed; each facet's c
 every other facet (and the query) but not its own, so each count says what ticking that value
 would add. A skill also matches its narrower skills. A facet over a field of
 ``FIELDS_WITH_VISIBILITY`` (skills, territory, organisations, languages, availability) filters
-and counts only the people whose field the reader may see. Constant number of queries: one per
-facet (skills: two), one for the closed lists' counts and the total, then the page.
+and counts only the people whose field the reader may see. Constant number of queries: with
+words, first the ids of the rows matching them (the text is matched once; the facets and the page
+then filter on those ids); one per facet (skills: two), one for the closed lists' counts and the
+total, then the page.
 """
 
 from __future__ import annotations
