@@ -82,6 +82,18 @@ def test_meeting_requests_and_agenda_through_the_api():
         **auth,
     )
     assert bad.status_code == 422
+    # Well-formed but refused by who takes part today: a conflict, with its sentence.
+    for recipient, code in (
+        (alice.pk, "events.meetings.self"),
+        (2**40, "events.meetings.not_participant"),
+    ):
+        conflict = client.post(
+            f"/api/v1/events/{day.pk}/meeting-requests",
+            data=json.dumps({"recipient": recipient}),
+            content_type="application/json",
+            **auth,
+        )
+        assert conflict.status_code == 409 and conflict.json()["code"] == code
     bob_client, bob_auth = _client(bob)
     accepted = bob_client.post(
         f"/api/v1/events/{day.pk}/meeting-requests/{request_id}/accept", **bob_auth

@@ -120,8 +120,13 @@ def test_refusals_in_the_error_shape(client):
         **headers,
     )
     garbage = client.post("/api/v1/posts", "{", content_type="application/json", **headers)
+    # A number is not a date, although pydantic would read 0 as 1970-01-01.
+    numeric = client.post(
+        "/api/v1/posts", _body(ends_on=0), content_type="application/json", **headers
+    )
 
     assert blank.status_code == 422
+    assert numeric.status_code == 422
     assert dates.status_code == 409 and dates.json()["code"] == "matchmaking.post.expiry_too_far"
     assert not_mine.status_code == 403
     assert garbage.status_code == 422

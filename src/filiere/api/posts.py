@@ -19,12 +19,13 @@ Nobody's e-mail address is in any answer.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BeforeValidator
 from pydantic import ValidationError as PydanticValidationError
 
 from filiere.community.models import Organisation, Skill, Territory
@@ -47,6 +48,18 @@ from .filters import check_filters, one_of
 from .pagination import PageQuery, page_of, paginate
 
 router = Router(tags=["offers and needs"])
+
+
+def _iso_text(value: Any) -> Any:
+    # JSON has no date type: a date is the text "2027-03-11". Pydantic would also read a number
+    # as seconds since 1970 (0 → 1970-01-01), which nobody means.
+    if value is not None and not isinstance(value, str):
+        raise ValueError("a date is written as text, e.g. 2027-03-11")
+    return value
+
+
+#: A date given as ISO text only.
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
 
 
 class SkillRef(Schema):
@@ -189,12 +202,12 @@ class PostIn(Schema):
         description="A territory's code (absent: anywhere).",
         json_schema_extra=one_of(lambda: filter_territories().values_list("code", flat=True)),
     )
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     duration: str = Field("", max_length=services_board.DURATION_MAX)
     #: The working language.
     language: Literal["fr", "en", "nl", "de"] = "fr"
-    expires_on: date | None = Field(
+    expires_on: IsoDate | None = Field(
         None,
         description=(
             f"Listed until this date: {services_board.DEFAULT_LISTING_DAYS} days from today "

@@ -28,7 +28,7 @@ class Labels(Schema):
     nl: str
 
 
-class SkillOut(Schema):
+class VocabularyEntryOut(Schema):
     slug: str
     label: str = Field(description="The label in the caller's language (French if none).")
     labels: Labels
@@ -82,7 +82,7 @@ class SkillsQuery(PageQuery):
 
 @router.get(
     "/skills",
-    response={200: page_of(SkillOut), **READ_ERRORS},
+    response={200: page_of(VocabularyEntryOut), **READ_ERRORS},
     auth=OPTIONAL,
     summary="Skills vocabulary",
     description=(

@@ -51,10 +51,11 @@ def request_meeting(
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
         raise Invalid("events.meetings.message_too_long", {"limit": MESSAGE_LIMIT}, field="message")
+    # Well-formed requests that today's participants refuse: conflicts (409), not bad input.
     if recipient_id == sender.pk:
-        raise Invalid("events.meetings.self", field="recipient")
+        raise ServiceError("events.meetings.self", field="recipient")
     if not is_participant(event, recipient_id):
-        raise Invalid("events.meetings.not_participant", field="recipient")
+        raise ServiceError("events.meetings.not_participant", field="recipient")
     Event.objects.select_for_update().filter(pk=event.pk).first()  # one request per pair
     pair = Q(sender=sender, recipient_id=recipient_id) | Q(sender_id=recipient_id, recipient=sender)
     if MeetingRequest.objects.filter(pair, event=event).exists():
