@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CsrfViewMiddleware, which reads the body it limits.
     "filiere.ui.middleware.BodySizeLimitMiddleware",
+    # Before anything reads the path or the query string (PostgreSQL refuses NUL characters).
+    "filiere.ui.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,4 +1,6 @@
-"""A cap on the size of every request body (POST, PUT, PATCH, DELETE).
+"""Requests refused before their view: a body too large, a NUL character in the address.
+
+A cap on the size of every request body (POST, PUT, PATCH, DELETE).
 
 Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` only counts form fields, not files, and nothing limits
 a JSON body: without this cap any form or API operation would read whatever a client sends. A
@@ -65,3 +67,37 @@ class BodySizeLimitMiddleware:
             body = {"code": "too_large", "message": message, "params": {"limit": limit}}
             return JsonResponse({**body, "fields": {}}, status=413)
         return error_page(request, 413, _("Request too large"), message)
+
+
+class NulCharacterMiddleware:
+    """Refuses a NUL character (``%00``) in the path or the query string before any view reads
+    it: PostgreSQL cannot store or compare one, so a lookup with it would end in a server error.
+    Form fields already refuse it (Django's ``ProhibitNullCharactersValidator``); query
+    parameters and paths, read by the API and by lookups, did not. The answer is 422 with the
+    API's error shape under ``/api/``, else the site's 400 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        # A view is about to run (after the session, language and user are set, which the
+        # error page needs): a path that resolves to no view is a 404 already.
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = _("The address contains a character that is not allowed (NUL).")
+            if request.path.startswith("/api/"):
+                body = {"code": "invalid_characters", "message": message, "params": {}}
+                return JsonResponse({**body, "fields": {}}, status=422)
+            return error_page(request, 400, _("Bad request"), message)
+        return None
