@@ -127,6 +127,10 @@ def test_refusals_in_the_error_shape(client):
 
     assert blank.status_code == 422
     assert numeric.status_code == 422
+    explicit_null = client.post(
+        "/api/v1/posts", _body(territory=None), content_type="application/json", **headers
+    )
+    assert explicit_null.status_code == 422
     assert dates.status_code == 409 and dates.json()["code"] == "matchmaking.post.expiry_too_far"
     assert not_mine.status_code == 403
     assert garbage.status_code == 422

@@ -58,6 +58,14 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _given_text(value: Any) -> Any:
+    # The document lists the codes, not null: "anywhere" is said by leaving the field out.
+    # (A default is not validated, so only an explicit null reaches this.)
+    if value is None:
+        raise ValueError("leave the field out for anywhere; null is not a territory's code")
+    return value
+
+
 #: A date given as ISO text only.
 IsoDate = Annotated[date, BeforeValidator(_iso_text)]
 
@@ -197,7 +205,7 @@ class PostIn(Schema):
         max_length=services_board.MAX_SKILLS,
         description="Skills as typed: matched to the vocabulary, new ones proposed to curators.",
     )
-    territory: str | None = Field(
+    territory: Annotated[str | None, BeforeValidator(_given_text)] = Field(
         None,
         description="A territory's code (absent: anywhere).",
         json_schema_extra=one_of(lambda: filter_territories().values_list("code", flat=True)),
