@@ -21,7 +21,6 @@ from typing import Any
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from .field_access import field_audience
 from .folding import normalise
 from .models import (
     Affiliation,
@@ -33,6 +32,7 @@ from .models import (
     Visibility,
     Work,
 )
+from .visibility import audience_of
 
 #: Rows rebuilt per batch by ``rebuild_all``.
 BATCH = 500
@@ -81,7 +81,7 @@ def person_texts(person: Person) -> tuple[str, str]:
     # Names and professions belong to the profile itself: whoever sees it sees them.
     names = [person.first_name, person.last_name]
     professions = [label for row in person.professions.all() for label in _labels(row)]
-    audiences = {field: field_audience(person, field) for field in fields}
+    audiences = {field: audience_of(person, field) for field in fields}
 
     def text(allowed: set[str], profile_seen: bool) -> str:
         if not profile_seen:

@@ -20,6 +20,7 @@ total, then the page.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
@@ -319,8 +320,9 @@ def _choice_facet(
     )
 
 
-class _Directory:
-    """The search of one model: its facets' conditions and the rows matching all but one."""
+class _Directory(ABC):
+    """The search of one model: its facets' conditions and the rows matching all but one.
+    Each model's directory says how a facet's values filter its rows (``condition``)."""
 
     facet_names: tuple[str, ...] = ()
 
@@ -329,8 +331,8 @@ class _Directory:
         self.column = column
         self.base = _matched_once(base, column, search.words)
 
-    def condition(self, facet: str, values: tuple[str, ...]) -> Q:
-        raise NotImplementedError
+    @abstractmethod
+    def condition(self, facet: str, values: tuple[str, ...]) -> Q: ...
 
     def chosen_condition(self, facet: str) -> Q | None:
         values = self.search.values(facet)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from filiere.ui.pagination import page_nav
 
 from . import selectors_directory
-from .field_access import fields_seen
 from .forms_directory import OrganisationSearchForm, PeopleSearchForm
 from .selectors_directory import DirectoryResults
+from .visibility import visible_fields
 
 
 def _page(request: HttpRequest, results: DirectoryResults) -> Page[Any]:
@@ -64,7 +64,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         request, "community/directory.html", form, results, _("Pages of the directory")
     )
     for person in page.object_list:
-        person.shown = fields_seen(person, request.user)
+        person.shown = visible_fields(person, request.user)
     return respond()
 
 
