@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from filiere.accounts.permissions import is_staff
 from filiere.calls.models import Application
-from filiere.community.models import Affiliation, Organisation, Person, Skill, Visibility
+from filiere.community.models import Affiliation, Organisation, Person, Skill
 from filiere.community.permissions import visibility_q
 from filiere.community.selectors import visible_people
+from filiere.community.visibility import visible_fields
 
 from .selectors_contacts import blocked_either_way_ids
 
@@ -109,18 +109,6 @@ def genre_skills(application: Application) -> list[Skill]:
     """The skills the application's genre calls for (none without a genre)."""
     genre = application.genre
     return list(genre.skills.all()) if genre is not None else []
-
-
-def _skills_shown(person: Person, viewer: User) -> bool:
-    """Whether ``viewer`` may see ``person``'s skills (their per-field visibility): matching on
-    hidden skills would reveal them."""
-    if is_staff(viewer):
-        return True
-    chosen = (person.field_visibility or {}).get("skills", person.visibility)
-    return chosen in (Visibility.PUBLIC, Visibility.MEMBERS) and person.visibility in (
-        Visibility.PUBLIC,
-        Visibility.MEMBERS,
-    )
 
 
 def team_user_ids(application: Application) -> set[int]:
@@ -216,7 +204,8 @@ def find_partners(
             .prefetch_related(matching_skills)
         )
         for person in found:
-            if not _skills_shown(person, viewer) or person.user is None:
+            # Matching on skills the viewer may not see would reveal them.
+            if "skills" not in visible_fields(person, viewer) or person.user is None:
                 continue
             if person.user.email.lower() in emails:
                 continue
