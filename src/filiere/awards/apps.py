@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from filiere import errors
+
+from . import phrases
+
+
+class AwardsConfig(AppConfig):
+    name = "filiere.awards"
+    label = "awards"
+    verbose_name = _("Agreements and payments")
+
+    def ready(self) -> None:
+        errors.register("awards.", phrases.refusal)
