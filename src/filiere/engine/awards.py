@@ -463,4 +463,5 @@ def _decimal_floor(value: Fraction, places: Decimal) -> Decimal:
 
 def _decimal_of(value: Fraction) -> Decimal:
     """A share total for a message: exact when it has a finite decimal form, else 4 decimals."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).normalize()
+    rounded = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(RATIO_PLACES)
+    return Decimal(format(rounded.normalize(), "f"))  # "90", never "9E+1"

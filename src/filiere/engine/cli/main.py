@@ -17,8 +17,11 @@ COMMANDS = {
     "affinity": "filiere.engine.cli.affinity",
     "assign": "filiere.engine.cli.assign",
     "calibrate": "filiere.engine.cli.calibrate",
+    "de-minimis": "filiere.engine.cli.de_minimis",
     "schedule": "filiere.engine.cli.schedule",
     "select": "filiere.engine.cli.select",
+    "spend": "filiere.engine.cli.spend",
+    "tranches": "filiere.engine.cli.tranches",
 }
 
 
