@@ -26,6 +26,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
+from filiere.engine.budget import RegionalSpendRule, required_regional_spend
 from filiere.engine.money import MAX_CENTS, Money, MoneyError, money_sum
 
 __all__ = [
@@ -256,7 +257,8 @@ def regional_spend(
     eligible = Money(eligible_cents)
     steps = [STEP_ELIGIBLE_SUMMED]
 
-    required = Money(_ceil(Fraction(award_m.cents) * ratio_required))
+    # The same rule as the application's budget check (one place): ratio rounded up, then floor.
+    required = required_regional_spend(award_m, RegionalSpendRule(rule.required_ratio * 100))
     steps.append(STEP_REQUIRED_FROM_RATIO)
     if floor_m > required:
         required = floor_m
@@ -450,10 +452,6 @@ def _fraction(value: Decimal | int, name: str, **where: object) -> Fraction:
 
 def _floor(value: Fraction) -> int:
     return value.numerator // value.denominator
-
-
-def _ceil(value: Fraction) -> int:
-    return -((-value.numerator) // value.denominator)
 
 
 def _decimal_floor(value: Fraction, places: Decimal) -> Decimal:
