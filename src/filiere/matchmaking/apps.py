@@ -19,3 +19,5 @@ class MatchmakingConfig(AppConfig):
         errors.register("matchmaking.contact.", phrases.refusal)
         errors.register("matchmaking.report.", phrases.refusal)
         errors.register("matchmaking.partners.", phrases.refusal)
+        # Imported here: tasks import the services and models, ready only once the registry is.
+        from . import tasks  # noqa: F401 - the event handler of the suggestions' runs

@@ -128,6 +128,7 @@ from .models_contacts import (  # noqa: E402
     ReportReason,
     ReportStatus,
 )
+from .models_suggestions import SuggestionRun  # noqa: E402
 
 __all__ = [
     "Block",
@@ -140,4 +141,5 @@ __all__ = [
     "Report",
     "ReportReason",
     "ReportStatus",
+    "SuggestionRun",
 ]

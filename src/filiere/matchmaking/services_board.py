@@ -33,6 +33,7 @@ from filiere.review.services import email_language
 from .models import Post, PostKind, PostStatus
 from .permissions import can_post_for, is_author, is_moderator
 from .selectors_board import WORKING_LANGUAGES, open_posts_count
+from .suggestion_runs import queue_for_post
 
 TITLE_MAX = 160
 DESCRIPTION_MAX = 4000
@@ -160,6 +161,7 @@ def create_post(*, by: User, draft: PostDraft, today: date | None = None) -> Pos
     post = Post.objects.create(author=by, status=PostStatus.PENDING, **fields)
     post.skills.set(_skills(names, by))
     record(actor=by, action="matchmaking.post.create", obj=post, data={"kind": post.kind})
+    queue_for_post(post)  # its suggestions, computed in the background
     return post
 
 
@@ -188,6 +190,7 @@ def update_post(*, by: User, post: Post, draft: PostDraft, today: date | None = 
     post.save()
     post.skills.set(_skills(names, by))
     record(actor=by, action="matchmaking.post.update", obj=post, data={"status_was": was})
+    queue_for_post(post)  # its suggestions again, when what it says changed
     return post
 
 
@@ -243,6 +246,7 @@ def publish_post(*, by: User, post: Post) -> Post:
     post = _pending_for_moderation(by, post)
     _moderated(post, by, PostStatus.PUBLISHED, "")
     record(actor=by, action="matchmaking.post.publish", obj=post)
+    queue_for_post(post)  # nothing new when they are computed or coming
     transaction.on_commit(partial(_tell_author, post))
     return post
 

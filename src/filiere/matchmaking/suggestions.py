@@ -11,9 +11,13 @@ the words of the post found in the profile, the territory; for a call, its genre
 
 Only what members may see of a profile is read (a field restricted to the staff is left out),
 only profiles the reader may see are suggested, never the post's author, never anyone in a
-``Block`` with the author or the reader (either direction). The scores of a post are cached
-(``cache``) under a fingerprint of the post and of the profiles, so a page shows them in a fixed
-number of queries.
+``Block`` with the author or the reader (either direction).
+
+The scores are computed in the background (``suggestion_runs``, ``tasks``) and stored with a
+fingerprint of the data they read (``post_fingerprint``, ``member_fingerprint``); the functions
+that put them in a reader's view (``for_post``, ``needs_for``, ``calls_for``) take a run's
+scores (``scored``) or, called without them (the API, the weekly digest, scripts), compute them.
+A page shows them in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -37,7 +40,7 @@ from filiere.engine.affinity import AffinityModel, AffinityOptions, Expert, Expe
 from filiere.engine.affinity.text import ALL_STOP_WORDS, Analyzer, tokenize
 
 from . import phrases
-from .models import Post, PostKind
+from .models import Post, PostKind, SuggestionRun
 from .models_contacts import Block
 from .selectors_board import listed_posts
 
@@ -56,7 +59,6 @@ MIN_AFFINITY = 0.05
 KEPT = 40
 SHOWN = 10
 MATCHING_WORDS = 4
-CACHE_SECONDS = 24 * 3600
 #: Members see these field visibilities (a field at "private" is for its owner and the staff).
 SHARED_FIELDS = frozenset({"public", "members"})
 
@@ -252,7 +254,7 @@ def _matching(pairs: list[tuple[str, str]], stems: set[str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class _Scored:
+class Scored:
     key: str
     score: float
     shared: tuple[int, ...]
@@ -263,7 +265,7 @@ class _Scored:
 
 def _score(
     queries: Sequence[_Side], candidates: Sequence[_Side], *, words_of: str
-) -> dict[str, list[_Scored]]:
+) -> dict[str, list[Scored]]:
     """For each query, the candidates that match it, the best first (at most ``KEPT``).
 
     ``words_of``: "query" names the query's words found in the candidate ("their profile
@@ -288,11 +290,11 @@ def _score(
     words = _Words(Analyzer(bigrams=False))
     by_key = {c.key: c for c in candidates}
     candidate_stems = {c.key: words.stems((c.title, *c.texts)) for c in candidates}
-    results: dict[str, list[_Scored]] = {}
+    results: dict[str, list[Scored]] = {}
     for query in queries:
         query_pairs = words.of("\n".join(query.prose), query.language)
         query_stems = words.stems((query.title, *query.texts))
-        found: list[_Scored] = []
+        found: list[Scored] = []
         for key, candidate in by_key.items():
             shared = tuple(sorted(query.skills & candidate.skills))
             related = tuple(_related(query, candidate))
@@ -308,14 +310,14 @@ def _score(
             same = query.territory_id is not None and query.territory_id == candidate.territory_id
             bonus = min(SKILL_BONUS_MAX, SHARED_SKILL * len(shared) + RELATED_SKILL * len(related))
             score = base + bonus + (SAME_TERRITORY if same else 0.0)
-            found.append(_Scored(key, round(score, 4), shared, related, matched, same))
+            found.append(Scored(key, round(score, 4), shared, related, matched, same))
         found.sort(key=lambda s: (-s.score, s.key))
         results[query.key] = found[:KEPT]
     return results
 
 
 def _reasons(
-    scored: _Scored, skills: dict[int, Skill], territory: str, *, words_code: str
+    scored: Scored, skills: dict[int, Skill], territory: str, *, words_code: str
 ) -> tuple[Reason, ...]:
     reasons = []
     if scored.shared:
@@ -331,7 +333,7 @@ def _reasons(
     return tuple(reasons)
 
 
-def _skill_labels(scored: Iterable[_Scored]) -> dict[int, Skill]:
+def _skill_labels(scored: Iterable[Scored]) -> dict[int, Skill]:
     ids = {i for s in scored for i in (*s.shared, *s.related)}
     return Skill.objects.in_bulk(ids) if ids else {}
 
@@ -349,33 +351,67 @@ def _organisations() -> QuerySet[Organisation]:
     return Organisation.objects.prefetch_related("skills", "sectors")
 
 
-def _fingerprint(post: Post) -> str:
-    """Changes whenever the post or a profile the scores read changes."""
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def post_fingerprint(post: Post) -> str:
+    """Changes whenever what the post says or a profile the scores read changes (not when the
+    post is only moderated or renewed: its suggestions stay the same)."""
+    skill_ids = sorted(post.skills.values_list("pk", flat=True))
+    own = (
+        post.pk,
+        post.author_id,
+        post.organisation_id,
+        post.title,
+        post.description,
+        post.territory_id,
+        post.language,
+        skill_ids,
+    )
     people = Person.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     works = Work.objects.aggregate(n=Count("id"), top=Max("id"))
     organisations = Organisation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     tags = Person.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
     organisation_tags = Organisation.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
-    raw = repr((post.pk, post.updated_at, people, works, organisations, tags, organisation_tags))
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+    return _digest(own, people, works, organisations, tags, organisation_tags)
 
 
-def _scores_for_post(post: Post) -> list[_Scored]:
-    key = f"matchmaking:post-suggestions:{post.pk}:{_fingerprint(post)}"
-    cached = cache.get(key)
-    if cached is not None:
-        return [_Scored(*row) for row in cached]
+def score_post(post: Post) -> list[Scored]:
+    """The profiles that could answer ``post``, the best first, whoever reads them (the
+    background run's work: ``for_post`` filters them for a reader)."""
     candidates = [_person_side(p) for p in _people().exclude(user_id=post.author_id)]
     candidates += [
         _organisation_side(o) for o in _organisations().exclude(pk=post.organisation_id or 0)
     ]
-    scored = _score([_post_side(post)], candidates, words_of="query").get(f"post:{post.pk}", [])
-    cache.set(
-        key,
-        [(s.key, s.score, s.shared, s.related, s.words, s.same_territory) for s in scored],
-        CACHE_SECONDS,
+    return _score([_post_side(post)], candidates, words_of="query").get(f"post:{post.pk}", [])
+
+
+def stored(rows: Iterable[Sequence[Any]]) -> list[Scored]:
+    """Scores as a run stores them (JSON lists) back as ``Scored``."""
+    return [
+        Scored(key, score, tuple(shared), tuple(related), tuple(words), same)
+        for key, score, shared, related, words, same in rows
+    ]
+
+
+def storable(scored: Iterable[Scored]) -> list[list[Any]]:
+    return [
+        [s.key, s.score, list(s.shared), list(s.related), list(s.words), s.same_territory]
+        for s in scored
+    ]
+
+
+def _stored_for_post(post: Post) -> list[Scored] | None:
+    """The scores of the post's run, when it is done and still fresh."""
+    result = (
+        SuggestionRun.objects.filter(post=post, status=SuggestionRun.Status.DONE)
+        .values_list("fingerprint", "result")
+        .first()
     )
-    return scored
+    if result is None or result[0] != post_fingerprint(post):
+        return None
+    return stored(result[1] or [])
 
 
 def blocked_with(user_ids: Iterable[int | None]) -> set[int]:
@@ -389,9 +425,13 @@ def blocked_with(user_ids: Iterable[int | None]) -> set[int]:
     return {other for pair in pairs for other in pair} - set(ids)
 
 
-def for_post(viewer: AnyUser, post: Post) -> list[Suggestion]:
-    """The people and organisations that could answer ``post``, as ``viewer`` may see them."""
-    scored = _scores_for_post(post)
+def for_post(viewer: AnyUser, post: Post, scored: list[Scored] | None = None) -> list[Suggestion]:
+    """The people and organisations that could answer ``post``, as ``viewer`` may see them:
+    from ``scored`` (a run's scores), else from the post's fresh run, else computed now."""
+    if scored is None:
+        scored = _stored_for_post(post)
+    if scored is None:
+        scored = score_post(post)
     person_ids = [int(s.key.split(":")[1]) for s in scored if s.key.startswith("person:")]
     organisation_ids = [
         int(s.key.split(":")[1]) for s in scored if s.key.startswith("organisation:")
@@ -433,51 +473,115 @@ def _own_profile(user: User) -> Person | None:
     )
 
 
-def needs_for(user: User, *, today: date | None = None, limit: int = SHOWN) -> list[Suggestion]:
-    """The listed needs ``user``'s own profile answers, the best first (not their own, nor
-    those of anyone in a block with them)."""
-    today = today or timezone.localdate()
-    person = _own_profile(user)
-    if person is None:
-        return []
-    blocked = blocked_with([user.pk])
-    needs = list(
+def _needs_of(user: User, today: date) -> QuerySet[Post]:
+    """The listed needs a member may be suggested: not their own, nor those of anyone in a
+    block with them."""
+    return (
         listed_posts(today)
         .filter(kind=PostKind.NEED)
         .exclude(author=user)
-        .exclude(author_id__in=blocked)
-        .select_related("author__person", "organisation", "territory")
-        .prefetch_related("skills")
+        .exclude(author_id__in=blocked_with([user.pk]))
     )
+
+
+def _calls_query() -> QuerySet[Call]:
+    calls_query = open_calls()
+    if _genres_have_skills():
+        calls_query = calls_query.prefetch_related(f"genres__{GENRE_SKILLS}")
+    return calls_query
+
+
+def member_fingerprint(user: User, today: date) -> str:
+    """Changes whenever the member's profile, the listed needs, their blocks or the open calls
+    change (and each day: a need's listing ends with a date)."""
+    person = Person.objects.filter(user=user).values_list("pk", "updated_at").first()
+    works = sorted(
+        Work.objects.filter(person__user=user).values_list("pk", "title", "role", "description")
+    )
+    tags = sorted(Person.skills.through.objects.filter(person__user=user).values_list("pk"))
+    jobs = sorted(Person.professions.through.objects.filter(person__user=user).values_list("pk"))
+    needs = _needs_of(user, today).aggregate(n=Count("id"), at=Max("updated_at"), top=Max("id"))
+    needs_tags = Post.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
+    calls = list(
+        open_calls().values_list(
+            "pk", "title_fr", "title_en", "title_nl", "summary_fr", "summary_en", "summary_nl"
+        )
+    )
+    genres = sorted(
+        Call.genres.through.objects.filter(call_id__in=[c[0] for c in calls]).values_list("pk")
+    )
+    return _digest(user.pk, today, person, works, tags, jobs, needs, needs_tags, calls, genres)
+
+
+def _scored_needs(user: User, me: _Side, today: date) -> list[Scored]:
+    needs = _needs_of(user, today).prefetch_related("skills")
+    return _score([me], [_post_side(n) for n in needs], words_of="candidate").get(me.key, [])
+
+
+def _scored_calls(me: _Side) -> list[Scored]:
+    calls = _calls_query()
+    return _score([me], [_call_side(c) for c in calls], words_of="candidate").get(me.key, [])
+
+
+def score_member(
+    user: User, today: date, *, parts: Sequence[str] = ("needs", "calls")
+) -> dict[str, list[Scored]]:
+    """The needs and the open calls ``user``'s own profile answers, the best first (the
+    background run's work for "For you")."""
+    person = _own_profile(user)
+    if person is None:
+        return {part: [] for part in parts}
     me = _person_side(person, own=True)
-    scored = _score([me], [_post_side(n) for n in needs], words_of="candidate").get(me.key, [])
-    skills = _skill_labels(scored)
-    rows = {n.pk: n for n in needs}
+    found: dict[str, list[Scored]] = {}
+    if "needs" in parts:
+        found["needs"] = _scored_needs(user, me, today)
+    if "calls" in parts:
+        found["calls"] = _scored_calls(me)
+    return found
+
+
+def needs_for(
+    user: User,
+    *,
+    today: date | None = None,
+    limit: int = SHOWN,
+    scored: list[Scored] | None = None,
+) -> list[Suggestion]:
+    """The listed needs ``user``'s own profile answers, the best first (not their own, nor
+    those of anyone in a block with them): from ``scored`` (a run's), else computed now."""
+    today = today or timezone.localdate()
+    if scored is None:
+        scored = score_member(user, today, parts=("needs",))["needs"]
+    ids = [int(s.key.split(":")[1]) for s in scored[:limit]]
+    rows = _needs_of(user, today).select_related("author__person", "organisation", "territory")
+    posts = rows.in_bulk(ids)
+    skills = _skill_labels(scored[:limit])
     suggestions = []
     for s in scored[:limit]:
-        post = rows[int(s.key.split(":")[1])]
+        post = posts.get(int(s.key.split(":")[1]))
+        if post is None:  # no longer listed since the run
+            continue
         territory = post.territory.label if post.territory is not None else ""
         reasons = _reasons(s, skills, territory, words_code="matching_terms_post")
         suggestions.append(Suggestion("post", post.pk, s.score, reasons, post))
     return suggestions
 
 
-def calls_for(user: User, *, limit: int = SHOWN) -> list[Suggestion]:
-    """The open calls ``user``'s profile could answer, with the genres each is open to."""
-    person = _own_profile(user)
-    if person is None:
-        return []
-    calls_query = open_calls()
-    if _genres_have_skills():
-        calls_query = calls_query.prefetch_related(f"genres__{GENRE_SKILLS}")
-    calls = list(calls_query)
-    me = _person_side(person, own=True)
-    scored = _score([me], [_call_side(c) for c in calls], words_of="candidate").get(me.key, [])
-    skills = _skill_labels(scored)
-    rows = {c.pk: c for c in calls}
+def calls_for(
+    user: User, *, limit: int = SHOWN, scored: list[Scored] | None = None
+) -> list[Suggestion]:
+    """The open calls ``user``'s profile could answer, with the genres each is open to: from
+    ``scored`` (a run's), else computed now."""
+    if scored is None:
+        scored = score_member(user, timezone.localdate(), parts=("calls",))["calls"]
+    ids = [int(s.key.split(":")[1]) for s in scored[:limit]]
+    calls = _calls_query().prefetch_related("genres").in_bulk(ids)
+    skills = _skill_labels(scored[:limit])
     suggestions = []
     for s in scored[:limit]:
-        call = rows[int(s.key.split(":")[1])]
+        call = calls.get(int(s.key.split(":")[1]))
+        if call is None:  # closed since the run
+            continue
         reasons = list(_reasons(s, skills, "", words_code="matching_terms_post"))
         genres = tuple(g.label for g in call.genres.all())
         if genres:

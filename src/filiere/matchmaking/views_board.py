@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from filiere.errors import ServiceError
 from filiere.ui.pagination import page_nav
 
 from . import services_board as services
-from . import suggestions
+from . import suggestion_runs as runs
 from .forms_board import BoardFilterForm, DigestConsentForm, PostForm
 from .models import Post, PostStatus
 from .permissions import is_listed, member_required, sees_suggestions_for
@@ -59,22 +59,30 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "matchmaking/board.html", context)
 
 
+def _polled(request: HttpRequest, template: str, part: str) -> str:
+    """The page, or only its suggestions when htmx polls for them."""
+    htmx = getattr(request, "htmx", None)
+    return f"{template}#{part}" if htmx and not htmx.history_restore_request else template
+
+
 @member_required
 def post_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # permission: a listed post for every member; a pending, refused, withdrawn or expired one
     # for its author and the staff only (404 for everyone else); suggestions for the author
-    # and the staff
+    # and the staff (computed in the background: the page polls until they are ready)
     today = timezone.localdate()
     post = post_for_reader(request.user, pk, today)
-    shown = sees_suggestions_for(request.user, post)
+    run = runs.post_run(post) if sees_suggestions_for(request.user, post) else None
     context = {
         "post": post,
         "author": author_of(request.user, post),
         "listed": is_listed(post, today),
         "mine": post.author_id == request.user.pk,
-        "suggestions": suggestions.for_post(request.user, post) if shown else None,
+        "run": run,
+        "finished": run is not None and runs.is_finished(run),
+        "suggestions": runs.post_suggestions(request.user, post, run) if run else None,
     }
-    return render(request, "matchmaking/post.html", context)
+    return render(request, _polled(request, "matchmaking/post.html", "suggestions"), context)
 
 
 def _organisations(request: AuthenticatedHttpRequest) -> Any:
@@ -183,15 +191,22 @@ def _consents(request: AuthenticatedHttpRequest) -> dict[str, bool]:
 
 @member_required
 def for_you(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # permission: every signed-in member, about their own profile only
+    # permission: every signed-in member, about their own profile only (computed in the
+    # background: the page polls until they are ready)
+    today = timezone.localdate()
+    has_profile = hasattr(request.user, "person")
+    run = runs.member_run(request.user, today) if has_profile else None
+    found = runs.member_suggestions(request.user, run, today) if run else runs.ForYou([], [])
     context = {
-        "needs": suggestions.needs_for(request.user),
-        "calls": suggestions.calls_for(request.user),
-        "has_profile": hasattr(request.user, "person"),
+        "run": run,
+        "finished": run is None or runs.is_finished(run),
+        "needs": found.needs if found else None,
+        "calls": found.calls if found else None,
+        "has_profile": has_profile,
         "consent_form": DigestConsentForm(initial=_consents(request)),
         "site_url": settings.FILIERE_SITE_URL,
     }
-    return render(request, "matchmaking/for_you.html", context)
+    return render(request, _polled(request, "matchmaking/for_you.html", "suggestions"), context)
 
 
 @member_required
