@@ -17,8 +17,8 @@ from filiere.engine.awards import AwardsError
 from filiere.engine.cli.errors import InputError
 from filiere.engine.cli.io import read_csv, read_jsonl
 
-TRUE = frozenset({"1", "true", "yes", "y", "oui", "ja"})
-FALSE = frozenset({"0", "false", "no", "n", "non", "nee"})
+TRUE = frozenset({"1", "true", "yes", "oui", "ja"})
+FALSE = frozenset({"0", "false", "no", "non", "nee"})
 
 
 def read_rows(path: str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
