@@ -1,6 +1,6 @@
 """The follow-up rules of an award: tranches, regional spend, de minimis, co-funders."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -293,6 +293,8 @@ def test_29_february_three_years_back():
         ({"fiscal_year_start": (13, 1)}, "fiscal_year_start_invalid"),
         ({"fiscal_year_start": (2, 29)}, "fiscal_year_start_invalid"),
         ({"aids": [_aid(date(2025, 1, 1), "1.001")]}, "amount_too_many_decimals"),
+        ({"on": datetime(2026, 1, 1, 12, 0)}, "date_invalid"),
+        ({"aids": [Aid("acme", "2025-01-01", D(1))]}, "date_invalid"),
     ],
 )
 def test_bad_de_minimis_input(kwargs, code):

@@ -1,12 +1,15 @@
 """Properties of the award rules on random input: exact sums, bounds, monotony."""
 
+import math
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from filiere.engine.awards import (
+    STEPS,
     Aid,
     SpendLine,
     SpendRule,
@@ -56,7 +59,11 @@ def spend_cases(draw):
             lambda rows: [SpendLine(a, e) for a, e in rows]
         )
     )
-    rule = SpendRule(draw(ratios), reduction=draw(st.sampled_from(["proportional", "none"])))
+    rule = SpendRule(
+        draw(ratios),
+        reduction=draw(st.sampled_from(["proportional", "none"])),
+        floor=draw(st.one_of(st.just(Decimal(0)), amounts)),
+    )
     return award, Decimal(final_cents) * CENT, lines, rule
 
 
@@ -73,6 +80,28 @@ def test_the_reduction_is_never_negative_nor_above_the_final_tranche(case):
     assert outcome.eligible_spend == sum((line.amount for line in lines if line.eligible), 0)
     if outcome.met or rule.reduction == "none":
         assert outcome.award_reduction == 0
+
+
+@given(spend_cases())
+def test_the_reduction_is_the_documented_formula(case):
+    award, final, lines, rule = case
+    outcome = regional_spend(award, final, lines, rule)
+    required = max(_ceil_cents(award * rule.required_ratio), rule.floor)
+    assert outcome.required == required
+    eligible = sum((line.amount for line in lines if line.eligible), Decimal(0))
+    if eligible >= required or rule.reduction == "none":
+        assert outcome.computed_reduction == 0
+    else:
+        exact = Fraction(award) * (1 - Fraction(eligible) / Fraction(required))
+        assert outcome.computed_reduction == Decimal(math.floor(exact * 100)) / 100
+        assert outcome.award_reduction == min(outcome.computed_reduction, final)
+    # The steps are always a subsequence of the documented order.
+    positions = [STEPS.index(step) for step in outcome.steps]
+    assert positions == sorted(positions)
+
+
+def _ceil_cents(value):
+    return Decimal(math.ceil(Fraction(value) * 100)) / 100
 
 
 @given(spend_cases(), amounts)

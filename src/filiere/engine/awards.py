@@ -21,7 +21,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
@@ -31,7 +31,10 @@ from filiere.engine.money import MAX_CENTS, Money, MoneyError, money_sum
 
 __all__ = [
     "DEFAULT_DE_MINIMIS_CEILING",
+    "NO_REDUCTION",
+    "PROPORTIONAL",
     "REDUCTIONS",
+    "STEPS",
     "Aid",
     "AwardsError",
     "DeMinimisOutcome",
@@ -62,6 +65,17 @@ STEP_REDUCED_PROPORTIONALLY: Final = "award_reduced_proportionally"
 STEP_NO_REDUCTION_RULE: Final = "no_reduction_rule"
 STEP_CAPPED: Final = "reduction_capped_at_final_tranche"
 STEP_FINAL_REDUCED: Final = "final_tranche_reduced"
+STEPS: Final = (
+    STEP_ELIGIBLE_SUMMED,
+    STEP_REQUIRED_FROM_RATIO,
+    STEP_REQUIRED_FROM_FLOOR,
+    STEP_MET,
+    STEP_MISSED,
+    STEP_REDUCED_PROPORTIONALLY,
+    STEP_NO_REDUCTION_RULE,
+    STEP_CAPPED,
+    STEP_FINAL_REDUCED,
+)
 
 #: The achieved ratio is reported with this many decimals, rounded down (never shows "met" early).
 RATIO_PLACES: Final = Decimal("0.0001")
@@ -332,16 +346,19 @@ def de_minimis(
     aid is above the ceiling; ``headroom`` = ceiling - total before, never negative.
 
     Errors: ``amount_*`` (``field`` = ``proposed``, ``ceiling`` or ``aid`` with ``position``);
-    ``company_empty``; ``fiscal_year_start_invalid`` (``month``, ``day``).
+    ``company_empty``; ``date_invalid`` (``field`` = ``on`` or ``aid`` with ``position``: a
+    datetime or anything but a date); ``fiscal_year_start_invalid`` (``month``, ``day``).
     """
     if not company.strip():
         raise AwardsError("company_empty")
+    _date(on, "on")
     proposed_m = _money(proposed, "proposed")
     ceiling_m = _money(ceiling, "ceiling")
     window_start, window_end = _window(on, fiscal_year_start)
     counted: list[tuple[Aid, Money]] = []
     for position, aid in enumerate(aids, start=1):
         amount = _money(aid.amount, "aid", position=position)
+        _date(aid.granted_on, "aid", position=position)
         if aid.company == company and window_start <= aid.granted_on <= window_end:
             counted.append((aid, amount))
     counted.sort(key=lambda pair: pair[0].granted_on)
@@ -439,6 +456,12 @@ def _money(value: Decimal | int, name: str, **where: object) -> Money:
     if amount.cents > MAX_CENTS:
         raise AwardsError("amount_too_large", field=name, value=str(value), **where)
     return amount
+
+
+def _date(value: object, name: str, **where: object) -> None:
+    """A calendar date; a datetime is refused (comparing it with a date is an error)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise AwardsError("date_invalid", field=name, value=str(value), **where)
 
 
 def _fraction(value: Decimal | int, name: str, **where: object) -> Fraction:
