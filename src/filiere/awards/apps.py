@@ -13,3 +13,5 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         errors.register("awards.", phrases.refusal)
+        # Imported here: tasks import the services and models, ready only once the registry is.
+        from . import tasks  # noqa: F401 - the event handlers
