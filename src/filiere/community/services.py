@@ -1,6 +1,7 @@
 """Writes of the community. Each service checks its permission, owns its transaction and
 records an audit entry."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -75,25 +76,73 @@ def proposed_slug(name: str, taken: set[str]) -> str:
     return candidate
 
 
+@dataclass(frozen=True)
+class _VocabularyIndex:
+    """A ``SkillIndex`` by primary key, built once per state of the vocabulary: ``digest``
+    names the rows it was built from (every field the matching reads)."""
+
+    digest: str
+    by_label: dict[str, int]
+    by_synonym: dict[str, int]
+    slugs: frozenset[str]
+
+    def find(self, text: str) -> int | None:
+        key = match_key(text)
+        return self.by_label.get(key) or self.by_synonym.get(key)
+
+
+# By database alias. Built again whenever a row changes (a label, a synonym, a merge, a new
+# entry): the digest is taken from the rows each call reads anyway, so it is never stale.
+_vocabulary_indexes: dict[str, _VocabularyIndex] = {}
+
+
+def _vocabulary_digest(skills: list[Skill]) -> str:
+    rows = [(s.pk, s.slug, s.name, s.label_en, s.label_nl, s.synonyms, s.status) for s in skills]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _vocabulary_index(skills: list[Skill], alias: str) -> _VocabularyIndex:
+    """The index of ``skills`` (the whole vocabulary, as just read), reused while unchanged."""
+    digest = _vocabulary_digest(skills)
+    cached = _vocabulary_indexes.get(alias)
+    if cached is not None and cached.digest == digest:
+        return cached
+    index = SkillIndex.of(skills)
+    built = _VocabularyIndex(
+        digest=digest,
+        by_label={key: skill.pk for key, skill in index.by_label.items()},
+        by_synonym={key: skill.pk for key, skill in index.by_synonym.items()},
+        slugs=frozenset(index.slugs),
+    )
+    _vocabulary_indexes[alias] = built
+    return built
+
+
 def skills_by_name(names: Iterable[str], *, by: User | None = None) -> dict[str, Skill]:
     """Each typed name (spaces tidied: the key) with the vocabulary entry it names: its slug,
     French, English or Dutch label, or one of its synonyms, whatever the case and accents. A
     name that matches nothing becomes a ``proposed`` entry (proposed by ``by``) for the staff
-    to curate, so no tag is lost. Three queries at most, however many names."""
+    to curate, so no tag is lost. Three queries at most, however many names; the index of
+    labels is built again only when the vocabulary has changed (``_vocabulary_index``)."""
     tidied = dict.fromkeys(" ".join(raw.split())[:60] for raw in names)
     typed = [name for name in tidied if match_key(name)]
-    index = SkillIndex.of(
-        Skill.objects.only("slug", "name", "label_en", "label_nl", "synonyms", "status")
+    # The vocabulary's order (by name), the same each time: the digest then names its state.
+    query = Skill.objects.order_by("name", "pk").only(
+        "slug", "name", "label_en", "label_nl", "synonyms", "status"
     )
+    skills = list(query)
+    index = _vocabulary_index(skills, query.db)
+    by_pk = {skill.pk: skill for skill in skills}
+    taken = set(index.slugs)
     found: dict[str, Skill] = {}
     new: dict[str, Skill] = {}  # by match key: two spellings typed together give one entry
     for name in typed:
-        skill = index.find(name)
-        if skill is not None:
-            found[name] = skill
+        pk = index.find(name)
+        if pk is not None:
+            found[name] = by_pk[pk]
         elif match_key(name) not in new:
-            slug = proposed_slug(name, index.slugs)
-            index.slugs.add(slug)
+            slug = proposed_slug(name, taken)
+            taken.add(slug)
             new[match_key(name)] = Skill(
                 slug=slug,
                 name=name,
