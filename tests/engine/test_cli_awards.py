@@ -2,6 +2,8 @@
 
 import csv
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -275,3 +277,49 @@ def test_de_minimis_bad_date_in_the_file(tmp_path, run_cli):
     )
     assert code == 2
     assert "aids.csv:2: field 'granted_on': '2025-13-01' is not a date" in stderr
+
+
+# --- The documented examples run as shown ---------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "engine" / "cli.md"
+
+
+def _doc_sessions(command):
+    """The shell sessions of cli.md's code blocks that run ``command``: a list of (kind, text)."""
+    blocks = re.findall(r"```\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
+    sessions = []
+    for block in blocks:
+        if f"$ python -m filiere.engine {command} " not in block:
+            continue
+        steps = []
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            first, _, rest = chunk.partition("\n")
+            while first.endswith("\\"):
+                more, _, rest = rest.partition("\n")
+                first = first[:-1].rstrip() + " " + more.strip()
+            steps.append((first, rest))
+        sessions.append(steps)
+    return sessions
+
+
+@pytest.mark.parametrize("command", ["tranches", "spend", "de-minimis"])
+def test_the_documented_examples_give_the_documented_output(tmp_path, monkeypatch, capsys, command):
+    monkeypatch.chdir(tmp_path)
+    sessions = _doc_sessions(command)
+    assert sessions, f"no example of {command} in cli.md"
+    for steps in sessions:
+        written = set()
+        for line, output in steps:
+            argv = line.split()
+            if argv[0] == "cat" and argv[1] in written:
+                assert Path(argv[1]).read_text(encoding="utf-8") == output, line
+            elif argv[0] == "cat":
+                Path(argv[1]).write_text(output, encoding="utf-8")
+            else:
+                assert argv[:3] == ["python", "-m", "filiere.engine"], line
+                code = cli.main(argv[3:])
+                out, err = capsys.readouterr()
+                assert code == 0, err
+                assert json.loads(out) == json.loads(output), line
+                if "--out" in argv:
+                    written.add(argv[argv.index("--out") + 1])
