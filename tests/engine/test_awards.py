@@ -65,6 +65,12 @@ def test_bad_shares_are_refused_with_a_code(shares, code):
     assert _codes(lambda: tranche_amounts(D(1000), shares))[0] == code
 
 
+def test_absurd_shares_are_refused_without_crashing():
+    code, params = _codes(lambda: tranche_amounts(D(1000), [D("1e40"), D(1)]))
+    assert code == "shares_not_100"
+    assert params["total"] > 100
+
+
 def test_shares_not_100_says_the_total():
     assert _codes(lambda: tranche_amounts(D(1000), [D(50), D("40.5")])) == (
         "shares_not_100",
@@ -203,6 +209,10 @@ def test_a_zero_final_tranche_is_never_negative():
         (lambda: regional_spend(D(10), D(11), [], RULE_150), "final_tranche_above_award"),
         (lambda: regional_spend(D(10), D(1), [], SpendRule(D(0))), "required_ratio_not_positive"),
         (lambda: regional_spend(D(10), D(1), [], SpendRule(D(1), "half")), "unknown_reduction"),
+        (
+            lambda: regional_spend(D(10), D(1), [], SpendRule(D("1e30"))),
+            "required_ratio_too_large",
+        ),
         (
             lambda: regional_spend(D(10), D(1), [SpendLine(D(-5), True)], RULE_150),
             "amount_negative",

@@ -191,6 +191,7 @@ def test_spend_with_a_floor(tmp_path, run_cli):
     [
         (INVOICES, ("--final-tranche", "200000"), "final_tranche_above_award"),
         (INVOICES, ("--ratio", "0"), "error: --ratio: required_ratio_not_positive (value=0)"),
+        (INVOICES, ("--ratio", "1e3"), "error: --ratio: required_ratio_too_large"),
         (INVOICES, ("--award", "0"), "error: --award: award_not_positive"),
         (INVOICES, ("--ratio", "lots"), "error: --ratio: 'lots' is not a number"),
         ("amount,eligible\n10,maybe\n", (), "i.csv:2: field 'eligible': 'maybe' is not true"),

@@ -22,7 +22,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Final
 
@@ -76,6 +76,9 @@ STEPS: Final = (
     STEP_CAPPED,
     STEP_FINAL_REDUCED,
 )
+
+#: Above this, a required ratio is a typing error (10 000 % of the award), not a rule.
+MAX_REQUIRED_RATIO: Final = 100
 
 #: The achieved ratio is reported with this many decimals, rounded down (never shows "met" early).
 RATIO_PLACES: Final = Decimal("0.0001")
@@ -225,9 +228,9 @@ def regional_spend(
        (``required_from_floor``);
     3. met when eligible spend >= required (``requirement_met``); otherwise
        (``requirement_missed``) shortfall = required - eligible spend;
-    4. with the ``proportional`` rule the award is reduced by
-       award x shortfall / required = award x (1 - achieved / required ratio), rounded down to the
-       cent (``award_reduced_proportionally``); with ``none`` nothing is reduced
+    4. with the ``proportional`` rule the award is reduced by award x shortfall / required
+       (that is award x (1 - achieved ratio / required ratio) when no floor applies), rounded down
+       to the cent (``award_reduced_proportionally``); with ``none`` nothing is reduced
        (``no_reduction_rule``);
     5. the reduction is taken from the final tranche only: what was already paid is never
        reclaimed here, so it is capped at the final tranche (``reduction_capped_at_final_tranche``)
@@ -239,7 +242,8 @@ def regional_spend(
 
     Errors: ``amount_*`` (``field`` = ``award``, ``final_tranche``, ``floor`` or ``line`` with
     ``position``); ``award_not_positive``; ``final_tranche_above_award`` (``final_tranche``,
-    ``award``); ``required_ratio_not_positive`` (``value``); ``unknown_reduction``
+    ``award``); ``required_ratio_not_positive`` (``value``); ``required_ratio_too_large``
+    (``value``, ``maximum``); ``unknown_reduction``
     (``reduction``, ``known``).
     """
     award_m = _money(award, "award")
@@ -255,6 +259,10 @@ def regional_spend(
     ratio_required = _fraction(rule.required_ratio, "required_ratio")
     if ratio_required <= 0:
         raise AwardsError("required_ratio_not_positive", value=str(rule.required_ratio))
+    if ratio_required > MAX_REQUIRED_RATIO:
+        raise AwardsError(
+            "required_ratio_too_large", value=str(rule.required_ratio), maximum=MAX_REQUIRED_RATIO
+        )
     if rule.reduction not in REDUCTIONS:
         raise AwardsError("unknown_reduction", reduction=rule.reduction, known=REDUCTIONS)
     floor_m = _money(rule.floor, "floor")
@@ -484,5 +492,9 @@ def _decimal_floor(value: Fraction, places: Decimal) -> Decimal:
 
 def _decimal_of(value: Fraction) -> Decimal:
     """A share total for a message: exact when it has a finite decimal form, else 4 decimals."""
-    rounded = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(RATIO_PLACES)
-    return Decimal(format(rounded.normalize(), "f"))  # "90", never "9E+1"
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    try:
+        exact = exact.quantize(RATIO_PLACES)
+    except InvalidOperation:  # more digits than the context holds: shown as computed
+        return exact
+    return Decimal(format(exact.normalize(), "f"))  # "90", never "9E+1"

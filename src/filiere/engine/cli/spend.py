@@ -93,5 +93,6 @@ def _option_of(error: AwardsError) -> str:
         "award_not_positive": "--award",
         "final_tranche_above_award": "--final-tranche",
         "required_ratio_not_positive": "--ratio",
+        "required_ratio_too_large": "--ratio",
     }
     return named.get(error.code, "--" + str(error.params.get("field", "award")).replace("_", "-"))
