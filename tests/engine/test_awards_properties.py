@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from filiere.engine.awards import (
     STEPS,
     Aid,
+    AwardsError,
     SpendLine,
     SpendRule,
     cofunder_shares,
@@ -170,3 +171,27 @@ def test_cofunder_parts_sum_to_the_award_within_envelopes(award, rows):
     for name, share, envelope in cofunders:
         assert 0 <= parts[name] <= envelope
         assert parts[name] <= award * share / 100
+
+
+any_decimals = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.decimals(min_value=-(10**40), max_value=10**40, places=3),
+    st.integers(min_value=-(10**20), max_value=10**20).map(Decimal),
+)
+
+
+@given(any_decimals, st.lists(any_decimals, max_size=4), any_decimals, any_decimals)
+def test_any_decimal_input_gives_a_result_or_a_code(total, shares, ratio, floor):
+    """Whatever numbers come in, the rules answer or refuse with a code: never a crash."""
+    for call in (
+        lambda: tranche_amounts(total, shares),
+        lambda: regional_spend(
+            total, floor, [SpendLine(floor, True)], SpendRule(ratio, floor=floor)
+        ),
+        lambda: cofunder_shares(total, [(f"c{i}", s, floor) for i, s in enumerate(shares)]),
+        lambda: de_minimis("a", [Aid("a", date(2025, 1, 1), floor)], date(2026, 1, 1), total),
+    ):
+        try:
+            call()
+        except AwardsError as error:
+            assert error.code
