@@ -5,7 +5,7 @@ several scenarios (one Route each, with its own sample and a note); build sample
 shared factories inside the kwargs functions.
 """
 
-from .rules import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Route, expect
+from .rules import ADMIN_LOGIN, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Route, expect
 
 PUBLIC = expect(everyone=OK)
 SIGNED_IN = expect(anonymous=LOGIN, others=OK)
@@ -214,3 +214,13 @@ COMMUNITY_PAGES |= {
 COMMUNITY_API |= {
     "GET /api/v1/skills": Route(PUBLIC, note="curated entries; the staff see proposed ones too"),
 }
+
+
+# The Django admin shows the skills vocabulary and the members' works read-only:
+# every change goes through an audited service.
+READ_ONLY_ADMIN = expect(admin=FORBIDDEN, others=ADMIN_LOGIN)
+for _model in ("skill", "work"):
+    COMMUNITY_PAGES[f"admin:community_{_model}_add"] = Route(READ_ONLY_ADMIN)
+    COMMUNITY_PAGES[f"admin:community_{_model}_delete"] = Route(
+        READ_ONLY_ADMIN, kwargs={"object_id": 1}, note="refused before any lookup"
+    )

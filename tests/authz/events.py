@@ -9,6 +9,7 @@ staff's). The staff's pages: global staff and administrators; a staff grant scop
 """
 
 from .rules import (
+    ADMIN_LOGIN,
     FORBIDDEN,
     LOGIN,
     NOT_FOUND,
@@ -181,3 +182,13 @@ EVENTS_API: dict[str, Route | list[Route]] = {
         API_PARTICIPANT_POST, kwargs=_request_ids, note="the person asked; audited"
     ),
 }
+
+
+# The Django admin shows events, registrations, meeting requests and the schedule read-only:
+# every change goes through an audited service.
+READ_ONLY_ADMIN = expect(admin=FORBIDDEN, others=ADMIN_LOGIN)
+for _model in ("event", "registration", "meetingrequest", "schedulerun", "meeting"):
+    EVENTS_PAGES[f"admin:events_{_model}_add"] = Route(READ_ONLY_ADMIN)
+    EVENTS_PAGES[f"admin:events_{_model}_delete"] = Route(
+        READ_ONLY_ADMIN, kwargs={"object_id": 1}, note="refused before any lookup"
+    )

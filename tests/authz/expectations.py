@@ -15,6 +15,7 @@ middleware lets them through; signed-in API callers use a personal token
 (``Authorization: Bearer``).
 """
 
+from .awards import AWARDS_API, AWARDS_PAGES
 from .calls import CALLS_API, CALLS_PAGES
 from .calls_applicant import APPLICANT_API, APPLICANT_PAGES
 from .calls_audit import AUDIT_PAGES
@@ -197,6 +198,13 @@ ADMIN = {
         kwargs=lambda w: _first_pk(w, "audit.auditentry"),
     ),
     "admin:accounts_apitoken_add": Route(expect(admin=FORBIDDEN, others=ADMIN_LOGIN)),
+    # Consents are an append-only log, written by each member's own choices.
+    "admin:accounts_consent_add": Route(expect(admin=FORBIDDEN, others=ADMIN_LOGIN)),
+    "admin:accounts_consent_delete": Route(
+        expect(admin=FORBIDDEN, others=ADMIN_LOGIN),
+        kwargs={"object_id": 1},
+        note="refused before any lookup",
+    ),
     # Background task results are written by the worker only (django-tasks' read-only admin).
     "admin:django_tasks_database_dbtaskresult_add": Route(
         expect(admin=FORBIDDEN, others=ADMIN_LOGIN)
@@ -292,6 +300,7 @@ PAGES: dict[str, Route | list[Route]] = {
     **EVENTS_PAGES,
     **CONTACTS_PAGES,
     **PRIVACY_PAGES,
+    **AWARDS_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -308,6 +317,7 @@ API: dict[str, Route | list[Route]] = {
     **EVENTS_API,
     **CONTACTS_API,
     **PRIVACY_API,
+    **AWARDS_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]

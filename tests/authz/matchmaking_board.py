@@ -9,6 +9,7 @@ call-scoped staff included); the matrix moderates a post that does not exist, so
 """
 
 from .rules import (
+    ADMIN_LOGIN,
     FORBIDDEN,
     LOGIN,
     NOT_FOUND,
@@ -110,3 +111,13 @@ BOARD_API: dict[str, Route | list[Route]] = {
         note="the stranger's post: its author's and the staff's",
     ),
 }
+
+
+# The Django admin shows the offers and needs and the digests sent read-only:
+# every change goes through an audited service.
+READ_ONLY_ADMIN = expect(admin=FORBIDDEN, others=ADMIN_LOGIN)
+for _model in ("post", "digestsent"):
+    BOARD_PAGES[f"admin:matchmaking_{_model}_add"] = Route(READ_ONLY_ADMIN)
+    BOARD_PAGES[f"admin:matchmaking_{_model}_delete"] = Route(
+        READ_ONLY_ADMIN, kwargs={"object_id": 1}, note="refused before any lookup"
+    )

@@ -9,6 +9,7 @@ block them; only the staff (global staff and administrators) open the reports qu
 """
 
 from .rules import (
+    ADMIN_LOGIN,
     FORBIDDEN,
     LOGIN,
     NOT_FOUND,
@@ -216,3 +217,13 @@ CONTACTS_API = {
     "POST /api/v1/blocks": Route(API_EMPTY_BODY, note="no body: nobody to block"),
     "POST /api/v1/reports": Route(API_EMPTY_BODY, note="no body: nothing to report"),
 }
+
+
+# The Django admin shows introductions, blocks and reports read-only:
+# every change goes through an audited service.
+READ_ONLY_ADMIN = expect(admin=FORBIDDEN, others=ADMIN_LOGIN)
+for _model in ("introduction", "block", "report"):
+    CONTACTS_PAGES[f"admin:matchmaking_{_model}_add"] = Route(READ_ONLY_ADMIN)
+    CONTACTS_PAGES[f"admin:matchmaking_{_model}_delete"] = Route(
+        READ_ONLY_ADMIN, kwargs={"object_id": 1}, note="refused before any lookup"
+    )

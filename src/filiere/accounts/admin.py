@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from .models import ApiToken, RoleGrant, User
+from .models import ApiToken, Consent, RoleGrant, User
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -46,4 +46,25 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "hint", "created_at", "last_used_at", "revoked_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Read only: consents are an append-only log (the latest row per purpose counts), written
+    by the member through ``services.record_consent`` (audited)."""
+
+    list_display = ("user", "purpose", "granted", "recorded_at", "source")
+    list_filter = ("purpose", "granted")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    date_hierarchy = "recorded_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
         return False
