@@ -84,9 +84,12 @@ def _figure(table: dict[str, Any], language: str, year: str) -> dict[str, Any]:
         "anchor": anchor,
         "title": title,
         "row_heading": pick(table["row_heading"], language),
-        "headers": [pick(column["label"], language) for column in table["columns"]],
+        "headers": [
+            (column["key"], pick(column["label"], language)) for column in table["columns"]
+        ],
         "rows": [
             (
+                row["key"],
                 pick(row["label"], language),
                 [cell_text(c, u, signs) for c, u in zip(cells, units, strict=True)],
             )

@@ -1,6 +1,7 @@
 """Small-count suppression, on plain data (no Django).
 
-A count below :data:`THRESHOLD` is never published: it is shown as "< 5". A hidden count must
+A count from 1 to :data:`THRESHOLD` - 1 is never published: it is shown as "< 5". Zero is
+shown: it describes nobody, and hiding it would hide its neighbours too. A hidden count must
 not be recoverable from the totals either: wherever figures add up to a published total (a
 *line*: the parts, then their total), a line never has exactly one hidden figure. When it has
 one, the smallest other part of the line is hidden too (its *complement*), or the total when
@@ -20,7 +21,7 @@ THRESHOLD = 5
 
 
 def small(value: int) -> bool:
-    return value < THRESHOLD
+    return 0 < value < THRESHOLD
 
 
 def suppress(
@@ -39,7 +40,9 @@ def suppress(
                 continue
             parts = [key for key in line[:-1] if key not in hidden]
             # The smallest part gives away the least; the first in order on a tie.
-            pick = min(parts, key=lambda key: values[key]) if parts else line[-1]
+            pick = (
+                min(parts, key=lambda key: (values[key] == 0, values[key])) if parts else line[-1]
+            )
             hidden.add(pick)
             changed = True
     return small_keys, hidden - small_keys
