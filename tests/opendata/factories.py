@@ -63,12 +63,12 @@ def other_fund_call() -> Call:
     return CallFactory(fund=fund, slug="screen-flanders-2010", title_fr="Screen Flanders 2010")
 
 
-def belgian_company(name: str = "Studio Gent") -> Organisation:
+def belgian_company(name: str = "Studio Gent", number: int = 0) -> Organisation:
     return OrganisationFactory(
         name=name,
         siren="",
         siret="",
-        bce_number=make_bce("04123456"),
+        bce_number=make_bce(f"{4123456 + number:08d}"),
         naf_code="",
         nace_code="59.111",
         seat_commune=None,

@@ -91,6 +91,11 @@ def grant(
         "title": award.title,
         "description": _description(award),
         "currency": CURRENCY,
+        **(
+            {"amountAppliedFor": _number(award.amount_requested)}
+            if award.amount_requested is not None
+            else {}
+        ),
         "amountAwarded": _number(award.amount),
         "awardDate": award_date(award).isoformat(),
         "dateModified": award.modified_at.isoformat(),
@@ -106,8 +111,6 @@ def grant(
         "fromOpenCall": "Yes",
         "dataSource": data_source,
     }
-    if award.amount_requested is not None:
-        entry["amountAppliedFor"] = _number(award.amount_requested)
     if award.amount_paid is not None:
         entry["amountDisbursed"] = _number(award.amount_paid)
     if not entry["beneficiaryLocation"]:

@@ -97,7 +97,7 @@ def publication_stamp(fund: Fund | None = None) -> PublicationStamp:
     )
     return PublicationStamp(
         count=row["count"],
-        total=row["total"] or Decimal("0"),
+        total=Decimal(row["total"] or 0).quantize(Decimal("0.01")),  # SQLite drops the zeros
         latest=row["latest"],
         without_siret=row["without_siret"],
     )
