@@ -3,6 +3,7 @@
 
 - ``agreement_for_staff``: the staff of its call who are not on its team.
 - ``agreement_for_reader``: those staff (as staff), or the beneficiary's team once it is sent.
+- ``agreement_for_beneficiary``: the beneficiary's team only, once it is sent.
 - ``agreement_for_signer``: those staff, or the lead once it is sent (the signed copy).
 - ``visible_agreements``: the list a user may read (the API's).
 """
@@ -53,6 +54,14 @@ def agreement_for_reader(user: AnyUser, pk: int) -> tuple[Agreement, bool]:
     if reads_as_beneficiary(user, agreement):
         return agreement, False
     raise Http404
+
+
+def agreement_for_beneficiary(user: AnyUser, pk: int) -> Agreement:
+    """The beneficiary's page: its lead and accepted team members, once it is sent."""
+    agreement = _fetch(pk)
+    if not reads_as_beneficiary(user, agreement):
+        raise Http404
+    return agreement
 
 
 def agreement_for_signer(user: AnyUser, pk: int) -> tuple[Agreement, bool]:
