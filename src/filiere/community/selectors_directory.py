@@ -11,44 +11,45 @@ Facets: several values of one facet are OR'ed, facets are AND'ed; each facet's c
 every other facet (and the query) but not its own, so each count says what ticking that value
 would add. A skill also matches its narrower skills. A facet over a field of
 ``FIELDS_WITH_VISIBILITY`` (skills, territory, organisations, languages, availability) filters
-and counts only the people whose field the reader may see. Constant number of queries: with
-words, first the ids of the rows matching them (the text is matched once; the facets and the page
-then filter on those ids); one per facet (skills: two), one for the closed lists' counts and the
-total, then the page.
+and counts only the people whose field the reader may see (``visibility.visible_fields``).
+
+Constant number of queries, whatever the number of rows: the rows the reader may find (those
+they may see, matching the words) are read once with their own facet values, then their
+(row, value) pairs of every related facet in one query (a union); the facets' reference rows
+(skills vocabulary, professions, sectors, territories) are read whole. Filtering and counting
+then run in Python over those few thousand pairs, and the page reads its rows by id.
 """
 
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import or_
+from itertools import chain
+from operator import and_, or_
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
-    Exists,
     F,
     IntegerField,
     Model,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.functions import Cast, StrIndex
 
 from filiere.accounts.permissions import is_signed_in
 
-from .field_access import field_visible_q
 from .folding import search_words
 from .models import (
     Affiliation,
@@ -63,6 +64,7 @@ from .models import (
     Territory,
 )
 from .permissions import visibility_q
+from .visibility import visible_fields
 
 if TYPE_CHECKING:
     from filiere.accounts.types import AnyUser
@@ -140,44 +142,39 @@ class DirectoryResults:
 # --- Text -------------------------------------------------------------------------------------
 
 
-def _with_text(rows: QuerySet[Any], column: str, words: list[str]) -> QuerySet[Any]:
+def _text_matches(model: type[Model], column: str, words: list[str]) -> Q:
+    """The condition on ``model`` rows whose ``column`` matches every word."""
     if not words:
-        return rows
+        return Q()
+    if connection.vendor != "postgresql":
+        return reduce(and_, (Q(**{f"{column}__contains": word}) for word in words))
+    # Matched over the whole table, in a subquery of its own: there the GIN indexes (migration
+    # 0007, the same expressions) serve each configuration, OR'ed as a bitmap. Filtered with
+    # the visibility in one scan, the planner would run to_tsvector on every visible row.
+    text = " ".join(words)
+    matching = model._default_manager.all()
+    conditions = []
+    for config in TEXT_CONFIGS:
+        alias = f"_text_{config}"
+        matching = matching.alias(**{alias: SearchVector(column, config=config)})
+        conditions.append(Q(**{alias: SearchQuery(text, config=config)}))
+    return Q(pk__in=matching.filter(reduce(or_, conditions)).values("pk"))
+
+
+def _id_list(ids: Sequence[int]) -> RawSQL:
+    """The ids as one parameter: a literal list of thousands is slow to build, and would
+    outgrow SQLite's limit on parameters."""
     if connection.vendor == "postgresql":
-        text = " ".join(words)
-        matches = []
-        for config in TEXT_CONFIGS:
-            alias = f"_text_{config}"
-            rows = rows.alias(**{alias: SearchVector(column, config=config)})
-            matches.append(Q(**{alias: SearchQuery(text, config=config)}))
-        return rows.filter(reduce(or_, matches))
-    for word in words:
-        rows = rows.filter(**{f"{column}__contains": word})
-    return rows
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
 
 
-#: Matches read into a list at most: beyond, the text match stays a subquery (a list that long
-#: would outgrow SQLite's limit on parameters).
-MAX_MATCHED_IDS = 20_000
-
-
-def _matched_once(rows: QuerySet[Any], column: str, words: list[str]) -> QuerySet[Any]:
-    """The rows matching ``words``, the text matched once (one query) rather than in each
-    facet's count and the page: the facets and the page then filter on the ids found."""
-    if not words:
-        return rows
-    matched = _with_text(rows, column, words)
-    ids = list(matched.values_list("pk", flat=True)[: MAX_MATCHED_IDS + 1])
-    if len(ids) > MAX_MATCHED_IDS:
-        return matched
-    return rows.model._default_manager.filter(pk__in=_id_list(ids))
-
-
-def _id_list(ids: list[int]) -> RawSQL:
-    """The ids as one parameter: a literal list of thousands is slow to build in each query."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+def _page_rows(found: QuerySet[Any], ids: list[int], matched: list[int]) -> QuerySet[Any]:
+    """The rows to page: those ``found`` when no facet left any out (their query again, which
+    an index on the names may serve), else the ``matched`` ids (one parameter)."""
+    if len(matched) < len(ids):
+        found = found.model._default_manager.filter(pk__in=_id_list(matched))
+    return found
 
 
 def _ordered(
@@ -203,112 +200,149 @@ def _ordered(
     return rows.alias(_rank=rank).order_by("-_rank", *by_name)
 
 
+# --- Counting -----------------------------------------------------------------------------------
+
+#: A row's values in each facet: facet → row id → values (a row without values is absent).
+FacetValues = dict[str, Mapping[int, Collection[Hashable]]]
+
+
+def _tally(
+    ids: Iterable[int], values: FacetValues, wanted: Mapping[str, set[Hashable]]
+) -> tuple[list[int], dict[str, Counter[Hashable]]]:
+    """The ids having a ``wanted`` value in every facet of ``wanted`` (an empty set: none), and,
+    per facet, how many of the ids having one in every *other* facet have each value (a row
+    counts once per value)."""
+    active = [(values[facet], chosen, facet) for facet, chosen in wanted.items()]
+    found: list[int] = []
+    # The rows missing one facet only: they count in that facet.
+    almost: dict[str, list[int]] = {facet: [] for facet in wanted}
+    for pk in ids:
+        missed = None
+        for by_row, chosen, facet in active:
+            if chosen.isdisjoint(by_row.get(pk, ())):
+                if missed is not None:
+                    break
+                missed = facet
+        else:
+            if missed is None:
+                found.append(pk)
+            else:
+                almost[missed].append(pk)
+    counts = {}
+    for facet, by_row in values.items():
+        counted = found + almost[facet] if facet in almost else found
+        counts[facet] = Counter(chain.from_iterable(by_row[pk] for pk in counted if pk in by_row))
+    return found, counts
+
+
 # --- Facets shared by people and organisations --------------------------------------------------
 
 
-def _skills_with_narrower(slugs: Iterable[str]) -> QuerySet[Skill, Any]:
-    """These skills and every narrower one (the vocabulary has three levels: domain, skill,
-    narrower skill)."""
-    slugs = list(slugs)
-    return Skill.objects.filter(
-        Q(slug__in=slugs) | Q(parent__slug__in=slugs) | Q(parent__parent__slug__in=slugs)
-    ).values("pk")
+class _Vocabulary:
+    """The skills vocabulary, read whole (a few hundred entries) in one query: a skill's
+    broader ones, and the skills a chosen one stands for."""
+
+    def __init__(self) -> None:
+        skills = Skill.objects.only(
+            "slug", "name", "label_en", "label_nl", "parent_id", "sort_order"
+        ).order_by()
+        self.by_pk = {skill.pk: skill for skill in skills}
+        self.by_slug = {skill.slug: skill for skill in self.by_pk.values()}
+        self.chains = {pk: self._chain(pk) for pk in self.by_pk}
+
+    def _chain(self, pk: int) -> tuple[int, ...]:
+        chain = [pk]
+        parent = self.by_pk[pk].parent_id
+        while parent is not None and parent in self.by_pk and len(chain) < 3:
+            chain.append(parent)
+            parent = self.by_pk[parent].parent_id
+        return tuple(chain)
+
+    def broader(self, pk: int) -> tuple[int, ...]:
+        """The skill and its broader ones, up to the domain (three levels: domain, skill,
+        narrower skill)."""
+        return self.chains.get(pk) or (pk,)
+
+    def depth(self, skill: Skill) -> int:
+        return len(self.broader(skill.pk)) - 1
+
+    def chosen(self, slugs: Iterable[str]) -> set[Hashable]:
+        return {self.by_slug[slug].pk for slug in slugs if slug in self.by_slug}
+
+    def facet(self, counts: Mapping[Hashable, int], chosen: tuple[str, ...]) -> Facet:
+        """A skill counts the rows described by it or by a narrower one (each once). Listed:
+        every domain with rows (or chosen), and the narrower skills of a chosen skill or of a
+        chosen one's broader skills (ticking a domain unfolds it; hundreds of boxes at once
+        would help no one)."""
+        used = [
+            skill for skill in self.by_pk.values() if counts.get(skill.pk) or skill.slug in chosen
+        ]
+        unfolded = set(chosen)
+        for slug in chosen:
+            if slug in self.by_slug:
+                unfolded.update(self.by_pk[pk].slug for pk in self.broader(self.by_slug[slug].pk))
+        narrower: dict[int | None, list[Skill]] = {}
+        for skill in used:
+            parent = self.by_pk.get(skill.parent_id) if skill.parent_id else None
+            if parent is None or parent.slug in unfolded:
+                narrower.setdefault(skill.parent_id, []).append(skill)
+        for children in narrower.values():
+            children.sort(key=lambda s: (s.sort_order, s.label.casefold()))
+
+        values: list[FacetValue] = []
+        listed: set[int] = set()
+
+        def add(skill: Skill) -> None:
+            if skill.pk in listed:
+                return
+            listed.add(skill.pk)
+            count = counts.get(skill.pk, 0)
+            values.append(
+                FacetValue(skill.slug, skill.label, count, skill.slug in chosen, self.depth(skill))
+            )
+            for child in narrower.pop(skill.pk, []):
+                add(child)
+
+        for skill in narrower.pop(None, []):
+            add(skill)
+        # A chosen skill whose broader one has no rows: listed on its own.
+        for children in list(narrower.values()):
+            for child in children:
+                add(child)
+        return Facet("skill", tuple(values))
 
 
-def _skill_facet(through: QuerySet[Any], owner: str, chosen: tuple[str, ...]) -> Facet:
-    """Counts of ``through`` rows (owner, skill) per skill: a skill counts the owners of it or
-    of a narrower one, each once. Two queries: the counts (one union, a grouping per level of
-    the vocabulary), the skills' labels. Every domain with owners (or chosen) is listed, and the
-    narrower skills of the chosen ones."""
-    owners = Count(owner, distinct=True)
-    domain = Coalesce("skill__parent__parent_id", "skill__parent_id", "skill_id")
-    middle = Case(
-        When(skill__parent__parent_id__isnull=False, then=F("skill__parent_id")),
-        When(skill__parent_id__isnull=False, then=F("skill_id")),
-        default=None,
-    )
-    levels = [
-        through.values(key=domain).annotate(n=owners, level=Value(0)),
-        through.annotate(key=middle)
-        .filter(key__isnull=False)
-        .values("key")
-        .annotate(n=owners, level=Value(1)),
-        through.filter(skill__parent__parent_id__isnull=False)
-        .values(key=F("skill_id"))
-        .annotate(n=owners, level=Value(2)),
-    ]
-    rows = [level.values_list("key", "n", "level") for level in levels]
-    counts = {(level, key): n for key, n, level in rows[0].union(*rows[1:], all=True)}
-    used = Skill.objects.filter(Q(pk__in={key for _, key in counts}) | Q(slug__in=chosen))
-    skills = list(used.select_related("parent__parent"))
-    # Listed: the domains, and the narrower skills of a chosen skill or of a chosen one's
-    # broader skills (ticking a domain unfolds it; hundreds of boxes at once would help no one).
-    unfolded = set(chosen)
-    for skill in skills:
-        if skill.slug in chosen:
-            broader = skill.parent
-            while broader is not None:
-                unfolded.add(broader.slug)
-                broader = broader.parent
-    narrower: dict[int | None, list[Skill]] = {}
-    for skill in skills:
-        if skill.parent is None or skill.parent.slug in unfolded:
-            narrower.setdefault(skill.parent_id, []).append(skill)
-    for children in narrower.values():
-        children.sort(key=lambda s: (s.sort_order, s.label.casefold()))
+class _Reference:
+    """A reference table (professions, sectors, territories) read whole, keyed by ``key``."""
 
-    def depth(skill: Skill) -> int:
-        if skill.parent is None:
-            return 0
-        return 1 if skill.parent.parent_id is None else 2
+    def __init__(self, model: type[Profession] | type[Sector] | type[Territory], key: str):
+        self.rows = list(model._default_manager.all())
+        self.key = key
 
-    values: list[FacetValue] = []
-    listed: set[int] = set()
+    def chosen(self, values: Iterable[str]) -> set[Hashable]:
+        values = set(values)
+        return {row.pk for row in self.rows if getattr(row, self.key) in values}
 
-    def add(skill: Skill) -> None:
-        if skill.pk in listed:
-            return
-        listed.add(skill.pk)
-        level = depth(skill)
-        count = counts.get((level, skill.pk), 0)
-        values.append(FacetValue(skill.slug, skill.label, count, skill.slug in chosen, level))
-        for child in narrower.pop(skill.pk, []):
-            add(child)
-
-    for skill in narrower.pop(None, []):
-        add(skill)
-    # A chosen skill whose broader one has no owners: listed on its own.
-    for children in list(narrower.values()):
-        for child in children:
-            add(child)
-    return Facet("skill", tuple(values))
-
-
-def _reference_facet(
-    name: str,
-    rows: QuerySet[Any],
-    related: str,
-    matching: QuerySet[Any],
-    key: str,
-    chosen: tuple[str, ...],
-    *,
-    keep_empty: bool,
-) -> Facet:
-    """One query: each reference row (profession, sector, territory) with its count among
-    ``matching``."""
-    counted = rows.annotate(n=Count(related, filter=Q(**{f"{related}__in": matching.values("pk")})))
-    values = tuple(
-        FacetValue(getattr(row, key), row.label, row.n, getattr(row, key) in chosen)
-        for row in counted
-        if keep_empty or row.n or getattr(row, key) in chosen
-    )
-    return Facet(name, values)
+    def facet(
+        self,
+        name: str,
+        counts: Mapping[Hashable, int],
+        chosen: tuple[str, ...],
+        *,
+        keep_empty: bool,
+    ) -> Facet:
+        values = []
+        for row in self.rows:
+            value, count = getattr(row, self.key), counts.get(row.pk, 0)
+            if keep_empty or count or value in chosen:
+                values.append(FacetValue(value, row.label, count, value in chosen))
+        return Facet(name, tuple(values))
 
 
 def _choice_facet(
     name: str,
     choices: Iterable[tuple[str, Any]],
-    counts: Mapping[str, int],
+    counts: Mapping[Hashable, int],
     chosen: tuple[str, ...],
 ) -> Facet:
     return Facet(
@@ -320,166 +354,114 @@ def _choice_facet(
     )
 
 
-class _Directory(ABC):
-    """The search of one model: its facets' conditions and the rows matching all but one.
-    Each model's directory says how a facet's values filter its rows (``condition``)."""
-
-    facet_names: tuple[str, ...] = ()
-
-    def __init__(self, base: QuerySet[Any], search: DirectorySearch, column: str):
-        self.search = search
-        self.column = column
-        self.base = _matched_once(base, column, search.words)
-
-    @abstractmethod
-    def condition(self, facet: str, values: tuple[str, ...]) -> Q: ...
-
-    def chosen_condition(self, facet: str) -> Q | None:
-        values = self.search.values(facet)
-        return self.condition(facet, values) if values else None
-
-    def matching(self, *without: str) -> QuerySet[Any]:
-        rows = self.base
-        for facet in self.facet_names:
-            condition = None if facet in without else self.chosen_condition(facet)
-            if condition is not None:
-                rows = rows.filter(condition)
-        return rows
-
-    def closed_counts(
-        self, closed: Mapping[str, Iterable[str]]
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        """One query: the total, and the count of each value of the ``closed`` facets (a few
-        known values each), each with the other facets applied."""
-        rows = self.matching(*closed)
-        chosen = {facet: self.chosen_condition(facet) for facet in closed}
-
-        def applied(*conditions: Q | None) -> Q | None:
-            present = [c for c in conditions if c is not None]
-            return reduce(lambda a, b: a & b, present) if present else None
-
-        aggregates: dict[str, Count] = {"total": Count("pk", filter=applied(*chosen.values()))}
-        keys: dict[str, tuple[str, str]] = {}
-        for facet, values in closed.items():
-            others = [condition for name, condition in chosen.items() if name != facet]
-            for value in values:
-                alias = f"c{len(keys)}"
-                keys[alias] = (facet, value)
-                aggregates[alias] = Count(
-                    "pk", filter=applied(self.condition(facet, (value,)), *others)
-                )
-        figures = rows.aggregate(**aggregates)
-        counts: dict[str, dict[str, int]] = {facet: {} for facet in closed}
-        for alias, (facet, value) in keys.items():
-            counts[facet][value] = figures[alias]
-        return figures["total"], counts
+def _pairs(*parts: QuerySet[Any]) -> QuerySet[Any]:
+    """One query: the (row, facet, number, text) pairs of each part (``values_list`` of four
+    columns each)."""
+    first, *rest = (part.order_by() for part in parts)
+    return first.union(*rest, all=True) if rest else first
 
 
 # --- People -------------------------------------------------------------------------------------
 
 
-class _PeopleDirectory(_Directory):
-    facet_names = PEOPLE_FACETS
-
-    def __init__(self, viewer: AnyUser | None, search: DirectorySearch):
-        column = "search_text" if is_signed_in(viewer) else "search_text_public"
-        self.viewer = viewer
-        super().__init__(Person.objects.filter(visibility_q(viewer)), search, column)
-
-    def visible(self, facet: str) -> Q:
-        return field_visible_q(self.viewer, _PERSON_FIELD[facet])
-
-    def condition(self, facet: str, values: tuple[str, ...]) -> Q:
-        person = OuterRef("pk")
-        conditions: dict[str, Callable[[], Q]] = {
-            "skill": lambda: Q(
-                Exists(
-                    Person.skills.through.objects.filter(
-                        person_id=person, skill__in=_skills_with_narrower(values)
-                    )
+def _people_values(
+    viewer: AnyUser | None, found: QuerySet[Person], vocabulary: _Vocabulary
+) -> tuple[list[int], FacetValues]:
+    """The people of ``found`` and their values in each facet, only where ``viewer`` may see
+    the field: two queries (the people, then their skills, professions, sectors and current
+    organisations' kinds)."""
+    viewer_pk = viewer.pk if is_signed_in(viewer) else None
+    # Few distinct (visibility, choices, the viewer's own profile or not), and few distinct
+    # lists of languages: each is read once (the JSON columns come as text).
+    shown_by_choice: dict[tuple[str, str, bool], frozenset[str]] = {}
+    languages_by_text: dict[str, frozenset[str]] = {}
+    shown: dict[int, frozenset[str]] = {}
+    territories: dict[int, Collection[Hashable]] = {}
+    availabilities: dict[int, Collection[Hashable]] = {}
+    languages: dict[int, Collection[Hashable]] = {}
+    rows = found.values_list(
+        "pk",
+        "territory_id",
+        "availability",
+        Cast("languages", TextField()),
+        Cast("field_visibility", TextField()),
+        "user_id",
+        "visibility",
+    ).order_by()
+    for pk, territory, availability, spoken, choices, user_id, visibility in rows:
+        key = (visibility, choices or "", user_id == viewer_pk)
+        fields = shown_by_choice.get(key)
+        if fields is None:
+            # The rule of visibility.visible_fields, on a profile standing for this key.
+            person = Person(
+                visibility=visibility,
+                field_visibility=(json.loads(choices) if choices else None) or {},
+                user_id=user_id,
+            )
+            fields = shown_by_choice[key] = frozenset(visible_fields(person, viewer))
+        shown[pk] = fields
+        if territory is not None and "territory" in fields:
+            territories[pk] = (territory,)
+        if availability and "availability" in fields:
+            availabilities[pk] = (availability,)
+        if spoken and "languages" in fields:
+            codes = languages_by_text.get(spoken)
+            if codes is None:
+                codes = languages_by_text[spoken] = frozenset(
+                    str(code).lower() for code in json.loads(spoken) or ()
                 )
+            if codes:
+                languages[pk] = codes
+    skills: dict[int, set[Hashable]] = {}
+    professions: dict[int, list[Hashable]] = {}
+    sectors: dict[int, list[Hashable]] = {}
+    kinds: dict[int, set[Hashable]] = {}
+    if shown:
+        people = _id_list(list(shown))
+        # One-letter markers and untyped NULLs: no conversion per row (thousands of rows).
+        none = Value(None, output_field=TextField())
+        pairs = _pairs(
+            Person.skills.through.objects.filter(person_id__in=people).values_list(
+                "person_id", Value("s"), "skill_id", none
             ),
-            "profession": lambda: Q(
-                Exists(
-                    Person.professions.through.objects.filter(
-                        person_id=person, profession__slug__in=values
-                    )
-                )
+            Person.professions.through.objects.filter(person_id__in=people).values_list(
+                "person_id", Value("p"), "profession_id", none
             ),
-            "sector": lambda: Q(
-                Exists(
-                    Person.sectors.through.objects.filter(person_id=person, sector__slug__in=values)
-                )
+            Person.sectors.through.objects.filter(person_id__in=people).values_list(
+                "person_id", Value("c"), "sector_id", none
             ),
-            "territory": lambda: Q(territory__code__in=values),
-            "organisation_kind": lambda: Q(
-                Exists(
-                    Affiliation.objects.filter(
-                        person_id=person, end_date__isnull=True, organisation__kind__in=values
-                    )
-                )
+            Affiliation.objects.filter(person_id__in=people, end_date__isnull=True).values_list(
+                "person_id", Value("k"), none, "organisation__kind"
             ),
-            # A JSON list of codes: '"nl"' is found in its text on SQLite and PostgreSQL alike.
-            "language": lambda: reduce(
-                or_, (Q(languages__icontains=f'"{code}"') for code in values)
-            ),
-            "availability": lambda: Q(availability__in=values),
-        }
-        condition = conditions[facet]()
-        if facet in _PERSON_FIELD:
-            condition &= self.visible(facet)
-        return condition
-
-    def facets(self) -> tuple[int, list[Facet]]:
-        search = self.search
-        skill_owners = self.matching("skill").filter(self.visible("skill"))
-        skills = _skill_facet(
-            Person.skills.through.objects.filter(person_id__in=skill_owners.values("pk")),
-            "person_id",
-            search.values("skill"),
         )
-        professions = _reference_facet(
-            "profession",
-            Profession.objects.all(),
-            "people",
-            self.matching("profession"),
-            "slug",
-            search.values("profession"),
-            keep_empty=False,
-        )
-        sectors = _reference_facet(
-            "sector",
-            Sector.objects.all(),
-            "people",
-            self.matching("sector"),
-            "slug",
-            search.values("sector"),
-            keep_empty=True,
-        )
-        territories = _reference_facet(
-            "territory",
-            Territory.objects.all(),
-            "people",
-            self.matching("territory").filter(self.visible("territory")),
-            "code",
-            search.values("territory"),
-            keep_empty=True,
-        )
-        closed = {
-            "organisation_kind": OrganisationKind.choices,
-            "language": Language.choices,
-            "availability": Availability.choices,
-        }
-        total, counts = self.closed_counts(
-            {facet: [value for value, _ in choices] for facet, choices in closed.items()}
-        )
-        facets = [skills, professions, sectors, territories]
-        facets += [
-            _choice_facet(facet, choices, counts[facet], search.values(facet))
-            for facet, choices in closed.items()
-        ]
-        order = {name: index for index, name in enumerate(PEOPLE_FACETS)}
-        return total, sorted(facets, key=lambda facet: order[facet.name])
+        sees_skills = {pk for pk, fields in shown.items() if "skills" in fields}
+        sees_organisations = {pk for pk, fields in shown.items() if "organisations" in fields}
+        broader = vocabulary.broader
+        # The hottest loop of a search (thousands of pairs): plain branches on the marker.
+        for pk, part, number, kind in pairs:
+            if part == "s":
+                if pk in sees_skills:
+                    owned = skills.get(pk)
+                    if owned is None:
+                        skills[pk] = set(broader(number))
+                    else:
+                        owned.update(broader(number))
+            elif part == "p":
+                professions.setdefault(pk, []).append(number)
+            elif part == "c":
+                sectors.setdefault(pk, []).append(number)
+            elif pk in sees_organisations:
+                kinds.setdefault(pk, set()).add(kind)
+    values: FacetValues = {
+        "skill": skills,
+        "profession": professions,
+        "sector": sectors,
+        "territory": territories,
+        "organisation_kind": kinds,
+        "language": languages,
+        "availability": availabilities,
+    }
+    return list(shown), values
 
 
 def _current_affiliations() -> Prefetch:
@@ -493,87 +475,122 @@ def _current_affiliations() -> Prefetch:
 def search_people(viewer: AnyUser | None, search: DirectorySearch) -> DirectoryResults:
     """The directory of people: the profiles ``viewer`` may see that match ``search``, with
     the facets (``viewer``'s view: a hidden field neither filters nor counts)."""
-    directory = _PeopleDirectory(viewer, search)
-    total, facets = directory.facets()
+    column = "search_text" if is_signed_in(viewer) else "search_text_public"
+    vocabulary = _Vocabulary()
+    professions = _Reference(Profession, "slug")
+    sectors = _Reference(Sector, "slug")
+    territories = _Reference(Territory, "code")
+    found = Person.objects.filter(visibility_q(viewer), _text_matches(Person, column, search.words))
+    ids, values = _people_values(viewer, found, vocabulary)
+    chosen = search.values
+    wanted: dict[str, set[Hashable]] = {
+        "skill": vocabulary.chosen(chosen("skill")),
+        "profession": professions.chosen(chosen("profession")),
+        "sector": sectors.chosen(chosen("sector")),
+        "territory": territories.chosen(chosen("territory")),
+        **{
+            facet: set(chosen(facet)) for facet in ("organisation_kind", "language", "availability")
+        },
+    }
+    matched, counts = _tally(ids, values, {f: w for f, w in wanted.items() if chosen(f)})
+    facets = [
+        vocabulary.facet(counts["skill"], chosen("skill")),
+        professions.facet(
+            "profession", counts["profession"], chosen("profession"), keep_empty=False
+        ),
+        sectors.facet("sector", counts["sector"], chosen("sector"), keep_empty=True),
+        territories.facet("territory", counts["territory"], chosen("territory"), keep_empty=True),
+        _choice_facet(
+            "organisation_kind",
+            OrganisationKind.choices,
+            counts["organisation_kind"],
+            chosen("organisation_kind"),
+        ),
+        _choice_facet("language", Language.choices, counts["language"], chosen("language")),
+        _choice_facet(
+            "availability", Availability.choices, counts["availability"], chosen("availability")
+        ),
+    ]
     rows = _ordered(
-        directory.matching(), directory.column, search.words, ("last_name", "first_name", "id")
+        # The long texts are only ordered on: not read (nor sorted along) with the rows.
+        _page_rows(found, ids, matched).defer("search_text", "search_text_public"),
+        column,
+        search.words,
+        ("last_name", "first_name", "id"),
     ).select_related("territory")
     rows = rows.prefetch_related("professions", "sectors", "skills", _current_affiliations())
-    return DirectoryResults(rows=rows, total=total, facets=facets)
+    return DirectoryResults(rows=rows, total=len(matched), facets=facets)
 
 
 # --- Organisations ----------------------------------------------------------------------------
 
 
-class _OrganisationDirectory(_Directory):
-    facet_names = ORGANISATION_FACETS
-
-    def __init__(self, search: DirectorySearch):
-        super().__init__(Organisation.objects.all(), search, "search_text")
-
-    def condition(self, facet: str, values: tuple[str, ...]) -> Q:
-        organisation = OuterRef("pk")
-        if facet == "skill":
-            return Q(
-                Exists(
-                    Organisation.skills.through.objects.filter(
-                        organisation_id=organisation, skill__in=_skills_with_narrower(values)
-                    )
-                )
-            )
-        if facet == "sector":
-            return Q(
-                Exists(
-                    Organisation.sectors.through.objects.filter(
-                        organisation_id=organisation, sector__slug__in=values
-                    )
-                )
-            )
-        if facet == "territory":
-            return Q(territory__code__in=values)
-        return Q(kind__in=values)
-
-    def facets(self) -> tuple[int, list[Facet]]:
-        search = self.search
-        skills = _skill_facet(
+def _organisation_values(
+    found: QuerySet[Organisation], vocabulary: _Vocabulary
+) -> tuple[list[int], FacetValues]:
+    """The organisations of ``found`` and their values in each facet: two queries (the
+    organisations, then their skills and sectors)."""
+    territories: dict[int, Collection[Hashable]] = {}
+    kinds: dict[int, Collection[Hashable]] = {}
+    for pk, territory, kind in found.values_list("pk", "territory_id", "kind").order_by():
+        kinds[pk] = (kind,)
+        if territory is not None:
+            territories[pk] = (territory,)
+    skills: dict[int, set[Hashable]] = {}
+    sectors: dict[int, list[Hashable]] = {}
+    if kinds:
+        organisations = _id_list(list(kinds))
+        pairs = _pairs(
             Organisation.skills.through.objects.filter(
-                organisation_id__in=self.matching("skill").values("pk")
-            ),
-            "organisation_id",
-            search.values("skill"),
+                organisation_id__in=organisations
+            ).values_list("organisation_id", Value("s"), "skill_id"),
+            Organisation.sectors.through.objects.filter(
+                organisation_id__in=organisations
+            ).values_list("organisation_id", Value("c"), "sector_id"),
         )
-        sectors = _reference_facet(
-            "sector",
-            Sector.objects.all(),
-            "organisations",
-            self.matching("sector"),
-            "slug",
-            search.values("sector"),
-            keep_empty=True,
-        )
-        territories = _reference_facet(
-            "territory",
-            Territory.objects.all(),
-            "organisations",
-            self.matching("territory"),
-            "code",
-            search.values("territory"),
-            keep_empty=True,
-        )
-        total, counts = self.closed_counts({"kind": OrganisationKind.values})
-        kinds = _choice_facet(
-            "kind", OrganisationKind.choices, counts["kind"], search.values("kind")
-        )
-        return total, [skills, sectors, territories, kinds]
+        for pk, part, number in pairs:
+            if part == "s":
+                skills.setdefault(pk, set()).update(vocabulary.broader(number))
+            else:
+                sectors.setdefault(pk, []).append(number)
+    values: FacetValues = {
+        "skill": skills,
+        "sector": sectors,
+        "territory": territories,
+        "kind": kinds,
+    }
+    return list(kinds), values
 
 
 def search_organisations(search: DirectorySearch) -> DirectoryResults:
     """The organisations (all public) matching ``search``, with the facets."""
-    directory = _OrganisationDirectory(search)
-    total, facets = directory.facets()
-    rows = _ordered(directory.matching(), directory.column, search.words, ("name", "id"))
+    vocabulary = _Vocabulary()
+    sectors = _Reference(Sector, "slug")
+    territories = _Reference(Territory, "code")
+    found = Organisation.objects.filter(_text_matches(Organisation, "search_text", search.words))
+    ids, values = _organisation_values(found, vocabulary)
+    chosen = search.values
+    wanted: dict[str, set[Hashable]] = {
+        "skill": vocabulary.chosen(chosen("skill")),
+        "sector": sectors.chosen(chosen("sector")),
+        "territory": territories.chosen(chosen("territory")),
+        "kind": set(chosen("kind")),
+    }
+    matched, counts = _tally(ids, values, {f: w for f, w in wanted.items() if chosen(f)})
+    facets = [
+        vocabulary.facet(counts["skill"], chosen("skill")),
+        sectors.facet("sector", counts["sector"], chosen("sector"), keep_empty=True),
+        territories.facet("territory", counts["territory"], chosen("territory"), keep_empty=True),
+        _choice_facet("kind", OrganisationKind.choices, counts["kind"], chosen("kind")),
+    ]
+    rows = _ordered(
+        _page_rows(found, ids, matched).defer("search_text"),
+        "search_text",
+        search.words,
+        ("name", "id"),
+    )
     rows = rows.select_related("territory", "seat_commune").prefetch_related("sectors", "skills")
-    return DirectoryResults(rows=rows, total=total, facets=facets)
+    return DirectoryResults(rows=rows, total=len(matched), facets=facets)
 
 
 def known_values(facet: str, values: Iterable[str]) -> set[str]:
