@@ -180,8 +180,8 @@ def worst_witness(monkeypatch: pytest.MonkeyPatch) -> None:
     sets that fund as little as possible, so the cheap tests and the repair decide more."""
     original = selection._Model.solve
 
-    def solve(self, cost, fixed, time_limit, gap=None):  # type: ignore[no-untyped-def]
-        return original(self, -cost, fixed, time_limit, gap)
+    def solve(self, cost, fixed, time_limit, gap=None, **options):  # type: ignore[no-untyped-def]
+        return original(self, -cost, fixed, time_limit, gap, **options)
 
     monkeypatch.setattr(selection._Model, "solve", solve)
 

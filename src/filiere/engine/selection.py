@@ -313,22 +313,26 @@ class _Model:
         fixed: Mapping[int, int],
         time_limit: float,
         gap: float | None = None,
+        *,
+        confirm_infeasible: bool = False,
     ) -> tuple[str, FloatArray | None, float | None, float | None]:
-        """Maximise cost @ vars; return status, solution, objective, gap."""
+        """Maximise cost @ vars; return status, solution, objective, gap.
+
+        ``confirm_infeasible``: an ``infeasible`` answer is checked once more without HiGHS's
+        presolve, for a verdict shown to staff (the ranked objective's many trial solves skip it).
+        """
         if self.n_vars == 0:  # nothing to choose: the rules hold or not
             holds = bool(np.all(self.lower <= EPS) and np.all(self.upper >= -EPS))
             return ("optimal", np.zeros(0), 0.0, 0.0) if holds else ("infeasible", None, None, None)
         lb, ub = self.bounds(fixed)
-        constraints = [LinearConstraint(self.matrix, self.lower, self.upper)] if self.rows else []
-        res = milp(
+        res = _milp(
             -cost,
-            integrality=self.integrality(),
-            bounds=Bounds(lb, ub),
-            constraints=constraints,
-            options={
-                "time_limit": max(0.01, time_limit),
-                "mip_rel_gap": self.rules.mip_rel_gap if gap is None else gap,
-            },
+            self.integrality(),
+            (lb, ub),
+            (self.matrix, self.lower, self.upper),
+            time_limit,
+            self.rules.mip_rel_gap if gap is None else gap,
+            confirm_infeasible=confirm_infeasible,
         )
         gap = getattr(res, "mip_gap", None)
         if res.status == 0:
@@ -350,6 +354,81 @@ class _Model:
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+#: Slack allowed when a solution is checked against the model (HiGHS's own tolerance is 1e-6).
+CHECK_TOL = 1e-5
+
+
+def _milp(
+    cost: FloatArray,
+    integrality: FloatArray,
+    bounds: tuple[FloatArray, FloatArray],
+    rows: tuple[sp.csr_matrix, FloatArray, FloatArray],
+    time_limit: float,
+    gap: float | None,
+    *,
+    confirm_infeasible: bool = False,
+) -> Any:
+    """``scipy.optimize.milp`` (HiGHS), run again without presolve when presolve goes wrong.
+
+    HiGHS's MIP presolve sometimes fails on small integer-infeasible models: a quota amount
+    that must equal 3,000 out of requests of 2,000, 5,000 and 2,000 ends in "Solve error"
+    (status 4) instead of "infeasible", and presolve bugs may also return a point that breaks
+    the original rows, or a false "infeasible". The same model without presolve is answered
+    correctly, so a failure or a point that does not check out is solved again without it
+    (and so is an ``infeasible`` answer when ``confirm_infeasible``)."""
+    started = time.perf_counter()
+    lb, ub = bounds
+    matrix, lower, upper = rows
+    constraints = [LinearConstraint(matrix, lower, upper)] if matrix.shape[0] else []
+
+    def run(presolve: bool, limit: float) -> Any:
+        options: dict[str, Any] = {"time_limit": max(0.01, limit), "presolve": presolve}
+        if gap is not None:
+            options["mip_rel_gap"] = gap
+        return milp(
+            cost,
+            integrality=integrality,
+            bounds=Bounds(lb, ub),
+            constraints=constraints,
+            options=options,
+        )
+
+    res = run(True, time_limit)
+    checks_out = res.x is None or _satisfies(np.asarray(res.x), integrality, bounds, rows)
+    retry = res.status not in (0, 1, 2) or not checks_out
+    retry = retry or (confirm_infeasible and res.status == 2)
+    if not retry:
+        return res
+    again = run(False, time_limit - (time.perf_counter() - started))
+    if again.x is not None and not _satisfies(np.asarray(again.x), integrality, bounds, rows):
+        again.status, again.x = 4, None  # never hand on a point that breaks the rules
+    if again.status == 1 and again.x is None and res.status == 2:
+        return res  # the check ran out of time: keep presolve's verdict
+    return again
+
+
+def _satisfies(
+    x: FloatArray,
+    integrality: FloatArray,
+    bounds: tuple[FloatArray, FloatArray],
+    rows: tuple[sp.csr_matrix, FloatArray, FloatArray],
+) -> bool:
+    """Whether a point returned by the solver keeps every bound, integrality and row."""
+    lb, ub = bounds
+    matrix, lower, upper = rows
+
+    def tol(limit: FloatArray) -> FloatArray:
+        return CHECK_TOL * np.maximum(1.0, np.abs(np.where(np.isfinite(limit), limit, 0.0)))
+
+    ints = integrality > 0
+    if np.any(np.abs(x[ints] - np.round(x[ints])) > CHECK_TOL):
+        return False
+    if np.any(x < lb - tol(lb)) or np.any(x > ub + tol(ub)):
+        return False
+    activity = matrix @ x
+    return bool(np.all(activity >= lower - tol(lower)) and np.all(activity <= upper + tol(upper)))
 
 
 def _floor(p: Proposal, rules: Rules) -> float:
@@ -498,7 +577,8 @@ def select(
         status, solution, value, gap, solves = _solve_ranked(model, forced_fix, deadline)
     else:
         cost = _cost(model, rules.objective)
-        status, solution, value, gap = model.solve(cost, forced_fix, deadline - time.perf_counter())
+        left = deadline - time.perf_counter()
+        status, solution, value, gap = model.solve(cost, forced_fix, left, confirm_infeasible=True)
         solves = 1
     if solution is None:
         if status == "infeasible":
@@ -558,7 +638,8 @@ def _solve_ranked(
     weights[:n] = 1.0 / (1.0 + np.arange(n))
     if model.partial:  # prefer fuller awards, highest ranks first
         weights[n : 2 * n] = 1e-3 / (1.0 + np.arange(n)) / np.maximum(model.request, 1e-12)
-    status, witness, _, _ = model.solve(weights, forced, deadline - time.perf_counter(), gap=1e-3)
+    left = deadline - time.perf_counter()
+    status, witness, _, _ = model.solve(weights, forced, left, gap=1e-3, confirm_infeasible=True)
     solves = 1
     if witness is None:
         return status, None, None, None, solves
@@ -995,12 +1076,13 @@ def _diagnose(model: _Model, forced: Mapping[int, int], deadline: float) -> tupl
     ub = np.concatenate([ub, np.full(n_vars - model.n_vars, np.inf)])
     integrality = np.concatenate([model.integrality(), np.zeros(n_vars - model.n_vars)])
     cost = np.concatenate([np.zeros(model.n_vars), np.ones(n_vars - model.n_vars)])
-    res = milp(
+    res = _milp(
         cost,
-        integrality=integrality,
-        bounds=Bounds(lb, ub),
-        constraints=[LinearConstraint(full, lower, upper)],
-        options={"time_limit": max(1.0, deadline - time.perf_counter())},
+        integrality,
+        (lb, ub),
+        (full, lower, upper),
+        max(1.0, deadline - time.perf_counter()),
+        None,
     )
     if res.x is None:
         return (Diagnosis("unknown", "rules", 0.0, 0.0, 0.0),)
