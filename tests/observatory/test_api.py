@@ -44,3 +44,15 @@ def test_the_series_are_the_published_ones_with_small_counts_suppressed(client):
             for cell, unit in zip(row, units, strict=False):
                 if unit == "count" and cell["v"] is not None:
                     assert not 0 < cell["v"] < 5
+
+
+def test_the_answer_matches_its_schema(client):
+    from filiere.api.observatory import ObservatoryOut
+
+    applications(closed_call(2013), 12, awarded=6)
+    refresh_now()
+    answer = client.get("/api/v1/observatory")
+    assert answer["Content-Type"] == "application/json"
+    checked = ObservatoryOut.model_validate(answer.json())
+    assert checked.years == [2013]
+    assert checked.tables["years"].cells[0][0].v == 12

@@ -6,10 +6,12 @@ small counts already suppressed (a cell is ``{"v": null, "s": "small"}`` for a c
 Labels are given in the three platform languages. ``as_of`` is null until a first refresh.
 """
 
+import json
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from filiere.observatory import selectors
@@ -78,15 +80,29 @@ class ObservatoryOut(Schema):
         "(small counts suppressed), from the latest refresh."
     ),
 )
-def observatory(request: HttpRequest) -> dict[str, Any]:
+def observatory(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     # permission: public (published figures, small counts suppressed)
     published = selectors.published()
     if published is None:
         return {"as_of": None, "years": [], "tables": {}, "breakdowns": {}}
-    figures = published.figures
-    return {
-        "as_of": published.as_of,
-        "years": figures.get("years", []),
-        "tables": figures.get("tables", {}),
-        "breakdowns": figures.get("breakdowns", {}),
-    }
+    return HttpResponse(_answer(published), content_type="application/json")
+
+
+#: The answer of each snapshot, written once per process: a finished snapshot never changes,
+#: and checking its thousands of cells against the schema at each request would cost more
+#: than reading it (tests/observatory/test_api.py checks the answer against the schema).
+_ANSWERS: dict[Any, bytes] = {}
+
+
+def _answer(published: selectors.Published) -> bytes:
+    if published.version not in _ANSWERS:
+        _ANSWERS.clear()
+        figures = published.figures
+        answer = {
+            "as_of": published.as_of,
+            "years": figures.get("years", []),
+            "tables": figures.get("tables", {}),
+            "breakdowns": figures.get("breakdowns", {}),
+        }
+        _ANSWERS[published.version] = json.dumps(answer, cls=DjangoJSONEncoder).encode()
+    return _ANSWERS[published.version]

@@ -114,15 +114,15 @@ def _figure(table: dict[str, Any], language: str, year: str) -> dict[str, Any]:
     }
 
 
-_PAGES: dict[tuple[int, str, str], dict[str, Any]] = {}
+_PAGES: dict[tuple[Any, str, str], dict[str, Any]] = {}
 
 
 def page(published: Published, year: str) -> dict[str, Any]:
     """Every section of the page, built once per snapshot, language and year (a finished
     snapshot never changes; a new one replaces the built pages of the old)."""
-    key = (published.snapshot_id, translation.get_language() or "fr", year)
+    key = (published.version, translation.get_language() or "fr", year)
     if key not in _PAGES:
-        if any(built[0] != published.snapshot_id for built in _PAGES):
+        if any(built[0] != published.version for built in _PAGES):
             _PAGES.clear()
         _PAGES[key] = _page(published, key[1], year)
     return _PAGES[key]

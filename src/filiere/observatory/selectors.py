@@ -19,6 +19,11 @@ class Published:
     as_of: dt.datetime
     figures: dict[str, Any]
 
+    @property
+    def version(self) -> tuple[int, dt.datetime]:
+        """What identifies these figures in the caches built from them."""
+        return (self.snapshot_id, self.as_of)
+
 
 def published() -> Published | None:
     """The latest finished snapshot: one small query; its figures are read once per process
@@ -31,11 +36,12 @@ def published() -> Published | None:
     )
     if row is None or row[1] is None:
         return None
-    return Published(snapshot_id=row[0], as_of=row[1], figures=_figures(row[0]))
+    return Published(snapshot_id=row[0], as_of=row[1], figures=_figures(row[0], row[1]))
 
 
 @lru_cache(maxsize=4)
-def _figures(snapshot_id: int) -> dict[str, Any]:
+def _figures(snapshot_id: int, finished_at: dt.datetime) -> dict[str, Any]:
+    # Keyed by the finish time too: an id may come back on SQLite after a rollback (tests).
     figures = Snapshot.objects.values_list("figures", flat=True).get(pk=snapshot_id)
     return dict(figures or {})
 
