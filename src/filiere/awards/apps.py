@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filiere import errors
 
-from . import phrases
+from . import phrases, phrases_follow_up
 
 
 class AwardsConfig(AppConfig):
@@ -13,5 +13,6 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         errors.register("awards.", phrases.refusal)
+        phrases_follow_up.register()  # payments, spend, reports, declared aids
         # Imported here: tasks import the services and models, ready only once the registry is.
-        from . import tasks  # noqa: F401 - the event handlers
+        from . import tasks, tasks_follow_up  # noqa: F401 - the event handlers

@@ -248,6 +248,7 @@ class CoFunderShare(models.Model):
 class PaymentStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED_ONCE = "approved_once", _("Approved once, awaiting a second approval")
+    APPROVED = "approved", _("Approved twice, awaiting payment")
     PAID = "paid", _("Paid")
     REFUSED = "refused", _("Refused")
 
@@ -279,7 +280,7 @@ class PaymentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["tranche"],
-                condition=models.Q(status__in=["requested", "approved_once"]),
+                condition=models.Q(status__in=["requested", "approved_once", "approved"]),
                 name="one_open_request_per_tranche",
             ),
             models.CheckConstraint(
@@ -474,3 +475,7 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id}: {self.amount}"
+
+
+# The follow-up's own records (reminders of reports, declared aids), in their module.
+from .models_follow_up import DeclaredAid, ReportReminder, ReportReminderKind  # noqa: E402, F401
