@@ -13,6 +13,8 @@ import pytest
 
 from filiere.committee.models import DecisionStatus, Outcome
 from filiere.opendata.schemas import scdl_columns
+from tests.committee.factories import open_call
+from tests.committee.test_decisions_data import decided
 from tests.factories import CallFactory, OrganisationFactory
 
 from .factories import award, belgian_company, decision, other_fund_call
@@ -218,3 +220,18 @@ def test_amounts_reconcile_with_the_confirmed_award_decisions(client):
     assert expected_all == Decimal("204500.59")
     fund_rows = scdl_rows(client.get(SCDL_URL, {"fund": "screen-flanders"}).content)
     assert sum(Decimal(row["montant"]) for row in fund_rows) == Decimal("7000.45")
+
+
+def test_a_decision_confirmed_by_the_committees_services_is_published(client):
+    letter, _expert = decided(open_call(), amount=Decimal("42000"))
+    application = letter.decision.application
+
+    rows = scdl_rows(client.get(SCDL_URL).content)
+    grants = json.loads(client.get(GIVING_URL).content)["grants"]
+
+    assert [(row["referenceDecision"], row["montant"]) for row in rows] == [
+        (application.reference, "42000.00")
+    ]
+    assert [(grant["title"], grant["amountAwarded"]) for grant in grants] == [
+        (application.title, 42000)
+    ]

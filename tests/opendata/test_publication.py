@@ -194,11 +194,15 @@ def test_check_opendata_refuses_an_unknown_fund_or_path():
         call_command("check_opendata", "--360giving-schema", str(Path("/no/such/schema.json")))
 
 
-def test_the_deployment_check_asks_for_the_publishers_siret(settings):
-    assert publisher_siret_is_valid(None) != []  # the development number
-    settings.FILIERE_OPEN_DATA_PUBLISHER_SIRET = ""
+def test_the_deployment_check_refuses_a_siret_that_is_not_one(settings):
+    settings.DEBUG = False
+    settings.FILIERE_OPEN_DATA_PUBLISHER_SIRET = "00000000000018"  # the development number
+    assert [m.id for m in publisher_siret_is_valid(None)] == ["filiere.opendata.W001"]
+    settings.FILIERE_OPEN_DATA_PUBLISHER_SIRET = "73282932000075"  # a wrong check digit
     assert [m.id for m in publisher_siret_is_valid(None)] == ["filiere.opendata.W001"]
     settings.FILIERE_OPEN_DATA_PUBLISHER_SIRET = "73282932000074"
+    assert publisher_siret_is_valid(None) == []
+    settings.FILIERE_OPEN_DATA_PUBLISHER_SIRET = ""  # not published as SCDL: check_opendata says
     assert publisher_siret_is_valid(None) == []
 
 

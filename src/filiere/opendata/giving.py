@@ -74,8 +74,8 @@ def _description(award: PublishedAward) -> str:
 def _planned(award: PublishedAward) -> list[dict[str, Any]]:
     start, end = payment_period(award)
     event: dict[str, Any] = {"startDate": start.isoformat(), "endDate": end.isoformat()}
-    if not award.payment_dates:
-        event["duration"] = PLANNED_TERM_MONTHS
+    if start == award_date(award) and not award.payment_dates:
+        event["duration"] = PLANNED_TERM_MONTHS  # the planned term, counted from the decision
     return [event]
 
 

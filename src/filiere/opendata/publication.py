@@ -71,6 +71,8 @@ def _version(kind: str, fund: Fund | None, stamp: PublicationStamp) -> str:
         stamp.count,
         str(stamp.total),
         stamp.latest.isoformat() if stamp.latest else "",
+        str(stamp.paid),
+        stamp.paid_count,
         publisher(),
         settings.FILIERE_SITE_URL,
     ]

@@ -18,8 +18,8 @@ from .selectors import PublishedAward
 LICENCE_NAME = "Licence Ouverte 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 CURRENCY = "EUR"
-# Until the awards stage records an agreement's payments, the period over which an award is paid
-# is the platform's planned term of an agreement, counted from the decision.
+# Until an agreement's tranches are all paid, the period over which an award is paid ends with
+# the platform's planned term of an agreement, counted from the decision.
 PLANNED_TERM_MONTHS = 24
 CENT = Decimal("0.01")
 
@@ -75,7 +75,7 @@ def award_date(award: PublishedAward) -> date:
 
 
 def agreement_date(award: PublishedAward) -> date:
-    """The agreement's date once the awards stage records it; the decision's until then."""
+    """The date the agreement was signed; the decision's until then."""
     return award.agreement_date or award_date(award)
 
 
