@@ -22,6 +22,7 @@ from filiere.committee.models import Decision, DecisionStatus, Letter
 from filiere.errors import Invalid, NotAllowed, ServiceError
 from tests.awards.factories import awarded, call_staff, open_call, staff
 from tests.calls.instruction_factories import add_member
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +289,36 @@ def test_a_draft_is_not_amended():
     with pytest.raises(ServiceError) as refused:
         amend_agreement(agreement=agreement, by=staff(), reason="r", conditions="x")
     assert refused.value.code == "awards.amendment.not_amendable"
+
+
+# --- the e-mail ---------------------------------------------------------------------------------
+
+
+def test_sending_emails_the_pdf_to_the_team_in_the_agreements_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    lead = UserFactory(preferred_language="en")
+    application, _ = awarded(lead=lead)
+    member = UserFactory()
+    add_member(application, member)
+    invitee = UserFactory()
+    add_member(application, invitee, accepted=False)
+    agreement = generate_agreement(application=application, by=staff())
+    with django_capture_on_commit_callbacks(execute=True):
+        send_agreement(agreement=agreement, by=staff())
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([lead.email, member.email])
+    message = mailoutbox[0]
+    assert application.reference in message.subject
+    assert "to sign" in message.subject  # English, the lead's language
+    (name, content, kind) = message.attachments[0]
+    assert name == f"agreement-{application.reference}-v1.pdf"
+    assert kind == "application/pdf" and content.startswith(b"%PDF")
+    assert b"forty thousand euros" in content
+    assert f"/awards/my/{agreement.pk}/" in message.body
+
+
+def test_nothing_is_emailed_while_a_draft(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        generated()
+    assert mailoutbox == []

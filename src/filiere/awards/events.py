@@ -11,3 +11,10 @@ class SignedCopyUploaded:
     """A signed copy was stored as ``pending``: the antivirus checks it."""
 
     agreement_id: int
+
+
+@dataclass(frozen=True)
+class AgreementSent:
+    """An agreement was sent: its team is e-mailed, the PDF attached."""
+
+    agreement_id: int

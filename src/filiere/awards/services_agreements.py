@@ -34,7 +34,7 @@ from filiere.community.models import Territory
 from filiere.engine import awards as rules
 from filiere.errors import Invalid, NotAllowed, ServiceError
 
-from .events import SignedCopyUploaded
+from .events import AgreementSent, SignedCopyUploaded
 from .models import Agreement, AgreementStatus, Amendment, CoFunderShare, Tranche, TrancheStatus
 from .permissions import manages, signs
 from .selectors import (
@@ -203,7 +203,8 @@ def generate_agreement(
 
 
 def send_agreement(*, agreement: Agreement, by: User) -> Agreement:
-    """Send the draft to the beneficiary: it appears on their page, with its PDF to sign."""
+    """Send the draft to the beneficiary: it appears on their page, and its team is e-mailed
+    the PDF to sign once the transaction has committed."""
     with transaction.atomic():
         locked = _lock(agreement)
         _require_manager(by, locked.application)
@@ -216,6 +217,7 @@ def send_agreement(*, agreement: Agreement, by: User) -> Agreement:
         record(
             actor=by, action="awards.agreement.sent", obj=locked.application, data=_audit(locked)
         )
+        events.publish(AgreementSent(agreement_id=locked.pk))
     return locked
 
 

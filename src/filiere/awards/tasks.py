@@ -8,8 +8,8 @@ from django_tasks import task
 
 from filiere.calls import events
 
-from . import services_agreements
-from .events import SignedCopyUploaded
+from . import notifications, services_agreements
+from .events import AgreementSent, SignedCopyUploaded
 
 
 @task()
@@ -20,3 +20,13 @@ def scan_signed_copy(agreement_id: int) -> str:
 @events.handles(SignedCopyUploaded)
 def _scan_signed_copy(event: SignedCopyUploaded) -> None:
     scan_signed_copy.enqueue(agreement_id=event.agreement_id)
+
+
+@task()
+def email_agreement_sent(agreement_id: int) -> int:
+    return notifications.email_agreement_sent(agreement_id=agreement_id)
+
+
+@events.handles(AgreementSent)
+def _email_agreement_sent(event: AgreementSent) -> None:
+    email_agreement_sent.enqueue(agreement_id=event.agreement_id)
