@@ -3,17 +3,25 @@ suggestions are being computed and poll (htmx) until the run is done; writing, e
 publishing a post queues one run; a stale or stuck run is computed again."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend
 
-from filiere.matchmaking import services_board, suggestion_runs
+from filiere.matchmaking import services_board, suggestion_runs, suggestions
 from filiere.matchmaking.models import PostStatus, SuggestionRun
 from filiere.matchmaking.services_board import PostDraft
 from filiere.matchmaking.tasks import compute_suggestions
-from tests.factories import SkillFactory, UserFactory, territory, user_with_role
+from tests.factories import (
+    OrganisationFactory,
+    SkillFactory,
+    UserFactory,
+    territory,
+    user_with_role,
+)
 
 from .board_factories import PostFactory, member
 
@@ -45,13 +53,13 @@ def sound():
 
 
 def _need(sound, **fields):
-    return PostFactory(
-        title="Sound designer for a serious game",
-        description="Our serious game about the sea needs underwater soundscapes.",
-        skills=[sound],
-        territory=territory("mel"),
+    fields = {
+        "title": "Sound designer for a serious game",
+        "description": "Our serious game about the sea needs underwater soundscapes.",
+        "territory": territory("mel"),
         **fields,
-    )
+    }
+    return PostFactory(skills=[sound], **fields)
 
 
 def test_the_post_page_waits_for_the_task_then_shows_the_suggestions(client, queued, sound):
@@ -202,7 +210,7 @@ def test_a_failed_run_says_so_and_stops_polling(client, queued, sound, monkeypat
     client.force_login(author)
     client.get(url)
 
-    def broken(post):
+    def broken(*args):
         raise RuntimeError("engine down")
 
     monkeypatch.setattr("filiere.matchmaking.suggestions.score_post", broken)
@@ -239,3 +247,33 @@ def test_for_you_sees_a_new_need_once_its_run_is_stale(client, sound):
     page = client.get(url).content.decode()
 
     assert need.title not in empty and need.title in page
+
+
+def test_without_a_worker_the_command_computes_every_post_as_if_one_by_one(client, queued, sound):
+    lab = OrganisationFactory(name="Sound Lab", description="Underwater soundscapes studio")
+    lab.skills.set([sound])
+    sam = member(first_name="Sam", last_name="Shared", skills=[sound], bio="Underwater foley.")
+    member(first_name="Nora", last_name="Narrow", headline="Soundscapes for the sea")
+    posts = [
+        _need(sound, author=sam),  # Sam is not their own candidate
+        _need(sound, organisation=lab, description="Soundscapes of the sea, for a game."),
+        _need(sound, status=PostStatus.PENDING, title="Foley artist"),
+    ]
+    PostFactory(status=PostStatus.WITHDRAWN)
+    alone = {post.pk: suggestions.storable(suggestions.score_post(post)) for post in posts}
+    out = StringIO()
+
+    call_command("compute_suggestions", member=[sam.email], stdout=out)
+    call_command("compute_suggestions", stdout=out)
+
+    runs = {run.post_id: run for run in SuggestionRun.objects.filter(post__isnull=False)}
+    assert set(runs) == set(alone)
+    assert all(runs[pk].result == alone[pk] for pk in alone)
+    assert '3 post(s) computed, 0 already up to date; "For you" of 1 member(s)' in out.getvalue()
+    assert "0 post(s) computed, 3 already up to date" in out.getvalue()
+    client.force_login(sam)
+    page = client.get(reverse("matchmaking:post", args=[posts[0].pk])).content.decode()
+    assert "Nora Narrow" in page and "Sound Lab" in page and WAITING not in page
+    for_you = client.get(reverse("matchmaking:for_you")).content.decode()
+    assert reverse("matchmaking:post", args=[posts[1].pk]) in for_you  # not Sam's own need
+    assert "being computed" not in for_you and queued == []

@@ -13,6 +13,7 @@ and poll (htmx). The task (``tasks.compute_suggestions``) runs :func:`execute_ru
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -92,6 +93,34 @@ def queue_for_post(post: Post) -> None:
         events.publish(SuggestionsRequested(run.pk))
 
 
+def compute_now(posts: Iterable[Post]) -> tuple[int, int]:
+    """Without a worker (the demo, a script): each post's suggestions computed here where
+    missing, stale or still waiting. Returns how many were computed and how many were fresh."""
+    computed = fresh = 0
+    pool: suggestions.CandidatePool | None = None
+    for post in posts:
+        run, _new = _request({"post": post}, suggestions.post_fingerprint(post))
+        if run.status == Status.PENDING:
+            if pool is None or not pool.is_current():
+                pool = suggestions.CandidatePool()  # the profiles, read once for every post
+            execute_run(run_id=run.pk, pool=pool)  # a queued task finds it done: nothing to do
+            computed += 1
+        else:
+            fresh += 1
+    return computed, fresh
+
+
+def compute_now_for(users: Iterable[User], today: date) -> int:
+    """Without a worker: each member's "For you" computed here where missing or stale."""
+    computed = 0
+    for user in users:
+        run, _new = _request({"user": user}, suggestions.member_fingerprint(user, today))
+        if run.status == Status.PENDING:
+            execute_run(run_id=run.pk)
+            computed += 1
+    return computed
+
+
 def _now(subject: dict[str, Any], fingerprint: str) -> SuggestionRun:
     run, new = _request(subject, fingerprint)
     if new:
@@ -140,11 +169,11 @@ def member_suggestions(user: User, run: SuggestionRun, today: date) -> ForYou | 
     )
 
 
-def _compute(run: SuggestionRun) -> tuple[str, Any]:
+def _compute(run: SuggestionRun, pool: suggestions.CandidatePool | None) -> tuple[str, Any]:
     """The fingerprint of the data read, and the scores to store."""
     if run.post is not None:
         fingerprint = suggestions.post_fingerprint(run.post)
-        return fingerprint, suggestions.storable(suggestions.score_post(run.post))
+        return fingerprint, suggestions.storable(suggestions.score_post(run.post, pool))
     assert run.user is not None
     today = timezone.localdate()
     fingerprint = suggestions.member_fingerprint(run.user, today)
@@ -152,8 +181,9 @@ def _compute(run: SuggestionRun) -> tuple[str, Any]:
     return fingerprint, {part: suggestions.storable(rows) for part, rows in found.items()}
 
 
-def execute_run(*, run_id: int) -> str:
-    """The background part: compute the run's suggestions and store them; returns its status."""
+def execute_run(*, run_id: int, pool: suggestions.CandidatePool | None = None) -> str:
+    """The background part: compute the run's suggestions and store them; returns its status.
+    ``pool``: the profiles already read, when many posts are computed in a row."""
     # Claim the run in one update: two workers never both compute it.
     claimed = SuggestionRun.objects.filter(pk=run_id, status=Status.PENDING).update(
         status=Status.RUNNING
@@ -165,7 +195,7 @@ def execute_run(*, run_id: int) -> str:
         return str(run.status)
     try:
         # Taken before the scores: a change made meanwhile leaves the run stale, not wrong.
-        fingerprint, result = _compute(run)
+        fingerprint, result = _compute(run, pool)
     except Exception:
         logger.exception("suggestions run %s failed", run.pk)
         fields: dict[str, Any] = {"status": Status.FAILED}

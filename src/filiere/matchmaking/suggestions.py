@@ -264,12 +264,17 @@ class Scored:
 
 
 def _score(
-    queries: Sequence[_Side], candidates: Sequence[_Side], *, words_of: str
+    queries: Sequence[_Side],
+    candidates: Sequence[_Side],
+    *,
+    words_of: str,
+    stems: dict[str, set[str]] | None = None,
 ) -> dict[str, list[Scored]]:
     """For each query, the candidates that match it, the best first (at most ``KEPT``).
 
     ``words_of``: "query" names the query's words found in the candidate ("their profile
-    speaks of"), "candidate" the candidate's words found in the query ("the post speaks of")."""
+    speaks of"), "candidate" the candidate's words found in the query ("the post speaks of").
+    ``stems``: the candidates' stems already known, by key (filled in as they are found)."""
     if not queries or not candidates:
         return {}
     proposals = [
@@ -289,7 +294,10 @@ def _score(
     }
     words = _Words(Analyzer(bigrams=False))
     by_key = {c.key: c for c in candidates}
-    candidate_stems = {c.key: words.stems((c.title, *c.texts)) for c in candidates}
+    candidate_stems = {} if stems is None else stems
+    for c in candidates:
+        if c.key not in candidate_stems:
+            candidate_stems[c.key] = words.stems((c.title, *c.texts))
     results: dict[str, list[Scored]] = {}
     for query in queries:
         query_pairs = words.of("\n".join(query.prose), query.language)
@@ -355,6 +363,17 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
+def _profiles_state() -> tuple[Any, ...]:
+    """What changes whenever a profile the post's scores read changes."""
+    return (
+        Person.objects.aggregate(n=Count("id"), at=Max("updated_at")),
+        Work.objects.aggregate(n=Count("id"), top=Max("id")),
+        Organisation.objects.aggregate(n=Count("id"), at=Max("updated_at")),
+        Person.skills.through.objects.aggregate(n=Count("id"), top=Max("id")),
+        Organisation.skills.through.objects.aggregate(n=Count("id"), top=Max("id")),
+    )
+
+
 def post_fingerprint(post: Post) -> str:
     """Changes whenever what the post says or a profile the scores read changes (not when the
     post is only moderated or renewed: its suggestions stay the same)."""
@@ -369,17 +388,37 @@ def post_fingerprint(post: Post) -> str:
         post.language,
         skill_ids,
     )
-    people = Person.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    works = Work.objects.aggregate(n=Count("id"), top=Max("id"))
-    organisations = Organisation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    tags = Person.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
-    organisation_tags = Organisation.skills.through.objects.aggregate(n=Count("id"), top=Max("id"))
-    return _digest(own, people, works, organisations, tags, organisation_tags)
+    return _digest(own, *_profiles_state())
 
 
-def score_post(post: Post) -> list[Scored]:
+class CandidatePool:
+    """The profiles posts are scored against, read once to score many posts (``score_post``
+    with ``pool``): each post's candidates are the same as when read alone."""
+
+    def __init__(self) -> None:
+        # Taken before the profiles are read: a change made meanwhile makes the pool stale.
+        self.state = _profiles_state()
+        self.people = [(p.user_id, _person_side(p)) for p in _people()]
+        self.organisations = [(o.pk, _organisation_side(o)) for o in _organisations()]
+        self.stems: dict[str, set[str]] = {}
+
+    def is_current(self) -> bool:
+        return self.state == _profiles_state()
+
+    def for_post(self, post: Post) -> list[_Side]:
+        # As the queries of ``score_post`` exclude them (a profile with no account stays).
+        people = [side for user_id, side in self.people if user_id != post.author_id]
+        organisation = post.organisation_id or 0
+        return people + [side for pk, side in self.organisations if pk != organisation]
+
+
+def score_post(post: Post, pool: CandidatePool | None = None) -> list[Scored]:
     """The profiles that could answer ``post``, the best first, whoever reads them (the
     background run's work: ``for_post`` filters them for a reader)."""
+    if pool is not None:
+        candidates = pool.for_post(post)
+        found = _score([_post_side(post)], candidates, words_of="query", stems=pool.stems)
+        return found.get(f"post:{post.pk}", [])
     candidates = [_person_side(p) for p in _people().exclude(user_id=post.author_id)]
     candidates += [
         _organisation_side(o) for o in _organisations().exclude(pk=post.organisation_id or 0)
