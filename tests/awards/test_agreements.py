@@ -322,3 +322,23 @@ def test_nothing_is_emailed_while_a_draft(mailoutbox, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         generated()
     assert mailoutbox == []
+
+
+def test_amending_a_sent_agreement_sets_aside_the_copy_of_the_old_version_and_resends_it(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    agreement = generated()
+    send_agreement(agreement=agreement, by=staff())
+    signed_copy_clean(agreement)
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment = amend_agreement(
+            agreement=agreement, by=staff(), reason="Wrong address", conditions="New"
+        )
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.SENT and agreement.version == 2
+    assert not agreement.signed_copy
+    assert "signed_copy" in amendment.changes
+    assert len(mailoutbox) == 1 and "v2" in mailoutbox[0].attachments[0][0]
+    with pytest.raises(ServiceError) as refused:
+        record_signature(agreement=agreement, by=staff())
+    assert refused.value.code == "awards.signed_copy_missing"

@@ -375,7 +375,9 @@ def amend_agreement(
     """Change a sent or signed agreement, with its reason: the amount (never above the
     decision's, never below what is already requested or paid; the tranches not yet requested
     share the rest by their shares, the co-funders' parts follow), the conditions, the
-    regional-spend rule. Each amendment keeps what changed (before, after) and a new version."""
+    regional-spend rule. Each amendment keeps what changed (before, after) and a new version.
+    A sent agreement not yet signed goes to its team again, and a signed copy already uploaded
+    (of the previous version) is set aside."""
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("awards.amendment.reason_missing", field="reason")
@@ -422,6 +424,11 @@ def amend_agreement(
         locked.version += 1
         if locked.status == AgreementStatus.SIGNED:
             locked.status = AgreementStatus.AMENDED
+        resend = locked.status == AgreementStatus.SENT
+        if resend and locked.signed_copy:
+            # A copy signed before this amendment signs the old version: it is set aside.
+            changes["signed_copy"] = [locked.signed_copy_name, ""]
+            _drop_signed_copy(locked)
         locked.save()
         number = locked.amendments.count() + 1
         amendment = Amendment.objects.create(
@@ -434,7 +441,21 @@ def amend_agreement(
             reason=reason,
             data={**_audit(locked), "amendment": number, "changes": changes},
         )
+        if resend:  # the team signs the new version: they get it as when it was first sent
+            events.publish(AgreementSent(agreement_id=locked.pk))
     return amendment
+
+
+def _drop_signed_copy(agreement: Agreement) -> None:
+    stored, storage = agreement.signed_copy.name or "", agreement.signed_copy.storage
+    agreement.signed_copy = ""
+    agreement.signed_copy_name = ""
+    agreement.signed_copy_size = 0
+    agreement.signed_copy_sha256 = ""
+    agreement.signed_copy_scan_status = ScanStatus.PENDING
+    agreement.signed_copy_uploaded_by = None
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 def _plain(value: Any) -> Any:
