@@ -99,9 +99,12 @@ def test_the_page_of_someone_else_s_post_queues_nothing_and_says_nothing(client,
     need = _need(sound)
     client.force_login(UserFactory())
 
-    page = client.get(reverse("matchmaking:post", args=[need.pk])).content.decode()
+    url = reverse("matchmaking:post", args=[need.pk])
+    page = client.get(url).content.decode()
+    polled = client.get(url, HTTP_HX_REQUEST="true").content.decode()
 
     assert WAITING not in page and "Who could answer" not in page
+    assert polled.strip() == ""  # asking as htmx does shows nothing more
     assert queued == [] and not SuggestionRun.objects.exists()
 
 
