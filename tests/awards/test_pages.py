@@ -14,6 +14,7 @@ from django.urls import reverse
 from filiere.awards.agreement_pdf import agreement_pdf
 from filiere.awards.models import Agreement, AgreementStatus
 from filiere.awards.services_agreements import generate_agreement
+from tests.accounts.pagecheck import check_page
 from tests.awards.factories import awarded, call_staff, open_call
 from tests.awards.pages import sent_case
 from tests.calls import clamd_server as _clamd
@@ -212,3 +213,23 @@ def test_the_calls_list_costs_the_same_queries_for_one_or_many_agreements(client
         page = client.get(url).content.decode()
     assert page.count("/agreement/") == 5  # the generate links of those waiting
     assert len(many) == len(few)
+
+
+def test_every_agreement_page_has_one_heading_labelled_fields_and_no_inline_code(client):
+    case = sent_case()
+    application, _ = awarded(case.agreement.application.call)
+    agreement = case.agreement
+    client.force_login(case.staff)
+    for url in (
+        reverse("awards:call_agreements", args=[application.call.slug]),
+        reverse("awards:generate", args=[application.call.slug, application.pk]),
+        reverse("awards:agreement", args=[agreement.pk]),
+        reverse("awards:amend", args=[agreement.pk]),
+    ):
+        check_page(client.get(url))
+    client.force_login(case.lead)
+    for url in (
+        reverse("awards:my_agreements"),
+        reverse("awards:my_agreement", args=[agreement.pk]),
+    ):
+        check_page(client.get(url))
