@@ -235,3 +235,14 @@ def test_a_decision_confirmed_by_the_committees_services_is_published(client):
     assert [(grant["title"], grant["amountAwarded"]) for grant in grants] == [
         (application.title, 42000)
     ]
+
+
+def test_a_call_without_a_public_page_is_named_without_a_link(client):
+    award(call=CallFactory(published=False, title_fr="Appel interne"))
+
+    grant = json.loads(client.get(GIVING_URL).content)["grants"][0]
+
+    assert grant["grantProgramme"] == [
+        {"code": grant["grantProgramme"][0]["code"], "title": "Appel interne"}
+    ]
+    assert giving_errors({"grants": [grant]}) == []

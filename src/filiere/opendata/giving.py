@@ -66,6 +66,13 @@ def _location(award: PublishedAward) -> list[dict[str, Any]]:
     return [location] if location else []
 
 
+def _programme(award: PublishedAward, call_url: Callable[[str], str]) -> dict[str, Any]:
+    programme: dict[str, Any] = {"code": award.call_slug, "title": award.call_title}
+    if award.call_published:  # an unpublished call has no public page to link to
+        programme["url"] = call_url(award.call_slug)
+    return programme
+
+
 def _description(award: PublishedAward) -> str:
     what = f"{award.genre} — " if award.genre else ""
     return f"{what}{award.call_title} ({award.fund_name}) : {award.beneficiary.name}"
@@ -105,9 +112,7 @@ def grant(
             {"id": publisher.org_id, "name": publisher.name, "department": award.fund_name}
         ],
         "beneficiaryLocation": _location(award),
-        "grantProgramme": [
-            {"code": award.call_slug, "title": award.call_title, "url": call_url(award.call_slug)}
-        ],
+        "grantProgramme": [_programme(award, call_url)],
         "fromOpenCall": "Yes",
         "dataSource": data_source,
     }

@@ -50,6 +50,7 @@ class PublishedAward:
     title: str
     call_slug: str
     call_title: str
+    call_published: bool  # its public page exists
     fund_slug: str
     fund_name: str
     genre: str
@@ -206,6 +207,7 @@ def _award(decision: Decision) -> PublishedAward:
         title=application.title,
         call_slug=application.call.slug,
         call_title=application.call.title_fr,
+        call_published=application.call.published,
         fund_slug=application.call.fund.slug,
         fund_name=application.call.fund.name_fr,
         genre=application.genre.label_fr if application.genre else "",
