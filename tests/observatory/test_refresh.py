@@ -126,7 +126,13 @@ def test_progress_is_written_at_each_step_and_the_snapshot_says_when():
     assert snapshot.status == "done"
     assert (snapshot.progress, snapshot.step) == (100, "done")
     assert snapshot.finished_at is not None and snapshot.seconds is not None
-    assert set(services.PROGRESS) == {"community", "calls", *statistics.DIMENSIONS, "publishing"}
+    assert set(services.PROGRESS) == {
+        "community",
+        "calls",
+        *statistics.DIMENSIONS,
+        "spend",
+        "publishing",
+    }
 
 
 def test_steps_are_visible_while_the_refresh_runs(monkeypatch):

@@ -25,6 +25,13 @@ MEASURES: dict[str, Promise] = {
     "students": _("Students"),
     "researchers": _("Researchers"),
     "total": _("Total"),
+    "agreements": _("Agreements signed"),
+    "closed": _("Closed"),
+    "met": _("Closed, spend rule met"),
+    "amount": _("Amount under agreement (EUR)"),
+    "required": _("Regional spend required (EUR)"),
+    "eligible": _("Eligible regional spend declared (EUR)"),
+    "spend_ratio": _("Spend achieved (% of the award)"),
 }
 
 TABLES: dict[str, Promise] = {
@@ -37,6 +44,7 @@ TABLES: dict[str, Promise] = {
     "territory": _("By the applicant's territory"),
     "kind": _("By kind of applicant organisation"),
     "first_time": _("First-time and returning applicants"),
+    "spend": _("Regional spend achieved by year"),
 }
 
 ROW_HEADINGS: dict[str, Promise] = {
@@ -64,6 +72,7 @@ STEPS: dict[str, Promise] = {
     "territory": _("By territory"),
     "kind": _("By kind of organisation"),
     "first_time": _("First-time applicants"),
+    "spend": _("Regional spend of the agreements"),
     "publishing": _("Suppressing small counts and storing"),
     "done": _("Done"),
 }

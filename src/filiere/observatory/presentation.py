@@ -18,6 +18,7 @@ ALL = "all"
 SECTIONS = (
     ("community", ("organisations_by_territory", "organisations_by_sector", "people_by_territory")),
     ("calls", ("years", "calls")),
+    ("spend", ("spend",)),
 )
 
 
@@ -141,7 +142,8 @@ def _page(published: Published, language: str, year: str) -> dict[str, Any]:
         }
         for section, keys in SECTIONS
     ]
-    sections.append(
+    sections.insert(
+        2,
         {
             "key": "breakdowns",
             "figures": [
@@ -149,6 +151,6 @@ def _page(published: Published, language: str, year: str) -> dict[str, Any]:
                 for variants in figures.get("breakdowns", {}).values()
                 if year in variants
             ],
-        }
+        },
     )
     return {"sections": sections}

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .phrases import MEASURES, ROW_HEADINGS, TABLES, trilingual
+from .spend import SpendYear
 from .statistics import DIMENSIONS, ROLE_COLUMNS, Calls, Community, Labels, Tally
 from .suppression import suppress
 
@@ -325,9 +326,71 @@ def call_tables(data: Calls) -> tuple[dict[str, dict[str, Any]], dict[str, dict[
     return tables, breakdowns
 
 
-def publish(community: Community, calls: Calls, as_of: dt.datetime) -> dict[str, Any]:
+# --- Regional spend achieved (the awards app's ledger) ------------------------------------------
+
+SPEND_COUNTS = ("agreements", "closed", "met")
+SPEND_UNITS = {
+    "agreements": "count",
+    "closed": "count",
+    "met": "count",
+    "amount": "eur",
+    "required": "eur",
+    "eligible": "eur",
+    "spend_ratio": "percent",
+}
+
+
+def spend_table(data: dict[int, SpendYear]) -> dict[str, Any]:
+    """One row per year: agreements signed, closed, closed that met their rule (counts);
+    amount, required and eligible spend (euros); eligible spend as a share of the amount."""
+    years = sorted(data)
+    values: dict[Hashable, int] = {}
+    lines: list[list[Hashable]] = []
+    for measure in SPEND_COUNTS:
+        for year in years:
+            values[(measure, year)] = int(getattr(data[year], measure))
+        values[(measure, ALL)] = sum(values[(measure, year)] for year in years)
+        lines.append([*((measure, year) for year in years), (measure, ALL)])
+    mask = Mask.of(values, lines)
+    total = SpendYear()
+    for year in years:
+        for field in ("agreements", "closed", "met", "amount", "required", "eligible"):
+            setattr(total, field, getattr(total, field) + getattr(data[year], field))
+
+    def row(figures: SpendYear, year: Any) -> list[Cell]:
+        flags = {measure: mask.flag((measure, year)) for measure in SPEND_COUNTS}
+        ratio = round(float(100 * figures.eligible / figures.amount), 1) if figures.amount else None
+        return [
+            _cell(figures.agreements, flags["agreements"]),
+            _cell(figures.closed, flags["closed"]),
+            _cell(figures.met, flags["met"]),
+            _cell(_euros(figures.amount), flags["agreements"]),
+            _cell(_euros(figures.required), flags["agreements"]),
+            _cell(_euros(figures.eligible), flags["agreements"]),
+            _cell(ratio, flags["agreements"]),
+        ]
+
+    return _table(
+        "spend",
+        "year",
+        [(str(year), dict.fromkeys(("fr", "en", "nl"), str(year))) for year in years],
+        [_column(key, unit=unit) for key, unit in SPEND_UNITS.items()],
+        [row(data[year], year) for year in years],
+        row(total, ALL),
+        [["amount", "required", "eligible"]],
+    )
+
+
+def publish(
+    community: Community,
+    calls: Calls,
+    as_of: dt.datetime,
+    spend: dict[int, SpendYear] | None = None,
+) -> dict[str, Any]:
     tables = community_tables(community)
     call_figures, breakdowns = call_tables(calls)
+    if spend is not None:
+        call_figures["spend"] = spend_table(spend)
     return {
         "as_of": as_of.isoformat(),
         "years": calls.years,

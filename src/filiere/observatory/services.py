@@ -24,7 +24,7 @@ from filiere.audit.services import record
 from filiere.calls import events
 from filiere.errors import NotAllowed, ServiceError
 
-from . import publication, statistics
+from . import publication, spend, statistics
 from .models import Snapshot
 from .permissions import manages_observatory
 from .selectors import refresh_under_way
@@ -44,6 +44,7 @@ PROGRESS = {
     "territory": 55,
     "kind": 70,
     "first_time": 80,
+    "spend": 90,
     "publishing": 95,
 }
 
@@ -91,8 +92,10 @@ def execute_refresh(*, snapshot_id: int) -> str:
         step("community")
         members = statistics.community()
         applications = statistics.calls(now, on_step=step)
+        step("spend")
+        spent = spend.regional_spend(now)
         step("publishing")
-        figures = publication.publish(members, applications, now)
+        figures = publication.publish(members, applications, now, spent)
     except Exception:
         logger.exception("observatory refresh %s failed", snapshot_id)
         Snapshot.objects.filter(pk=snapshot_id).update(
