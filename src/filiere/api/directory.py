@@ -3,8 +3,8 @@ several values each, ``?skill=a&skill=b``) and its ``facets`` block (each value 
 and its count, the other facets applied), as on the pages (``community.selectors_directory``).
 """
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, overload
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -70,10 +70,30 @@ def with_facets(item: type[Schema]) -> type[Page]:
     )
 
 
+class _Counted(Sequence[Any]):
+    """The rows of a search, counted already with its facets: paging reads only its slice
+    (no second count)."""
+
+    def __init__(self, results: DirectoryResults):
+        self.results = results
+
+    def __len__(self) -> int:
+        return self.results.total
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return list(self.results.rows[index])
+        return self.results.rows[index]
+
+
 def results_page(
     request: HttpRequest, results: DirectoryResults, query: PageQuery
 ) -> dict[str, Any]:
-    return paginate(request, results.rows, query) | {
+    return paginate(request, _Counted(results), query) | {
         "facets": [_facet(facet) for facet in results.facets]
     }
 

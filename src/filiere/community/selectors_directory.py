@@ -371,11 +371,15 @@ def _choice_facet(
     )
 
 
-def _pairs(*parts: QuerySet[Any]) -> QuerySet[Any]:
-    """One query: the (row, facet, number, text) pairs of each part (``values_list`` of four
-    columns each)."""
+def _pairs(*parts: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """One query: the rows of every part (``values_list`` queries of the same columns: the
+    row's id, a one-letter marker of the part, the value), as the database returns them (no
+    conversion per row: there are thousands)."""
     first, *rest = (part.order_by() for part in parts)
-    return first.union(*rest, all=True) if rest else first
+    sql, params = first.union(*rest, all=True).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # --- People -------------------------------------------------------------------------------------
