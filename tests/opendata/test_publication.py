@@ -210,3 +210,16 @@ def test_the_project_schema_is_a_valid_json_schema():
     import jsonschema
 
     jsonschema.Draft202012Validator.check_schema(json.loads(GIVING_SCHEMA.read_text()))
+
+
+def test_the_dataset_page_costs_the_same_queries_whatever_the_number_of_funds(client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/open-data/").status_code == 200
+        return len(captured)
+
+    award()
+    one = queries()
+    award(call=other_fund_call())
+    award(organisation=belgian_company())
+    assert queries() == one
