@@ -6,7 +6,7 @@ part rounded down to the cent, the fund keeping the rest), for the pages and the
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
@@ -90,11 +90,12 @@ class LedgerRow:
     agreement: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class LedgerTotals:
-    total: Decimal = Decimal(0)
-    by_fund: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    by_cofunder: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    total: Decimal
+    #: (name, total) sorted by name: what each fund and each co-funder paid.
+    by_fund: list[tuple[str, Decimal]]
+    by_cofunder: list[tuple[str, Decimal]]
 
 
 def split(amount: Decimal, award: Decimal, shares: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -161,13 +162,17 @@ def payments_ledger(
 
 
 def ledger_totals(rows: list[LedgerRow]) -> LedgerTotals:
-    totals = LedgerTotals()
+    by_fund: dict[str, Decimal] = defaultdict(Decimal)
+    by_cofunder: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
-        totals.total += row.amount
-        totals.by_fund[row.fund] += row.fund_part
+        by_fund[row.fund] += row.fund_part
         for name, part in row.cofunders.items():
-            totals.by_cofunder[name] += part
-    return totals
+            by_cofunder[name] += part
+    return LedgerTotals(
+        total=sum((row.amount for row in rows), Decimal(0)),
+        by_fund=sorted(by_fund.items()),
+        by_cofunder=sorted(by_cofunder.items()),
+    )
 
 
 def ledger_choices(user: AnyUser) -> tuple[list[tuple[str, str]], list[str]]:

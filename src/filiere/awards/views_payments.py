@@ -11,6 +11,7 @@ Thin adapters: a gatekeeper (``access``), a form, one service.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -225,7 +226,9 @@ def payments_pending(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _ledger_rows(request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
     funds, cofunders = selectors.ledger_choices(request.user)
     form = LedgerFilterForm(request.GET or None, funds=funds, cofunders=cofunders)
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return form, []  # a fund or co-funder that is not theirs: nothing
+    data = form.cleaned_data if form.is_bound else {}
     rows = selectors.payments_ledger(
         request.user,
         fund=data.get("fund") or "",
@@ -243,7 +246,10 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     cofunders = sorted({name for row in rows for name in row.cofunders})
     context = {
         "form": form,
-        "rows": rows,
+        "rows": [
+            {"row": row, "parts": [row.cofunders.get(name, Decimal(0)) for name in cofunders]}
+            for row in rows
+        ],
         "cofunders": cofunders,
         "totals": selectors.ledger_totals(rows),
         "query": request.GET.urlencode(),
