@@ -196,3 +196,12 @@ def test_members_do_not_refresh(client):
     client.force_login(user_with_role(Role.APPLICANT))
     assert client.post("/observatory/staff/refresh/").status_code == 403
     assert not Snapshot.objects.exists()
+
+
+def test_a_label_a_spreadsheet_would_run_is_written_as_text(client):
+    from filiere.calls.models import Genre
+
+    Genre.objects.filter(code="serious-game").update(label_fr="=HYPERLINK(1)", label_en="=X")
+    _history()
+    rows = list(csv.reader(io.StringIO(client.get("/observatory/genre.csv").content.decode())))
+    assert "'=HYPERLINK(1)" in [row[0] for row in rows]

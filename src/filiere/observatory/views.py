@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.accounts.types import AuthenticatedHttpRequest
+from filiere.calls.exports import guard_cell
 from filiere.errors import ServiceError
 
 from . import phrases, presentation, selectors, services
@@ -56,7 +57,8 @@ def table_csv(request: HttpRequest, key: str) -> HttpResponse:
     suffix = f"-{year}" if key in published.figures.get("breakdowns", {}) else ""
     response["Content-Disposition"] = f'attachment; filename="observatory-{key}{suffix}.csv"'
     writer = csv.writer(response)
-    writer.writerows(presentation.csv_rows(table))
+    # Labels come from the calls' and reference tables: none runs as a formula.
+    writer.writerows([[guard_cell(cell) for cell in row] for row in presentation.csv_rows(table)])
     return response
 
 
