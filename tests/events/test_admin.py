@@ -5,11 +5,13 @@ answers, the schedule's computation), so the admin refuses them, and the message
 request stays between the two participants."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from filiere.events.models import (
+    CalendarToken,
     Event,
     Meeting,
     MeetingRequest,
@@ -175,4 +177,6 @@ def test_calendar_keys_are_not_in_the_admin(admin_client):
     page = response.content.decode().lower()
     assert response.status_code == 200
     assert "meeting requests" in page
-    assert "calendar" not in page
+    # The keys of private calendar feeds are secrets: not registered, not listed.
+    assert not admin.site.is_registered(CalendarToken)
+    assert "calendar token" not in page
