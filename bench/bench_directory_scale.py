@@ -14,7 +14,8 @@ the organisations directory with a query and three facets, and the API's people 
 facets; and, for scale, the territories page (no search). For each: the SQL queries of one
 request (the API's rate-limit bookkeeping left out), which must be equal at both scales, and the
 wall and CPU milliseconds of the whole request (p50, p95 over the repeats, after a warm-up; CPU:
-the process's, SQLite's included as it runs in it, PostgreSQL's not).
+the process's, SQLite's included as it runs in it, PostgreSQL's not), with the machine's load
+average before and after the requests.
 
 ``python -m bench directory_scale`` (1× and 10×) or ``--quick`` (1× and 2×).
 """
@@ -171,6 +172,7 @@ def _case(scale: int, repeat: int, postgresql: bool) -> dict[str, Any]:
             started = time.perf_counter()
             rebuild_all()
             texts_seconds = time.perf_counter() - started
+            load_before = [round(value, 1) for value in os.getloadavg()]
             visitor, member = Client(), Client()
             member.force_login(User.objects.create(email="bench-member@example.org"))
             pages = {}
@@ -185,6 +187,12 @@ def _case(scale: int, repeat: int, postgresql: bool) -> dict[str, Any]:
                 "organisations": Organisation.objects.count(),
                 "seed_seconds": round(seed_seconds, 1),
                 "rebuild_texts_seconds": round(texts_seconds, 2),
+                # The machine's load (1, 5, 15 minutes) around the requests: wall times on a
+                # shared machine depend on it.
+                "load_average": {
+                    "before": load_before,
+                    "after": [round(value, 1) for value in os.getloadavg()],
+                },
                 "pages": pages,
             }
         finally:

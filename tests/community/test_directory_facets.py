@@ -6,7 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from filiere.accounts.models import Role
 from filiere.community.models import Availability, OrganisationKind, Skill, Visibility
+from filiere.community.selectors_directory import DirectorySearch, search_people
 from tests.factories import (
     AffiliationFactory,
     OrganisationFactory,
@@ -15,6 +17,7 @@ from tests.factories import (
     profession,
     sector,
     territory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +132,28 @@ def test_a_hidden_field_neither_filters_nor_counts_for_who_may_not_see_it(client
     # The profile itself is still listed.
     assert "Peeters" in names(search(client))
     assert anna.last_name in names(search(client))
+
+
+def test_the_owner_and_the_staff_filter_and_count_a_hidden_field(client, people):
+    _, bram, _ = people
+    bram.field_visibility = {"territory": Visibility.PRIVATE}
+    bram.user = UserFactory()
+    bram.save()
+
+    client.force_login(UserFactory())
+    assert names(search(client, territory=["flanders"])) == []
+    client.force_login(bram.user)
+    assert names(search(client, territory=["flanders"])) == ["Peeters"]
+    assert counts(search(client, skill=["t-rigging"]), "territory") == {"mel": 1, "flanders": 1}
+    staff = user_with_role(Role.STAFF)
+    assert search_people(staff, DirectorySearch(chosen={"territory": ("flanders",)})).total == 1
+
+
+def test_an_unknown_value_given_to_the_selector_finds_nobody(people):
+    # The forms and the API refuse unknown values first; the selector never widens a search.
+    results = search_people(None, DirectorySearch(chosen={"skill": ("no-such-skill",)}))
+    assert results.total == 0
+    assert list(results.rows) == []
 
 
 def test_the_page_shows_facets_as_labelled_checkboxes_with_counts(client, people):

@@ -90,6 +90,16 @@ def test_postgresql_finds_other_forms_of_a_word_in_each_language(client):
     assert found(client, "animatiefilm") == ["Jacobs"]  # Dutch
 
 
+@on_postgresql
+def test_postgresql_searches_a_text_as_soon_as_it_is_written_even_in_bulk(client, sound_designer):
+    # The vectors searched are PostgreSQL's own (generated from the text): no signal needed.
+    people = type(sound_designer).objects.filter(pk=sound_designer.pk)
+    people.update(search_text_public="chloe lefevre\nbruitages pour le cinema")
+
+    assert found(client, "bruitage") == ["Lefèvre"]
+    assert found(client, "beffroi") == []
+
+
 def test_the_name_and_headline_come_first(client):
     PersonFactory(last_name="Aubert", headline="Producer", bio="Works with rigging teams.")
     PersonFactory(last_name="Zola", headline="Rigging artist")

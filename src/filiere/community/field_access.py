@@ -1,6 +1,7 @@
-"""The rule of ``visibility`` (who may see one field of a profile) as a query condition, for the
-directory's facets: filtering or counting never reveals a field the reader may not see. The
-directory's texts and cards read the same rule through ``visibility`` itself.
+"""The rule of ``visibility`` (who may see one field of a profile) as a query condition, for
+queries that filter on a field (an organisation's page lists only the members who show their
+organisations). The directory's texts, cards and facets read the same rule through
+``visibility`` itself.
 """
 
 from __future__ import annotations
