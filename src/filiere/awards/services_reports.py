@@ -204,13 +204,14 @@ def paid_total(agreement: Agreement) -> Decimal:
     total = PaymentRequest.objects.filter(
         tranche__agreement=agreement, status=PaymentStatus.PAID
     ).aggregate(total=Sum("paid_amount"))["total"]
-    return Decimal(total or 0)
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 def _recovery(agreement: Agreement, by: User, amount: Decimal, reason: str) -> Recovery:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("awards.report.reason_missing", field="recovery_reason")
+    amount = Decimal(amount).quantize(Decimal("0.01"))
     paid = paid_total(agreement)
     recovered = Decimal(
         Recovery.objects.filter(agreement=agreement).aggregate(total=Sum("amount"))["total"] or 0
