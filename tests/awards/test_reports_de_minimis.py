@@ -31,7 +31,7 @@ def _company_with_history():
     agreement(first, decision, amount=Decimal("30000"))
     awarded(open_call(), amount=Decimal("100000"), organisation=company)
     # An old award, outside the three years.
-    old, old_decision = awarded(open_call(), amount=Decimal("200000"), organisation=company)
+    _old, old_decision = awarded(open_call(), amount=Decimal("200000"), organisation=company)
     old_decision.confirmed_at = timezone.now() - timedelta(days=3 * 366 + 5)
     old_decision.save()
     pending = ApplicationFactory(
