@@ -16,12 +16,16 @@ from filiere.awards.models import AgreementStatus, PaymentApproval, PaymentReque
 from tests.accounts.factories import sign_in, user_with_role
 from tests.awards.follow_up_factories import ask, proof, signed_case, tranche
 from tests.awards.pages import bearer
-from tests.calls.apply_factories import upload
+from tests.calls import clamd_server as _clamd
+from tests.calls.apply_factories import EICAR, upload
 from tests.calls.instruction_factories import add_member
 from tests.factories import UserFactory
 from tests.review.factories import call_staff, open_call
 
 pytestmark = pytest.mark.django_db
+
+clamd_server = _clamd.clamd_server
+clamd = _clamd.clamd
 
 
 def _state(case):
@@ -173,3 +177,30 @@ def test_nothing_is_asked_for_once_the_project_is_closed(client):
     assert "closed" in response.content.decode()
     assert not PaymentRequest.objects.exists()
     assert Decimal(case.agreement.amount) > 0
+
+
+def test_an_infected_proof_is_never_served_nor_approved(
+    client, clamd, django_capture_on_commit_callbacks
+):
+    case = signed_case()
+    first = tranche(case.agreement, 0)
+    client.force_login(case.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("awards:payment_request", args=[case.agreement.pk, first.pk]),
+            {
+                f"tranche-{first.pk}-proofs": [
+                    upload("rib.pdf", b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n")
+                ]
+            },
+        )
+    assert response.status_code == 302
+    request = PaymentRequest.objects.get(tranche=first)
+    infected = request.proofs.get()
+    assert infected.scan_status == "infected"
+    assert AuditEntry.objects.filter(action="awards.payment.proof_scan_infected").exists()
+    client.force_login(case.staff)
+    url = reverse("awards:proof_file", args=[case.agreement.pk, infected.pk])
+    assert client.get(url).status_code == 409
+    client.post(reverse("awards:payment_approve", args=[case.agreement.pk, request.pk]))
+    assert not PaymentApproval.objects.exists()
