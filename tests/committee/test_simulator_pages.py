@@ -18,6 +18,21 @@ pytestmark = pytest.mark.django_db
 QUOTA_MESSAGE = "Not funded: the rule “at most 1 project in genre"
 
 
+def _state(s) -> str:
+    """What decides whether an application is offered on the simulator's pages: said when an
+    assertion about one of them fails."""
+    from filiere.committee.access import readable_items
+    from filiere.committee.selectors_simulator import agenda
+
+    rows = agenda(s.session).rows
+    readable = sorted(readable_items(s.staff, s.session).values_list("application_id", flat=True))
+    return (
+        f"scores={sorted(scores_of_call(s.session.call))} "
+        f"candidates={[r.application_id for r in rows if r.candidate]} readable={readable} "
+        f"scenarios={list(Scenario.objects.values_list('pk', 'status', 'error', 'forced_out'))}"
+    )
+
+
 def _page(s):
     return reverse("committee:simulator", args=[s.session.pk])
 
@@ -110,7 +125,7 @@ def test_the_form_gives_the_engine_every_rule(client):
     # Prefilled from it: the quota and the co-funder are back in the form.
     form = client.get(_page(s) + f"?from={scenario.pk}").content.decode()
     assert 'value="Wallimage"' in form
-    assert f'id="forced-out-{s.d.pk}" checked' in form
+    assert f'id="forced-out-{s.d.pk}" checked' in form, _state(s)
     assert f'id="forced-in-{s.d.pk}" checked' not in form
     assert '<option value="territory=wallonia" selected>' in form
 
@@ -151,7 +166,7 @@ def test_what_if_another_envelope_and_a_forced_application(
     client.force_login(s.staff)
     url = reverse("committee:simulator_scenario", args=[s.session.pk, base.pk])
     page = client.get(url).content.decode()
-    assert f'id="force-in-{s.d.pk}"' in page
+    assert f'id="force-in-{s.d.pk}"' in page, _state(s)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
