@@ -228,3 +228,15 @@ def test_an_invoice_is_withdrawn_while_the_ledger_is_open(client):
     assert response.status_code == 302
     assert not SpendLine.objects.exists()
     assert AuditEntry.objects.filter(action="awards.spend.withdrawn").exists()
+
+
+def test_an_amendment_of_the_territories_is_read_at_once():
+    from filiere.awards.selectors_spend import spend_lines
+
+    case = signed_case(amount=Decimal("40000"), territories=["mel"])
+    invoice(case, Decimal("40000"))
+    assert spend_computation(case.agreement).outcome.met
+    case.agreement.spend_territories = ["valenciennes"]
+    case.agreement.save()
+    assert not spend_computation(case.agreement).outcome.met
+    assert [line.eligible for line in spend_lines(case.agreement)] == [False]

@@ -7,20 +7,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
-
 from filiere.community.models import Commune
 from filiere.engine import awards as rules
 
 from .models import Agreement, SpendLine, Tranche
 
 
-def spend_lines(agreement: Agreement) -> QuerySet[SpendLine]:
-    return (
+def spend_lines(agreement: Agreement) -> list[SpendLine]:
+    """The invoices, each line's ``eligible`` read against the agreement's territories now (an
+    amendment may have changed them since the line was declared)."""
+    lines = list(
         SpendLine.objects.filter(agreement=agreement)
         .select_related("commune__territory", "declared_by")
         .order_by("invoice_date", "pk")
     )
+    for line in lines:
+        line.eligible = place_is_eligible(agreement, line.commune, line.region)
+    return lines
 
 
 def place_is_eligible(agreement: Agreement, commune: Commune | None, region: str) -> bool:
@@ -60,11 +63,16 @@ def spend_computation(agreement: Agreement) -> SpendComputation | None:
     last = final_tranche(agreement)
     if rule is None or last is None or agreement.amount <= 0:
         return None
+    codes = set(agreement.spend_territories or [])
     lines = [
-        rules.SpendLine(amount=amount, eligible=eligible, category=category)
-        for amount, eligible, category in SpendLine.objects.filter(agreement=agreement)
+        rules.SpendLine(
+            amount=amount,
+            eligible=(territory in codes) if territory else bool(region) and region in codes,
+            category=category,
+        )
+        for amount, territory, region, category in SpendLine.objects.filter(agreement=agreement)
         .order_by("pk")
-        .values_list("amount", "eligible", "category")
+        .values_list("amount", "commune__territory__code", "region", "category")
     ]
     outcome = rules.regional_spend(
         agreement.amount, min(last.amount, agreement.amount), lines, rule
