@@ -57,15 +57,12 @@ def company_aids(
 ) -> list[AidRow]:
     """Every aid known for the company: confirmed awards of any fund, and declared aids."""
     _key, organisations = _company(organisation)
-    decisions = (
-        Decision.objects.filter(
-            status=DecisionStatus.CONFIRMED,
-            outcome=Outcome.AWARD,
-            application__organisation__in=organisations,
-            confirmed_at__isnull=False,
-        )
-        .select_related("application__call__fund")
-    )
+    decisions = Decision.objects.filter(
+        status=DecisionStatus.CONFIRMED,
+        outcome=Outcome.AWARD,
+        application__organisation__in=organisations,
+        confirmed_at__isnull=False,
+    ).select_related("application__call__fund")
     if exclude_application is not None:
         decisions = decisions.exclude(application_id=exclude_application)
     agreed = dict(
