@@ -17,7 +17,8 @@ Constant number of queries, whatever the number of rows: the rows the reader may
 they may see, matching the words) are read once with their own facet values, then their
 (row, value) pairs of every related facet in one query (a union); the facets' reference rows
 (skills vocabulary, professions, sectors, territories) are read whole. Filtering and counting
-then run in Python over those few thousand pairs, and the page reads its rows by id.
+then run in Python over those pairs, and the page reads its rows (by id when a facet left some
+of them out).
 """
 
 from __future__ import annotations
@@ -87,14 +88,6 @@ PEOPLE_FACETS = (
     "availability",
 )
 ORGANISATION_FACETS = ("skill", "sector", "territory", "kind")
-#: Facets over a profile field whose visibility its owner chooses.
-_PERSON_FIELD = {
-    "skill": "skills",
-    "territory": "territory",
-    "organisation_kind": "organisations",
-    "language": "languages",
-    "availability": "availability",
-}
 
 
 @dataclass(frozen=True)
