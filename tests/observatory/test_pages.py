@@ -205,3 +205,19 @@ def test_a_label_a_spreadsheet_would_run_is_written_as_text(client):
     _history()
     rows = list(csv.reader(io.StringIO(client.get("/observatory/genre.csv").content.decode())))
     assert "'=HYPERLINK(1)" in [row[0] for row in rows]
+
+
+def test_each_chart_names_what_its_bars_measure(client):
+    _history()
+    page = client.get("/observatory/").content.decode()
+    genre = page.split('id="figure-genre-all"', 1)[1].split("</figure>", 1)[0]
+    charts = genre.split("<svg")[1:]
+    assert len(charts) == 2
+    assert ">Applications</text>" in charts[0] and ">Awarded</text>" in charts[0]
+    assert ">Amount awarded (EUR)</text>" in charts[1]
+    # Below the legend, not over it (2011: five awards of serious games, drawn).
+    page = client.get("/observatory/?year=2011").content.decode()
+    genre = page.split('id="figure-genre-2011"', 1)[1].split("</figure>", 1)[0]
+    amounts = genre.split("<svg")[2]
+    first_bar = re.search(r'<rect x="\d+" y="(\d+)"[^>]*data-value', amounts)
+    assert int(first_bar.group(1)) >= 24

@@ -51,7 +51,7 @@ def bar_chart(
     top = max(values, default=0) or 1
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     group = len(series) * BAR + GAP
-    legend = LEGEND if len(series) > 1 else 0
+    legend = LEGEND  # always: it names what the bars measure
     height = legend + len(table["rows"]) * group + GAP
     title = escape(pick(table["title"], language))
     parts = [
