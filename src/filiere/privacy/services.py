@@ -18,7 +18,7 @@ from filiere.accounts.services import record_consent
 from filiere.audit.services import record
 from filiere.calls.models import Application, TeamMember
 from filiere.community.models import Affiliation, AffiliationRequest, Person, Visibility
-from filiere.matchmaking.models import Post, PostStatus
+from filiere.matchmaking.models import Post, PostStatus, SuggestionRun
 from filiere.matchmaking.models_contacts import Block, Introduction, IntroductionStatus
 from filiere.review.models import Expert, ExpertiseProfile
 
@@ -234,6 +234,12 @@ def _matchmaking(user: User) -> None:
     # What the user wrote to others goes; the other side keeps that the request happened.
     Introduction.objects.filter(requester=user).update(message="")
     Block.objects.filter(blocker=user).delete()
+    # Stored suggestions are derived data: those of their posts (words matched from the text)
+    # and their own "For you" go, and so do other posts' runs that name their profile (the
+    # words it shared with the post). A page that needs one again queues a new run.
+    SuggestionRun.objects.filter(Q(post__author=user) | Q(user=user)).delete()
+    for person_id in Person.objects.filter(user=user).values_list("pk", flat=True):
+        SuggestionRun.objects.filter(result__icontains=f'"person:{person_id}"').delete()
 
 
 def _events(user: User) -> int:
