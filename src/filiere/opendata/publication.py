@@ -1,8 +1,11 @@
 """The published files, rendered once per version and kept in the cache.
 
 A version is what ``selectors.publication_stamp`` says (how many awards, their total, the
-latest change) with the publisher's settings: the same version gives the same bytes, so its hash
-is the files' ETag and a conditional request costs one query and no rendering.
+latest change, the payments) with the publisher's settings and the files' format: the same
+version gives the same bytes, so its hash is the files' ETag and a conditional request costs one
+query and no rendering. (A call or a fund renamed after its awards does not make a new version:
+a fresh download has the new name once the cached copy expires, a revalidation keeps the old
+file until the next change.)
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ URL_NAMES = {SCDL: "opendata:scdl", GIVING: "opendata:360giving"}
 BASE_NAMES = {SCDL: "scdl-subventions", GIVING: "360giving"}
 EXTENSIONS = {SCDL: "csv", GIVING: "json"}
 CACHE_SECONDS = 60 * 60
+# Raised when the files' content changes for the same data (a new field, another format), so
+# that harvesters and the cache do not keep the old one.
+FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ def _call_url(slug: str) -> str:
 
 def _version(kind: str, fund: Fund | None, stamp: PublicationStamp) -> str:
     mark = [
+        FORMAT,
         kind,
         fund.slug if fund else "",
         stamp.count,
