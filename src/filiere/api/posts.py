@@ -13,15 +13,17 @@ Nobody's e-mail address is in any answer.
 - ``POST /posts`` — post an offer or a need (for an organisation the caller manages:
   ``organisation``, its slug).
 - ``GET /posts/{id}`` — one post.
-- ``GET /posts/{id}/suggestions`` — who could answer it.
+- ``GET /posts/{id}/suggestions`` — who could answer it: the post's stored suggestions (computed
+  by a background task), or 202 while they are being computed (``Retry-After``).
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -30,8 +32,8 @@ from pydantic import ValidationError as PydanticValidationError
 
 from filiere.community.models import Organisation, Skill, Territory
 from filiere.errors import NotAllowed
-from filiere.matchmaking import services_board, suggestions
-from filiere.matchmaking.models import Post, PostKind
+from filiere.matchmaking import services_board, suggestion_runs
+from filiere.matchmaking.models import Post, PostKind, SuggestionRun
 from filiere.matchmaking.permissions import sees_suggestions_for
 from filiere.matchmaking.selectors_board import (
     WORKING_LANGUAGES,
@@ -317,28 +319,88 @@ class SuggestionOut(Schema):
     reasons: list[ReasonOut]
 
 
+#: Seconds a caller waits before asking again for suggestions being computed (as the page polls).
+COMPUTING_RETRY_AFTER = 2
+_RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before asking again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+
+
+class ComputingOut(Schema):
+    """The suggestions are being computed in the background: ask again after ``Retry-After``."""
+
+    status: Literal["computing"]
+    #: When the computation was asked for.
+    requested_at: datetime
+
+
+def _seconds_until_retry(run: SuggestionRun) -> int:
+    ended = run.finished_at or run.requested_at
+    wait = (ended + suggestion_runs.RETRY_AFTER - timezone.now()).total_seconds()
+    return max(1, math.ceil(wait))
+
+
 @router.get(
     "/{post_id}/suggestions",
-    response={200: list[SuggestionOut], 401: ErrorOut, 404: ErrorOut},
+    response={
+        200: list[SuggestionOut],
+        202: ComputingOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        503: ErrorOut,
+    },
     auth=SIGNED_IN,
     summary="Who could answer my post, with the reasons",
+    description=(
+        "The suggestions are computed in the background and stored. **200** with them when "
+        "the post's computation is done and still matches the post and the profiles; "
+        'otherwise one is queued and the answer is **202** `{"status": "computing"}`: '
+        "ask again after the seconds of `Retry-After`. **503** "
+        "`matchmaking.suggestions.failed` when the last computation failed: it is tried "
+        "again after `Retry-After`."
+    ),
+    openapi_extra={
+        "responses": {
+            202: {"headers": _RETRY_AFTER_HEADER},
+            503: {"headers": _RETRY_AFTER_HEADER},
+        }
+    },
 )
-def post_suggestions(request: HttpRequest, post_id: int) -> list[dict[str, Any]]:
+def post_suggestions(request: HttpRequest, post_id: int, response: HttpResponse) -> Status:
     # permission: the post's author and the staff (404 for everyone else, as a missing post);
-    # only profiles the caller may see, never anyone in a block with the author or the caller
+    # only profiles the caller may see, never anyone in a block with the author or the caller.
+    # Never computed here: the stored run, or a new one queued (202).
     user = request.user
     post = post_for_reader(user, post_id, timezone.localdate())
     if not sees_suggestions_for(user, post):
         raise Http404
-    return [
-        {
-            "kind": s.kind,
-            "slug": s.row.slug,
-            "name": s.row.display_name if s.kind == "person" else s.row.name,
-            "score": s.score,
-            "reasons": [
-                {"code": r.code, "text": r.text, "words": list(r.words)} for r in s.reasons
-            ],
-        }
-        for s in suggestions.for_post(user, post)
-    ]
+    run = suggestion_runs.post_run(post)
+    if run.status == SuggestionRun.Status.FAILED:
+        response["Retry-After"] = str(_seconds_until_retry(run))
+        message = _("The suggestions could not be computed; they will be computed again later.")
+        return Status(
+            503,
+            {"code": "matchmaking.suggestions.failed", "message": message, "params": {}},
+        )
+    found = suggestion_runs.post_suggestions(user, post, run)
+    if found is None:
+        response["Retry-After"] = str(COMPUTING_RETRY_AFTER)
+        return Status(202, {"status": "computing", "requested_at": run.requested_at})
+    return Status(
+        200,
+        [
+            {
+                "kind": s.kind,
+                "slug": s.row.slug,
+                "name": s.row.display_name if s.kind == "person" else s.row.name,
+                "score": s.score,
+                "reasons": [
+                    {"code": r.code, "text": r.text, "words": list(r.words)} for r in s.reasons
+                ],
+            }
+            for s in found
+        ],
+    )
