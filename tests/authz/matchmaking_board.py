@@ -113,10 +113,10 @@ BOARD_API: dict[str, Route | list[Route]] = {
 }
 
 
-# The Django admin shows the offers and needs and the digests sent read-only:
-# every change goes through an audited service.
+# The Django admin shows the offers and needs, the digests sent and the suggestion runs
+# read-only: every change goes through an audited service (the runs: their task).
 READ_ONLY_ADMIN = expect(admin=FORBIDDEN, others=ADMIN_LOGIN)
-for _model in ("post", "digestsent"):
+for _model in ("post", "digestsent", "suggestionrun"):
     BOARD_PAGES[f"admin:matchmaking_{_model}_add"] = Route(READ_ONLY_ADMIN)
     BOARD_PAGES[f"admin:matchmaking_{_model}_delete"] = Route(
         READ_ONLY_ADMIN, kwargs={"object_id": 1}, note="refused before any lookup"

@@ -1,7 +1,8 @@
 """Matchmaking in the Django admin: an administrator reads the offers and needs, introductions,
-blocks, reports and digests sent, each page in a constant number of queries; every change goes
-through the services (moderation, answers, reports' closing), so the admin refuses them, and the
-message of an introduction request stays between the two members."""
+blocks, reports, digests sent and suggestion runs, each page in a constant number of queries;
+every change goes through the services (moderation, answers, reports' closing, the suggestions'
+task), so the admin refuses them, and the message of an introduction request stays between the
+two members."""
 
 import datetime as dt
 
@@ -17,6 +18,7 @@ from filiere.matchmaking.models import (
     PostStatus,
     Report,
     ReportReason,
+    SuggestionRun,
 )
 from tests.admin_pages import (
     admin_url,
@@ -80,12 +82,31 @@ def _digest() -> DigestSent:
     )
 
 
+SCORED_WORD = "hydrophone"
+
+
+def _run() -> SuggestionRun:
+    """A done run of a post, and a member's run still waiting."""
+    SuggestionRun.objects.create(
+        user=UserFactory(), fingerprint="m" * 64, requested_at=timezone.now()
+    )
+    return SuggestionRun.objects.create(
+        post=_post(),
+        fingerprint="p" * 64,
+        status=SuggestionRun.Status.DONE,
+        result=[["person:1", 0.5, [], [], [SCORED_WORD], False]],
+        requested_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
+
+
 MAKERS = {
     Post: _post,
     Introduction: _introduction,
     Block: _block,
     Report: _report,
     DigestSent: _digest,
+    SuggestionRun: _run,
 }
 WRITES = {
     Post: {"title": "Rewritten", "status": PostStatus.PUBLISHED},
@@ -93,6 +114,7 @@ WRITES = {
     Block: {},
     Report: {"status": "closed", "outcome": "closed in the admin"},
     DigestSent: {"week": "2026-01-05"},
+    SuggestionRun: {"status": "pending", "result": "[]", "fingerprint": "x"},
 }
 
 
@@ -169,3 +191,19 @@ def test_reports_are_filtered_by_status_and_reason(admin_client):
 
     assert list(response.context["cl"].result_list) == [report]
     assert list(closed.context["cl"].result_list) == []
+
+
+def test_a_suggestion_run_reads_with_its_subject_state_and_count_not_its_scores(admin_client):
+    run = _run()
+    waiting = SuggestionRun.objects.get(user__isnull=False)
+
+    listing = admin_client.get(admin_url(SuggestionRun, "changelist")).content.decode()
+    page = admin_client.get(admin_url(SuggestionRun, "change", run.pk)).content.decode()
+    failed = admin_client.get(admin_url(SuggestionRun, "changelist"), {"status__exact": "failed"})
+
+    assert escape(f"Post: {run.post.title}") in listing
+    assert escape(f"For you: {waiting.user}") in listing
+    assert "Done" in listing and "Waiting" in listing
+    assert SCORED_WORD not in listing and SCORED_WORD not in page
+    assert "Suggestions" in page and '<div class="readonly">1</div>' in page
+    assert list(failed.context["cl"].result_list) == []
