@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO, cast
 
@@ -35,7 +34,15 @@ from filiere.engine import awards as rules
 from filiere.errors import Invalid, NotAllowed, ServiceError
 
 from .events import AgreementSent, SignedCopyUploaded
-from .models import Agreement, AgreementStatus, Amendment, CoFunderShare, Tranche, TrancheStatus
+from .models import (
+    Agreement,
+    AgreementStatus,
+    Amendment,
+    CoFunderShare,
+    Tranche,
+    TrancheLabel,
+    TrancheStatus,
+)
 from .permissions import manages, signs
 from .selectors import (
     agreement_language,
@@ -56,22 +63,15 @@ def signed_copy_max_bytes() -> int:
     return int(getattr(settings, "FILIERE_SIGNED_AGREEMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """Tranches as (label code, share in %), in the order they are paid."""
-
-    parts: tuple[tuple[str, Decimal], ...]
-
-
 def _require_manager(by: User, application: Application) -> None:
     if not instructs(by, application):
         raise NotAllowed("awards.not_staff")
 
 
-def _engine(call: Any, *args: Any) -> Any:
+def _engine(rule: Any, *args: Any) -> Any:
     """Run an engine rule; its refusal becomes a 422 with the engine's code."""
     try:
-        return call(*args)
+        return rule(*args)
     except rules.AwardsError as error:
         raise Invalid(f"awards.engine.{error.code}", error.params) from None
 
@@ -107,8 +107,7 @@ def _cofunder_shares(agreement: Agreement) -> list[CoFunderShare]:
 
 def _checked_schedule(schedule: Sequence[tuple[str, Decimal]]) -> tuple[tuple[str, Decimal], ...]:
     parts = tuple((str(label), Decimal(share)) for label, share in schedule)
-    known = {code for code, _label in Tranche._meta.get_field("label").choices or []}
-    if not parts or any(label not in known for label, _s in parts):
+    if not parts or any(label not in TrancheLabel.values for label, _s in parts):
         raise Invalid("awards.schedule.unknown_label", field="schedule")
     if sum(share for _l, share in parts) != 100:
         raise Invalid("awards.schedule.not_100", field="schedule")

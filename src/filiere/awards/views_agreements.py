@@ -36,7 +36,7 @@ from .access import (
 from .agreement_pdf import agreement_filename, agreement_pdf
 from .forms_agreements import AmendForm, GenerateForm, SignedCopyForm
 from .models import Agreement
-from .permissions import agreements_staff_required, manages, signs
+from .permissions import agreements_staff_required, signs
 
 # --- staff: a call's agreements -----------------------------------------------------------------
 
@@ -334,7 +334,7 @@ def _signed_copy_upload(
             messages.success(
                 request, _("The signed copy was received; the antivirus checks it now.")
             )
-            if as_staff and manages(request.user, agreement):
+            if as_staff:
                 return redirect("awards:agreement", pk=agreement.pk)
             return redirect("awards:my_agreement", pk=agreement.pk)
     return _after_upload(request, agreement, as_staff, form, status=400)
