@@ -73,7 +73,10 @@ INSTALLED_APPS = [
     "filiere.committee",
     "filiere.matchmaking",
     "filiere.events",
+    "filiere.awards",
     "filiere.privacy",
+    "filiere.opendata",
+    "filiere.observatory",
     "filiere.api",
     "filiere.demo",
 ]
@@ -278,6 +281,15 @@ CONTENT_SECURITY_POLICY = {
 FILIERE_PLATFORM_NAME = os.environ.get("FILIERE_PLATFORM_NAME", "Filière — Pôle Images")
 # The public address of the platform, for links in e-mails (no request at hand when they go).
 FILIERE_SITE_URL = os.environ.get("FILIERE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Open data (docs/opendata.md): the awarding body named in the published files, its SIRET (the
+# SCDL file's idAttribuant; a fictitious one while DEBUG is on) and its 360Giving prefix.
+FILIERE_OPEN_DATA_PUBLISHER_NAME = os.environ.get(
+    "FILIERE_OPEN_DATA_PUBLISHER_NAME", FILIERE_PLATFORM_NAME
+)
+FILIERE_OPEN_DATA_PUBLISHER_SIRET = os.environ.get("FILIERE_OPEN_DATA_PUBLISHER_SIRET") or (
+    "00000000000018" if DEBUG else ""
+)
+FILIERE_OPEN_DATA_360G_PREFIX = os.environ.get("FILIERE_OPEN_DATA_360G_PREFIX", "360G-filiere")
 # Roles whose holders must use a second factor (enforced right after sign-in, and for API
 # tokens); experts read confidential files.
 FILIERE_MFA_REQUIRED_ROLES = ("staff", "committee", "admin", "expert")
@@ -309,6 +321,10 @@ FILIERE_UPLOAD_REQUEST_MAX_BYTES = max(
 # Message attachments and a call's rules PDF (calls/services/documents.py).
 FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 FILIERE_RULES_PDF_MAX_BYTES = 10 * 1024 * 1024
+# The signed copy of an agreement, a PDF (awards/services_agreements.py).
+FILIERE_SIGNED_AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
+# A payment request's proofs (up to 10) and a report's file (awards/scanned_files.py).
+FILIERE_FOLLOW_UP_FILE_MAX_BYTES = 20 * 1024 * 1024
 _FORM_AROUND_FILE = 1024 * 1024
 FILIERE_UPLOAD_BODY_LIMITS = {
     "calls:document_upload": FILIERE_UPLOAD_REQUEST_MAX_BYTES,
@@ -316,6 +332,9 @@ FILIERE_UPLOAD_BODY_LIMITS = {
     "calls:design_call_edit": FILIERE_RULES_PDF_MAX_BYTES + _FORM_AROUND_FILE,
     "calls:staff_post_message": FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES + _FORM_AROUND_FILE,
     "calls:application_messages": FILIERE_MESSAGE_ATTACHMENT_MAX_BYTES + _FORM_AROUND_FILE,
+    "awards:signed_copy_upload": FILIERE_SIGNED_AGREEMENT_MAX_BYTES + _FORM_AROUND_FILE,
+    "awards:payment_request": 3 * FILIERE_FOLLOW_UP_FILE_MAX_BYTES + _FORM_AROUND_FILE,
+    "awards:report_submit": FILIERE_FOLLOW_UP_FILE_MAX_BYTES + _FORM_AROUND_FILE,
 }
 # Office files are ZIP archives: refuse more than this once unpacked (zip bombs).
 FILIERE_UPLOAD_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024

@@ -29,6 +29,9 @@ urlpatterns += i18n_patterns(
     path("committee/", include("filiere.committee.urls")),
     path("matchmaking/", include("filiere.matchmaking.urls")),
     path("events/", include("filiere.events.urls")),
+    path("awards/", include("filiere.awards.urls")),
+    path("open-data/", include("filiere.opendata.urls")),
+    path("observatory/", include("filiere.observatory.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

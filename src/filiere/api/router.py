@@ -80,3 +80,8 @@ api.add_router("/committee", "filiere.api.committee.router")  # sessions, agenda
 api.add_router("/events", "filiere.api.events.router")  # events, registrations, meetings
 api.add_router("", "filiere.api.contacts.router")  # /introductions, /blocks, /reports
 api.add_router("/posts", "filiere.api.posts.router")  # the offers and needs board
+api.add_router("/agreements", "filiere.api.agreements.router")  # agreements (filiere.awards)
+# Tranches, payment requests and spend of an agreement.
+api.add_router("/agreements", "filiere.api.awards_follow_up.router")
+api.add_router("/observatory", "filiere.api.observatory.router")  # public statistics
+api.add_router("", "filiere.api.opendata.router")  # /open-data: the published awards' files

@@ -67,6 +67,7 @@ from .application_texts import (
     TEAM_ANSWERS,
     TITLES,
 )
+from .awards import remove_demo_awards
 from .committee import remove_demo_committee
 from .pdf import tiny_pdf
 
@@ -115,7 +116,8 @@ def remove_demo_applications(call: Call | None = None) -> int:
     if call is not None:
         applications = applications.filter(call=call)
     ids = list(applications.values_list("pk", flat=True))
-    # The committee's records protect the applications they are about.
+    # The agreements protect the applications and decisions; the committee's records too.
+    remove_demo_awards(ids)
     remove_demo_committee(ids)
     Submission.objects.filter(application_id__in=ids).delete()
     Message.objects.filter(application_id__in=ids).delete()

@@ -27,6 +27,7 @@ from filiere.demo.applications import remove_demo_applications
 from filiere.demo.community import DemoBuilder, remove_demo_data
 from filiere.demo.events import seed_demo_events
 from filiere.demo.matchmaking import DEMO_MEMBER_EMAIL, seed_demo_board
+from filiere.demo.observatory import load_observatory_history
 from filiere.demo.vocabulary import seed_demo_vocabulary
 
 
@@ -110,6 +111,10 @@ class Command(BaseCommand):
         call_command("demo_calls", stdout=self.stdout)
         # ~120 applications to the 2009 call, in every state of the lifecycle; the fund's pool.
         call_command("demo_applications", seed=seed, stdout=self.stdout)
+        # Ten years of generated calls (2009–2018) for the observatory, then its figures.
+        self.stdout.write(load_observatory_history(seed=seed).summary())
+        # Last, once every profile is written: `make demo` runs no worker to compute them.
+        call_command("compute_suggestions", member=[DEMO_MEMBER_EMAIL], stdout=self.stdout)
 
     def _board_and_events(self) -> None:
         started = time.perf_counter()

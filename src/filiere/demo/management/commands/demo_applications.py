@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from filiere.calls.models import Call
 from filiere.demo.applications import remove_demo_applications, seed_demo_applications
 from filiere.demo.assignment import seed_demo_assignment
+from filiere.demo.awards import seed_demo_agreements
+from filiere.demo.awards_follow_up import seed_demo_follow_up
 from filiere.demo.committee import seed_demo_committee
 from filiere.demo.landing import landing_pages
 from filiere.demo.pool import seed_demo_pool
@@ -93,6 +95,22 @@ class Command(BaseCommand):
             f"{committee.agenda} files with {committee.votes} votes in all, the simulator's "
             f"result ({committee.simulation or 'not run'}), {committee.awaiting_signature} "
             f"award awaiting its second signature; in {seconds:.1f} s."
+        )
+        # After the committee: the confirmed awards' agreements.
+        awards, seconds = _timed(lambda: seed_demo_agreements(found))
+        self.stdout.write(
+            f"Agreements of {found.slug}: {awards.signed} signed ({awards.closed} closed), "
+            f"{awards.sent} sent for signature, {awards.drafts} draft, {awards.without} awards "
+            f"without one yet; {awards.amount} € in all, in {seconds:.1f} s."
+        )
+        # After the agreements: payments, spend ledgers, reports, closures.
+        follow_up, seconds = _timed(lambda: seed_demo_follow_up(found))
+        self.stdout.write(
+            f"Follow-up of {found.slug}: {follow_up.paid} tranches paid "
+            f"({follow_up.reduced} final payment reduced by the regional-spend rule), "
+            f"{follow_up.awaiting} awaiting a second approval, {follow_up.invoices} invoices, "
+            f"{follow_up.closed_with_reports} closed projects with their reports, "
+            f"{follow_up.recoveries} recovery; in {seconds:.1f} s."
         )
         self.stdout.write("")
         self.stdout.write("Where each demo account starts (after signing in):")
