@@ -16,6 +16,7 @@ middleware lets them through; signed-in API callers use a personal token
 """
 
 from .awards import AWARDS_API, AWARDS_PAGES
+from .awards_payments import AWARDS_PAYMENTS_API, AWARDS_PAYMENTS_PAGES
 from .calls import CALLS_API, CALLS_PAGES
 from .calls_applicant import APPLICANT_API, APPLICANT_PAGES
 from .calls_audit import AUDIT_PAGES
@@ -28,6 +29,8 @@ from .community import COMMUNITY_API, COMMUNITY_PAGES
 from .events import EVENTS_API, EVENTS_PAGES
 from .matchmaking_board import BOARD_API, BOARD_PAGES
 from .matchmaking_contacts import CONTACTS_API, CONTACTS_PAGES
+from .opendata import OPENDATA_API, OPENDATA_PAGES
+from .observatory import OBSERVATORY_API, OBSERVATORY_PAGES
 from .privacy import PRIVACY_API, PRIVACY_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
@@ -300,7 +303,10 @@ PAGES: dict[str, Route | list[Route]] = {
     **EVENTS_PAGES,
     **CONTACTS_PAGES,
     **PRIVACY_PAGES,
+    **OPENDATA_PAGES,
+    **OBSERVATORY_PAGES,
     **AWARDS_PAGES,
+    **AWARDS_PAYMENTS_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -317,7 +323,10 @@ API: dict[str, Route | list[Route]] = {
     **EVENTS_API,
     **CONTACTS_API,
     **PRIVACY_API,
+    **OPENDATA_API,
+    **OBSERVATORY_API,
     **AWARDS_API,
+    **AWARDS_PAYMENTS_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]
