@@ -29,8 +29,8 @@ from .community import COMMUNITY_API, COMMUNITY_PAGES
 from .events import EVENTS_API, EVENTS_PAGES
 from .matchmaking_board import BOARD_API, BOARD_PAGES
 from .matchmaking_contacts import CONTACTS_API, CONTACTS_PAGES
-from .opendata import OPENDATA_API, OPENDATA_PAGES
 from .observatory import OBSERVATORY_API, OBSERVATORY_PAGES
+from .opendata import OPENDATA_API, OPENDATA_PAGES
 from .privacy import PRIVACY_API, PRIVACY_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
