@@ -173,11 +173,39 @@ def test_every_staff_transition_of_the_table_is_reachable_through_the_service(st
     for code, reason in path:
         if code in DECISIONS:
             record_decision(application=application, code=code, by=staff, reason=reason)
+        elif code in FOLLOW_UP:
+            # The awards app's services pass their name (tested in tests/awards).
+            transition_application(
+                application=application, code=code, by=staff, service=FOLLOW_UP[code]
+            )
         else:
             fire_requested_transition(application=application, code=code, by=staff, reason=reason)
     assert application.state == "closed"
     entries = AuditEntry.objects.filter(action__startswith="calls.application.")
     assert [e.data["transition"] for e in entries.order_by("pk")] == [code for code, _ in path]
+
+
+#: The follow-up's transitions and the awards services that own them.
+FOLLOW_UP = {
+    "sign_agreement": "record_signature",
+    "start_payment": "record_payment",
+    "close": "close_agreement",
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "state"),
+    [("sign_agreement", "awarded"), ("start_payment", "agreement"), ("close", "in_payment")],
+)
+def test_the_doors_entry_refuses_the_follow_up_which_has_its_own_services(staff, code, state):
+    """No agreement signed without a clean signed copy, no payment without two approvals, no
+    closure without the final report: the generic door refuses them."""
+    application = ApplicationFactory(state=state)
+    with pytest.raises(TransitionError) as refused:
+        fire_requested_transition(application=application, code=code, by=staff, reason="")
+    assert refused.value.code == "workflow.service_owned"
+    assert Application.objects.get(pk=application.pk).state == state
+    assert workflow.TRANSITIONS_BY_CODE[code].service == FOLLOW_UP[code]
 
 
 @pytest.mark.parametrize("code", ["award", "reject", "defer"])

@@ -262,7 +262,7 @@ def test_mermaid_lists_every_edge_of_the_table() -> None:
 def test_dot_marks_terminal_states() -> None:
     dot = to_dot()
     assert "    closed [peripheries=2];" in dot
-    assert '    awarded -> agreement [label="sign_agreement (staff)"];' in dot
+    assert '    awarded -> agreement [label="sign_agreement (staff, via record_signature)"];' in dot
 
 
 def test_the_documentation_shows_the_current_diagram() -> None:
@@ -280,6 +280,10 @@ SERVICE_OWNED = {
     "award": "record_decision",
     "reject": "record_decision",
     "defer": "record_decision",
+    # The follow-up: the awards app's services (agreement, payments, reports).
+    "sign_agreement": "record_signature",
+    "start_payment": "record_payment",
+    "close": "close_agreement",
 }
 
 

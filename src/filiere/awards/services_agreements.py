@@ -343,6 +343,7 @@ def record_signature(*, agreement: Agreement, by: User) -> Agreement:
             transition_application(
                 application=application,
                 code="sign_agreement",
+                service="record_signature",
                 by=by,
                 data={"agreement": locked.pk, "amount": str(locked.amount)},
             )

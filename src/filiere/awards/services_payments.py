@@ -289,6 +289,7 @@ def record_payment(*, request: PaymentRequest, by: User, paid_on: date) -> Payme
             transition_application(
                 application=application,
                 code="start_payment",
+                service="record_payment",
                 by=by,
                 data={"agreement": agreement.pk, "payment_request": locked.pk},
             )

@@ -270,6 +270,7 @@ def close_agreement(
         transition_application(
             application=application,
             code="close",
+            service="close_agreement",
             by=by,
             data={"agreement": locked.pk, "paid": str(paid_total(locked))},
         )

@@ -273,15 +273,32 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
         notify=[P.APPLICANT_TEAM, P.COMMITTEE],
     ),
     # Follow-up
-    _t("sign_agreement", [S.AWARDED], S.AGREEMENT, [A.STAFF], notify=[P.APPLICANT_TEAM]),
+    # Each has the awards app's service (an agreement signed with a clean copy, a payment
+    # approved twice, the final report accepted and every tranche paid): never the generic door.
+    _t(
+        "sign_agreement",
+        [S.AWARDED],
+        S.AGREEMENT,
+        [A.STAFF],
+        notify=[P.APPLICANT_TEAM],
+        service="record_signature",
+    ),
     _t(
         "start_payment",
         [S.AGREEMENT],
         S.IN_PAYMENT,
         [A.STAFF, A.SYSTEM],  # system: when the first instalment is recorded as paid
         notify=[P.APPLICANT_TEAM],
+        service="record_payment",
     ),
-    _t("close", [S.IN_PAYMENT], S.CLOSED, [A.STAFF], notify=[P.APPLICANT_TEAM, P.STAFF]),
+    _t(
+        "close",
+        [S.IN_PAYMENT],
+        S.CLOSED,
+        [A.STAFF],
+        notify=[P.APPLICANT_TEAM, P.STAFF],
+        service="close_agreement",
+    ),
     # Withdrawal, possible until a decision
     _t(
         "withdraw",
