@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
+from filiere.awards.models import Agreement, PaymentRequest, PaymentStatus
+from filiere.awards.permissions import SHOWN_TO_BENEFICIARY
 from filiere.calls.models import Application, Call
 from filiere.committee.models import (
     AgendaItem,
@@ -75,6 +77,25 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
     decided = Application.objects.filter(
         call=call, team__user__email=DEMO_APPLICANT_EMAIL, team__accepted_at__isnull=False
     ).exclude(lead__email=DEMO_APPLICANT_EMAIL)
+    # The applicant's agreement: one sent to a file they lead or joined (the demo's co-applicant
+    # file); the staff's agreements of the call and the payments awaiting an approval.
+    agreement = (
+        Agreement.objects.filter(status__in=SHOWN_TO_BENEFICIARY)
+        .filter(
+            Q(application__lead__email=DEMO_APPLICANT_EMAIL)
+            | Q(
+                application__team__user__email=DEMO_APPLICANT_EMAIL,
+                application__team__accepted_at__isnull=False,
+            )
+        )
+        .order_by("-pk")
+        .first()
+    )
+    agreements = Agreement.objects.filter(application__call=call).count()
+    to_approve = PaymentRequest.objects.filter(
+        tranche__agreement__application__call=call,
+        status__in=(PaymentStatus.REQUESTED, PaymentStatus.APPROVED_ONCE),
+    ).count()
     pending_posts = Post.objects.filter(status=PostStatus.PENDING).count()
     reports = Report.objects.filter(status="open").count()
     waiting = Introduction.objects.filter(
@@ -108,7 +129,13 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             _path("calls:my_applications"),
             f"{mine} files of its own: draft, submitted, correction requested, eligible; "
             f"co-applicant of {decided.count()} decided file(s), with the decision's letter and "
-            f"feedback",
+            f"feedback"
+            + (
+                f"; its grant agreement at {_path('awards:my_agreement', agreement.pk)}"
+                if agreement
+                else ""
+            )
+            + f"; the public observatory at {_path('observatory:index')}",
         ),
         (
             "staff@example.org",
@@ -123,7 +150,11 @@ def landing_pages(call: Call) -> list[tuple[str, str, str]]:
             f"outbox ({outbox} to send) at {_path('committee:outbox', call.slug)}; "
             f"{pending_posts} offers and needs to moderate at {_path('matchmaking:moderation')}, "
             f"{reports} report(s) to examine at {_path('matchmaking:reports')}, the events at "
-            f"{_path('events:staff_list')}",
+            f"{_path('events:staff_list')}; the call's {agreements} agreements at "
+            f"{_path('awards:call_agreements', call.slug)}, {to_approve} payment request(s) "
+            f"awaiting an approval at {_path('awards:payments_pending')}, the payments ledger at "
+            f"{_path('awards:ledger')}, the open data of the awards at "
+            f"{_path('opendata:dataset')}",
         ),
         (
             "admin@example.org",
