@@ -53,7 +53,7 @@ def test_skip_link_comes_first_and_moves_focus_to_main(page):
 def test_navigation_and_language_switcher_are_reached_by_tab_with_a_visible_focus(page):
     page.goto("/en/")
 
-    focused = tab_through(page, 12)
+    focused = tab_through(page, 14)
 
     texts = [element["text"] for element in focused]
     for name in (
