@@ -150,7 +150,7 @@ def generate_agreement(
     read its PDF, then send it."""
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("call__fund", "organisation__territory", "lead")
             .get(pk=application.pk)
         )
@@ -222,7 +222,7 @@ def send_agreement(*, agreement: Agreement, by: User) -> Agreement:
 
 def _lock(agreement: Agreement) -> Agreement:
     return (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("application__call")
         .get(pk=agreement.pk)
     )

@@ -74,7 +74,7 @@ def _audit(request: PaymentRequest, tranche: Tranche) -> dict[str, object]:
 
 def _lock_tranche(tranche: Tranche) -> Tranche:
     return (
-        Tranche.objects.select_for_update()
+        Tranche.objects.select_for_update(of=("self",))
         .select_related("agreement__application__call")
         .get(pk=tranche.pk)
     )

@@ -126,7 +126,7 @@ def schedule_reports(*, agreement: Agreement) -> list[Report]:
 
 def _lock(report: Report) -> Report:
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("agreement__application__call")
         .get(pk=report.pk)
     )
@@ -245,7 +245,7 @@ def close_agreement(
     ``close``); an unspent amount to pay back is recorded with its reason."""
     with transaction.atomic():
         locked = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("application__call")
             .get(pk=agreement.pk)
         )
