@@ -12,7 +12,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     list_display = ("at", "actor_label", "action", "object_type", "object_repr", "ip_address")
     list_filter = ("action", "object_type")
-    search_fields = ("actor_label", "object_repr", "reason")
+    search_fields = ("actor_label", "object_repr", "reason", "request_id")
     date_hierarchy = "at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -19,6 +19,10 @@ current_origin: ContextVar[RequestOrigin] = ContextVar(
     "current_origin",
     default=RequestOrigin(),  # noqa: B039
 )
+# The id of the request being answered (set by filiere.ops' middleware), or of the request that
+# enqueued the task being run (set by the worker): one id ties the logs and the audit entries of
+# one action together. Empty outside both.
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
 
 
 def client_ip(request: HttpRequest) -> str | None:

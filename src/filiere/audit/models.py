@@ -37,6 +37,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("from where"), null=True, blank=True)
+    # The request (or the task it enqueued) that did it: the same id as in the logs.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     reason = models.TextField(_("why"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db import models
 
-from .context import current_origin
+from .context import current_origin, current_request_id
 from .models import AuditEntry
 
 
@@ -24,6 +24,7 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         ip_address=current_origin.get().ip_address,
+        request_id=current_request_id.get(),
         reason=reason,
         data=data or {},
     )
