@@ -16,6 +16,12 @@ from filiere.community.models import Commune
 from .models import BelgianRegion, SpendCategory
 
 
+def date_input() -> forms.DateInput:
+    """A browser's date picker: it reads only ISO dates (a French "04/12/2026" leaves it
+    empty), whatever the page's language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -54,7 +60,7 @@ class RefuseForm(forms.Form):
 class PaidForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Date of the payment"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
         initial=timezone.localdate,
     )
 
@@ -85,9 +91,7 @@ class InvoiceForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"), choices=SpendCategory.choices)
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=60, required=False)
-    invoice_date = forms.DateField(
-        label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    invoice_date = forms.DateField(label=_("Invoice date"), widget=date_input(), required=False)
 
 
 class ReportForm(forms.Form):
@@ -126,9 +130,7 @@ class RecoveryForm(forms.Form):
 
 class AidForm(forms.Form):
     granter = forms.CharField(label=_("Granted by"), max_length=200)
-    granted_on = forms.DateField(
-        label=_("Date granted"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    granted_on = forms.DateField(label=_("Date granted"), widget=date_input())
     amount = forms.DecimalField(
         label=_("Amount (EUR)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
