@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.views.decorators.http import require_safe
-from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 
 from . import access, health, metrics
 
@@ -26,6 +26,6 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     # permission: monitoring callers (a bearer token or an allowed address); 404 for others
     if not access.is_monitoring_caller(request):
         return HttpResponseNotFound("Not Found", content_type="text/plain")
-    response = HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
+    response = HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_PLAIN_0_0_4)
     response["Cache-Control"] = "no-store"
     return response
