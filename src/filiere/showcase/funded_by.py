@@ -39,5 +39,6 @@ def mentions(fund: str, page_url: str) -> list[Mention]:
         with translation.override(language):
             text = mention(fund)
             html = format_html('<p class="funded-by"><a href="{}">{}</a></p>', page_url, text)
-        rows.append(Mention(language=language, text=text, html=str(html)))
+        # A plain string: the page shows the snippet's markup as text (escaped), never renders it.
+        rows.append(Mention(language=language, text=text, html="".join([html])))
     return rows
