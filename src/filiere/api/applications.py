@@ -51,6 +51,7 @@ from filiere.calls.services.transitions import (
     is_requestable,
 )
 from filiere.engine import workflow
+from filiere.ui.arrival import arrival_of
 
 from .auth import SIGNED_IN, SignedInRequest
 from .errors import ErrorOut, invalid_input
@@ -337,7 +338,9 @@ def submit(request: SignedInRequest, application_id: int) -> ApplicationDetailOu
     # else); only the lead submits (403); the deadline, completeness and state say 409 and change
     # nothing. The same service as the page: Submission, receipt, audit, e-mails.
     application = access_application_for_member(request.auth, application_id)
-    submission_services.submit_application(application=application, by=request.auth)
+    submission_services.submit_application(
+        application=application, by=request.auth, arrival=arrival_of(request)
+    )
     return application_detail(request, application_id)
 
 
@@ -352,7 +355,9 @@ def resubmit(request: SignedInRequest, application_id: int) -> ApplicationDetail
     # else); only the lead sends it again (403); outside the correction window, incomplete or
     # in another state: 409, nothing changed. The same service as the page.
     application = access_application_for_member(request.auth, application_id)
-    submission_services.resubmit_application(application=application, by=request.auth)
+    submission_services.resubmit_application(
+        application=application, by=request.auth, arrival=arrival_of(request)
+    )
     return application_detail(request, application_id)
 
 
@@ -426,6 +431,13 @@ class ReceiptOut(Schema):
     copy checks against it, as team members do not get the other members' addresses."""
 
     reference: str
+    #: The moment compared with the deadline: the arrival at the platform (the front server's
+    #: stamp) or, without a trusted stamp, the server clock when it was recorded.
+    arrived_at: datetime
+    #: How ``arrived_at`` was taken (``arrival.stamp``, ``arrival.no_stamp``...; empty for a
+    #: submission recorded before the arrival time was kept).
+    arrival_basis: str
+    #: The server clock when the submission was recorded.
     submitted_at: datetime
     submitted_by: str
     sha256: str
@@ -449,6 +461,8 @@ def application_receipt(request: SignedInRequest, application_id: int) -> dict[s
         raise Http404
     return {
         "reference": application.reference,
+        "arrived_at": submission.arrived_at,
+        "arrival_basis": submission.arrival_basis,
         "submitted_at": submission.submitted_at,
         "submitted_by": submission.content.get("submitted_by", ""),
         "sha256": submission.sha256,

@@ -10,10 +10,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from filiere.engine.arrival import Basis
 from filiere.ui.pdf import TextPage
 
-from .models import Submission
+from .models import Resubmission, Submission
 from .phrases import format_datetime, format_money
+
+
+def arrival_note(record: Submission | Resubmission) -> str:
+    """How the moment that counts was taken, in a sentence for the receipt."""
+    if record.arrival_basis == Basis.STAMP:
+        return _(
+            "The arrival time is when the platform's front server received the request; it is "
+            "the time compared with the deadline."
+        )
+    return _(
+        "The arrival time is the server clock when the submission was recorded; it is the time "
+        "compared with the deadline."
+    )
 
 
 def receipt_pdf(submission: Submission) -> bytes:
@@ -31,9 +45,14 @@ def receipt_pdf(submission: Submission) -> bytes:
     paragraph(_("Project: %(title)s") % {"title": application.title})
     line(_("Applicant: %(organisation)s") % {"organisation": content["organisation"]["name"]})
     line(
+        _("Arrived at the platform: %(when)s") % {"when": format_datetime(submission.arrived_at)},
+        bold=True,
+    )
+    line(
         _("Submitted at: %(when)s (server clock)")
         % {"when": format_datetime(submission.submitted_at)}
     )
+    paragraph(arrival_note(submission), size=8, gap=4, width=100)
     line(_("Submitted by: %(email)s") % {"email": content["submitted_by"]})
     if content.get("requested_amount"):
         line(

@@ -209,11 +209,14 @@ def eligibility_report(application: Application, *, now: datetime) -> Eligibilit
     return evaluate(rules_in_force(application.call), snapshot_of(application, submitted_at=now))
 
 
-def with_related(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """Everything the snapshot, the completeness panel and the dashboard read, in fixed queries."""
-    return queryset.select_related(
-        "call", "organisation__territory", "genre", "stage", "lead", "submission"
-    ).prefetch_related(
+#: The rows joined to an application by :func:`with_related` (the call apart).
+APPLICATION_JOINS = ("organisation__territory", "genre", "stage", "lead", "submission")
+
+
+def content_prefetches() -> list[str | Prefetch[Any]]:
+    """The application's own parts, as :func:`with_related` prefetches them (the submission
+    reads them under its row lock, the call's form before it)."""
+    return [
         "budget_lines",
         "financing",
         "answers",
@@ -222,8 +225,18 @@ def with_related(queryset: QuerySet[Application]) -> QuerySet[Application]:
             "team",
             queryset=TeamMember.objects.select_related("organisation__territory", "user"),
         ),
-        "call__questions",
-        "call__document_requirements__document_type",
+    ]
+
+
+#: The call's form (its questions and required documents), relative to the call.
+CALL_FORM_PREFETCHES = ("questions", "document_requirements__document_type")
+
+
+def with_related(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Everything the snapshot, the completeness panel and the dashboard read, in fixed queries."""
+    return queryset.select_related("call", *APPLICATION_JOINS).prefetch_related(
+        *content_prefetches(),
+        *(f"call__{name}" for name in CALL_FORM_PREFETCHES),
         Prefetch(
             "correction_requests",
             queryset=CorrectionRequest.objects.filter(closed_at__isnull=True),

@@ -2,8 +2,9 @@
 
 A call's ``closes_at`` and a correction request's ``correction_until`` are both read through
 :func:`on_time`: an act at exactly the deadline counts, one a microsecond later does not. The
-caller passes the moment (the server clock, read once inside the transaction that records the
-act); nothing here reads a clock. Pass timezone-aware datetimes.
+caller passes the moment (the arrival at the platform, :mod:`filiere.engine.arrival`, or the
+server clock read once inside the transaction that records the act); nothing here reads a
+clock. Pass timezone-aware datetimes.
 """
 
 from __future__ import annotations

@@ -81,6 +81,7 @@ class Application(models.Model):
     correction_until = models.DateTimeField(_("corrections allowed until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The first submission's moment that counts (its Submission's ``arrived_at``).
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -262,6 +263,12 @@ class Submission(models.Model):
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="submission"
     )
+    # The moment compared with the deadline (``Application.submitted_at`` too): the arrival at
+    # the platform stamped by its proxy, or the server clock (engine.arrival).
+    arrived_at = models.DateTimeField(_("arrived at"))
+    # Why ``arrived_at`` is what it is: an engine.arrival.Basis code ("" before it was kept).
+    arrival_basis = models.CharField(max_length=32, blank=True, default="")
+    # The server clock when the submission was recorded (processed).
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -289,6 +296,10 @@ class Resubmission(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="resubmissions"
     )
+    # The moment compared with the end of the correction window, as for a submission.
+    arrived_at = models.DateTimeField(_("arrived at"))
+    arrival_basis = models.CharField(max_length=32, blank=True, default="")
+    # The server clock when it was recorded.
     resubmitted_at = models.DateTimeField(_("resubmitted at"))
     resubmitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

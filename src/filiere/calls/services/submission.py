@@ -5,19 +5,32 @@ request, and withdrawal.
 one database transaction: the service locks and reads, :mod:`filiere.engine.filing` decides, the
 service writes and audits.
 
-1. lock the application row (``select_for_update``) and read the server clock once;
+The moment that counts (issue #13) is the arrival at the platform: the ``arrival`` the pages
+and the API pass (:func:`filiere.ui.arrival.arrival_of`, the engine's reading of the proxy's
+``X-Request-Start`` stamp, :mod:`filiere.engine.arrival`) when its stamp was believed; otherwise,
+and for tasks and commands which pass none, the server clock read under the lock (the time of
+processing, as before). Both are recorded: ``arrived_at`` (with ``arrival_basis``, the engine's
+code saying why) and ``submitted_at`` / ``resubmitted_at`` (the server clock); the audit entry
+and the receipt carry both. Every deadline check below reads the moment that counts.
+
+0. before the lock, read the call's form (its questions and required documents): the call's
+   design, which the application's lock does not guard; skipped when the caller's copy of the
+   application already says step 2 will refuse (the form is then read under the lock only if
+   the locked row disagrees);
+1. lock the application row (``select_for_update``, joined with the call and what the engine
+   reads of the applicant) and read the server clock once;
 2. for a submission, say ``apply.already_submitted`` for a file already in, whatever the clock;
    then refuse after the deadline (``apply.deadline_passed``; the engine's boundary,
-   :func:`filiere.engine.deadline.on_time`: a file submitted at the closing second is on time),
-   both on the locked row before anything else is read, *inside* the transaction that records
-   the submission, so a submission cannot start before and commit after the deadline unseen;
-3. fetch the application once (:func:`~filiere.calls.selectors_applicant.with_related`) into the
-   engine's inputs: the workflow state, the actor (only the lead files), the completeness
-   items (required answers and documents, infected files, eligibility failures, as codes:
-   :func:`~filiere.calls.selectors_applicant.completeness_items`) and, for a resubmission, the
-   correction window;
+   :func:`filiere.engine.deadline.on_time`: a file that arrived at the closing second is on
+   time), both on the locked row before anything else is read;
+3. read the application's own parts under the lock (budget, financing, answers, documents,
+   team: what its edits change under the same lock) into the engine's inputs: the workflow
+   state, the actor (only the lead files), the completeness items (required answers and
+   documents, infected files, eligibility failures, as codes:
+   :func:`~filiere.calls.selectors_applicant.completeness_items`, at the moment that counts)
+   and, for a resubmission, the correction window;
 4. the engine decides, in its order: the workflow (``apply.only_lead_*``, ``apply.not_*``),
-   for a resubmission the correction window (``apply.correction_closed``: ``now`` after
+   for a resubmission the correction window (``apply.correction_closed``: the moment after
    ``correction_until``, the closing second on time), then completeness
    (:class:`SubmissionRefused`, ``apply.incomplete`` with the items as codes: they become
    sentences where they are shown, ``SubmissionRefused.missing``);
@@ -25,9 +38,12 @@ service writes and audits.
    second submission fails on the database constraint, reported as ``apply.already_submitted``)
    or the :class:`~filiere.calls.models.Resubmission` with the SHA-256 of the content sent, fire
    ``submit`` / ``resubmit`` through :func:`~.transitions.transition_application` as its owning
-   service (the state, the ``calls.application.<code>`` audit entry with the hash, the e-mails
-   to the team and the staff after the commit), and for a submission e-mail the receipt after
-   the commit.
+   service on the row already locked (the state, the application's ``submitted_at``: the
+   moment that counts, the ``calls.application.<code>`` audit entry with the hash and both
+   times, the e-mails to the team and the staff after the commit), and for a submission e-mail
+   the receipt after the commit.
+
+A typical submission is 12 queries, 9 under the lock (``tests/calls/test_submission_queries.py``).
 
 ``submit``, ``resubmit`` and ``withdraw`` are owned by the services of this module
 (``Transition.service``): the generic transition service refuses them to anyone else, so pages
@@ -54,17 +70,25 @@ from typing import Any
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from filiere.accounts.models import User
 from filiere.engine import completeness, filing
+from filiere.engine.arrival import Arrival, processing_time
 
 from .. import events, phrases
-from ..models import Application, Document, Resubmission, Submission
+from ..models import Application, Call, Document, DocumentRequirement, Resubmission, Submission
 from ..permissions import applying_actor_kinds
-from ..receipts import receipt_pdf
-from ..selectors_applicant import answers_by_code, completeness_items, form_labels, with_related
+from ..receipts import arrival_note, receipt_pdf
+from ..selectors_applicant import (
+    APPLICATION_JOINS,
+    answers_by_code,
+    completeness_items,
+    content_prefetches,
+    form_labels,
+)
 from .applications import ApplyError, ApplyNotAllowed, budget_rows, canonical_json
 from .transitions import TransitionError, transition_application
 
@@ -98,9 +122,14 @@ def _amount(value: Decimal | None) -> str | None:
 
 
 def submitted_content(
-    application: Application, *, submitted_at: datetime, by: User
+    application: Application,
+    *,
+    submitted_at: datetime,
+    by: User,
+    arrived_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """Everything the applicant filed, as plain JSON values (the receipt's subject)."""
+    """Everything the applicant filed, as plain JSON values (the receipt's subject): with the
+    moment that counts (``arrived_at``) and the server clock (``submitted_at``)."""
     lines, financing = budget_rows(application, _amount)
     return {
         "reference": application.reference,
@@ -140,6 +169,7 @@ def submitted_content(
             ),
             key=lambda d: (d["type"], d["sha256"], d["name"]),
         ),
+        "arrived_at": (arrived_at or submitted_at).isoformat(),
         "submitted_at": submitted_at.isoformat(),
         "submitted_by": by.email,
     }
@@ -149,10 +179,16 @@ def receipt_hash(content: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
-def submit_application(*, application: Application, by: User) -> Submission:
-    """File the application; see the module's docstring for the order of the checks."""
+def submit_application(
+    *, application: Application, by: User, arrival: Arrival | None = None
+) -> Submission:
+    """File the application; see the module's docstring for the order of the checks.
+
+    ``arrival``: when the request arrived (``filiere.ui.arrival.arrival_of(request)``); its
+    moment counts when it is the trusted proxy's stamp, otherwise (and with none: a task, a
+    command) the server clock read under the lock does."""
     try:
-        record = _file(_SUBMIT, application=application, by=by)
+        record = _file(_SUBMIT, application=application, by=by, arrival=arrival)
     except IntegrityError:
         # Another request recorded the submission between our check and our insert.
         raise ApplyError("apply.already_submitted") from None
@@ -160,13 +196,16 @@ def submit_application(*, application: Application, by: User) -> Submission:
     return record
 
 
-def resubmit_application(*, application: Application, by: User) -> Resubmission:
+def resubmit_application(
+    *, application: Application, by: User, arrival: Arrival | None = None
+) -> Resubmission:
     """Send the file again after a correction request (engine: ``resubmit``), the same body as
     :func:`submit_application` (module docstring): the correction window is checked after the
     state (a file with no correction asked for is told so), state back to *submitted*, the
     correction window and requests closed. The original :class:`Submission` (the
-    acknowledgement that met the deadline) is kept unchanged."""
-    record = _file(_RESUBMIT, application=application, by=by)
+    acknowledgement that met the deadline) is kept unchanged. ``arrival``: as for a
+    submission, compared with the end of the correction window."""
+    record = _file(_RESUBMIT, application=application, by=by, arrival=arrival)
     assert isinstance(record, Resubmission)
     return record
 
@@ -198,61 +237,113 @@ _RESUBMIT = _Door(
 )
 
 
-def _facts(door: _Door, application: Application, now: datetime) -> filing.FilingFacts:
+def _facts(door: _Door, application: Application, moment: datetime) -> filing.FilingFacts:
     return filing.FilingFacts(
         state=application.state,
         has_submission=application.submitted_at is not None,
-        now=now,
+        now=moment,
         deadline=door.deadline(application),
     )
 
 
-def _file(door: _Door, *, application: Application, by: User) -> Submission | Resubmission:
+def _call_form(call_id: int) -> Call:
+    """The call with its form (questions, required documents): three queries."""
+    requirements = DocumentRequirement.objects.select_related("document_type")
+    return Call.objects.prefetch_related(
+        "questions", Prefetch("document_requirements", queryset=requirements)
+    ).get(pk=call_id)
+
+
+def _form_before_lock(
+    door: _Door, application: Application, arrival: Arrival | None
+) -> Call | None:
+    """The call's form, read before the lock: it is the call's design, which the application's
+    lock does not guard. Skipped when the caller's copy of the application (its gatekeeper's)
+    already says the early refusal will come (a file in, a late request): those are told after
+    the locked row alone, so a queue of late requests drains fast. The locked row decides; a
+    wrong guess only moves the form's queries under the lock."""
+    if Application.call.is_cached(application):
+        hint = arrival.at if arrival is not None and arrival.stamped else timezone.now()
+        if filing.early_refusal(door.rule, _facts(door, application, hint)) is not None:
+            return None
+    return _call_form(application.call_id)
+
+
+def _moment(arrival: Arrival | None, now: datetime) -> Arrival:
+    """The moment that counts: the trusted stamp, else the server clock ``now`` (with the
+    reason it was not believed, for the record)."""
+    if arrival is None:
+        return processing_time(now)
+    if arrival.stamped:
+        return arrival
+    return replace(arrival, at=now)
+
+
+def _file(
+    door: _Door, *, application: Application, by: User, arrival: Arrival | None
+) -> Submission | Resubmission:
+    form = _form_before_lock(door, application, arrival)
     with transaction.atomic():
         # The row only (``of``): locking the joined call would queue every submission of the
         # call behind one another.
         locked = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("call")
+            .select_related("call", *APPLICATION_JOINS)
             .get(pk=application.pk)
         )
-        now = timezone.now()
+        now = timezone.now()  # the server clock: when the file is recorded
+        moment = _moment(arrival, now)
         # Said before anything else is read: a queue of late requests after the closing second
         # drains twice as fast (bench/bench_deadline_rush.py).
-        early = filing.early_refusal(door.rule, _facts(door, locked, now))
+        early = filing.early_refusal(door.rule, _facts(door, locked, moment.at))
         if early is not None:
             raise ApplyError.of(early.code, early.params)
-        fresh = with_related(Application.objects.filter(pk=locked.pk)).get()
+        locked.call = form or _call_form(locked.call_id)
+        # The application's own parts, which its edits change under the same lock.
+        prefetch_related_objects([locked], *content_prefetches())
         facts = replace(
-            _facts(door, fresh, now),
-            actor_kinds=frozenset(applying_actor_kinds(by, fresh)),
-            missing=completeness_items(fresh, now=now),
+            _facts(door, locked, moment.at),
+            actor_kinds=frozenset(applying_actor_kinds(by, locked)),
+            missing=completeness_items(locked, now=moment.at),
         )
         try:
             transition = filing.decide(door.rule, facts)
         except filing.FilingRefused as refused:
             if refused.items:
-                raise SubmissionRefused(refused.items, form_labels(fresh)) from None
+                raise SubmissionRefused(refused.items, form_labels(locked)) from None
             raise ApplyError.of(refused.code, refused.params) from None
-        content = submitted_content(fresh, submitted_at=now, by=by)
+        content = submitted_content(locked, submitted_at=now, by=by, arrived_at=moment.at)
         sha256 = receipt_hash(content)
         record = door.model.objects.create(
-            application=fresh, sha256=sha256, content=content, **_moment_and_actor(door, now, by)
+            application=locked,
+            sha256=sha256,
+            content=content,
+            arrived_at=moment.at,
+            arrival_basis=moment.basis.value,
+            **_moment_and_actor(door, now, by),
         )
         # The team and the staff are told like for any transition (for a submission the lead,
-        # who acted, gets the receipt instead).
+        # who acted, gets the receipt instead). ``now=moment.at``: the application's
+        # ``submitted_at`` is the moment that counts.
         transition_application(
-            application=fresh,
+            application=locked,
             code=transition.code,
             by=by,
-            now=now,
+            now=moment.at,
             service=door.rule.service,
-            data={"sha256": sha256, door.moment: now.isoformat()},
+            data={
+                "sha256": sha256,
+                door.moment: now.isoformat(),
+                "arrived_at": moment.at.isoformat(),
+                "arrival_basis": moment.basis.value,
+                "stamp": moment.stamp.isoformat() if moment.stamp else None,
+            },
+            row_locked=True,
         )
         if door.sends_receipt:
             events.publish(events.ApplicationSubmitted(submission_id=record.pk))
-    application.state = fresh.state
-    application.correction_until = fresh.correction_until
+    application.state = locked.state
+    application.correction_until = locked.correction_until
     return record
 
 
@@ -268,7 +359,11 @@ def send_receipt_email(*, submission_id: int) -> None:
     ).get(pk=submission_id)
     lead = submission.application.lead
     with translation.override(lead.preferred_language or "fr"):
-        context = {"submission": submission, "application": submission.application}
+        context = {
+            "submission": submission,
+            "application": submission.application,
+            "arrival_note": arrival_note(submission),
+        }
         subject = render_to_string("calls/applicant/email/receipt_subject.txt", context)
         body = render_to_string("calls/applicant/email/receipt.txt", context)
         pdf = receipt_pdf(submission)

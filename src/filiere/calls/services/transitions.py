@@ -183,6 +183,7 @@ def transition_application(
     notify: bool = True,
     service: str = "",
     data: Mapping[str, object] | None = None,
+    row_locked: bool = False,
 ) -> Application:
     """Fire transition ``code`` on ``application`` as ``by`` (a user, or ``None`` for the system).
 
@@ -193,11 +194,21 @@ def transition_application(
     kinds, the reason and the owning service's ``data``, and the parties named by the transition
     are e-mailed after commit, each in their preferred language. ``application`` is updated in
     place and returned.
+
+    ``row_locked``: the owning service already holds the row's lock in its own transaction and
+    passes the row it read under it; neither a second read nor a savepoint is needed (a refusal
+    here rolls the whole transaction back).
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+    if row_locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("row_locked: call inside the transaction that holds the lock")
+    with transaction.atomic(savepoint=not row_locked):
+        locked = (
+            application
+            if row_locked
+            else Application.objects.select_for_update().get(pk=application.pk)
+        )
         kinds = actor_kinds(by, locked)
         try:
             chosen = workflow.check_transition(locked.state, code, kinds, reason, service=service)

@@ -23,6 +23,7 @@ from filiere.community.models import Organisation
 from filiere.community.selectors import visible_people
 from filiere.engine.budget import summarise
 from filiere.engine.workflow import is_withdrawable
+from filiere.ui.arrival import arrival_of
 
 from .. import permissions
 from .. import selectors_applicant as selectors
@@ -38,7 +39,7 @@ from ..forms.applicant import (
     documents_for_questions,
 )
 from ..models import Application, DocumentType, State, Submission, TeamMember
-from ..receipts import receipt_pdf
+from ..receipts import arrival_note, receipt_pdf
 from ..services import applications as services
 from ..services import submission as submission_services
 from ..services.applications import ApplyError, StaleEdit
@@ -481,7 +482,9 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     # busiest request of a call's last minutes; bench/bench_deadline_rush.py).
     application = access_application_for_member(request.user, pk)
     try:
-        submission_services.submit_application(application=application, by=request.user)
+        submission_services.submit_application(
+            application=application, by=request.user, arrival=arrival_of(request)
+        )
     except submission_services.SubmissionRefused as error:
         messages.error(request, error.message)
         return redirect("calls:application_step", pk=application.pk, step="review")
@@ -499,7 +502,9 @@ def application_resubmit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     # the correction window is open (the service checks the state, the lead and the date)
     application = _load(request, pk)
     try:
-        submission_services.resubmit_application(application=application, by=request.user)
+        submission_services.resubmit_application(
+            application=application, by=request.user, arrival=arrival_of(request)
+        )
     except ApplyError as error:
         messages.error(request, error.message)
         if isinstance(error, submission_services.SubmissionRefused):  # the list is there
@@ -529,6 +534,7 @@ def application_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         {
             "application": application,
             "submission": submission,
+            "arrival_note": arrival_note(submission),
             "resubmissions": list(application.resubmissions.all()),
         },
     )
