@@ -312,7 +312,10 @@ def _kv(line: str) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for part in line.split():
         key, value = part.split("=", 1)
-        figures[key] = Path(value).name if key == "manifest" else float(value)
+        if key == "manifest":
+            figures[key] = Path(value).name
+        else:
+            figures[key] = float(value) if "." in value else int(value)
     return figures
 
 
@@ -370,6 +373,22 @@ def _restore(drill: Drill, name: str, target: list[str], at: dt.datetime) -> dic
     }
 
 
+def _retention(drill: Drill, base_dir: Path) -> dict[str, Any]:
+    """prune.sh with no days kept and one base backup: the WAL files older than the base
+    backup's first one go (pg_archivecleanup), the others stay."""
+    wal = drill.work / "wal"
+    info = (base_dir / "backup.info").read_text(encoding="utf-8")
+    first = info.split("wal_start=", 1)[1].split()[0]
+    names = sorted(p.name for p in wal.iterdir() if len(p.name) == 24)
+    drill.sh(drill.work / "scripts" / "prune.sh", drill.work / "backup", wal, "0", "1")
+    kept = sorted(p.name for p in wal.iterdir() if len(p.name) == 24)
+    return {
+        "wal_files": len(names),
+        "older_than_base": len([n for n in names if n < first]),
+        "removed": len(names) - len(kept),
+    }
+
+
 def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
@@ -385,7 +404,8 @@ def _proof(before: dict, after: dict, restored: dict[str, dict]) -> tuple[list, 
             "after mistake",
             *(f"rows {n}" for n in restored),
             "sha256 at point",
-            "identical",
+            "mistake changed it",
+            "restored identical",
         )
     ]
     failures = []
@@ -400,6 +420,7 @@ def _proof(before: dict, after: dict, restored: dict[str, dict]) -> tuple[list, 
                 str(after["tables"][table]["rows"]),
                 *(str(r["figures"]["tables"][table]["rows"]) for r in restored.values()),
                 figures["sha256"][:16] + "…",
+                "yes" if after["tables"][table] != figures else "-",
                 "yes" if same else "NO",
             )
         )
@@ -417,6 +438,7 @@ def _proof(before: dict, after: dict, restored: dict[str, dict]) -> tuple[list, 
             str(after["files"]["files"]),
             *(str(r["figures"]["files"]["files"]) for r in restored.values()),
             files["sha256"][:16] + "…",
+            "yes" if after["files"]["sha256"] != files["sha256"] else "-",
             "yes" if same else "NO",
         )
     )
@@ -483,6 +505,14 @@ def run(quick: bool = False) -> dict[str, Any]:
             ),
         }
         rows, failures = _proof(before, after, restored)
+        archive = {
+            "bytes": _du(base_dir),
+            "wal_archive_files": len([p for p in wal.iterdir() if not p.name.startswith(".")]),
+            "wal_archive_bytes": _du(wal),
+        }
+        retention = _retention(drill, base_dir)
+        if retention["removed"] != retention["older_than_base"]:
+            failures.append(f"retention: {retention}")
         # In words: the mistake's audit entries are in the original, in neither restored cluster.
         marked = "SELECT count(*) FROM audit_auditentry WHERE reason = %s"
         traces = {"original": _query(dsn, marked, MISTAKE_REASON)[0][0]} | {
@@ -494,6 +524,11 @@ def run(quick: bool = False) -> dict[str, Any]:
         print(_table(rows))
         for name, outcome in restored.items():
             print(f"{name}: " + "; ".join(outcome["log"]))
+            print(
+                f"  database restored in {outcome['database_seconds']} s, "
+                f"{outcome['files_restored']} files in {outcome['files_seconds']} s"
+            )
+        print("timings (s): " + ", ".join(f"{k} {v}" for k, v in timings.items()))
         if failures:
             raise AssertionError("restore drill failed: " + "; ".join(failures))
         return {
@@ -508,12 +543,9 @@ def run(quick: bool = False) -> dict[str, Any]:
             | {"files": after["files"]["files"]},
             "mistake": mistake,
             "mistake_audit_entries": traces,
-            "base_backup": {
-                "bytes": _du(base_dir),
-                "wal_archive_files": len([p for p in wal.iterdir() if not p.name.startswith(".")]),
-                "wal_archive_bytes": _du(wal),
-            },
+            "base_backup": archive,
             "files_backups": [files_first, files_second, files_third],
+            "retention": retention,
             "timings": timings,
             "restores": {
                 name: {

@@ -82,6 +82,15 @@ tar -xzf "$source_dir/base.tar.gz" -C "$pgdata"
 tar -xzf "$source_dir/pg_wal.tar.gz" -C "$pgdata/pg_wal"
 "${bin}pg_verifybackup" --quiet --manifest-path="$source_dir/backup_manifest" "$pgdata"
 
+# A cluster whose configuration lives elsewhere (Debian's /etc/postgresql) has none in its
+# backup: a minimal one, local connections of the same operating-system user only, defaults
+# otherwise. Never the original's file: its data_directory names the cluster in service.
+if [ ! -f "$pgdata/postgresql.conf" ]; then
+  echo "# restore.sh: the backup had no configuration; PostgreSQL's defaults" >"$pgdata/postgresql.conf"
+  echo "local all all peer" >"$pgdata/pg_hba.conf"
+  : >"$pgdata/pg_ident.conf"
+fi
+
 # 3. The recovery's settings (postgresql.auto.conf is read last: these win).
 {
   echo "# restore.sh $(date -u +%Y-%m-%dT%H:%M:%SZ): from base backup $base"
