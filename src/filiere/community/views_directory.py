@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from filiere.ui.page_cache import public_page
 from filiere.ui.pagination import page_nav
 
 from . import selectors_directory
@@ -55,6 +56,7 @@ def _search_page(
     return page, lambda: render(request, template + ("#results" if partial else ""), context)
 
 
+@public_page("directory", params=("q", "page", *PeopleSearchForm.facet_names))
 def directory(request: HttpRequest) -> HttpResponse:
     # permission: public; lists only the profiles the viewer may see (permissions.visibility_q),
     # and searches, filters, counts and shows only the fields the viewer may see (field_access)
@@ -68,6 +70,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return respond()
 
 
+@public_page("directory", params=("q", "page", *OrganisationSearchForm.facet_names))
 def organisations(request: HttpRequest) -> HttpResponse:
     # permission: public (organisations are public; members are not listed here)
     form = OrganisationSearchForm(request.GET)

@@ -23,6 +23,7 @@ from filiere.accounts.models import User
 from filiere.audit.services import record
 from filiere.calls import events
 from filiere.errors import NotAllowed, ServiceError
+from filiere.ui.page_cache import changed
 
 from . import publication, spend, statistics
 from .models import Snapshot
@@ -110,6 +111,7 @@ def execute_refresh(*, snapshot_id: int) -> str:
         finished_at=now,
         seconds=round(time.perf_counter() - started, 3),
     )
+    changed("observatory")  # an update() sends no signal: the public page is rendered again
     _forget_old()
     return Snapshot.Status.DONE
 

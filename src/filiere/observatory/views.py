@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.calls.exports import guard_cell
 from filiere.errors import ServiceError
+from filiere.ui.page_cache import public_page
 
 from . import phrases, presentation, selectors, services
 from .access import snapshot_for_staff
@@ -27,6 +28,7 @@ def _year(request: HttpRequest, published: selectors.Published) -> str:
     return year if year in known else presentation.ALL
 
 
+@public_page("observatory", params=("year",))
 def index(request: HttpRequest) -> HttpResponse:
     # permission: public (published figures, small counts suppressed)
     published = selectors.published()

@@ -14,6 +14,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from filiere.calls.models import Fund
+from filiere.ui.page_cache import public_page
 
 from . import publication, schemas
 from .publisher import LICENCE_NAME, LICENCE_URL, publisher
@@ -23,6 +24,7 @@ MAX_AGE = 10 * 60  # harvesters revalidate with the ETag after that
 
 
 @require_safe
+@public_page("opendata")
 def dataset(request: HttpRequest) -> HttpResponse:
     # permission: public; the published awards' files and their documentation
     funds = [

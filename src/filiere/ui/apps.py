@@ -8,4 +8,7 @@ class UiConfig(AppConfig):
     verbose_name = _("User interface")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
+        # The system checks register themselves; the signals need the models loaded.
+        from . import checks, page_invalidation  # noqa: F401
+
+        page_invalidation.connect()

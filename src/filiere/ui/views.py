@@ -4,7 +4,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from .page_cache import public_page
 
+
+@public_page(max_age=600)
 def home(request: HttpRequest) -> HttpResponse:  # permission: public
     return render(request, "ui/home.html")
 

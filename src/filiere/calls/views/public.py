@@ -12,15 +12,22 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from filiere.ui.page_cache import public_page, valid_until
+
 from .. import feeds, phrases, selectors
 from ..models import Call
 from ..services import documents
 from .files import blocked_page
 
 
+# Anonymous visitors get these pages from the page cache (docs/deploy/page-cache.md): a minute at
+# most (the countdowns), never past the next opening or closing, and new after any change of a call.
+@public_page("calls", max_age=60)
 def call_list(request: HttpRequest) -> HttpResponse:
     # permission: public; published calls only
     groups = selectors.public_calls()
+    moments = [call.opens_at for call in groups.upcoming] + [call.closes_at for call in groups.open]
+    valid_until(request, min(moments, default=None))
     return render(
         request,
         "calls/public/list.html",
@@ -58,6 +65,7 @@ def countdown(call: Call, now: datetime) -> str:
     return _("Closed on %(moment)s") % {"moment": phrases.format_datetime(call.closes_at)}
 
 
+@public_page("calls", max_age=60)
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # permission: public for published calls; staff also see hidden ones (a preview); 404 else
     call = selectors.get_call_for_viewer(request.user, slug)
@@ -68,6 +76,10 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for rule in selectors.call_rules(call)
     ]
     phase = call.phase(now)
+    if phase == Call.Phase.UPCOMING:
+        valid_until(request, call.opens_at)
+    elif phase == Call.Phase.OPEN:
+        valid_until(request, call.closes_at)
     return render(
         request,
         "calls/public/detail.html",
