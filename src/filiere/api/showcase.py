@@ -118,14 +118,14 @@ def list_showcase(request: HttpRequest, query: Query[ShowcaseQuery]) -> dict[str
     # permission: public; published entries of funded projects only (published_entries)
     reject_unknown_parameters(request, ShowcaseQuery)
     choices = selectors.gallery_choices()
-    known = {
-        "genre": (query.genre, {code for code, _label in choices.genres}),
-        "territory": (query.territory, {code for code, _label in choices.territories}),
-        "year": (query.year, set(choices.years)),
-    }
+    known: list[tuple[str, list[str], set[str]]] = [
+        ("genre", query.genre, {code for code, _label in choices.genres}),
+        ("territory", query.territory, {code for code, _label in choices.territories}),
+        ("year", [str(y) for y in query.year], {str(y) for y in choices.years}),
+    ]
     fields = {
         name: [_("Unknown value “%(value)s”.") % {"value": value}]
-        for name, (values, allowed) in known.items()
+        for name, values, allowed in known
         for value in values
         if value not in allowed
     }

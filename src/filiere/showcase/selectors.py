@@ -73,7 +73,7 @@ def team_organisations(application: Application) -> list[str]:
     return names + list(partners)
 
 
-def _public_images() -> Prefetch[Image]:
+def _public_images() -> Prefetch[str, QuerySet[Image], str]:
     return Prefetch(
         "images",
         queryset=Image.objects.filter(in_published=True, scan_status=ScanStatus.CLEAN),

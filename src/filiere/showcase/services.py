@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from filiere import errors
+from filiere.accounts.models import User
 from filiere.audit.services import record
 from filiere.calls import events
 from filiere.calls.models import Application, ScanStatus
@@ -94,7 +95,7 @@ def _back_to_draft(entry: Entry) -> None:
 
 def save_draft(
     *,
-    user: AnyUser,
+    user: User,
     application: Application,
     title: str,
     summary: str,
@@ -127,7 +128,7 @@ def save_draft(
     return entry
 
 
-def add_image(*, user: AnyUser, entry: Entry, uploaded_file: File, alt: str) -> Image:
+def add_image(*, user: User, entry: Entry, uploaded_file: File, alt: str) -> Image:
     application = entry.application
     _check_team(user, application)
     alt = alt.strip()
@@ -172,7 +173,7 @@ def _delete_files_after_commit(names: list[str]) -> None:
     transaction.on_commit(delete)
 
 
-def remove_image(*, user: AnyUser, image: Image) -> None:
+def remove_image(*, user: User, image: Image) -> None:
     entry = image.entry
     _check_team(user, entry.application)
     with transaction.atomic():
@@ -185,14 +186,14 @@ def remove_image(*, user: AnyUser, image: Image) -> None:
             row.in_draft = False  # the published version keeps it until the next approval
             row.save(update_fields=["in_draft"])
         else:
-            _delete_files_after_commit([row.file.name])
+            _delete_files_after_commit([row.file.name] if row.file.name else [])
             row.delete()
         _back_to_draft(locked)
         locked.save()
         record(actor=user, action="showcase.image.removed", obj=locked, data={"image": image.pk})
 
 
-def submit(*, user: AnyUser, entry: Entry) -> Entry:
+def submit(*, user: User, entry: Entry) -> Entry:
     _check_team(user, entry.application)
     with transaction.atomic():
         locked = _locked(entry.application)
@@ -217,7 +218,7 @@ def _version(entry: Entry) -> dict[str, Any]:
     return {"version": entry.version}
 
 
-def _staff_locked(user: AnyUser, entry: Entry, version: int) -> Entry:
+def _staff_locked(user: User, entry: Entry, version: int) -> Entry:
     _check_staff(user, entry)
     locked = _locked(entry.application)
     assert locked is not None
@@ -228,7 +229,7 @@ def _staff_locked(user: AnyUser, entry: Entry, version: int) -> Entry:
     return locked
 
 
-def approve(*, user: AnyUser, entry: Entry, version: int) -> Entry:
+def approve(*, user: User, entry: Entry, version: int) -> Entry:
     """Publish the version the staff read: the draft becomes the public page."""
     with transaction.atomic():
         locked = _staff_locked(user, entry, version)
@@ -253,7 +254,7 @@ def approve(*, user: AnyUser, entry: Entry, version: int) -> Entry:
     return locked
 
 
-def request_changes(*, user: AnyUser, entry: Entry, version: int, reason: str) -> Entry:
+def request_changes(*, user: User, entry: Entry, version: int, reason: str) -> Entry:
     reason = reason.strip()
     if not reason:
         raise errors.Invalid("showcase.reason_missing", field="reason")
@@ -273,7 +274,7 @@ def request_changes(*, user: AnyUser, entry: Entry, version: int, reason: str) -
     return locked
 
 
-def withdraw(*, user: AnyUser, entry: Entry) -> Entry:
+def withdraw(*, user: User, entry: Entry) -> Entry:
     """The team takes its page down (the draft stays; submitting again asks for approval)."""
     _check_team(user, entry.application)
     with transaction.atomic():
