@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import multiprocessing
 import os
 import pwd
 import shutil
@@ -41,11 +42,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-
-from bench.memory import measure_in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "deploy" / "backup"
@@ -62,6 +63,13 @@ def _load(name: str) -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def _in_child(fn: Callable[..., Any], *args: Any) -> Any:
+    """fn(*args) in a fresh process (its own settings, its own database); its error is raised
+    here rather than leaving the drill waiting."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
 
 
 # --- The application's side (each phase in a fresh process with its own settings) ---------------
@@ -232,9 +240,11 @@ class Drill:
         )  # fmt: skip
         port = self.port()
         settings = (SCRIPTS / "postgresql-archiving.conf").read_text(encoding="utf-8")
+        production = "/opt/filiere/deploy/backup/archive-wal.sh %p %f /var/backups/filiere/wal"
+        if production not in settings:
+            raise RuntimeError("postgresql-archiving.conf: its archive_command has changed")
         settings = settings.replace(
-            "/opt/filiere/deploy/backup/archive-wal.sh %p %f /var/backups/filiere/wal",
-            f"{self.work / 'scripts' / 'archive-wal.sh'} %p %f {wal_archive}",
+            production, f"{self.work / 'scripts' / 'archive-wal.sh'} %p %f {wal_archive}"
         )
         settings += (
             f"\nport = {port}\nlisten_addresses = '127.0.0.1'\n"
@@ -331,7 +341,8 @@ def _restore(drill: Drill, name: str, target: list[str], at: dt.datetime) -> dic
     output = drill.sh(
         drill.work / "scripts" / "restore.sh",
         "--backup-dir", drill.work / "backup", "--wal-archive", drill.work / "wal",
-        "--pgdata", pgdata, "--port", str(port), "--socket-dir", drill.sockets, *target,
+        "--pgdata", pgdata, "--port", str(port), "--socket-dir", drill.sockets,
+        "--timeout", "300", *target,
     )  # fmt: skip
     drill.clusters.append(pgdata)
     database_seconds = time.perf_counter() - started
@@ -465,7 +476,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         port = drill.create("original", wal)
         dsn = drill.dsn(port)
         timings["initdb_start_seconds"] = round(time.perf_counter() - started, 2)
-        seeded = measure_in_child(app_seed, dsn, str(media), str(var), first)["result"]
+        seeded = _in_child(app_seed, dsn, str(media), str(var), first)
         timings.update(seeded)
 
         started = time.perf_counter()
@@ -475,9 +486,9 @@ def run(quick: bool = False) -> dict[str, Any]:
         files_store = work / "backup" / "files"
         files_first = _kv(_files("backup", "--media-root", media, "--store", files_store))
 
-        timings["more_writes_seconds"] = measure_in_child(
-            app_more, dsn, str(media), str(var), more
-        )["result"]["seconds"]
+        timings["more_writes_seconds"] = _in_child(app_more, dsn, str(media), str(var), more)[
+            "seconds"
+        ]
         files_second = _kv(_files("backup", "--media-root", media, "--store", files_store))
 
         # The restore point: nothing writes between these figures and the point.
@@ -488,7 +499,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         (target_time,) = _query(dsn, "SELECT clock_timestamp()")[0]
         time.sleep(0.05)
 
-        mistake = measure_in_child(app_mistake, dsn, str(media), str(var))["result"]
+        mistake = _in_child(app_mistake, dsn, str(media), str(var))
         after = _measure(dsn, media)
         timings["archive_wait_seconds"] = round(_wait_archived(dsn), 2)
         files_third = _kv(_files("backup", "--media-root", media, "--store", files_store))
