@@ -83,3 +83,22 @@ def test_text_lines_start_with_the_request_id_when_there_is_one():
     record.request_id = "req-9"
 
     assert TextFormatter("%(levelname)s %(message)s").format(record) == "[req-9] WARNING hello"
+
+
+def test_django_s_own_line_about_a_missing_page_carries_the_request_id(client):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestContextFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client.get("/no/such/page/", HTTP_X_REQUEST_ID="req-404")
+    finally:
+        logger.removeHandler(handler)
+
+    (line,) = [json.loads(text) for text in stream.getvalue().splitlines()]
+    assert line["message"] == "Not Found: /no/such/page/"
+    assert line["request_id"] == "req-404"
+    assert line["status"] == 404
+    assert line["path"] == "/no/such/page/"

@@ -17,6 +17,9 @@ from filiere.audit.context import current_request_id
 
 from .context import current_request, current_task
 
+# Where the middleware also leaves the request id, for the lines written after it has returned.
+META_KEY = "filiere.request_id"
+
 # Attributes copied from a record into its JSON line when present (the middleware's access line
 # sets method, path, route, status, duration_ms and user_id through ``extra``).
 FIELDS = (
@@ -43,16 +46,22 @@ def signed_in_user_id(request: Any) -> int | None:
 
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        # The request being answered, or the one Django names on its own lines ("Not Found: ...",
+        # written by django.request once the middleware have returned).
+        request = current_request.get() or getattr(record, "request", None)
         if not getattr(record, "request_id", ""):
-            record.request_id = current_request_id.get()
-        request = current_request.get()
+            record.request_id = current_request_id.get() or (
+                getattr(request, "META", {}).get(META_KEY, "")
+            )
         if request is not None:
             if getattr(record, "user_id", None) is None:
                 record.user_id = signed_in_user_id(request)
             if not getattr(record, "method", ""):
-                record.method = request.method
+                record.method = getattr(request, "method", None)
             if not getattr(record, "path", ""):
-                record.path = request.path
+                record.path = getattr(request, "path", None)
+        if getattr(record, "status", None) is None and hasattr(record, "status_code"):
+            record.status = record.status_code
         task = current_task.get()
         if task is not None:
             record.task_id = task.id

@@ -27,7 +27,7 @@ from filiere.audit.context import current_request_id
 
 from . import metrics
 from .context import current_request
-from .logs import signed_in_user_id
+from .logs import META_KEY, signed_in_user_id
 from .request_ids import HEADER, request_id_from
 
 access_log = logging.getLogger("filiere.request")
@@ -41,6 +41,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = request_id_from(request.headers.get(HEADER))
+        request.META[META_KEY] = request_id
         id_token = current_request_id.set(request_id)
         request_token = current_request.set(request)
         start = time.perf_counter()
