@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import OperationalError, connection
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -180,3 +181,18 @@ def test_signed_in_staff_without_a_second_factor_are_not_sent_to_set_one_up(clie
 
 def test_only_reading_is_allowed(client):
     assert client.post("/health/").status_code == 405
+
+
+def test_the_proxy_s_plain_http_probe_is_not_sent_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/health/").status_code == 200
+    assert client.get("/metrics").status_code == 200
+    assert client.get(reverse("ui:home")).status_code == 301
+
+
+def test_a_probe_addressed_to_the_server_s_own_address_is_answered(client):
+    # The proxy asks 10.0.0.3:8000, which is no public host name of the platform.
+    response = client.get("/health/", HTTP_HOST="10.0.0.3:8000")
+
+    assert response.status_code == 200
