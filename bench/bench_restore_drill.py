@@ -366,6 +366,16 @@ def _restore(drill: Drill, name: str, target: list[str], at: dt.datetime) -> dic
         )
     )
     files_seconds = time.perf_counter() - started
+    # The operator's check of a MEDIA_ROOT against its database, on the restored pair.
+    checked = subprocess.run(
+        [SCRIPTS / "check-files.sh", media],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **drill.libpq(port), "PGDATABASE": "filiere"},
+        check=False,
+    )
+    if checked.returncode:
+        raise RuntimeError(f"check-files.sh failed:\n{checked.stdout}{checked.stderr}")
     started = time.perf_counter()
     figures = _measure(dsn, media)
     return {
@@ -380,6 +390,7 @@ def _restore(drill: Drill, name: str, target: list[str], at: dt.datetime) -> dic
         "database_seconds": round(database_seconds, 2),
         "files_seconds": round(files_seconds, 2),
         "files_restored": int(files["files"]),
+        "check_files": checked.stdout.strip(),
         "checksum_seconds": round(time.perf_counter() - started, 2),
     }
 

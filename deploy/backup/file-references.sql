@@ -1,6 +1,6 @@
 -- Every stored upload the database knows, with the SHA-256 it recorded at upload time:
 -- "path<TAB>sha256" lines for files_backup.py (restore --expected, check --expected).
---   psql -At -F "$(printf '\t')" -f file-references.sql > expected.tsv
+--   psql -X -At -F "$(printf '\t')" -f file-references.sql > expected.tsv  (check-files.sh does it)
 -- Keep in step with the models: tests/backup/test_file_references.py fails when a FileField
 -- with a recorded SHA-256 is missing here.
 SELECT file, sha256 FROM calls_document WHERE file <> '' AND sha256 <> ''

@@ -2,6 +2,7 @@
 dated folder appears only once complete, records the first WAL file it needs, and retention
 keeps what a restore needs; restore.sh refuses what it cannot do before touching anything."""
 
+import hashlib
 import os
 import stat
 import time
@@ -127,3 +128,39 @@ def test_restore_refuses_a_damaged_base_backup_before_writing_anything(tmp_path,
     assert done.returncode != 0
     assert "FAILED" in done.stdout + done.stderr
     assert not (tmp_path / "restored").exists()
+
+
+@pytest.fixture
+def fake_psql(tmp_path):
+    """A stand-in psql that prints what the database would: path<TAB>sha256 lines."""
+    folder = tmp_path / "psql-bin"
+    folder.mkdir()
+    fake_program(folder, "psql", f'[ -z "${{FAIL:-}}" ] || exit 2\ncat "{tmp_path}/references"\n')
+    return folder
+
+
+def test_check_files_passes_when_every_recorded_file_is_there_intact(tmp_path, fake_psql):
+    media = tmp_path / "media"
+    (media / "applications").mkdir(parents=True)
+    (media / "applications" / "a1").write_bytes(b"%PDF")
+    digest = hashlib.sha256(b"%PDF").hexdigest()
+    (tmp_path / "references").write_text(f"applications/a1\t{digest}\n")
+    path = f"{fake_psql}:{os.environ['PATH']}"
+    done = sh("check-files.sh", media, env={**os.environ, "PATH": path})
+    assert done.returncode == 0, done.stderr
+    assert "checked=1 problems=0" in done.stdout
+
+
+def test_check_files_fails_on_a_damaged_file_and_when_the_database_does_not_answer(
+    tmp_path, fake_psql
+):
+    media = tmp_path / "media"
+    (media / "applications").mkdir(parents=True)
+    (media / "applications" / "a1").write_bytes(b"bit rot")
+    (tmp_path / "references").write_text(f"applications/a1\t{'0' * 64}\n")
+    path = f"{fake_psql}:{os.environ['PATH']}"
+    damaged = sh("check-files.sh", media, env={**os.environ, "PATH": path})
+    assert damaged.returncode == 1
+    assert "different content: applications/a1" in damaged.stderr
+    silent = sh("check-files.sh", media, env={**os.environ, "PATH": path, "FAIL": "1"})
+    assert silent.returncode != 0
