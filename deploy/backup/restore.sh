@@ -104,7 +104,7 @@ fi
   echo "recovery_target_action = 'promote'"
   [ -n "$port" ] && echo "port = $port"
   [ -n "$socket_dir" ] && echo "unix_socket_directories = '$socket_dir'"
-  true
+  echo "# end of restore.sh"
 } >>"$pgdata/postgresql.auto.conf"
 touch "$pgdata/recovery.signal"
 
@@ -129,3 +129,5 @@ while :; do
 done
 grep -E 'recovery stopping|last completed transaction|selected new timeline' "$log" | sed 's/^/restore: /' || true
 echo "restore: done; the cluster in $pgdata accepts writes (log: $log)"
+echo "restore: before putting it in service, remove the restore's settings (archiving is off):"
+echo "restore:   sed -i '/^# restore.sh/,/^# end of restore.sh/d' $pgdata/postgresql.auto.conf"
