@@ -46,6 +46,7 @@ def _submitted(world):
         )
         Submission.objects.create(
             application=application,
+            arrived_at=application.submitted_at,
             submitted_at=application.submitted_at,
             submitted_by=world.stranger,
             sha256="0" * 64,

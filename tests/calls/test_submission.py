@@ -184,6 +184,7 @@ def test_the_database_refuses_a_second_submission_and_the_service_says_so():
     with pytest.raises(IntegrityError), transaction.atomic():
         Submission.objects.create(
             application=application,
+            arrived_at=timezone.now(),
             submitted_at=timezone.now(),
             submitted_by=application.lead,
             sha256="0" * 64,

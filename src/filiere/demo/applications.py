@@ -291,6 +291,7 @@ class _Builder:
                 submissions.append(
                     Submission(
                         application=application,
+                        arrived_at=application.submitted_at,
                         submitted_at=application.submitted_at,
                         submitted_by=application.lead,
                         sha256=hashlib.sha256(application.reference.encode()).hexdigest(),
