@@ -210,3 +210,11 @@ def test_the_agreement_page_links_the_showcase_for_the_team_once_signed(client):
     client.force_login(sent.lead)
     page = client.get(reverse("awards:my_agreement", args=[sent.agreement.pk])).content.decode()
     assert "/showcase/" not in page
+
+
+def test_the_calls_agreements_page_leads_its_staff_to_the_showcase_pages(client):
+    case = funded()
+    client.force_login(case.staff)
+    call = case.application.call
+    page = client.get(reverse("awards:call_agreements", args=[call.slug])).content.decode()
+    assert reverse("showcase:moderation", args=[call.slug]) in page
