@@ -129,6 +129,12 @@ AWARDS_PAYMENTS_PAGES = {
         note="accepted by the first staff member, refused with a message after",
     ),
     "awards:report_file": Route(READERS, kwargs=_with("report_pk", "report")),
+    "awards:report_due": Route(
+        STAFF_FORM_AGAIN,
+        method="POST",
+        kwargs=_with("report_pk", "report"),
+        note="no date nor reason: the page again (400)",
+    ),
     "awards:close": Route(
         STAFF_FORM_AGAIN,
         method="POST",

@@ -100,6 +100,13 @@ class ReportForm(forms.Form):
     )
 
 
+class ReportDueForm(forms.Form):
+    due_on = forms.DateField(label=_("New due date"), widget=date_input())
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
 class CloseForm(forms.Form):
     recovery = forms.DecimalField(
         label=_("Unspent amount to recover (EUR)"),

@@ -98,6 +98,8 @@ REFUSALS: dict[str, Promise] = {
         "The amount to recover must be above zero and at most what was paid (%(paid)s €)."
     ),
     "awards.report.reason_missing": gettext_lazy("Give the reason."),
+    "awards.report.due_in_past": gettext_lazy("The new due date cannot be in the past."),
+    "awards.report.due_unchanged": gettext_lazy("This is already the report's due date."),
     # declared aids
     "awards.aid.not_member": gettext_lazy(
         "Only the application's team declares its company's aids."

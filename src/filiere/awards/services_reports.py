@@ -197,6 +197,41 @@ def accept_report(*, report: Report, by: User) -> Report:
     return locked
 
 
+def change_due_date(*, report: Report, by: User, due_on: date, reason: str) -> Report:
+    """Staff of the call (not on the file) move a report's due date, with the reason (an
+    extension granted, a schedule agreed). Not for a report already accepted nor once the
+    project is closed; never to a past day. The reminders sent for the old date are forgotten,
+    so that the new date gets its own "due soon" and "overdue" reminders."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("awards.report.reason_missing", field="reason")
+    with transaction.atomic():
+        locked = _lock(report)
+        agreement = locked.agreement
+        if not manages(by, agreement):
+            raise NotAllowed("awards.report.not_staff")
+        if agreement.status == AgreementStatus.CLOSED:
+            raise ServiceError("awards.report.closed")
+        if locked.status == ReportStatus.ACCEPTED:
+            raise ServiceError("awards.report.already_accepted")
+        if due_on < timezone.localdate():
+            raise Invalid("awards.report.due_in_past", field="due_on")
+        if due_on == locked.due_on:
+            raise Invalid("awards.report.due_unchanged", field="due_on")
+        before = locked.due_on
+        locked.due_on = due_on
+        locked.save(update_fields=["due_on"])
+        forgotten, _by_model = ReportReminder.objects.filter(report=locked).delete()
+        record(
+            actor=by,
+            action="awards.report.due_changed",
+            obj=agreement.application,
+            reason=reason,
+            data={**_audit(locked), "before": before.isoformat(), "reminders_reset": forgotten},
+        )
+    return locked
+
+
 # --- close, recover -----------------------------------------------------------------------------
 
 

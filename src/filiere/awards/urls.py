@@ -79,6 +79,11 @@ urlpatterns: list[URLPattern] = [
         views_reports.report_file,
         name="report_file",
     ),
+    path(
+        "agreements/<int:pk>/reports/<int:report_pk>/due/",
+        views_reports.report_due,
+        name="report_due",
+    ),
     path("agreements/<int:pk>/close/", views_reports.close, name="close"),
     path("agreements/<int:pk>/recovery/", views_reports.recovery, name="recovery"),
     path("payments/", views_payments.payments_pending, name="payments_pending"),

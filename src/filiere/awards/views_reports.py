@@ -26,8 +26,8 @@ from filiere.errors import ServiceError
 
 from . import services_reports as services
 from .access import agreement_for_beneficiary, agreement_for_reader, agreement_for_staff
-from .forms_payments import AidForm, CloseForm, RecoveryForm, ReportForm
-from .models import Agreement, Recovery, Report
+from .forms_payments import AidForm, CloseForm, RecoveryForm, ReportDueForm, ReportForm
+from .models import Agreement, AgreementStatus, Recovery, Report
 from .permissions import agreements_staff_required
 from .selectors_de_minimis import de_minimis_for_application, declared_aids
 
@@ -101,18 +101,32 @@ def report_submit(request: AuthenticatedHttpRequest, pk: int, report_pk: int) ->
 # --- the staff ----------------------------------------------------------------------------------
 
 
+def _due_form(report: Report, data: Any = None) -> ReportDueForm:
+    # One form per report on the page: a prefix keeps their fields' ids apart.
+    return ReportDueForm(data, prefix=f"due-{report.pk}", initial={"due_on": report.due_on})
+
+
 def _staff_page(
     request: AuthenticatedHttpRequest,
     agreement: Agreement,
     *,
     close_form: CloseForm | None = None,
     recovery_form: RecoveryForm | None = None,
+    due_form: ReportDueForm | None = None,
+    due_report: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    reports = services.schedule_reports(agreement=agreement)
+    movable = agreement.status != AgreementStatus.CLOSED
     context = {
         "agreement": agreement,
         "call": agreement.application.call,
-        "reports": services.schedule_reports(agreement=agreement),
+        "reports": reports,
+        "due_forms": [
+            (r, due_form if r.pk == due_report and due_form is not None else _due_form(r))
+            for r in reports
+            if movable and r.status != "accepted"
+        ],
         "paid": services.paid_total(agreement),
         "recoveries": list(
             Recovery.objects.filter(agreement=agreement).select_related("recorded_by")
@@ -144,6 +158,31 @@ def report_accept(request: AuthenticatedHttpRequest, pk: int, report_pk: int) ->
     else:
         messages.success(request, _("The report is accepted."))
     return redirect("awards:reports", pk=agreement.pk)
+
+
+@agreements_staff_required
+@require_POST
+def report_due(request: AuthenticatedHttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    # permission: the staff of the agreement's call not on its team (agreement_for_staff; 404
+    # otherwise); the service asks for a reason and refuses an accepted report, a closed
+    # project and a past day
+    agreement = agreement_for_staff(request.user, pk)
+    report = _report_or_404(agreement, report_pk)
+    form = _due_form(report, request.POST)
+    if form.is_valid():
+        try:
+            services.change_due_date(
+                report=report,
+                by=request.user,
+                due_on=form.cleaned_data["due_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The report's due date is changed."))
+            return redirect("awards:reports", pk=agreement.pk)
+    return _staff_page(request, agreement, due_form=form, due_report=report.pk, status=400)
 
 
 @agreements_staff_required
