@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from filiere.awards.models import Agreement, PaymentRequest, Tranche
+from filiere.awards.models import Agreement, PaymentRequest, Report, Tranche
 from filiere.awards.phrases_follow_up import spend_steps
 from filiere.calls.models import Application
 from filiere.engine import awards as rules
@@ -298,6 +299,20 @@ def test_an_award_is_followed_from_its_agreement_to_its_closure_and_published(
     checked(axe, staff)
     application.refresh_from_db()
     assert application.state == "agreement"
+
+    # Anne grants the final report three more months, with the reason.
+    _go(staff, axe, "reports", agreement.pk)
+    final_report = Report.objects.get(agreement=agreement, kind="final")
+    later = final_report.due_on + timedelta(days=90)
+    change = staff.get_by_role("region", name="Change the due date of the Final report")
+    change.get_by_label(re.compile("^New due date")).fill(later.isoformat())
+    change.get_by_label(re.compile("^Reason for the change")).fill(
+        "Tournage décalé d'un trimestre."
+    )
+    change.get_by_role("button", name="Change the due date of the Final report").click()
+    expect(staff.get_by_text("The report's due date is changed.")).to_be_visible()
+    checked(axe, staff)
+    assert Report.objects.get(pk=final_report.pk).due_on == later
 
     # 4. The first tranche: asked for with a proof, approved by Anne then Bruno, paid.
     _ask_for_tranche(
