@@ -24,13 +24,17 @@ backlog = _int("GUNICORN_BACKLOG", 2048)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM (systemctl stop/restart) running requests get this long to finish.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# nginx opens one connection per request (no upstream keep-alive): nothing idles in a worker.
-keepalive = 2
+# nginx opens one connection per request (no upstream keep-alive): nothing idles in a worker,
+# and every accepted connection is a request being served.
+keepalive = 0
 # Recycle workers now and then (memory growth); jitter so they do not all restart together.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = max_requests // 10
 # Only nginx, on this machine, talks to gunicorn.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# systemd starts, stops and reloads the servers; gunicorn's control socket (one default path per
+# user) would be fought over by the app servers of one machine.
+control_socket_disable = True
 proc_name = "filiere-" + bind.rsplit(":", 1)[-1]
 accesslog = None  # nginx logs every request
 errorlog = "-"

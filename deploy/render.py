@@ -55,7 +55,7 @@ def values(env: Mapping[str, str], settings: Any, out_dir: Path) -> dict[str, st
     )
     return {
         "UPSTREAM_SERVERS": upstream,
-        "SERVER_NAME": env.get("NGINX_SERVER_NAME", "") or env["DJANGO_ALLOWED_HOSTS"].split(",")[0],
+        "SERVER_NAME": env.get("NGINX_SERVER_NAME") or env["DJANGO_ALLOWED_HOSTS"].split(",")[0],
         "TLS_CERTIFICATE": env["NGINX_TLS_CERTIFICATE"],
         "TLS_CERTIFICATE_KEY": env["NGINX_TLS_CERTIFICATE_KEY"],
         "LOCATIONS_FILE": str(out_dir / "snippets" / "filiere-locations.conf"),
