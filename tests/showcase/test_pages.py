@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from filiere.awards.models import AgreementStatus
 from filiere.calls.models import Genre
+from filiere.showcase import services
 from filiere.showcase.models import Entry, EntryStatus, Image
 from tests.accounts.pagecheck import check_page
 from tests.factories import OrganisationFactory, add_member
@@ -218,3 +219,22 @@ def test_the_calls_agreements_page_leads_its_staff_to_the_showcase_pages(client)
     call = case.application.call
     page = client.get(reverse("awards:call_agreements", args=[call.slug])).content.decode()
     assert reverse("showcase:moderation", args=[call.slug]) in page
+
+
+def test_the_staff_list_costs_the_same_queries_and_puts_those_awaiting_first(client):
+    call = open_call()
+    scoped = call_staff(call)
+    published(funded(call))
+    client.force_login(scoped)
+    url = reverse("showcase:moderation", args=[call.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(3):
+        published(funded(call))
+    waiting = funded(call)
+    services.submit(user=waiting.lead, entry=draft(waiting, title="En attente"))
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert len(many) == len(few)
+    assert html.index("En attente") < html.index("La Mine en jeu")

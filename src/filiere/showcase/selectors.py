@@ -3,13 +3,14 @@ from the platform's records (never typed by the team), and the staff's moderatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from filiere.awards.models import AgreementStatus
 from filiere.calls.models import Application, Call, Genre, ScanStatus, TeamMember
@@ -49,7 +50,8 @@ def facts(application: Application) -> Facts:
         fund=application.call.fund.name,
         call=application.call.title,
         genre=application.genre.label if application.genre else "",
-        year=application.call.closes_at.year,
+        # The local year, as the filters' ExtractYear reads it in the current time zone.
+        year=timezone.localtime(application.call.closes_at).year,
         territory=territory.label if territory else "",
         amount=agreement.amount,
         completed=agreement.status == AgreementStatus.CLOSED,
@@ -154,9 +156,5 @@ def call_entries(user: AnyUser, call: Call) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(application__in=applications.values("pk"))
         .select_related("application__organisation", "application__agreement")
-        .order_by("-submitted_at", "slug")
+        .order_by(Case(When(status=EntryStatus.SUBMITTED, then=0), default=1), "slug")
     )
-
-
-def awaiting(entries: Iterable[Entry]) -> list[Entry]:
-    return [e for e in entries if e.status == EntryStatus.SUBMITTED]

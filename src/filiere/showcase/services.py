@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from filiere import errors
 from filiere.accounts.models import User
@@ -113,7 +114,8 @@ def save_draft(
         entry = _locked(application)
         created = entry is None
         if entry is None:
-            entry = Entry(application=application, slug=application.reference.lower())
+            slug = slugify(application.reference) or f"project-{application.pk}"
+            entry = Entry(application=application, slug=slug)
         else:
             _back_to_draft(entry)
         entry.title, entry.summary, entry.links = title[:200], summary[:3000], kept

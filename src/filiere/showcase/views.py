@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -122,7 +123,7 @@ def _edit_page(
     entry = _entry(application)
     facts = selectors.facts(application)
     page_url = request.build_absolute_uri(
-        reverse("showcase:project", args=[entry.slug if entry else application.reference.lower()])
+        reverse("showcase:project", args=[entry.slug if entry else slugify(application.reference)])
     )
     context: dict[str, Any] = {
         "application": application,
