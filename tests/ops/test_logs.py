@@ -4,6 +4,7 @@ e-mail), the path, the status and the duration."""
 import io
 import json
 import logging
+import sys
 
 import pytest
 from django.urls import reverse
@@ -64,8 +65,6 @@ def test_an_exception_is_one_json_line_with_its_traceback():
     try:
         raise ValueError("boom")
     except ValueError:
-        import sys
-
         record.exc_info = sys.exc_info()
     RequestContextFilter().filter(record)
 

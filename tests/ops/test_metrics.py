@@ -3,9 +3,14 @@
 import pytest
 from django.core import mail
 from django.core.mail import send_mail
+from django.db import OperationalError, connection
 from prometheus_client.parser import text_string_to_metric_families
 
+from filiere.calls.services.design import update_call
 from filiere.ops.models import MailFailure
+from tests.calls.apply_factories import pdf_bytes, upload
+from tests.calls.design_factories import DesignCallFactory
+from tests.factories import user_with_role
 
 from .conftest import ELSEWHERE
 
@@ -135,8 +140,6 @@ def test_behind_a_declared_proxy_the_forwarded_address_decides(client, settings)
 
 
 def test_a_database_that_fails_gives_database_up_zero(client):
-    from django.db import OperationalError, connection
-
     def refuse(execute, sql, params, many, context):
         raise OperationalError("down")
 
@@ -147,3 +150,20 @@ def test_a_database_that_fails_gives_database_up_zero(client):
     families = _families(response)
     assert _value(families["filiere_database_up"]) == 0
     assert "filiere_tasks_ready" not in families
+
+
+def test_a_file_waiting_for_the_antivirus_is_counted_and_a_missing_file_is_not(
+    client, django_capture_on_commit_callbacks
+):
+    DesignCallFactory()  # no rules PDF: its status says "pending", but there is no file
+    call = DesignCallFactory()
+    with django_capture_on_commit_callbacks(execute=True):  # no scanner: the file stays pending
+        update_call(
+            call=call, by=user_with_role("staff"), data={}, rules_pdf=upload("r.pdf", pdf_bytes())
+        )
+
+    families = _families(client.get("/metrics"))
+
+    assert _value(families["filiere_scans_pending"], file="calls.call.rules_pdf") == 1
+    assert _value(families["filiere_scans_failed"], file="calls.call.rules_pdf") == 0
+    assert _value(families["filiere_scans_pending"], file="calls.document.file") == 0

@@ -6,10 +6,12 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from filiere.audit.models import AuditEntry
+from filiere.audit.services import record
 from filiere.ops.logs import RequestContextFilter
 from filiere.ops.middleware import RequestContextMiddleware
 from tests.accounts.factories import UserFactory, sign_in
@@ -60,16 +62,12 @@ def test_an_audit_entry_written_by_a_request_records_its_id(client):
 
 
 def test_an_audit_entry_outside_any_request_has_no_id():
-    from filiere.audit.services import record
-
     assert record(actor=None, action="ops.test.outside").request_id == ""
 
 
 def _enqueue_during_a_request(rf, request_id: str):
     def view(request):
         log_and_audit.enqueue("hello")
-        from django.http import HttpResponse
-
         return HttpResponse("queued")
 
     request = rf.get("/somewhere/", HTTP_X_REQUEST_ID=request_id)
@@ -127,3 +125,26 @@ def test_a_task_run_at_once_logs_with_the_request_id(rf, task_logs):
     line = next(r for r in task_logs.records if r.getMessage() == "the task says hello")
     assert line.request_id == "req-immediate"
     assert AuditEntry.objects.get(action="ops.test.task").request_id == "req-immediate"
+
+
+def test_a_redirect_carries_the_request_id_too(client):
+    response = client.get(reverse("accounts:set_language"), HTTP_X_REQUEST_ID="req-redirect")
+
+    assert response.status_code == 302
+    assert response["X-Request-ID"] == "req-redirect"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_id_tampered_with_in_the_queue_is_not_used(rf, settings, task_logs):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _enqueue_during_a_request(rf, "req-task-3")
+    stored = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=stored.pk).update(
+        args_kwargs={"args": ["hello"], "kwargs": {}, "request_id": "bad id\nforged line"}
+    )
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
+
+    line = next(r for r in task_logs.records if r.getMessage() == "the task says hello")
+    assert line.request_id == ""
+    assert AuditEntry.objects.get(action="ops.test.task").request_id == ""
