@@ -83,7 +83,8 @@ class MonitoringEndpointsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.path_info in monitoring_paths():
+        # request.path, like reverse(), includes the script prefix of a deployment under a path.
+        if request.path in monitoring_paths():
             try:
                 match = resolve(request.path_info)
             except Resolver404:
