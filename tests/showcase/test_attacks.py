@@ -251,3 +251,13 @@ def test_an_infected_stored_image_is_blocked_never_served_and_never_submitted(cl
     with pytest.raises(Exception) as caught:
         services.submit(user=case.lead, entry=Entry.objects.get(pk=entry.pk))
     assert caught.value.code == "showcase.images_blocked"
+
+
+def test_uploads_are_throttled_per_user(client, settings):
+    settings.FILIERE_UPLOAD_RATE = (1, 600)
+    case = funded()
+    draft(case)
+    assert _upload(client, case, "one.png", image_bytes()).status_code == 302
+    refused = _upload(client, case, "two.png", image_bytes())
+    assert refused.status_code == 422
+    assert Image.objects.count() == 1

@@ -28,7 +28,7 @@ from django.utils.text import slugify
 from filiere import errors
 from filiere.accounts.models import User
 from filiere.audit.services import record
-from filiere.calls import events
+from filiere.calls import events, throttle
 from filiere.calls.models import Application, ScanStatus
 from filiere.calls.services.scanning import ScanResult, Verdict, configured_client
 
@@ -138,6 +138,8 @@ def add_image(*, user: User, entry: Entry, uploaded_file: File, alt: str) -> Ima
         raise errors.Invalid("showcase.image.alt_missing", field="alt")
     if entry.images.filter(in_draft=True).count() >= MAX_IMAGES:
         raise errors.ServiceError("showcase.image.too_many", {"limit": MAX_IMAGES})
+    # The uploads' per-user rate, shared with calls' and awards' uploads (decoding costs).
+    throttle.hit(scope="upload", user=user)
     made = reencode(uploaded_file)
     with transaction.atomic():
         locked = _locked(application)
