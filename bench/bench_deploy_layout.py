@@ -62,8 +62,8 @@ SIZES = {"full": (1_000, 200), "quick": (100, 20)}
 APP_SERVERS = 2
 TASK_WORKERS = 2
 GUNICORN_WORKERS, GUNICORN_THREADS = 2, 4
-CHILD_TIMEOUT_S = 900.0
-REQUEST_TIMEOUT_S = 60.0
+CHILD_TIMEOUT_S = 1500.0
+REQUEST_TIMEOUT_S = 300.0  # a browser waits 5 minutes; so does nginx for a submission
 AFTER_DELAY_S = 0.3
 DRAIN_TIMEOUT_S = 300.0
 SEED = 2013
@@ -538,7 +538,7 @@ async def _rush(port: int, apps: list[Proc], applicants, closes_at: float, windo
 
     tasks = [asyncio.create_task(client(a)) for a in applicants]
     killing = asyncio.create_task(killer())
-    outcomes = await asyncio.wait_for(asyncio.gather(*tasks), 300)
+    outcomes = await asyncio.wait_for(asyncio.gather(*tasks), 2 * REQUEST_TIMEOUT_S + 60)
     await asyncio.wait_for(killing, 90)
     return outcomes, kill
 
