@@ -1,9 +1,10 @@
 """An award followed to its end in a browser, every page under axe-core (issue #12, "Done
 means"): from a confirmed award decision, a staff member of the call draws up the agreement and
 sends it; the team lead downloads its PDF and uploads the signed copy (a real PDF, scanned by a
-real clamd); the staff record the signature; the lead asks for the first tranche with a proof,
-two different staff members approve it, the payment is recorded; the lead declares invoices
-(inside and outside the agreement's territories) and reads the ratio computed after each one;
+real clamd); the staff record the signature and move the final report's due date with a
+reason; the lead asks for the first tranche with a proof, two different staff members approve
+it, the payment is recorded; the lead declares invoices (inside and outside the agreement's
+territories, one of them with the keyboard only) and reads the ratio after each one;
 the mid-term and final reports are handed in and accepted, the mid-term tranche paid; the final
 tranche is asked for and comes out reduced exactly as ``engine.awards.regional_spend`` says,
 with its computation shown; it is paid; the staff close the agreement; the open-data files,
@@ -53,7 +54,7 @@ pytestmark = [
 AWARD = Decimal("40000")
 TITLE = "Les terrils en réalité augmentée"
 PREFIX = "360G-filiere"
-# The invoices: (supplier, SIRET or BCE, place, amount, counts). Tourcoing is in the Métropole
+# The invoices: (supplier, SIRET or BCE, place, amount excluding VAT). Tourcoing is in the Métropole
 # Européenne de Lille, one of the agreement's territories; Wallonia and a French supplier
 # outside the listed communes are not.
 INSIDE = ("Studio du Nord", make_siret(make_siren("73282932"), "0007"), "Tourcoing", "36000")
@@ -447,4 +448,6 @@ def test_an_award_is_followed_from_its_agreement_to_its_closure_and_published(
     assert grant["amountDisbursed"] == 36000  # 20 000 + 12 000 + the reduced 4 000
     assert grant["title"] == TITLE
 
-    # The showcase step (the coordinator adds it once filiere.showcase lands) goes here.
+    # --- SHOWCASE STEP (to come) -----------------------------------------------------------
+    # The closed award must appear in the showcase: the coordinator adds that step here once
+    # filiere.showcase lands.
