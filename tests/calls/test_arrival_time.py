@@ -356,3 +356,19 @@ def test_the_receipt_says_when_the_server_clock_counted(client, monkeypatch):
     post_submit(client, application, header=None)
     html = client.get(reverse("calls:application_receipt", args=[application.pk])).content
     assert "the server clock when the submission was recorded" in html.decode()
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["t=" + "9" * 5000, "t=1e308", "t=-1", "t=１７９６３８１９９９", "t=nan", "t=1.2.3, t=4"],
+)
+def test_a_hostile_stamp_even_from_the_proxy_is_no_error_and_moves_nothing(
+    client, monkeypatch, header
+):
+    application = complete_draft()
+    closes_at = closing(application)
+    freeze(monkeypatch, closes_at + timedelta(seconds=1))
+    response = post_submit(client, application, header=header)
+    assert response.status_code == 200  # the review page and its message, never a 500
+    assert "the application can no longer be submitted" in response.content.decode()
+    assert not Submission.objects.exists()
