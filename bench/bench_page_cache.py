@@ -202,6 +202,7 @@ def child(database: str, server_url: str, out: Path, quick: bool) -> int:
         import django
 
         django.setup()
+        from django.conf import settings
         from django.utils import timezone
 
         from filiere.calls.models import Call
@@ -228,7 +229,8 @@ def child(database: str, server_url: str, out: Path, quick: bool) -> int:
             }
         rows["_setup"] = {
             "requests_per_page_and_server": repeat,
-            "server": "gunicorn -w 1 (sync), DEBUG off, page cache in the database's cache table",
+            "server": "gunicorn -w 1 (sync), DEBUG off",
+            "page_cache": settings.CACHES["pages"]["BACKEND"].rsplit(".", 1)[-1],
             "load_average": [round(x, 2) for x in os.getloadavg()],
         }
         out.write_text(json.dumps(rows, indent=2), encoding="utf-8")

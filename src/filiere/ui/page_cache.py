@@ -132,7 +132,8 @@ def changed(*families: str, using: str = DEFAULT_DB_ALIAS) -> None:
     # Once per family and atomic block: a service saving many rows bumps once.
     current = set(connection.savepoint_ids)
     pending: set[str] = set()
-    for sids, callback, _robust in connection.run_on_commit:
+    for registered in connection.run_on_commit:
+        sids, callback = registered[0], registered[1]
         if isinstance(callback, _Bump) and sids == current:
             pending |= callback.families
     new = frozenset(families) - pending
@@ -295,12 +296,15 @@ def public_page(
             cache = page_cache()
             try:
                 found = cache.get_many([key, *version_keys])
-                versions: tuple[str, ...] | None = tuple(found.get(k) for k in version_keys)
+                current = tuple(found.get(k) for k in version_keys)
                 entry = found.get(key)
-                if entry is not None and entry[0] == versions and entry[1] > time.time():
+                if entry is not None and entry[0] == current and entry[1] > time.time():
                     return _replay(request, entry)
-                if None in versions:
-                    versions = _current_versions(cache, version_keys)
+                versions = (
+                    _current_versions(cache, version_keys)
+                    if None in current
+                    else cast(tuple[str, ...], current)
+                )
             except Exception:  # without its cache the page is rendered as usual
                 logger.exception("page cache: could not read")
                 versions = None
