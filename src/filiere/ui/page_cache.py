@@ -36,6 +36,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -71,6 +72,12 @@ def enabled() -> bool:
 
 def page_cache() -> BaseCache:
     return caches[ALIAS]
+
+
+def _shared() -> bool:
+    """Whether other processes read this cache (they must hear of changes even where this one
+    does not serve pages, e.g. the background worker)."""
+    return not isinstance(page_cache(), LocMemCache)
 
 
 @functools.cache
@@ -126,8 +133,8 @@ def changed(*families: str, using: str = DEFAULT_DB_ALIAS) -> None:
     rendered meanwhile from the old data is stored under the old version. Not before it either:
     on the database cache, writing the version inside the transaction would hold its row locked
     until the commit, one writer after the other."""
-    if not configured():
-        return
+    if not configured() or not (enabled() or _shared()):
+        return  # a cache of this process only, which it does not read: nobody to tell
     connection = connections[using]
     # Once per family and atomic block: a service saving many rows bumps once.
     current = set(connection.savepoint_ids)
