@@ -197,7 +197,8 @@ def child(database: str, server_url: str, out: Path, quick: bool) -> int:
             ["demo", "--i-know-this-is-not-production"],
         ):
             subprocess.run(manage + step, cwd=ROOT, env=env, check=True, capture_output=True)
-        os.environ.update(env)
+        os.environ.pop("DATABASE_URL", None)
+        os.environ.update(env)  # the servers' settings here too (the slug, the backend's name)
         sys.path.insert(0, str(ROOT / "src"))
         import django
 
