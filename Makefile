@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 APT_PACKAGES := chromium gettext clamav-daemon
 
-.PHONY: install demo serve test test-engine test-fast lint format bench messages check-messages check-deploy system-deps clean
+.PHONY: install demo serve test test-engine test-fast lint format bench messages check-messages check-deploy restore-drill system-deps clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -58,6 +58,11 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Backups (deploy/backup/): base backup, WAL archive and files restored into a fresh PostgreSQL
+# cluster to just before a mistaken bulk action, proven identical by checksums (docs/deploy/backups.md).
+restore-drill: install
+	$(BIN)/python -m bench restore_drill
 
 messages: install
 	cd src/filiere && ../../$(BIN)/django-admin makemessages -l fr -l en -l nl --no-obsolete --settings=filiere.settings --pythonpath=..

@@ -77,12 +77,22 @@ INSTALLED_APPS = [
     "filiere.privacy",
     "filiere.opendata",
     "filiere.observatory",
+    # Operations: health, metrics, request ids and structured logs (docs/deploy/monitoring.md).
+    "filiere.ops",
+    "filiere.showcase",
     "filiere.api",
     "filiere.demo",
 ]
 
 MIDDLEWARE = [
+    # First: the age of the proxy's stamp is measured when the application sees the request.
+    "filiere.ui.arrival.ArrivalMiddleware",
+    # Every response, redirects and errors included, carries its request id, and so does every
+    # log line written while answering it (docs/deploy/monitoring.md).
+    "filiere.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /health/ and /metrics, answered before sessions, sign-in and the second-factor gate.
+    "filiere.ops.middleware.MonitoringEndpointsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CsrfViewMiddleware, which reads the body it limits.
     "filiere.ui.middleware.BodySizeLimitMiddleware",
@@ -141,13 +151,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+_PAGE_CACHE_BACKEND = os.environ.get("FILIERE_PAGE_CACHE_BACKEND") or (
+    "django.core.cache.backends.locmem.LocMemCache"
+    if "pytest" in sys.modules
+    else "django.core.cache.backends.filebased.FileBasedCache"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else "django.core.cache.backends.db.DatabaseCache"
+)
 # A shared cache: login throttling must count attempts across all server processes.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "filiere_cache",
-    }
+    },
+    # Whole public pages for anonymous visitors (ui/page_cache.py, docs/deploy/page-cache.md): a
+    # cache of its own, so that pages never evict the login throttling's counters. Every process
+    # that writes data must share it. On SQLite (one machine by nature) files under VAR_DIR: a hit
+    # then opens no database connection; else the database's table (`createcachetable`), or
+    # Memcached or Redis through FILIERE_PAGE_CACHE_BACKEND and _LOCATION. Under pytest a
+    # local-memory one: the pages' own tests turn it on; every other test counts the queries of
+    # rendering, not of the cache.
+    "pages": {
+        "BACKEND": _PAGE_CACHE_BACKEND,
+        "LOCATION": os.environ.get("FILIERE_PAGE_CACHE_LOCATION")
+        or (
+            str(VAR_DIR / "page-cache")
+            if _PAGE_CACHE_BACKEND.endswith("FileBasedCache")
+            else "filiere_page_cache"
+        ),
+        "TIMEOUT": 300,
+        # Memcached and Redis evict by themselves (and refuse this option).
+        "OPTIONS": {}
+        if _PAGE_CACHE_BACKEND.endswith(("RedisCache", "MemcacheCache"))
+        else {"MAX_ENTRIES": int(os.environ.get("FILIERE_PAGE_CACHE_MAX_ENTRIES", "5000"))},
+    },
 }
+# Anonymous public pages answered from the "pages" cache (off under pytest but in its own tests).
+FILIERE_PAGE_CACHE = env_bool("FILIERE_PAGE_CACHE", "pytest" not in sys.modules)
 
 # --- Accounts ---
 AUTH_USER_MODEL = "accounts.User"
@@ -186,6 +226,11 @@ ACCOUNT_RATE_LIMITS = {
 # login throttling above and by the audit log.
 FILIERE_TRUSTED_PROXY_COUNT = int(os.environ.get("FILIERE_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = FILIERE_TRUSTED_PROXY_COUNT
+# The moment a request arrived (ui/arrival.py, docs/deploy/arrival-time.md): the proxies whose
+# X-Request-Start stamp is believed (addresses or CIDR blocks, comma-separated; empty: none, the
+# processing time counts), and the oldest stamp believed, in seconds.
+FILIERE_TRUSTED_PROXIES = env_list("FILIERE_TRUSTED_PROXIES")
+FILIERE_ARRIVAL_MAX_AGE_SECONDS = float(os.environ.get("FILIERE_ARRIVAL_MAX_AGE_SECONDS", "120"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Filière"
 
@@ -221,7 +266,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILIERE_MAX_BODY_BYTES = int(os.environ.get("FILIERE_MAX_BODY_BYTES", str(1024 * 1024)))
 
 # --- E-mail ---
-EMAIL_BACKEND = os.environ.get(
+# Every sending goes through filiere.ops.mail, which records failures (counted by /metrics) and
+# hands the messages to FILIERE_EMAIL_BACKEND, the backend that sends.
+EMAIL_BACKEND = "filiere.ops.mail.RecordingEmailBackend"
+FILIERE_EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
@@ -251,6 +299,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The proxy's and the monitoring's probes ask the application server directly, over HTTP: no
+# redirect to HTTPS for them (filiere/ops, docs/deploy/monitoring.md).
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -325,8 +376,11 @@ FILIERE_RULES_PDF_MAX_BYTES = 10 * 1024 * 1024
 FILIERE_SIGNED_AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
 # A payment request's proofs (up to 10) and a report's file (awards/scanned_files.py).
 FILIERE_FOLLOW_UP_FILE_MAX_BYTES = 20 * 1024 * 1024
+# An image of a funded project's showcase page, PNG or JPEG (showcase/images.py).
+FILIERE_SHOWCASE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 _FORM_AROUND_FILE = 1024 * 1024
 FILIERE_UPLOAD_BODY_LIMITS = {
+    "showcase:image_upload": FILIERE_SHOWCASE_IMAGE_MAX_BYTES + _FORM_AROUND_FILE,
     "calls:document_upload": FILIERE_UPLOAD_REQUEST_MAX_BYTES,
     "calls:design_call_create": FILIERE_RULES_PDF_MAX_BYTES + _FORM_AROUND_FILE,
     "calls:design_call_edit": FILIERE_RULES_PDF_MAX_BYTES + _FORM_AROUND_FILE,
@@ -349,9 +403,43 @@ FILIERE_CLAMD_TIMEOUT = float(os.environ.get("FILIERE_CLAMD_TIMEOUT", "60"))
 FILIERE_UPLOAD_RATE = (30, 10 * 60)
 FILIERE_MESSAGE_RATE = (20, 10 * 60)
 
+# --- Operations: health, metrics, logs (filiere/ops, docs/deploy/monitoring.md) ---
+# A bearer token that opens /metrics and the details of /health/ from anywhere (empty: none).
+FILIERE_MONITORING_TOKEN = os.environ.get("FILIERE_MONITORING_TOKEN", "")
+# Addresses or networks that reach them without a token.
+FILIERE_METRICS_ALLOWED_IPS = env_list("FILIERE_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+# The checks whose failure makes /health/ answer 503 (database, disk, clamd, task_queue).
+FILIERE_HEALTH_CRITICAL = env_list("FILIERE_HEALTH_CRITICAL", "database,disk,clamd")
+FILIERE_HEALTH_MAX_QUEUE_LAG = float(os.environ.get("FILIERE_HEALTH_MAX_QUEUE_LAG", "300"))
+FILIERE_HEALTH_MIN_FREE_BYTES = int(
+    os.environ.get("FILIERE_HEALTH_MIN_FREE_BYTES", str(1024 * 1024 * 1024))
+)
+FILIERE_HEALTH_CLAMD_TIMEOUT = float(os.environ.get("FILIERE_HEALTH_CLAMD_TIMEOUT", "2"))
+# "text" (development) or "json" (one JSON object per line, for a log collector).
+FILIERE_LOG_FORMAT = os.environ.get("FILIERE_LOG_FORMAT", "text").strip().lower()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "filiere.ops.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "()": "filiere.ops.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "filiere.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "json" if FILIERE_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # One line per request (filiere.ops.middleware) in JSON; the development server already
+    # prints its own in text.
+    "loggers": {
+        "filiere.request": {"level": "INFO" if FILIERE_LOG_FORMAT == "json" else "WARNING"}
+    },
 }

@@ -15,6 +15,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    # /health/ and /metrics: fixed addresses for the proxy and the monitoring.
+    path("", include("filiere.ops.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -32,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("awards/", include("filiere.awards.urls")),
     path("open-data/", include("filiere.opendata.urls")),
     path("observatory/", include("filiere.observatory.urls")),
+    path("showcase/", include("filiere.showcase.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -31,6 +31,7 @@ from .matchmaking_board import BOARD_API, BOARD_PAGES
 from .matchmaking_contacts import CONTACTS_API, CONTACTS_PAGES
 from .observatory import OBSERVATORY_API, OBSERVATORY_PAGES
 from .opendata import OPENDATA_API, OPENDATA_PAGES
+from .ops import OPS_PAGES
 from .privacy import PRIVACY_API, PRIVACY_PAGES
 from .review import REVIEW_API, REVIEW_PAGES
 from .rules import (
@@ -48,6 +49,7 @@ from .rules import (
     Route,
     expect,
 )
+from .showcase import SHOWCASE_API, SHOWCASE_PAGES
 
 # --- Common rules -------------------------------------------------------------------------------
 PUBLIC = expect(everyone=OK)
@@ -304,9 +306,11 @@ PAGES: dict[str, Route | list[Route]] = {
     **CONTACTS_PAGES,
     **PRIVACY_PAGES,
     **OPENDATA_PAGES,
+    **OPS_PAGES,
     **OBSERVATORY_PAGES,
     **AWARDS_PAGES,
     **AWARDS_PAYMENTS_PAGES,
+    **SHOWCASE_PAGES,
 }
 API: dict[str, Route | list[Route]] = {
     **API_ME,
@@ -327,6 +331,7 @@ API: dict[str, Route | list[Route]] = {
     **OBSERVATORY_API,
     **AWARDS_API,
     **AWARDS_PAYMENTS_API,
+    **SHOWCASE_API,
 }
 
 __all__ = ["API", "PAGES", "STAFF_ONLY", "admin_route"]

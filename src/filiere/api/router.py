@@ -85,3 +85,4 @@ api.add_router("/agreements", "filiere.api.agreements.router")  # agreements (fi
 api.add_router("/agreements", "filiere.api.awards_follow_up.router")
 api.add_router("/observatory", "filiere.api.observatory.router")  # public statistics
 api.add_router("", "filiere.api.opendata.router")  # /open-data: the published awards' files
+api.add_router("/showcase", "filiere.api.showcase.router")  # the funded works, public

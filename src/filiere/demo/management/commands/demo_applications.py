@@ -21,6 +21,7 @@ from filiere.demo.committee import seed_demo_committee
 from filiere.demo.landing import landing_pages
 from filiere.demo.pool import seed_demo_pool
 from filiere.demo.reviews import seed_demo_reviews
+from filiere.demo.showcase import seed_demo_showcase
 
 T = TypeVar("T")
 
@@ -111,6 +112,13 @@ class Command(BaseCommand):
             f"{follow_up.awaiting} awaiting a second approval, {follow_up.invoices} invoices, "
             f"{follow_up.closed_with_reports} closed projects with their reports, "
             f"{follow_up.recoveries} recovery; in {seconds:.1f} s."
+        )
+        # After the follow-up (closed projects): the funded projects' showcase pages.
+        showcase, seconds = _timed(lambda: seed_demo_showcase(found))
+        self.stdout.write(
+            f"Showcase of {found.slug}: {showcase.published} pages published, "
+            f"{showcase.submitted} awaiting approval, {showcase.changes_requested} sent back "
+            f"with changes requested; in {seconds:.1f} s."
         )
         self.stdout.write("")
         self.stdout.write("Where each demo account starts (after signing in):")
