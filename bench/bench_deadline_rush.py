@@ -684,7 +684,7 @@ def _verify(call_id: int, closes_at: datetime, outcomes: list[Outcome]) -> dict:
             "pk", flat=True
         )
     )
-    audited = AuditEntry.objects.filter(action="calls.application.submitted").count()
+    audited = AuditEntry.objects.filter(action="calls.application.submit").count()
     acknowledged = {
         o.applicant.application_id
         for o in outcomes

@@ -8,7 +8,8 @@ territories, one of them with the keyboard only) and reads the ratio after each 
 the mid-term and final reports are handed in and accepted, the mid-term tranche paid; the final
 tranche is asked for and comes out reduced exactly as ``engine.awards.regional_spend`` says,
 with its computation shown; it is paid; the staff close the agreement; the open-data files,
-fetched anonymously, carry the award with its amount and what was disbursed.
+fetched anonymously, carry the award with its amount and what was disbursed; the lead presents
+the project in the showcase, the staff approve it, and a visitor finds it in the gallery.
 
 Each person uses a browser of their own and signs in through the real forms (the staff with
 their authenticator). Every browser fails the test on a console error, an uncaught exception or
@@ -28,6 +29,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
+from PIL import Image as Pillow
 from playwright.sync_api import expect
 
 from filiere.awards.models import Agreement, PaymentRequest, Report, Tranche
@@ -53,6 +55,7 @@ pytestmark = [
 
 AWARD = Decimal("40000")
 TITLE = "Les terrils en réalité augmentée"
+SHOWN_TITLE = "Terrils augmentés"
 PREFIX = "360G-filiere"
 # The invoices: (supplier, SIRET or BCE, place, amount excluding VAT). Tourcoing is in the Métropole
 # Européenne de Lille, one of the agreement's territories; Wallonia and a French supplier
@@ -448,6 +451,48 @@ def test_an_award_is_followed_from_its_agreement_to_its_closure_and_published(
     assert grant["amountDisbursed"] == 36000  # 20 000 + 12 000 + the reduced 4 000
     assert grant["title"] == TITLE
 
-    # --- SHOWCASE STEP (to come) -----------------------------------------------------------
-    # The closed award must appear in the showcase: the coordinator adds that step here once
-    # filiere.showcase lands.
+    # 10. The lead presents the closed project in the public showcase, with an image that the
+    # real clamd checks; Anne approves the page; a visitor finds it in the gallery, with the
+    # amount awarded and the project's status taken from the records, not typed by the team.
+    _go(beneficiary, axe, "my_agreement", agreement.pk)
+    beneficiary.get_by_role("link", name="Present the project in the public showcase").click()
+    expect(beneficiary.get_by_label("Public title")).to_be_visible()
+    checked(axe, beneficiary)
+    beneficiary.get_by_label("Public title").fill(SHOWN_TITLE)
+    # Django's own catalogue already says "Résumé" for "Summary" (ours are off in tests).
+    beneficiary.get_by_label(re.compile("^(Summary|Résumé)")).fill(
+        "Trois terrils du bassin minier racontés en réalité augmentée."
+    )
+    beneficiary.get_by_role("button", name="Save the page").click()
+    expect(beneficiary.get_by_text("Your page is saved. Submit it for approval.")).to_be_visible()
+    still = tmp_path / "terril.png"
+    Pillow.new("RGB", (64, 48), (90, 70, 50)).save(still, "PNG")
+    beneficiary.get_by_label(re.compile(r"^Image\s")).set_input_files(still)
+    beneficiary.get_by_label("Text alternative").fill("Un terril au coucher du soleil")
+    beneficiary.get_by_role("button", name="Add the image").click()
+    expect(beneficiary.get_by_text("The image is added; the antivirus checks it.")).to_be_visible()
+    beneficiary.get_by_role("button", name="Submit for approval").click()
+    expect(
+        beneficiary.get_by_text("Your page is submitted: the fund's staff will read it.")
+    ).to_be_visible()
+    checked(axe, beneficiary)
+
+    staff.goto(reverse("showcase:moderation", args=[stage["call"].slug]))
+    checked(axe, staff)
+    staff.get_by_role("link", name=application.reference).click()
+    staff.get_by_role("button", name="Approve and publish").click()
+    expect(staff.get_by_text("The page is published.")).to_be_visible()
+    checked(axe, staff)
+
+    visitor.goto(reverse("showcase:gallery"))
+    checked(axe, visitor)
+    visitor.get_by_role("link", name=SHOWN_TITLE).click()
+    expect(visitor.get_by_role("heading", level=1, name=SHOWN_TITLE)).to_be_visible()
+    expect(visitor.get_by_role("img", name="Un terril au coucher du soleil")).to_be_visible()
+    assert visitor.evaluate(
+        "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
+    )
+    expect(visitor.locator("main")).to_contain_text(eur("40000"))
+    expect(visitor.locator("main")).to_contain_text("Completed")
+    expect(visitor.locator("main")).to_contain_text(application.organisation.name)
+    checked(axe, visitor)

@@ -238,3 +238,26 @@ def test_the_staff_list_costs_the_same_queries_and_puts_those_awaiting_first(cli
         html = client.get(url).content.decode()
     assert len(many) == len(few)
     assert html.index("En attente") < html.index("La Mine en jeu")
+
+
+def test_anonymous_visitors_get_the_cached_pages_and_a_withdrawal_at_once(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.FILIERE_PAGE_CACHE = True
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    case = funded()
+    entry = published(case, title="Les Terrils en VR")
+    urls = [reverse("showcase:project", args=[entry.slug]), reverse("showcase:gallery")]
+    for url in urls:
+        assert "Les Terrils en VR" in client.get(url).content.decode()
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+        assert again.status_code == 200 and len(queries) == 0  # answered from the cache
+        assert "Les Terrils en VR" in again.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the pages are renewed on commit
+        services.withdraw(user=case.lead, entry=Entry.objects.get(pk=entry.pk))
+    assert client.get(urls[0]).status_code == 404
+    assert "Les Terrils en VR" not in client.get(urls[1]).content.decode()

@@ -31,6 +31,7 @@ from filiere.audit.services import record
 from filiere.calls import events, throttle
 from filiere.calls.models import Application, ScanStatus
 from filiere.calls.services.scanning import ScanResult, Verdict, configured_client
+from filiere.ui.page_cache import changed
 
 from .events import ImageUploaded
 from .images import reencode
@@ -330,6 +331,7 @@ def scan_image(*, image_id: int) -> str:
             pk=image_id, file=stored, scan_status__in=_RESCANNABLE
         ).update(scan_status=status)
         if updated:
+            changed("showcase")  # an update() sends no signal: the public pages are rendered again
             record(
                 actor=None,
                 action=f"showcase.image.scan_{result.verdict.value}",

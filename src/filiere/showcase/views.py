@@ -26,6 +26,7 @@ from filiere.accounts.types import AuthenticatedHttpRequest
 from filiere.calls.models import Application, Call
 from filiere.calls.permissions import call_staff_required
 from filiere.errors import ServiceError
+from filiere.ui.page_cache import public_page
 from filiere.ui.pagination import page_nav
 
 from . import selectors, services
@@ -49,6 +50,12 @@ def _years(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit() and len(v) == 4]
 
 
+# Cached for anonymous visitors: a published entry or image, an award's amount or status, a
+# team's organisation, a genre's or territory's label each bump one of these families.
+SHOWN_FROM = ("showcase", "opendata", "calls")
+
+
+@public_page(*SHOWN_FROM, params=("q", "page", "genre", "territory", "year"))
 def gallery(request: HttpRequest) -> HttpResponse:
     # permission: public; only published entries of funded projects (access.published_entries)
     choices = selectors.gallery_choices()
@@ -69,6 +76,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
     return render(request, "showcase/gallery.html", context)
 
 
+@public_page(*SHOWN_FROM)
 def project(request: HttpRequest, slug: str) -> HttpResponse:
     # permission: public; a published entry of a funded project only (published_entry: 404)
     entry = published_entry(slug)

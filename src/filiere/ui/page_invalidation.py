@@ -24,6 +24,7 @@ APP_FAMILIES: dict[str, tuple[str, ...]] = {
     "community": ("directory",),
     "observatory": ("observatory",),
     "awards": ("opendata",),
+    "showcase": ("showcase",),
 }
 # And these models, to these ones (the calls' design, what the open data publishes).
 MODEL_FAMILIES: dict[str, tuple[str, ...]] = {
