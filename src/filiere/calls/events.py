@@ -3,9 +3,10 @@
 Services never enqueue a task themselves (``tasks.py`` imports the services it runs, so the
 reverse would be a cycle): a service publishes an event, a plain record of what happened (an
 upload, a submission, a transition with its code), with :func:`publish` inside its transaction.
-Once the transaction commits, the handler that ``tasks.py`` registered for the event's type
-enqueues the task (an antivirus scan, the receipt, the e-mails built from the event by
-``notifications.py``). Nothing follows a change that was rolled back.
+The handler that ``tasks.py`` registered for the event's type enqueues the task (an antivirus
+scan, the receipt, the e-mails built from the event by ``notifications.py``): in the same
+transaction when the queue is a table of the database, else once it commits. Nothing follows a
+change that was rolled back.
 
 One handler per event type; ``CallsConfig.ready()`` imports ``tasks.py``, so every handler is
 registered before a request or a worker runs. An event without a handler is a programming error:
@@ -112,8 +113,25 @@ def dispatch(event: object) -> None:
     _handler_of(event)(event)
 
 
+def _queue_shares_the_transaction() -> bool:
+    """True when the task queue is a table of this database (django-tasks-db, production's
+    backend): a task enqueued inside the transaction is then committed with the change or rolled
+    back with it (a transactional outbox), and no process can die between the two."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
+
+
 def publish(event: object) -> None:
-    """Inside the service's transaction: the event's handler runs once it has committed
-    (at once outside a transaction). Raises here, not after the commit, without a handler."""
+    """Inside the service's transaction: the event's task is queued with the change, or after
+    the commit when the queue lives elsewhere (at once outside a transaction). Either way
+    nothing follows a change that was rolled back. Raises here, without a handler.
+
+    Queued after the commit, a receipt was lost when the app server was killed between the
+    commit and the callback (docs/deploy/layout.md): with the database queue it is not."""
     handler = _handler_of(event)
-    transaction.on_commit(lambda: handler(event))
+    if _queue_shares_the_transaction():
+        handler(event)  # every handler only enqueues: its row is part of the transaction
+    else:
+        transaction.on_commit(lambda: handler(event))
