@@ -10,6 +10,8 @@ staff's doors (no call to instruct) and 404 at the beneficiary's and the readers
 from .rules import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, UNAUTHORIZED, Outcome, Route, expect
 
 BAD_REQUEST = Outcome(400, label="400")
+CONFLICT = Outcome(409, label="409")
+UNPROCESSABLE = Outcome(422, label="422")
 
 STAFF_PAGE = expect(anonymous=LOGIN, staff=OK, admin=OK, call_staff=OK, others=FORBIDDEN)
 STAFF_REDIRECT = expect(
@@ -21,6 +23,17 @@ STAFF_FORM_AGAIN = expect(
 READERS = expect(anonymous=LOGIN, staff=OK, admin=OK, call_staff=OK, others=NOT_FOUND)
 BENEFICIARY_ONLY = expect(anonymous=LOGIN, others=NOT_FOUND)
 API_READERS = expect(anonymous=UNAUTHORIZED, staff=OK, admin=OK, call_staff=OK, others=NOT_FOUND)
+#: The beneficiary's writes: the stranger's agreement, so a 404 for every matrix role.
+API_BENEFICIARY_ONLY = expect(anonymous=UNAUTHORIZED, others=NOT_FOUND)
+#: The staff's decisions without a body: the form's 422 for the call's staff, 403 for people
+#: who instruct no call.
+API_STAFF_NO_BODY = expect(
+    anonymous=UNAUTHORIZED,
+    staff=UNPROCESSABLE,
+    admin=UNPROCESSABLE,
+    call_staff=UNPROCESSABLE,
+    others=FORBIDDEN,
+)
 
 
 def _case(world):
@@ -158,5 +171,47 @@ AWARDS_PAYMENTS_API = {
     ),
     "GET /api/v1/agreements/{agreement_id}/spend": Route(
         API_READERS, kwargs=lambda w: {"agreement_id": _case(w)["agreement"].pk}
+    ),
+    "POST /api/v1/agreements/{agreement_id}/spend/lines": Route(
+        API_BENEFICIARY_ONLY,
+        kwargs=lambda w: {"agreement_id": _case(w)["agreement"].pk},
+        note="the beneficiary's team only, before the body is read",
+    ),
+    "DELETE /api/v1/agreements/{agreement_id}/spend/lines/{line_id}": Route(
+        API_BENEFICIARY_ONLY,
+        kwargs=lambda w: {
+            "agreement_id": _case(w)["agreement"].pk,
+            "line_id": _case(w)["line"].pk,
+        },
+    ),
+    "POST /api/v1/agreements/{agreement_id}/payment-requests/{request_id}/approve": Route(
+        expect(
+            anonymous=UNAUTHORIZED,
+            staff=OK,
+            admin=OK,
+            call_staff=CONFLICT,
+            others=FORBIDDEN,
+        ),
+        kwargs=lambda w: {
+            "agreement_id": _case(w)["agreement"].pk,
+            "request_id": _case(w)["request"].pk,
+        },
+        note="approved by the first two staff members, no longer pending for the third (409)",
+    ),
+    "POST /api/v1/agreements/{agreement_id}/payment-requests/{request_id}/refuse": Route(
+        API_STAFF_NO_BODY,
+        kwargs=lambda w: {
+            "agreement_id": _case(w)["agreement"].pk,
+            "request_id": _case(w)["request"].pk,
+        },
+        note="no reason: 422",
+    ),
+    "POST /api/v1/agreements/{agreement_id}/payment-requests/{request_id}/pay": Route(
+        API_STAFF_NO_BODY,
+        kwargs=lambda w: {
+            "agreement_id": _case(w)["agreement"].pk,
+            "request_id": _case(w)["request"].pk,
+        },
+        note="no date: 422",
     ),
 }
