@@ -3,6 +3,42 @@ from pathlib import Path
 import pytest
 
 ENGINE_TESTS = Path(__file__).parent / "engine"
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def _serialized_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return (
+        marker is not None
+        and bool(marker.kwargs.get("transaction"))
+        and bool(marker.kwargs.get("serialized_rollback"))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the reference rows (communes, genres, professions…) after a transactional test.
+
+    The flush that ends it empties every table; ``serialized_rollback`` restores them only
+    before the next such test, so an ordinary test that followed in this process (under xdist,
+    any file may) found no commune. tests/browser does the same after its last test."""
+    try:
+        return (yield)
+    finally:
+        if (
+            nextitem is not None
+            and _serialized_transactional(item)
+            and not _serialized_transactional(nextitem)
+            and not Path(item.path).is_relative_to(BROWSER_TESTS)
+        ):
+            from django.db import connections
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                for connection in connections.all(initialized_only=True):
+                    contents = getattr(connection, "_test_serialized_contents", None)
+                    if contents:
+                        connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +83,19 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         if db_settings["ENGINE"] == "django.db.backends.sqlite3":
             name = tmp_path_factory.getbasetemp() / f"test-{alias}.sqlite3"
             db_settings.setdefault("TEST", {})["NAME"] = str(name)
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test without serialized_rollback would leave the reference rows flushed
+    # and the content types re-created for the tests after it: refuse it at collection.
+    bare = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if bare:
+        raise pytest.UsageError(
+            "transactional tests need serialized_rollback=True: " + ", ".join(bare)
+        )

@@ -13,7 +13,7 @@ from tests.accounts.factories import UserFactory
 from tests.events.factories import event
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_registrations_never_exceed_the_capacity():
     day = event(capacity=3)
     users = [UserFactory() for _ in range(8)]

@@ -82,7 +82,7 @@ def task_logs(caplog):
 
 
 # The worker closes its database connections between tasks, as in production.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_run_by_the_worker_logs_and_audits_with_the_enqueuing_request_id(
     rf, settings, task_logs
 ):
@@ -106,7 +106,7 @@ def test_a_task_run_by_the_worker_logs_and_audits_with_the_enqueuing_request_id(
     assert AuditEntry.objects.get(action="ops.test.task").request_id == "req-task-1"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_a_task_the_worker_forgets_its_request_id(rf, settings, task_logs):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     _enqueue_during_a_request(rf, "req-task-2")
@@ -134,7 +134,7 @@ def test_a_redirect_carries_the_request_id_too(client):
     assert response["X-Request-ID"] == "req-redirect"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_request_id_tampered_with_in_the_queue_is_not_used(rf, settings, task_logs):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     _enqueue_during_a_request(rf, "req-task-3")
