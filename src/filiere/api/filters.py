@@ -52,6 +52,17 @@ def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], No
     return extra
 
 
+def items_one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
+    """``one_of`` for a repeated parameter (``list[str]``): each item is one of ``values()``."""
+    key = f"values-{len(_VALUE_SOURCES)}"
+    _VALUE_SOURCES[key] = values
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema.setdefault("items", {})[_MARKER] = key
+
+    return extra
+
+
 def fill_enums(node: Any) -> None:
     """Replace every ``one_of`` marker of an OpenAPI document by the enum of current values."""
     if isinstance(node, dict):

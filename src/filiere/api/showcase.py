@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from filiere.calls.models import Genre
+from filiere.community.models import Territory
 from filiere.showcase import selectors
 from filiere.showcase.access import published_entry
 from filiere.showcase.funded_by import mention
@@ -21,7 +23,7 @@ from filiere.showcase.models import Entry
 
 from .auth import OPTIONAL
 from .errors import DETAIL_ERRORS, READ_ERRORS, invalid_input
-from .filters import reject_unknown_parameters
+from .filters import items_one_of, reject_unknown_parameters
 from .pagination import PageQuery, page_of, paginate
 
 router = Router(tags=["showcase"])
@@ -68,10 +70,18 @@ class ShowcaseQuery(PageQuery):
     q: str = Field(
         "", max_length=200, description="Words, each found in the title, summary or organisation."
     )
-    genre: list[str] = Field(default_factory=list, description="Genres' codes (any of them).")
-    year: list[int] = Field(default_factory=list, description="Years of the calls (any of them).")
+    genre: list[str] = Field(
+        default_factory=list,
+        description="Genres' codes (any of them).",
+        json_schema_extra=items_one_of(lambda: Genre.objects.values_list("code", flat=True)),
+    )
+    year: list[Annotated[int, Field(ge=1000, le=9999)]] = Field(
+        default_factory=list, description="Years of the calls (any of them)."
+    )
     territory: list[str] = Field(
-        default_factory=list, description="Territories' codes (any of them)."
+        default_factory=list,
+        description="Territories' codes (any of them).",
+        json_schema_extra=items_one_of(lambda: Territory.objects.values_list("code", flat=True)),
     )
 
 
@@ -111,24 +121,22 @@ def _row(request: HttpRequest, entry: Entry, images: list[Any]) -> dict[str, Any
     description=(
         "The published pages of funded projects, newest first, searched by words and filtered "
         "by genre, year and territory (each may be repeated: any of the values). Unknown "
-        "parameters or values are refused (422)."
+        "parameters, genres or territories are refused (422)."
     ),
 )
 def list_showcase(request: HttpRequest, query: Query[ShowcaseQuery]) -> dict[str, Any]:
     # permission: public; published entries of funded projects only (published_entries)
     reject_unknown_parameters(request, ShowcaseQuery)
-    choices = selectors.gallery_choices()
-    known: list[tuple[str, list[str], set[str]]] = [
-        ("genre", query.genre, {code for code, _label in choices.genres}),
-        ("territory", query.territory, {code for code, _label in choices.territories}),
-        ("year", [str(y) for y in query.year], {str(y) for y in choices.years}),
-    ]
-    fields = {
-        name: [_("Unknown value “%(value)s”.") % {"value": value}]
-        for name, values, allowed in known
-        for value in values
-        if value not in allowed
-    }
+    # A known genre or territory without a published page, or a year without one, finds none.
+    fields = {}
+    for name, values, model in (
+        ("genre", query.genre, Genre),
+        ("territory", query.territory, Territory),
+    ):
+        known = set(model.objects.filter(code__in=values).values_list("code", flat=True))
+        unknown = [value for value in values if value not in known]
+        if unknown:
+            fields[name] = [_("Unknown value “%(value)s”.") % {"value": v} for v in unknown]
     if fields:
         raise invalid_input(fields)
     rows = selectors.gallery(
