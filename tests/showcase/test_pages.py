@@ -210,7 +210,7 @@ def test_the_agreement_page_links_the_showcase_for_the_team_once_signed(client):
     sent = funded(status=AgreementStatus.SENT)
     client.force_login(sent.lead)
     page = client.get(reverse("awards:my_agreement", args=[sent.agreement.pk])).content.decode()
-    assert "/showcase/" not in page
+    assert "/showcase/my/" not in page  # the menu's gallery link is there, not the team's page
 
 
 def test_the_calls_agreements_page_leads_its_staff_to_the_showcase_pages(client):
