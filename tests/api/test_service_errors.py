@@ -53,6 +53,27 @@ def test_not_allowed_is_403_with_the_translated_message(client):
     assert (body["params"], body["fields"]) == ({}, {})
 
 
+@pytest.mark.translations
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nl", "Alleen de hoofdaanvrager kan de aanvraag indienen."),
+        ("en", "Only the lead applicant can submit the application."),
+    ],
+)
+def test_refusals_and_not_found_answer_in_the_callers_language(client, language, message):
+    # The handlers run once the operation has returned: the caller's language must hold there
+    # too, not only the site's default (French).
+    application = DraftFactory()
+    partner = UserFactory()
+    invite(application, partner)
+    path = f"/api/v1/applications/{application.pk}/submit"
+    refused = post(client, partner, path, language=language)
+    assert (refused.status_code, refused.json()["message"]) == (403, message)
+    missing = client.get("/api/v1/showcase/no-such-page", HTTP_ACCEPT_LANGUAGE=language)
+    assert missing.json()["message"] == {"nl": "Niet gevonden.", "en": "Not found."}[language]
+
+
 def test_a_refusal_of_the_state_of_things_is_409(client):
     application = ApplicationFactory(state="awarded")
 
