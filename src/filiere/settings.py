@@ -9,6 +9,7 @@ embedded SQLite. Production sets at least ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWE
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -247,7 +248,7 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [("vendor", PROJECT_DIR / "node_modules" / "htmx.org" / "dist")]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -259,6 +260,34 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploaded files: the media folder above ("local", the default), or with FILIERE_STORAGE=s3 a
+# bucket of an S3-compatible object storage (AWS, MinIO, …) through django-storages (the `s3`
+# extra). Either way no file is served from where it is stored: the objects stay private (no
+# ACL, no signed link: url() is never signed) and every file is streamed by a view that checks
+# who asks (docs/deploy/storage.md). ui/checks.py reports an unknown value or a missing bucket.
+FILIERE_STORAGE = os.environ.get("FILIERE_STORAGE", "local").strip().lower() or "local"
+if FILIERE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("FILIERE_S3_BUCKET", ""),
+            # Empty: AWS itself; a MinIO or another provider's address otherwise.
+            "endpoint_url": os.environ.get("FILIERE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FILIERE_S3_REGION") or None,
+            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID…, ~/.aws, an instance role).
+            "access_key": os.environ.get("FILIERE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("FILIERE_S3_SECRET_ACCESS_KEY") or None,
+            # A key prefix when the bucket is shared ("filiere" → filiere/applications/…).
+            "location": os.environ.get("FILIERE_S3_LOCATION", "").strip("/"),
+            # "path" for MinIO and most S3-compatible services, "virtual" or empty (auto) for AWS.
+            "addressing_style": os.environ.get("FILIERE_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # no ACL sent: the bucket's own, private
+            "querystring_auth": False,  # never a signed link, even by mistake
+            "file_overwrite": False,  # a name taken gets another, as on disk
+            # A file read back (download, scan, ZIP) spills to a temporary file past 2.5 MiB.
+            "max_memory_size": 2_621_440,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every request body (forms, API) is refused with 413 past this size (ui/middleware.py), except
 # on the pages that receive a file, which accept that file's limit and the form around it
