@@ -21,6 +21,9 @@ agreements, proofs…); ``--expected`` takes those ``path<TAB>sha256`` lines (th
 ``psql -AtF $'\\t' -f file-references.sql``): ``restore`` then brings back exactly the files
 the restored database names, each checked against the database's hash, and ``check`` verifies a
 live MEDIA_ROOT against the database.
+
+With the uploads in an S3 bucket (``FILIERE_STORAGE=s3``) there is no MEDIA_ROOT to copy: the
+bucket's versioning and replication are its backups (docs/deploy/storage.md).
 """
 
 from __future__ import annotations
