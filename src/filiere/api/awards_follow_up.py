@@ -294,9 +294,12 @@ INVOICE_BODY = {
         "supplier_name": {"type": "string", "maxLength": 200, "pattern": "\\S"},
         "supplier_id": {
             "type": "string",
+            "minLength": 9,
             "maxLength": 20,
+            "pattern": "^(BE|be)?[0-9 .]{9,18}$",
             "description": "A SIRET (14 digits) or a Belgian enterprise number (10 digits), "
             "checked by their check digits.",
+            "examples": ["73282932000074", "0403019261"],
         },
         "amount": {
             "description": "Excluding VAT (EUR), above zero, at most two decimals.",
@@ -310,6 +313,8 @@ INVOICE_BODY = {
         },
         "commune": {
             "type": "string",
+            "pattern": "^([0-9]{5}|2[ABab][0-9]{3})?$",
+            "examples": ["59599"],
             "description": "A French supplier's commune by its INSEE code (absent: outside the "
             "listed communes); needs a SIRET.",
         },
