@@ -333,3 +333,36 @@ def test_attackers_get_nothing(client, django_capture_on_commit_callbacks):
     foreign = reverse("committee:simulator_scenario", args=[other_session.pk, scenario.pk])
     assert client.get(foreign).status_code == 404
     assert client.get(_page(s) + "?from=999999").status_code == 404
+
+
+def _ids_from(table: str, start: int) -> None:
+    """The next rows of ``table`` get ids above ``start`` (a platform after some years)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, start])
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start]
+            )
+
+
+def test_applications_numbered_in_thousands_can_be_forced_in_and_out(client):
+    # French pages write 12345 as "12 345": a box's value must stay the bare id, or the
+    # forced application is dropped when the form comes back (seen in CI once ids passed 999).
+    _ids_from("calls_application", 12000)
+    s = scored_session()
+    assert s.d.pk > 12000
+    client.force_login(s.staff)
+    form = client.get(_page(s)).content.decode()
+    assert f'name="forced_out" value="{s.d.pk}" id="forced-out-{s.d.pk}"' in form
+    client.post(
+        reverse("committee:simulator_run", args=[s.session.pk]),
+        _form(forced_out=[str(s.d.pk)], forced_in=[str(s.a.pk)]),
+    )
+    scenario = Scenario.objects.get()
+    assert (scenario.forced_out, scenario.forced_in) == ([s.d.pk], [s.a.pk])
+    again = client.get(_page(s) + f"?from={scenario.pk}").content.decode()
+    assert f'id="forced-out-{s.d.pk}" checked' in again
