@@ -206,6 +206,8 @@ def test_the_pages_show_the_ratio_and_the_computation_in_words(client):
     page = client.get(url).content.decode()
     assert "Studio du Nord" in page and "75" in page
     assert "<ol>" in page  # the steps
+    # The gauge reads numbers, not French text ("30 000,00" would leave it empty).
+    assert 'value="30000' in page and 'max="40000' in page
     bad = client.post(
         url, {"supplier_name": "X", "supplier_id": "123", "amount": "1", "category": "crew"}
     )

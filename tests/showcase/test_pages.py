@@ -93,6 +93,8 @@ def test_the_gallery_searches_words_and_filters_several_values(client):
     year = first.application.call.closes_at.year
     html = client.get(url, {"year": [str(year)], "genre": g1.code}).content.decode()
     assert first.published_title in html and second.published_title not in html
+    # The year's box sends the bare year (French pages would write "2 026").
+    assert f'name="year" value="{year}" id="year-{year}" checked' in html
     territory = first.application.organisation.territory.code
     html = client.get(url, {"territory": territory}).content.decode()
     assert first.published_title in html
