@@ -47,3 +47,11 @@ def assert_free_of(page, *canaries: str) -> None:
     for canary in canaries:
         assert canary.lower() not in html, (page.url, canary)
         assert canary.lower() not in text, (page.url, canary)
+
+
+def images_loaded(page) -> None:
+    """Wait until every image of the page is decoded (fails on a broken one: it never is).
+    Checked at once, a loaded machine had not finished loading them (CI, once)."""
+    page.wait_for_function(
+        "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
+    )

@@ -38,7 +38,7 @@ from filiere.calls.models import Application
 from filiere.engine import awards as rules
 from filiere.engine.identifiers import make_siren, make_siret
 from tests.awards.factories import awarded, open_call
-from tests.browser.flow_steps import checked
+from tests.browser.flow_steps import checked, images_loaded
 from tests.browser.follow_up_steps import a_pdf, eur, people, sign_in, staff_of
 from tests.calls import clamd_server as _clamd
 from tests.factories import UserFactory
@@ -489,9 +489,7 @@ def test_an_award_is_followed_from_its_agreement_to_its_closure_and_published(
     visitor.get_by_role("link", name=SHOWN_TITLE).click()
     expect(visitor.get_by_role("heading", level=1, name=SHOWN_TITLE)).to_be_visible()
     expect(visitor.get_by_role("img", name="Un terril au coucher du soleil")).to_be_visible()
-    assert visitor.evaluate(
-        "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
-    )
+    images_loaded(visitor)
     expect(visitor.locator("main")).to_contain_text(eur("40000"))
     expect(visitor.locator("main")).to_contain_text("Completed")
     expect(visitor.locator("main")).to_contain_text(application.organisation.name)

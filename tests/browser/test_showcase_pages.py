@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from filiere.showcase import services
 from filiere.showcase.models import Entry
+from tests.browser.flow_steps import images_loaded
 from tests.showcase.factories import call_staff, clean_image, draft, funded, published
 
 pytestmark = [
@@ -29,17 +30,11 @@ def showcase():
     return {"entry": entry, "waiting": waiting, "submitted": submitted, "public": public}
 
 
-def _images_loaded(page) -> bool:
-    return page.evaluate(
-        "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
-    )
-
-
 def test_the_public_pages_are_accessible_and_searchable(page, axe, showcase):
     page.goto("/showcase/")
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
     expect(page.get_by_role("link", name="La Mine en jeu")).to_be_visible()
-    assert _images_loaded(page)
+    images_loaded(page)
     axe(page)
     page.get_by_label("Words").fill("Mine")
     page.get_by_label("Words").press("Enter")
@@ -47,7 +42,7 @@ def test_the_public_pages_are_accessible_and_searchable(page, axe, showcase):
     expect(page.get_by_role("link", name="La Mine en jeu")).to_be_visible()
     page.get_by_role("link", name="La Mine en jeu").click()
     expect(page.get_by_role("heading", level=1, name="La Mine en jeu")).to_be_visible()
-    assert _images_loaded(page)
+    images_loaded(page)
     axe(page)
 
 
@@ -56,13 +51,13 @@ def test_the_team_and_staff_pages_are_accessible(page, axe, sign_in_browser, sho
     sign_in_browser(waiting.lead)
     page.goto(f"/showcase/my/{waiting.application.reference}/")
     expect(page.get_by_label("Public title")).to_have_value("Les Terrils en VR")
-    assert _images_loaded(page)
+    images_loaded(page)
     axe(page)
     page.context.clear_cookies()
     sign_in_browser(call_staff(waiting.application.call))
     page.goto(f"/showcase/staff/entries/{showcase['submitted'].pk}/")
     expect(page.get_by_role("button", name="Approve and publish")).to_be_visible()
-    assert _images_loaded(page)
+    images_loaded(page)
     axe(page)
     page.get_by_role("button", name="Approve and publish").click()
     expect(page.get_by_text("The page is published.")).to_be_visible()
