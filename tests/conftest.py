@@ -31,14 +31,20 @@ def pytest_runtest_teardown(item, nextitem):
             and not _serialized_transactional(nextitem)
             and not Path(item.path).is_relative_to(BROWSER_TESTS)
         ):
-            from django.db import connections
-            from pytest_django.plugin import blocking_manager_key
+            restore_reference_rows(item.config)
 
-            with item.config.stash[blocking_manager_key].unblock():
-                for connection in connections.all(initialized_only=True):
-                    contents = getattr(connection, "_test_serialized_contents", None)
-                    if contents:
-                        connection.creation.deserialize_db_from_string(contents)
+
+def restore_reference_rows(config) -> None:
+    """Load again what the test database held once migrated (the flush of a transactional
+    test empties every table); tests/browser calls it after its last test too."""
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)

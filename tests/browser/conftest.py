@@ -23,6 +23,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import restore_reference_rows
+
 # Debian's package (`make system-deps`); Playwright's own browser downloads are not used.
 CHROMIUM = os.environ.get("FILIERE_CHROMIUM", "/usr/bin/chromium")
 # The network of a test machine is closed: no background calls home, no QUIC, no GPU.
@@ -53,7 +55,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 BROWSER_TESTS = Path(__file__).resolve().parent
-_DB_BLOCKER = pytest.StashKey()
 # The running Playwright and browser, shared by consecutive browser tests (see `browser`).
 _running: dict = {}
 
@@ -116,17 +117,10 @@ def pytest_runtest_teardown(item, nextitem):
         following = nextitem is not None and Path(nextitem.path).is_relative_to(BROWSER_TESTS)
         if not following:
             _shut_down()
-            blocker = item.config.stash.get(_DB_BLOCKER, None)
             # After the session's last test the test databases are already gone (and the
             # connections point at the real database again): there is nothing to restore.
-            if blocker is not None and nextitem is not None:
-                from django.db import connections
-
-                with blocker.unblock():
-                    for connection in connections.all(initialized_only=True):
-                        contents = getattr(connection, "_test_serialized_contents", None)
-                        if contents:
-                            connection.creation.deserialize_db_from_string(contents)
+            if nextitem is not None:
+                restore_reference_rows(item.config)
 
 
 def pytest_sessionfinish(session):
@@ -134,10 +128,9 @@ def pytest_sessionfinish(session):
 
 
 @pytest.fixture
-def browser(request, django_db_setup, django_db_blocker):
+def browser(request, django_db_setup):
     """Debian's Chromium, launched once for consecutive browser tests (one per xdist worker
     when the browser test files run one after another)."""
-    request.config.stash[_DB_BLOCKER] = django_db_blocker
     return _running.get("browser") or _launch()
 
 

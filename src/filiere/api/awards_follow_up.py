@@ -434,18 +434,10 @@ def declare_invoice(request: SignedInRequest, agreement_id: int) -> Status:
             }
         )
     )
-    data = form.cleaned_data
     line = services_spend.declare_invoice(
         agreement=agreement,
         by=request.auth,
-        supplier_name=data["supplier_name"],
-        supplier_id=data["supplier_id"],
-        amount=data["amount"],
-        commune=data["commune"],
-        region=data["region"],
-        category=data["category"],
-        invoice_number=data["invoice_number"],
-        invoice_date=data["invoice_date"],
+        **form.invoice(),
     )
     return Status(201, _line(line))
 

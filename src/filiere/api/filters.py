@@ -35,6 +35,12 @@ _VALUE_SOURCES: dict[str, Callable[[], Iterable[str]]] = {}
 _MARKER = "x-filiere-values"
 
 
+def _register(values: Callable[[], Iterable[str]]) -> str:
+    key = f"values-{len(_VALUE_SOURCES)}"
+    _VALUE_SOURCES[key] = values
+    return key
+
+
 def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
     """``json_schema_extra`` that lists ``values()`` as the parameter's enum (empty while the
     table is: every value is then refused).
@@ -42,8 +48,7 @@ def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], No
     The values are rows of reference tables: the schema only gets a marker here, and
     ``fill_enums`` reads the rows when the document is served, so that building the operations
     (at import, or to list the routes) never touches the database."""
-    key = f"values-{len(_VALUE_SOURCES)}"
-    _VALUE_SOURCES[key] = values
+    key = _register(values)
 
     def extra(schema: dict[str, Any]) -> None:
         not_null(schema)
@@ -54,8 +59,7 @@ def one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], No
 
 def items_one_of(values: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
     """``one_of`` for a repeated parameter (``list[str]``): each item is one of ``values()``."""
-    key = f"values-{len(_VALUE_SOURCES)}"
-    _VALUE_SOURCES[key] = values
+    key = _register(values)
 
     def extra(schema: dict[str, Any]) -> None:
         schema.setdefault("items", {})[_MARKER] = key

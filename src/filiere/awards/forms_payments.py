@@ -93,6 +93,21 @@ class InvoiceForm(forms.Form):
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=60, required=False)
     invoice_date = forms.DateField(label=_("Invoice date"), widget=date_input(), required=False)
 
+    FIELDS = (
+        "supplier_name",
+        "supplier_id",
+        "amount",
+        "commune",
+        "region",
+        "category",
+        "invoice_number",
+        "invoice_date",
+    )
+
+    def invoice(self) -> dict[str, Any]:
+        """The checked fields, as ``services_spend.declare_invoice`` takes them (page and API)."""
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
+
 
 class ReportForm(forms.Form):
     file = forms.FileField(

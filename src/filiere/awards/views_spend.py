@@ -64,19 +64,11 @@ def my_spend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _beneficiary_page(request, agreement)
     form = InvoiceForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             services.declare_invoice(
                 agreement=agreement,
                 by=request.user,
-                supplier_name=data["supplier_name"],
-                supplier_id=data["supplier_id"],
-                amount=data["amount"],
-                commune=data["commune"],
-                region=data["region"],
-                category=data["category"],
-                invoice_number=data["invoice_number"],
-                invoice_date=data["invoice_date"],
+                **form.invoice(),
             )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
