@@ -39,3 +39,18 @@ proc_name = "filiere-" + bind.rsplit(":", 1)[-1]
 accesslog = None  # nginx logs every request
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+
+
+def post_worker_init(worker: object) -> None:
+    """Every view imported, the start-up objects frozen out of garbage collection, automatic
+    collections off (``filiere.ops.warm``)."""
+    from filiere.ops.warm import ready_worker
+
+    ready_worker()
+
+
+def post_request(worker: object, req: object, environ: object, resp: object) -> None:
+    """The garbage collected once the response is written, not in the middle of a request."""
+    from filiere.ops.warm import after_request
+
+    after_request()

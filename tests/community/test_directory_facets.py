@@ -279,3 +279,70 @@ def test_a_search_with_facets_has_a_constant_query_count(client, settings, signe
     few = _queries(client, url)
     _populate(36)
     assert _queries(client, url) == few
+
+
+# --- The stored facet values (search_facets) follow every change ------------------------------
+
+
+def test_facets_follow_each_change_of_what_they_count(client, people, vocabulary):
+    domain, _skill, _narrower, rigging = vocabulary
+    anna, bram, chloe = people
+    lab = chloe.affiliations.get().organisation
+
+    bram.sectors.add(sector("animation"))
+    assert names(search(client, sector=["animation"])) == ["Peeters"]
+    sector("animation").people.remove(bram)
+    assert names(search(client, sector=["animation"])) == []
+
+    # The lab becomes a company: its people count under the new kind only.
+    lab.kind = OrganisationKind.COMPANY
+    lab.save()
+    assert names(search(client, organisation_kind=["company"])) == ["Martin"]
+    assert names(search(client, organisation_kind=["research_lab"])) == []
+    # The affiliation ends: no kind at all.
+    chloe.affiliations.update(end_date="2009-06-30")
+    assert names(search(client, organisation_kind=["company"])) == ["Martin"]  # bulk: no signal
+    chloe.affiliations.get().save()
+    assert names(search(client, organisation_kind=["company"])) == []
+
+    # Rigging moves under the sound domain: its people now count under the domain.
+    rigging.parent = domain
+    rigging.save()
+    assert names(search(client, skill=["t-sound"])) == ["Dupont", "Martin", "Peeters"]
+    anna.skills.clear()
+    assert names(search(client, skill=["t-sound"])) == ["Martin", "Peeters"]
+
+
+def test_organisation_facets_follow_skills_and_sectors(client, vocabulary):
+    _domain, skill, _narrower, _rigging = vocabulary
+    studio = OrganisationFactory(name="Studio Nord")
+    assert names(search(client, "community:organisations", skill=["t-sound"])) == []
+    studio.skills.add(skill)
+    studio.sectors.add(sector("video-games"))
+    assert names(search(client, "community:organisations", skill=["t-sound"])) == ["Studio Nord"]
+    assert names(search(client, "community:organisations", sector=["video-games"])) == [
+        "Studio Nord"
+    ]
+    studio.skills.remove(skill)
+    assert names(search(client, "community:organisations", skill=["t-sound"])) == []
+
+
+def test_the_migration_fills_the_same_values_as_the_rebuild(people):
+    """0009 fills ``search_facets`` of the rows that existed before it, in the rebuild's format."""
+    import importlib
+
+    from django.apps import apps
+
+    from filiere.community.models import Organisation, Person
+
+    migration = importlib.import_module("filiere.community.migrations.0009_search_facets")
+    people_before = dict(Person.objects.values_list("pk", "search_facets"))
+    organisations_before = dict(Organisation.objects.values_list("pk", "search_facets"))
+    assert all(people_before.values())
+    Person.objects.update(search_facets="")
+    Organisation.objects.update(search_facets="")
+
+    migration.fill(apps, None)
+
+    assert dict(Person.objects.values_list("pk", "search_facets")) == people_before
+    assert dict(Organisation.objects.values_list("pk", "search_facets")) == organisations_before

@@ -70,9 +70,15 @@ class WorkOut(Schema):
 
 
 def _shown(person: Person, context: Any) -> set[str]:
-    """The fields the caller may see (community.visibility): a hidden one reads as empty."""
-    request = (context or {}).get("request")
-    return visible_fields(person, getattr(request, "user", None))
+    """The fields the caller may see (community.visibility): a hidden one reads as empty.
+    Worked out once per row of the answer (every resolver asks)."""
+    shown: set[str] | None = getattr(person, "_api_shown", None)
+    if shown is None:
+        request = (context or {}).get("request")
+        shown = person._api_shown = visible_fields(  # type: ignore[attr-defined]
+            person, getattr(request, "user", None)
+        )
+    return shown
 
 
 class PersonOut(Schema):

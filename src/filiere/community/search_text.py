@@ -1,16 +1,23 @@
 """The texts the directory searches: ``Person.search_text`` (what members may see of a profile),
-``Person.search_text_public`` (what visitors may see) and ``Organisation.search_text``.
+``Person.search_text_public`` (what visitors may see) and ``Organisation.search_text``; and
+``search_facets``, a row's values in the facets that live in other tables.
 
 Each text is lower case with accents folded ("Chloé" → "chloe"), the name (and a person's
 headline) first, then a line break, then the rest: the search ranks a word found before the
 line break first. A field members may not see (``private``) is in neither text, a field
 visitors may not see only in ``search_text``, so a search never reveals a field.
 
+``search_facets`` holds one token per value: ``s12`` (skill 12, and a token for each of its
+broader skills, as a skill facet counts its narrower ones), ``p3`` (profession), ``c2`` (sector),
+``kcompany`` (the kind of an organisation the person works at now). The directory reads them
+with the row and keeps, per viewer, only those of the fields the viewer may see.
+
 The texts follow every change, whoever writes it (services, the admin, the demo's builders):
 ``connect_signals`` (called by ``AppConfig.ready``) rebuilds them when a profile, its works,
-skills, professions or affiliations, an organisation, its skills or sectors, or a skill's or
-profession's labels change. Bulk writes send no signal: they call ``refresh_search_text``, and
-``manage.py rebuild_search_text`` rebuilds every text (once after an upgrade).
+skills, professions, sectors or affiliations, an organisation, its skills or sectors, or a
+skill's or profession's labels change. Bulk writes send no signal: they call
+``refresh_search_text``, and ``manage.py rebuild_search_text`` rebuilds every text (once after
+an upgrade).
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from .visibility import audience_of
 
 #: Rows rebuilt per batch by ``rebuild_all``.
 BATCH = 500
+#: How many levels of the vocabulary a skill token stands for (domain, skill, narrower skill).
+SKILL_DEPTH = 3
 
 
 def _joined(head: Iterable[str], body: Iterable[str]) -> str:
@@ -99,6 +108,38 @@ def person_texts(person: Person) -> tuple[str, str]:
     return members, public
 
 
+def _broader_ids(skill: Skill) -> Iterator[int]:
+    """The skill and its broader ones (``skill.parent`` selected with its own parent)."""
+    level: Skill | None = skill
+    for _depth in range(SKILL_DEPTH):
+        if level is None:
+            return
+        yield level.pk
+        level = level.parent
+
+
+def _tokens(**values: Iterable[object]) -> str:
+    return " ".join(sorted({f"{mark}{value}" for mark, row in values.items() for value in row}))
+
+
+def person_facets(person: Person) -> str:
+    """``search_facets`` of a person prefetched as for ``person_texts`` (and sectors)."""
+    return _tokens(
+        s=(pk for skill in person.skills.all() for pk in _broader_ids(skill)),
+        p=(row.pk for row in person.professions.all()),
+        c=(row.pk for row in person.sectors.all()),
+        k=(tie.organisation.kind for tie in _current_ties(person)),
+    )
+
+
+def organisation_facets(organisation: Organisation) -> str:
+    """``search_facets`` of an organisation prefetched as for ``organisation_text``."""
+    return _tokens(
+        s=(pk for skill in organisation.skills.all() for pk in _broader_ids(skill)),
+        c=(row.pk for row in organisation.sectors.all()),
+    )
+
+
 def organisation_text(organisation: Organisation) -> str:
     """The text of an organisation whose skills (with their parent) and sectors are prefetched."""
     body = [organisation.description]
@@ -112,6 +153,7 @@ def _people_for_texts(ids: Iterable[int] | None) -> QuerySet[Person]:
     return people.order_by("pk").prefetch_related(
         Prefetch("skills", Skill.objects.select_related("parent__parent")),
         "professions",
+        "sectors",
         Prefetch("works", Work.objects.order_by("position", "id")),
         Prefetch(
             "affiliations",
@@ -144,34 +186,36 @@ def _batches(queryset: QuerySet[Any]) -> Iterator[list[Any]]:
 
 
 def refresh_people(ids: Iterable[int] | None = None) -> int:
-    """Rebuild the texts of these people (every person when ``ids`` is None); return how many
-    changed. A constant number of queries per batch of ``BATCH`` people."""
+    """Rebuild the texts and facets of these people (every person when ``ids`` is None);
+    return how many changed. A constant number of queries per batch of ``BATCH`` people."""
     changed = 0
+    columns = ["search_text", "search_text_public", "search_facets"]
     for batch in _batches(_people_for_texts(ids)):
         stale = []
         for person in batch:
-            members, public = person_texts(person)
-            if (person.search_text, person.search_text_public) != (members, public):
-                person.search_text, person.search_text_public = members, public
+            rebuilt = (*person_texts(person), person_facets(person))
+            if tuple(getattr(person, column) for column in columns) != rebuilt:
+                for column, value in zip(columns, rebuilt, strict=True):
+                    setattr(person, column, value)
                 stale.append(person)
         # bulk_update: no signal, no ``updated_at`` change (the profile itself did not change).
-        Person.objects.bulk_update(stale, ["search_text", "search_text_public"])
+        Person.objects.bulk_update(stale, columns)
         changed += len(stale)
     return changed
 
 
 def refresh_organisations(ids: Iterable[int] | None = None) -> int:
-    """Rebuild the texts of these organisations (all when ``ids`` is None); return how many
-    changed."""
+    """Rebuild the texts and facets of these organisations (all when ``ids`` is None); return
+    how many changed."""
     changed = 0
     for batch in _batches(_organisations_for_texts(ids)):
         stale = []
         for organisation in batch:
-            text = organisation_text(organisation)
-            if organisation.search_text != text:
-                organisation.search_text = text
+            rebuilt = (organisation_text(organisation), organisation_facets(organisation))
+            if (organisation.search_text, organisation.search_facets) != rebuilt:
+                organisation.search_text, organisation.search_facets = rebuilt
                 stale.append(organisation)
-        Organisation.objects.bulk_update(stale, ["search_text"])
+        Organisation.objects.bulk_update(stale, ["search_text", "search_facets"])
         changed += len(stale)
     return changed
 
@@ -319,6 +363,7 @@ def connect_signals() -> None:
         {
             Person.skills.through: ("person_id", "skill_id", refresh_people),
             Person.professions.through: ("person_id", "profession_id", refresh_people),
+            Person.sectors.through: ("person_id", "sector_id", refresh_people),
             Organisation.skills.through: ("organisation_id", "skill_id", refresh_organisations),
             Organisation.sectors.through: ("organisation_id", "sector_id", refresh_organisations),
         }

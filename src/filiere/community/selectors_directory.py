@@ -14,15 +14,16 @@ would add. A skill also matches its narrower skills. A facet over a field of
 and counts only the people whose field the reader may see (``visibility.visible_fields``).
 
 Constant number of queries, whatever the number of rows: the rows the reader may find (those
-they may see, matching the words) are read once with their own facet values, then their
-(row, value) pairs of every related facet in one query (a union); the facets' reference rows
-(skills vocabulary, professions, sectors, territories) are read whole. Filtering and counting
-then run in Python over those pairs, and the page reads its rows (by id when a facet left some
-of them out).
+they may see, matching the words) are read once with their facet values (their own columns, and
+``search_facets`` for those in other tables: skills, professions, sectors, organisations'
+kinds; see ``search_text``); the facets' reference rows (skills vocabulary, professions,
+sectors, territories) are read whole. Filtering and counting then run in Python, and the page
+reads its rows (by id when a facet left some of them out).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 from collections import Counter
@@ -174,10 +175,12 @@ def _text_matches(model: type[Model], column: str, words: list[str]) -> Q:
 
 def _id_list(ids: Sequence[int]) -> RawSQL:
     """The ids as one parameter: a literal list of thousands is slow to build, and would
-    outgrow SQLite's limit on parameters."""
+    outgrow SQLite's limit on parameters. Passed as text: psycopg adapts a list of thousands of
+    integers one by one, in Python (milliseconds)."""
+    text = ",".join(map(str, ids))
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+        return RawSQL("SELECT unnest(%s::bigint[])", ("{" + text + "}",))
+    return RawSQL("SELECT value FROM json_each(%s)", ("[" + text + "]",))
 
 
 def _page_rows(found: QuerySet[Any], ids: list[int], matched: list[int]) -> QuerySet[Any]:
@@ -215,6 +218,34 @@ def _ordered(
 
 #: A row's values in each facet: facet → row id → values (a row without values is absent).
 FacetValues = dict[str, Mapping[int, Collection[Hashable]]]
+
+#: ``search_facets`` texts kept parsed: a text changes only when its row's values do.
+PARSED_FACETS = 65_536
+
+
+@dataclass(frozen=True)
+class StoredFacets:
+    """A ``search_facets`` text, parsed: skills (with their broader ones), professions, sectors
+    and organisations' kinds."""
+
+    skills: frozenset[int]
+    professions: frozenset[int]
+    sectors: frozenset[int]
+    kinds: frozenset[str]
+
+
+@functools.lru_cache(maxsize=PARSED_FACETS)
+def stored_facets(text: str) -> StoredFacets:
+    parts: dict[str, list[str]] = {"s": [], "p": [], "c": [], "k": []}
+    for token in text.split():
+        if token[0] in parts:
+            parts[token[0]].append(token[1:])
+    return StoredFacets(
+        skills=frozenset(map(int, parts["s"])),
+        professions=frozenset(map(int, parts["p"])),
+        sectors=frozenset(map(int, parts["c"])),
+        kinds=frozenset(parts["k"]),
+    )
 
 
 def _tally(
@@ -384,35 +415,27 @@ def _choice_facet(
     )
 
 
-def _pairs(*parts: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """One query: the rows of every part (``values_list`` queries of the same columns: the
-    row's id, a one-letter marker of the part, the value), as the database returns them (no
-    conversion per row: there are thousands)."""
-    first, *rest = (part.order_by() for part in parts)
-    sql, params = first.union(*rest, all=True).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 # --- People -------------------------------------------------------------------------------------
 
 
 def _people_values(
-    viewer: AnyUser | None, found: QuerySet[Person], vocabulary: _Vocabulary
+    viewer: AnyUser | None, found: QuerySet[Person]
 ) -> tuple[list[int], FacetValues]:
     """The people of ``found`` and their values in each facet, only where ``viewer`` may see
-    the field: two queries (the people, then their skills, professions, sectors and current
-    organisations' kinds)."""
+    the field: one query."""
     viewer_pk = viewer.pk if is_signed_in(viewer) else None
     # Few distinct (visibility, choices, the viewer's own profile or not), and few distinct
     # lists of languages: each is read once (the JSON columns come as text).
     shown_by_choice: dict[tuple[str, str, bool], frozenset[str]] = {}
     languages_by_text: dict[str, frozenset[str]] = {}
-    shown: dict[int, frozenset[str]] = {}
+    ids: list[int] = []
     territories: dict[int, Collection[Hashable]] = {}
     availabilities: dict[int, Collection[Hashable]] = {}
     languages: dict[int, Collection[Hashable]] = {}
+    skills: dict[int, Collection[Hashable]] = {}
+    professions: dict[int, Collection[Hashable]] = {}
+    sectors: dict[int, Collection[Hashable]] = {}
+    kinds: dict[int, Collection[Hashable]] = {}
     rows = found.values_list(
         "pk",
         "territory_id",
@@ -421,8 +444,11 @@ def _people_values(
         Cast("field_visibility", TextField()),
         "user_id",
         "visibility",
+        "search_facets",
     ).order_by()
-    for pk, territory, availability, spoken, choices, user_id, visibility in rows:
+    # The hottest loop of a search (a row per person found): plain branches.
+    for pk, territory, availability, spoken, choices, user_id, visibility, stored in rows:
+        ids.append(pk)
         key = (visibility, choices or "", user_id == viewer_pk)
         fields = shown_by_choice.get(key)
         if fields is None:
@@ -433,7 +459,6 @@ def _people_values(
                 user_id=user_id,
             )
             fields = shown_by_choice[key] = frozenset(visible_fields(person, viewer))
-        shown[pk] = fields
         if territory is not None and "territory" in fields:
             territories[pk] = (territory,)
         if availability and "availability" in fields:
@@ -446,46 +471,16 @@ def _people_values(
                 )
             if codes:
                 languages[pk] = codes
-    skills: dict[int, set[Hashable]] = {}
-    professions: dict[int, list[Hashable]] = {}
-    sectors: dict[int, list[Hashable]] = {}
-    kinds: dict[int, set[Hashable]] = {}
-    if shown:
-        people = _id_list(list(shown))
-        # Each row: the person, a one-letter marker of its part, the related row or the kind.
-        none = Value(None, output_field=TextField())
-        pairs = _pairs(
-            Person.skills.through.objects.filter(person_id__in=people).values_list(
-                "person_id", Value("s"), "skill_id", none
-            ),
-            Person.professions.through.objects.filter(person_id__in=people).values_list(
-                "person_id", Value("p"), "profession_id", none
-            ),
-            Person.sectors.through.objects.filter(person_id__in=people).values_list(
-                "person_id", Value("c"), "sector_id", none
-            ),
-            Affiliation.objects.filter(person_id__in=people, end_date__isnull=True).values_list(
-                "person_id", Value("k"), none, "organisation__kind"
-            ),
-        )
-        sees_skills = {pk for pk, fields in shown.items() if "skills" in fields}
-        sees_organisations = {pk for pk, fields in shown.items() if "organisations" in fields}
-        broader = vocabulary.broader
-        # The hottest loop of a search (thousands of pairs): plain branches on the marker.
-        for pk, part, number, kind in pairs:
-            if part == "s":
-                if pk in sees_skills:
-                    owned = skills.get(pk)
-                    if owned is None:
-                        skills[pk] = set(broader(number))
-                    else:
-                        owned.update(broader(number))
-            elif part == "p":
-                professions.setdefault(pk, []).append(number)
-            elif part == "c":
-                sectors.setdefault(pk, []).append(number)
-            elif pk in sees_organisations:
-                kinds.setdefault(pk, set()).add(kind)
+        if stored:
+            facets = stored_facets(stored)
+            if facets.skills and "skills" in fields:
+                skills[pk] = facets.skills
+            if facets.professions:
+                professions[pk] = facets.professions
+            if facets.sectors:
+                sectors[pk] = facets.sectors
+            if facets.kinds and "organisations" in fields:
+                kinds[pk] = facets.kinds
     values: FacetValues = {
         "skill": skills,
         "profession": professions,
@@ -495,15 +490,23 @@ def _people_values(
         "language": languages,
         "availability": availabilities,
     }
-    return list(shown), values
+    return ids, values
 
 
 def _current_affiliations() -> Prefetch:
     return Prefetch(
         "affiliations",
-        queryset=Affiliation.objects.filter(end_date__isnull=True).select_related("organisation"),
+        queryset=Affiliation.objects.filter(end_date__isnull=True)
+        .select_related("organisation")
+        # A list names the organisation: its long texts stay in the database.
+        .defer("organisation__description", "organisation__search_text"),
         to_attr="current_affiliations",
     )
+
+
+def _listed_skills() -> Prefetch:
+    # A list shows a skill's label: neither its synonyms (JSON to decode) nor its history.
+    return Prefetch("skills", queryset=Skill.objects.defer("synonyms", "rome_codes", "created_at"))
 
 
 def search_people(viewer: AnyUser | None, search: DirectorySearch) -> DirectoryResults:
@@ -526,7 +529,7 @@ def search_people(viewer: AnyUser | None, search: DirectorySearch) -> DirectoryR
         },
     }
     ids, matched, counts = _read_and_tally(
-        lambda: _people_values(viewer, found, vocabulary),
+        lambda: _people_values(viewer, found),
         {facet: values for facet, values in wanted.items() if chosen(facet)},
     )
     facets = [
@@ -554,41 +557,32 @@ def search_people(viewer: AnyUser | None, search: DirectorySearch) -> DirectoryR
         search.words,
         ("last_name", "first_name", "id"),
     ).select_related("territory")
-    rows = rows.prefetch_related("professions", "sectors", "skills", _current_affiliations())
+    rows = rows.prefetch_related(
+        "professions", "sectors", _listed_skills(), _current_affiliations()
+    )
     return DirectoryResults(rows=rows, total=len(matched), facets=facets)
 
 
 # --- Organisations ----------------------------------------------------------------------------
 
 
-def _organisation_values(
-    found: QuerySet[Organisation], vocabulary: _Vocabulary
-) -> tuple[list[int], FacetValues]:
-    """The organisations of ``found`` and their values in each facet: two queries (the
-    organisations, then their skills and sectors)."""
+def _organisation_values(found: QuerySet[Organisation]) -> tuple[list[int], FacetValues]:
+    """The organisations of ``found`` and their values in each facet: one query."""
     territories: dict[int, Collection[Hashable]] = {}
     kinds: dict[int, Collection[Hashable]] = {}
-    for pk, territory, kind in found.values_list("pk", "territory_id", "kind").order_by():
+    skills: dict[int, Collection[Hashable]] = {}
+    sectors: dict[int, Collection[Hashable]] = {}
+    rows = found.values_list("pk", "territory_id", "kind", "search_facets").order_by()
+    for pk, territory, kind, stored in rows:
         kinds[pk] = (kind,)
         if territory is not None:
             territories[pk] = (territory,)
-    skills: dict[int, set[Hashable]] = {}
-    sectors: dict[int, list[Hashable]] = {}
-    if kinds:
-        organisations = _id_list(list(kinds))
-        pairs = _pairs(
-            Organisation.skills.through.objects.filter(
-                organisation_id__in=organisations
-            ).values_list("organisation_id", Value("s"), "skill_id"),
-            Organisation.sectors.through.objects.filter(
-                organisation_id__in=organisations
-            ).values_list("organisation_id", Value("c"), "sector_id"),
-        )
-        for pk, part, number in pairs:
-            if part == "s":
-                skills.setdefault(pk, set()).update(vocabulary.broader(number))
-            else:
-                sectors.setdefault(pk, []).append(number)
+        if stored:
+            facets = stored_facets(stored)
+            if facets.skills:
+                skills[pk] = facets.skills
+            if facets.sectors:
+                sectors[pk] = facets.sectors
     values: FacetValues = {
         "skill": skills,
         "sector": sectors,
@@ -612,7 +606,7 @@ def search_organisations(search: DirectorySearch) -> DirectoryResults:
         "kind": set(chosen("kind")),
     }
     ids, matched, counts = _read_and_tally(
-        lambda: _organisation_values(found, vocabulary),
+        lambda: _organisation_values(found),
         {facet: values for facet, values in wanted.items() if chosen(facet)},
     )
     facets = [
@@ -627,7 +621,9 @@ def search_organisations(search: DirectorySearch) -> DirectoryResults:
         search.words,
         ("name", "id"),
     )
-    rows = rows.select_related("territory", "seat_commune").prefetch_related("sectors", "skills")
+    rows = rows.select_related("territory", "seat_commune").prefetch_related(
+        "sectors", _listed_skills()
+    )
     return DirectoryResults(rows=rows, total=len(matched), facets=facets)
 
 

@@ -85,6 +85,8 @@ class Organisation(models.Model):
     )
     # As ``Person.search_text``: name, description, skills and sectors, for the directory.
     search_text = models.TextField(blank=True, editable=False)
+    # As ``Person.search_facets``: its skills (with their broader ones) and sectors.
+    search_facets = models.TextField(blank=True, editable=False)
     website = models.URLField(_("website"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     is_demo = models.BooleanField(

@@ -91,6 +91,10 @@ class Person(models.Model):
     # members may see; visitors only ``search_text_public``, so a search never reveals a field.
     search_text = models.TextField(blank=True, editable=False)
     search_text_public = models.TextField(blank=True, editable=False)
+    # Its values in the directory's facets that live in other tables (skills with their broader
+    # ones, professions, sectors, current organisations' kinds), rebuilt with the texts: the
+    # search reads them with the row instead of joining four tables (``search_text``).
+    search_facets = models.TextField(blank=True, editable=False)
     consent_at = models.DateTimeField(
         _("consent given at"),
         null=True,
