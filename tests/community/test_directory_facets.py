@@ -346,3 +346,28 @@ def test_the_migration_fills_the_same_values_as_the_rebuild(people):
 
     assert dict(Person.objects.values_list("pk", "search_facets")) == people_before
     assert dict(Organisation.objects.values_list("pk", "search_facets")) == organisations_before
+
+
+def card_of(response, last_name: str) -> str:
+    cards = response.content.decode().split('<li class="card">')[1:]
+    (card,) = [card for card in cards if last_name in card.split("</h3>")[0]]
+    return card
+
+
+def test_a_card_lists_the_persons_professions_and_skills_as_they_are_now(client, people):
+    _anna, bram, _chloe = people
+    bram.skills.add(Skill.objects.create(slug="t-anim", name="Animation 2D"))
+
+    peeters = card_of(search(client), "Peeters")
+    # The person's own skills, by name; the profession's label.
+    assert peeters.index("Animation 2D") < peeters.index("Rigging")
+    assert profession("rigger").label in peeters
+    dupont = card_of(search(client), "Dupont")
+    assert "Mixage" in dupont and ">Son<" not in dupont  # named skills, not their domain
+
+    # Skills kept from visitors: not on the visitor's card.
+    bram.field_visibility = {"skills": Visibility.MEMBERS}
+    bram.save()
+    peeters = card_of(search(client), "Peeters")
+    assert "Rigging" not in peeters
+    assert profession("rigger").label in peeters

@@ -86,8 +86,12 @@ class _Counted(Sequence[Any]):
     def __getitem__(self, index: slice) -> list[Any]: ...
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
-            return list(self.results.rows[index])
-        return self.results.rows[index]
+            rows = list(self.results.rows[index])
+            self.results.describe(rows)
+            return rows
+        row = self.results.rows[index]
+        self.results.describe([row])
+        return row
 
 
 def results_page(

@@ -81,6 +81,12 @@ def _shown(person: Person, context: Any) -> set[str]:
     return shown
 
 
+def _listed(person: Person, relation: str) -> object:
+    """What a directory search gave the row (``listed_skills``…), else the relation itself."""
+    listed = getattr(person, f"listed_{relation}", None)
+    return getattr(person, relation).all() if listed is None else listed
+
+
 class PersonOut(Schema):
     slug: str
     first_name: str
@@ -102,8 +108,16 @@ class PersonOut(Schema):
         return person.territory if "territory" in _shown(person, context) else None
 
     @staticmethod
+    def resolve_professions(person: Person) -> object:
+        return _listed(person, "professions")
+
+    @staticmethod
+    def resolve_sectors(person: Person) -> object:
+        return _listed(person, "sectors")
+
+    @staticmethod
     def resolve_skills(person: Person, context: Any) -> object:
-        return person.skills.all() if "skills" in _shown(person, context) else []
+        return _listed(person, "skills") if "skills" in _shown(person, context) else []
 
     @staticmethod
     def resolve_current_affiliations(person: Person, context: Any) -> list[Affiliation]:

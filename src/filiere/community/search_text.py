@@ -9,8 +9,9 @@ visitors may not see only in ``search_text``, so a search never reveals a field.
 
 ``search_facets`` holds one token per value: ``s12`` (skill 12, and a token for each of its
 broader skills, as a skill facet counts its narrower ones), ``p3`` (profession), ``c2`` (sector),
-``kcompany`` (the kind of an organisation the person works at now). The directory reads them
-with the row and keeps, per viewer, only those of the fields the viewer may see.
+``kcompany`` (the kind of an organisation the person works at now), and ``o12`` for each skill
+the person named (the directory's cards list them). The directory reads them with the row and
+keeps, per viewer, only those of the fields the viewer may see.
 
 The texts follow every change, whoever writes it (services, the admin, the demo's builders):
 ``connect_signals`` (called by ``AppConfig.ready``) rebuilds them when a profile, its works,
@@ -126,6 +127,7 @@ def person_facets(person: Person) -> str:
     """``search_facets`` of a person prefetched as for ``person_texts`` (and sectors)."""
     return _tokens(
         s=(pk for skill in person.skills.all() for pk in _broader_ids(skill)),
+        o=(skill.pk for skill in person.skills.all()),
         p=(row.pk for row in person.professions.all()),
         c=(row.pk for row in person.sectors.all()),
         k=(tie.organisation.kind for tie in _current_ties(person)),

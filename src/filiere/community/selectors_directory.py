@@ -124,11 +124,14 @@ class Facet:
 
 @dataclass
 class DirectoryResults:
-    """The ordered rows (ready to page, prefetched), their number, and the facets."""
+    """The ordered rows (ready to page, prefetched), their number, and the facets.
+    ``describe`` gives the rows of a page what the lists show of them that the search has read
+    already (a person's professions, sectors and skills)."""
 
     rows: QuerySet[Any]
     total: int
     facets: list[Facet]
+    describe: Callable[[Iterable[Any]], None] = lambda rows: None
 
     def facet(self, name: str) -> Facet:
         return next(facet for facet in self.facets if facet.name == name)
@@ -226,17 +229,18 @@ PARSED_FACETS = 65_536
 @dataclass(frozen=True)
 class StoredFacets:
     """A ``search_facets`` text, parsed: skills (with their broader ones), professions, sectors
-    and organisations' kinds."""
+    and organisations' kinds; and the skills a person named."""
 
     skills: frozenset[int]
     professions: frozenset[int]
     sectors: frozenset[int]
     kinds: frozenset[str]
+    named_skills: tuple[int, ...]
 
 
 @functools.lru_cache(maxsize=PARSED_FACETS)
 def stored_facets(text: str) -> StoredFacets:
-    parts: dict[str, list[str]] = {"s": [], "p": [], "c": [], "k": []}
+    parts: dict[str, list[str]] = {"s": [], "p": [], "c": [], "k": [], "o": []}
     for token in text.split():
         if token[0] in parts:
             parts[token[0]].append(token[1:])
@@ -245,6 +249,7 @@ def stored_facets(text: str) -> StoredFacets:
         professions=frozenset(map(int, parts["p"])),
         sectors=frozenset(map(int, parts["c"])),
         kinds=frozenset(parts["k"]),
+        named_skills=tuple(map(int, parts["o"])),
     )
 
 
@@ -493,6 +498,32 @@ def _people_values(
     return ids, values
 
 
+def _describer(
+    vocabulary: _Vocabulary, professions: _Reference, sectors: _Reference
+) -> Callable[[Iterable[Person]], None]:
+    """What a card lists of a person, from its ``search_facets`` and the reference rows the
+    search read (no query): ``listed_professions`` and ``listed_sectors`` in their tables'
+    order, ``listed_skills`` by name (the skills it named)."""
+    profession_order = {row.pk: row for row in professions.rows}
+    sector_order = {row.pk: row for row in sectors.rows}
+
+    def describe(people: Iterable[Person]) -> None:
+        for person in people:
+            stored = stored_facets(person.search_facets)
+            person.listed_professions = [  # type: ignore[attr-defined]
+                row for pk, row in profession_order.items() if pk in stored.professions
+            ]
+            person.listed_sectors = [  # type: ignore[attr-defined]
+                row for pk, row in sector_order.items() if pk in stored.sectors
+            ]
+            named = (vocabulary.by_pk.get(pk) for pk in stored.named_skills)
+            person.listed_skills = sorted(  # type: ignore[attr-defined]
+                filter(None, named), key=lambda skill: (skill.name, skill.pk)
+            )
+
+    return describe
+
+
 def _current_affiliations() -> Prefetch:
     return Prefetch(
         "affiliations",
@@ -557,10 +588,14 @@ def search_people(viewer: AnyUser | None, search: DirectorySearch) -> DirectoryR
         search.words,
         ("last_name", "first_name", "id"),
     ).select_related("territory")
-    rows = rows.prefetch_related(
-        "professions", "sectors", _listed_skills(), _current_affiliations()
+    # Professions, sectors and skills: from the search's reads (``describe``), not prefetched.
+    rows = rows.prefetch_related(_current_affiliations())
+    return DirectoryResults(
+        rows=rows,
+        total=len(matched),
+        facets=facets,
+        describe=_describer(vocabulary, professions, sectors),
     )
-    return DirectoryResults(rows=rows, total=len(matched), facets=facets)
 
 
 # --- Organisations ----------------------------------------------------------------------------

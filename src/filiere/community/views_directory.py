@@ -44,6 +44,7 @@ def _search_page(
     """The search form, its facets (legends from the form) and one page of results; an htmx
     request gets the results and, out of band, the facets with their new counts."""
     page = _page(request, results)
+    results.describe(page.object_list)
     partial = _is_partial(request)
     context = {
         "form": form,

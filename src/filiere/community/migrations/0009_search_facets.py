@@ -1,8 +1,8 @@
 """``search_facets`` on people and organisations: their values in the directory's facets that live
 in other tables, read with the row by the search instead of a join over four tables. Filled here
 in the format of ``search_text.person_facets`` (one token per value: ``s`` skill and its broader
-ones, ``p`` profession, ``c`` sector, ``k`` kind of a current organisation); kept up to date by
-``search_text`` from then on."""
+ones, ``o`` a skill the person named, ``p`` profession, ``c`` sector, ``k`` kind of a current
+organisation); kept up to date by ``search_text`` from then on."""
 
 from collections import defaultdict
 
@@ -49,6 +49,7 @@ def fill(apps, schema_editor):
         person.search_facets = _tokens(
             [
                 ("s", [pk for skill in person_skills[person.pk] for pk in broader(skill)]),
+                ("o", person_skills[person.pk]),
                 ("p", professions[person.pk]),
                 ("c", person_sectors[person.pk]),
                 ("k", kinds[person.pk]),
