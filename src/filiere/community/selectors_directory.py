@@ -66,6 +66,7 @@ from .models import (
     Skill,
     Territory,
 )
+from .models.reference import skill_label
 from .permissions import visibility_q
 from .visibility import visible_fields
 
@@ -304,15 +305,32 @@ def _read_and_tally(
 # --- Facets shared by people and organisations --------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class VocabularyEntry:
+    """What a search needs of a skill (read as plain values: hundreds per search)."""
+
+    pk: int
+    slug: str
+    name: str
+    label_en: str
+    label_nl: str
+    parent_id: int | None
+    sort_order: int
+
+    @property
+    def label(self) -> str:
+        return skill_label(self.name, self.label_en, self.label_nl)
+
+
 class _Vocabulary:
     """The skills vocabulary, read whole (a few hundred entries) in one query: a skill's
     broader ones, and the skills a chosen one stands for."""
 
     def __init__(self) -> None:
-        skills = Skill.objects.only(
-            "slug", "name", "label_en", "label_nl", "parent_id", "sort_order"
+        skills = Skill.objects.values_list(
+            "pk", "slug", "name", "label_en", "label_nl", "parent_id", "sort_order"
         ).order_by()
-        self.by_pk = {skill.pk: skill for skill in skills}
+        self.by_pk = {row[0]: VocabularyEntry(*row) for row in skills}
         self.by_slug = {skill.slug: skill for skill in self.by_pk.values()}
         self.chains = {pk: self._chain(pk) for pk in self.by_pk}
 
@@ -329,7 +347,7 @@ class _Vocabulary:
         narrower skill)."""
         return self.chains.get(pk) or (pk,)
 
-    def depth(self, skill: Skill) -> int:
+    def depth(self, skill: VocabularyEntry) -> int:
         return len(self.broader(skill.pk)) - 1
 
     def chosen(self, slugs: Iterable[str]) -> set[Hashable]:
@@ -347,7 +365,7 @@ class _Vocabulary:
         for slug in chosen:
             if slug in self.by_slug:
                 unfolded.update(self.by_pk[pk].slug for pk in self.broader(self.by_slug[slug].pk))
-        narrower: dict[int | None, list[Skill]] = {}
+        narrower: dict[int | None, list[VocabularyEntry]] = {}
         for skill in used:
             parent = self.by_pk.get(skill.parent_id) if skill.parent_id else None
             if parent is None or parent.slug in unfolded:
@@ -358,7 +376,7 @@ class _Vocabulary:
         values: list[FacetValue] = []
         listed: set[int] = set()
 
-        def add(skill: Skill) -> None:
+        def add(skill: VocabularyEntry) -> None:
             if skill.pk in listed:
                 return
             listed.add(skill.pk)

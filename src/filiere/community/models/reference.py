@@ -100,6 +100,16 @@ class SkillStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by a member, awaiting curation")
 
 
+def skill_label(name: str, label_en: str, label_nl: str) -> str:
+    """A skill's name in the active language, falling back to the French one."""
+    language = (get_language() or "fr")[:2]
+    if language == "en":
+        return label_en or name
+    if language == "nl":
+        return label_nl or name
+    return name
+
+
 class Skill(models.Model):
     """An entry of the one skills vocabulary (a trade, technique or tool of the image industries)
     that describes people, organisations, offers and needs, experts and genres.
@@ -151,9 +161,4 @@ class Skill(models.Model):
     @property
     def label(self) -> str:
         """The name in the active language, falling back to the French one."""
-        language = (get_language() or "fr")[:2]
-        if language == "en":
-            return self.label_en or self.name
-        if language == "nl":
-            return self.label_nl or self.name
-        return self.name
+        return skill_label(self.name, self.label_en, self.label_nl)
