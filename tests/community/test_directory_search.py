@@ -181,3 +181,14 @@ def test_organisations_search_their_description_skills_and_sectors(client):
     assert names("realite") == ["Lab Image"]
     assert names("mocap") == ["Lab Image"]
     assert names("studio") == ["Studio Terril"]
+
+
+@on_postgresql
+def test_postgresql_prices_random_reads_for_ssds():
+    """settings: with PostgreSQL's default (4), a word found in a tenth of the profiles made the
+    planner scan every stored vector rather than read the GIN index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
