@@ -9,7 +9,8 @@ one person in ten keeping a field from visitors (``field_visibility``), 2 to 6 s
 vocabulary per organisation; then every search text is built (``search_text.rebuild_all``, timed).
 
 Measured through Django's test client, as a visitor and as a member: the people directory with a
-query and three facets (a skill domain, two territories, a language), the same without a query,
+query and three facets (a skill domain, two territories, a language), with a query found in about
+a tenth of the profiles, with the three facets without a query,
 the organisations directory with a query and three facets, and the API's people search with its
 facets; and, for scale, the territories page (no search). For each: the SQL queries of one
 request (the API's rate-limit bookkeeping left out), which must be equal at both scales, and the
@@ -41,6 +42,8 @@ PAGES = {
         "/community/people/?q=animateur&skill=animation&territory=mel&territory=wallonia"
         "&language=en"
     ),
+    # A word in about a tenth of the profiles (the query above matches nearly all of them).
+    "people_query_tenth": "/community/people/?q=rigging",
     "people_facets": "/community/people/?skill=sound-music&territory=mel&language=en",
     "people_all": "/community/people/",
     "organisations_query_facets": (
