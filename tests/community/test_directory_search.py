@@ -192,3 +192,19 @@ def test_postgresql_prices_random_reads_for_ssds():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+@on_postgresql
+def test_postgresql_text_indexes_take_each_write_at_once():
+    """Migration 0010: no pending list, which made the planner scan every stored vector after
+    texts were rewritten in bulk, until autovacuum came by."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relkind = 'i' AND relname LIKE %s",
+            ["%search_text%tsv%"],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 9
+    assert all("fastupdate=off" in (value or []) for value in options.values()), options
