@@ -371,3 +371,17 @@ def test_a_card_lists_the_persons_professions_and_skills_as_they_are_now(client,
     peeters = card_of(search(client), "Peeters")
     assert "Rigging" not in peeters
     assert profession("rigger").label in peeters
+
+
+def test_the_stored_facet_format_reads_back_what_was_written():
+    from filiere.community.facet_tokens import facet_text, stored_facets
+
+    text = facet_text(
+        skills=[3, 12, 3], named_skills=[12], professions=[7], sectors=[2, 5], kinds=["company"]
+    )
+    facets = stored_facets(text)
+
+    assert text == "c2 c5 kcompany o12 p7 s12 s3"  # sorted, each value once
+    assert (facets.skills, facets.named_skills) == ({3, 12}, (12,))
+    assert (facets.professions, facets.sectors, facets.kinds) == ({7}, {2, 5}, {"company"})
+    assert stored_facets("") == stored_facets("  ")

@@ -7,11 +7,8 @@ headline) first, then a line break, then the rest: the search ranks a word found
 line break first. A field members may not see (``private``) is in neither text, a field
 visitors may not see only in ``search_text``, so a search never reveals a field.
 
-``search_facets`` holds one token per value: ``s12`` (skill 12, and a token for each of its
-broader skills, as a skill facet counts its narrower ones), ``p3`` (profession), ``c2`` (sector),
-``kcompany`` (the kind of an organisation the person works at now), and ``o12`` for each skill
-the person named (the directory's cards list them). The directory reads them with the row and
-keeps, per viewer, only those of the fields the viewer may see.
+``search_facets`` (format: ``facet_tokens``) is rebuilt with them; the directory reads it with
+the row and keeps, per viewer, only the values of the fields the viewer may see.
 
 The texts follow every change, whoever writes it (services, the admin, the demo's builders):
 ``connect_signals`` (called by ``AppConfig.ready``) rebuilds them when a profile, its works,
@@ -29,6 +26,7 @@ from typing import Any
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from .facet_tokens import VOCABULARY_DEPTH, facet_text
 from .folding import normalise
 from .models import (
     Affiliation,
@@ -44,8 +42,6 @@ from .visibility import audience_of
 
 #: Rows rebuilt per batch by ``rebuild_all``.
 BATCH = 500
-#: How many levels of the vocabulary a skill token stands for (domain, skill, narrower skill).
-SKILL_DEPTH = 3
 
 
 def _joined(head: Iterable[str], body: Iterable[str]) -> str:
@@ -112,33 +108,29 @@ def person_texts(person: Person) -> tuple[str, str]:
 def _broader_ids(skill: Skill) -> Iterator[int]:
     """The skill and its broader ones (``skill.parent`` selected with its own parent)."""
     level: Skill | None = skill
-    for _depth in range(SKILL_DEPTH):
+    for _depth in range(VOCABULARY_DEPTH):
         if level is None:
             return
         yield level.pk
         level = level.parent
 
 
-def _tokens(**values: Iterable[object]) -> str:
-    return " ".join(sorted({f"{mark}{value}" for mark, row in values.items() for value in row}))
-
-
 def person_facets(person: Person) -> str:
     """``search_facets`` of a person prefetched as for ``person_texts`` (and sectors)."""
-    return _tokens(
-        s=(pk for skill in person.skills.all() for pk in _broader_ids(skill)),
-        o=(skill.pk for skill in person.skills.all()),
-        p=(row.pk for row in person.professions.all()),
-        c=(row.pk for row in person.sectors.all()),
-        k=(tie.organisation.kind for tie in _current_ties(person)),
+    return facet_text(
+        skills=(pk for skill in person.skills.all() for pk in _broader_ids(skill)),
+        named_skills=(skill.pk for skill in person.skills.all()),
+        professions=(row.pk for row in person.professions.all()),
+        sectors=(row.pk for row in person.sectors.all()),
+        kinds=(tie.organisation.kind for tie in _current_ties(person)),
     )
 
 
 def organisation_facets(organisation: Organisation) -> str:
     """``search_facets`` of an organisation prefetched as for ``organisation_text``."""
-    return _tokens(
-        s=(pk for skill in organisation.skills.all() for pk in _broader_ids(skill)),
-        c=(row.pk for row in organisation.sectors.all()),
+    return facet_text(
+        skills=(pk for skill in organisation.skills.all() for pk in _broader_ids(skill)),
+        sectors=(row.pk for row in organisation.sectors.all()),
     )
 
 

@@ -23,7 +23,6 @@ reads its rows (by id when a facet left some of them out).
 
 from __future__ import annotations
 
-import functools
 import gc
 import json
 from collections import Counter
@@ -55,6 +54,7 @@ from django.db.models.functions import Cast, StrIndex
 
 from filiere.accounts.permissions import is_signed_in
 
+from .facet_tokens import VOCABULARY_DEPTH, stored_facets
 from .folding import search_words
 from .models import (
     Affiliation,
@@ -234,36 +234,6 @@ def _ordered(
 #: A row's values in each facet: facet → row id → values (a row without values is absent).
 FacetValues = dict[str, Mapping[int, Collection[Hashable]]]
 
-#: ``search_facets`` texts kept parsed: a text changes only when its row's values do.
-PARSED_FACETS = 65_536
-
-
-@dataclass(frozen=True)
-class StoredFacets:
-    """A ``search_facets`` text, parsed: skills (with their broader ones), professions, sectors
-    and organisations' kinds; and the skills a person named."""
-
-    skills: frozenset[int]
-    professions: frozenset[int]
-    sectors: frozenset[int]
-    kinds: frozenset[str]
-    named_skills: tuple[int, ...]
-
-
-@functools.lru_cache(maxsize=PARSED_FACETS)
-def stored_facets(text: str) -> StoredFacets:
-    parts: dict[str, list[str]] = {"s": [], "p": [], "c": [], "k": [], "o": []}
-    for token in text.split():
-        if token[0] in parts:
-            parts[token[0]].append(token[1:])
-    return StoredFacets(
-        skills=frozenset(map(int, parts["s"])),
-        professions=frozenset(map(int, parts["p"])),
-        sectors=frozenset(map(int, parts["c"])),
-        kinds=frozenset(parts["k"]),
-        named_skills=tuple(map(int, parts["o"])),
-    )
-
 
 def _tally(
     ids: Iterable[int], values: FacetValues, wanted: Mapping[str, set[Hashable]]
@@ -348,7 +318,7 @@ class _Vocabulary:
     def _chain(self, pk: int) -> tuple[int, ...]:
         chain = [pk]
         parent = self.by_pk[pk].parent_id
-        while parent is not None and parent in self.by_pk and len(chain) < 3:
+        while parent is not None and parent in self.by_pk and len(chain) < VOCABULARY_DEPTH:
             chain.append(parent)
             parent = self.by_pk[parent].parent_id
         return tuple(chain)

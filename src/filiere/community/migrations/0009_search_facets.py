@@ -1,6 +1,6 @@
 """``search_facets`` on people and organisations: their values in the directory's facets that live
 in other tables, read with the row by the search instead of a join over four tables. Filled here
-in the format of ``search_text.person_facets`` (one token per value: ``s`` skill and its broader
+in the format of ``facet_tokens`` (one token per value: ``s`` skill and its broader
 ones, ``o`` a skill the person named, ``p`` profession, ``c`` sector, ``k`` kind of a current
 organisation); kept up to date by ``search_text`` from then on."""
 
@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.db import migrations, models
 
-#: As ``search_text.SKILL_DEPTH``: a skill, its broader one and that one's broader one.
+#: As ``facet_tokens.VOCABULARY_DEPTH``: a skill, its broader one and that one's broader one.
 SKILL_DEPTH = 3
 
 

@@ -92,8 +92,9 @@ class Person(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     search_text_public = models.TextField(blank=True, editable=False)
     # Its values in the directory's facets that live in other tables (skills with their broader
-    # ones, professions, sectors, current organisations' kinds), rebuilt with the texts: the
-    # search reads them with the row instead of joining four tables (``search_text``).
+    # ones, the skills it named, professions, sectors, current organisations' kinds; format:
+    # ``facet_tokens``), rebuilt with the texts (``search_text``): the search reads them with the
+    # row instead of joining four tables.
     search_facets = models.TextField(blank=True, editable=False)
     consent_at = models.DateTimeField(
         _("consent given at"),
